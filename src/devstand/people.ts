@@ -1,0 +1,234 @@
+/**
+ * The dev stand's demo people and organisations: one deterministic list used by the PKI generator
+ * (a key pair for everybody), the person-registry and mobile-base adapters, and the demo seeds.
+ */
+import { makeBin, makeIin } from '../lib/iin.js';
+
+export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin';
+export type SpecialistKind = 'UZHYA' | 'UIP';
+export type Direction = 'special_social_services' | 'tsr_sales' | 'sanatorium' | 'sign_language' | 'individual_assistant';
+
+export interface DemoAddress {
+  region: string;
+  locality: string;
+  street: string;
+  house: string;
+  flat?: string;
+}
+
+export interface DemoPerson {
+  key: string;
+  iin: string;
+  surname: string;
+  name: string;
+  patronymic?: string;
+  birthDate: string;
+  sex: 'M' | 'F';
+  roles: DemoRole[];
+  address: DemoAddress;
+  phone: string;
+  email?: string;
+  /** for guardians: keys of their wards */
+  wards?: string[];
+  /** for employees: the organisation's key */
+  org?: string;
+  /** for specialists */
+  specialistKind?: SpecialistKind;
+  pendingExclusion?: boolean;
+  /** a short line shown on the dev stand's start page */
+  note: string;
+}
+
+export interface DemoOrganisation {
+  key: string;
+  bin: string;
+  name: string;
+  head: string;
+  address: DemoAddress;
+  activityCode: string;
+  directions: Direction[];
+  phone: string;
+}
+
+export const REGIONS = {
+  astana: 'г. Астана',
+  almaty: 'г. Алматы',
+  karaganda: 'Карагандинская область',
+} as const;
+
+const A = (region: string, locality: string, street: string, house: string, flat?: string): DemoAddress => ({
+  region,
+  locality,
+  street,
+  house,
+  ...(flat ? { flat } : {}),
+});
+
+export const ORGANISATIONS: DemoOrganisation[] = [
+  {
+    key: 'msu-astana',
+    bin: makeBin('2005-03', 1101),
+    name: 'КГУ «Центр оказания специальных социальных услуг № 1» г. Астана',
+    head: 'Сейтқали Айгүл Маратқызы',
+    address: A(REGIONS.astana, 'г. Астана', 'ул. Кенесары', '40'),
+    activityCode: '87301',
+    directions: ['special_social_services'],
+    phone: '+77172500101',
+  },
+  {
+    key: 'msu-almaty',
+    bin: makeBin('2007-06', 1202),
+    name: 'КГУ «Дом-интернат для престарелых и лиц с инвалидностью общего типа» г. Алматы',
+    head: 'Ермеков Данияр Серикович',
+    address: A(REGIONS.almaty, 'г. Алматы', 'пр. Абая', '115'),
+    activityCode: '87301',
+    directions: ['special_social_services'],
+    phone: '+77272500202',
+  },
+  {
+    key: 'msu-karaganda',
+    bin: makeBin('2003-09', 1303),
+    name: 'КГУ «Карагандинский психоневрологический медико-социальный центр»',
+    head: 'Ким Виктор Алексеевич',
+    address: A(REGIONS.karaganda, 'г. Караганда', 'ул. Ерубаева', '18'),
+    activityCode: '87301',
+    directions: ['special_social_services'],
+    phone: '+77212500303',
+  },
+  {
+    key: 'msu-temirtau',
+    bin: makeBin('2010-01', 1404),
+    name: 'КГУ «Темиртауский центр социального обслуживания»',
+    head: 'Абдрахманова Салтанат Ержановна',
+    address: A(REGIONS.karaganda, 'г. Темиртау', 'пр. Металлургов', '7'),
+    activityCode: '87301',
+    directions: ['special_social_services'],
+    phone: '+77213500404',
+  },
+  {
+    key: 'sup-ortho',
+    bin: makeBin('2012-04', 2101),
+    name: 'ТОО «Ортомед Астана»',
+    head: 'Жумабаев Ерлан Кайратович',
+    address: A(REGIONS.astana, 'г. Астана', 'пр. Республики', '24'),
+    activityCode: '47741',
+    directions: ['tsr_sales'],
+    phone: '+77172600501',
+  },
+  {
+    key: 'sup-surdo',
+    bin: makeBin('2014-11', 2202),
+    name: 'ТОО «Сурдотехника KZ»',
+    head: 'Байжанова Гульнара Болатовна',
+    address: A(REGIONS.almaty, 'г. Алматы', 'ул. Толе би', '59'),
+    activityCode: '47741',
+    directions: ['tsr_sales', 'sign_language'],
+    phone: '+77272600602',
+  },
+  {
+    key: 'sup-sanatorium',
+    bin: makeBin('2009-05', 2303),
+    name: 'АО «Санаторий Сарыарка и Медтехника»',
+    head: 'Омаров Нурлан Асетович',
+    address: A(REGIONS.karaganda, 'г. Караганда', 'ул. Гоголя', '51'),
+    activityCode: '86101',
+    directions: ['tsr_sales', 'sanatorium'],
+    phone: '+77212600703',
+  },
+  {
+    key: 'sup-care',
+    bin: makeBin('2016-02', 2404),
+    name: 'ТОО «Забота и помощь»',
+    head: 'Тлеубергенова Асель Муратовна',
+    address: A(REGIONS.astana, 'г. Астана', 'ул. Сыганак', '10'),
+    activityCode: '88101',
+    directions: ['tsr_sales', 'individual_assistant', 'special_social_services'],
+    phone: '+77172600804',
+  },
+];
+
+interface Seed {
+  key: string;
+  surname: string;
+  name: string;
+  patronymic?: string;
+  birthDate: string;
+  sex: 'M' | 'F';
+  roles: DemoRole[];
+  address: DemoAddress;
+  email?: string;
+  wards?: string[];
+  org?: string;
+  specialistKind?: SpecialistKind;
+  pendingExclusion?: boolean;
+  note: string;
+}
+
+const AST = REGIONS.astana;
+const ALA = REGIONS.almaty;
+const KAR = REGIONS.karaganda;
+
+const SEEDS: Seed[] = [
+  // recipients (20): three regions, several localities
+  { key: 'r01', surname: 'ТЕСТОВ', name: 'ТЕСТ', patronymic: 'ТЕСТОВИЧ', birthDate: '1960-05-12', sex: 'M', roles: ['recipient'], address: A(AST, 'г. Астана', 'ул. Бейбітшілік', '12', '45'), email: 'testov@example.kz', note: 'все виды помощи' },
+  { key: 'r02', surname: 'АХМЕТОВА', name: 'АЙГЕРІМ', patronymic: 'СЕРІКҚЫЗЫ', birthDate: '1975-02-03', sex: 'F', roles: ['recipient'], address: A(AST, 'г. Астана', 'пр. Абая', '3', '17'), note: 'УЖЯ, ТСР' },
+  { key: 'r03', surname: 'ИВАНОВ', name: 'ПЕТР', patronymic: 'СЕРГЕЕВИЧ', birthDate: '1948-11-30', sex: 'M', roles: ['recipient'], address: A(AST, 'г. Астана', 'ул. Сарыарка', '8', '2'), note: 'МСУ (очередь)' },
+  { key: 'r04', surname: 'НУРЛАНОВ', name: 'АСЛАН', patronymic: 'БЕРИКОВИЧ', birthDate: '1988-07-21', sex: 'M', roles: ['recipient'], address: A(AST, 'г. Астана', 'ул. Кабанбай батыра', '21', '101'), note: 'УИП, ТСР' },
+  { key: 'r05', surname: 'СМАГУЛОВА', name: 'ДИНАРА', patronymic: 'АМАНОВНА', birthDate: '1953-01-09', sex: 'F', roles: ['recipient'], address: A(AST, 'г. Косшы', 'ул. Республики', '5'), note: 'МСУ' },
+  { key: 'r06', surname: 'ПЕТРОВА', name: 'ЕЛЕНА', patronymic: 'ВИКТОРОВНА', birthDate: '1942-09-14', sex: 'F', roles: ['recipient'], address: A(AST, 'г. Астана', 'ул. Достык', '13', '7'), note: 'подопечная, МСУ' },
+  { key: 'r07', surname: 'ЖАКУПОВ', name: 'ЕРЖАН', birthDate: '2015-04-02', sex: 'M', roles: ['recipient'], address: A(AST, 'г. Астана', 'ул. Иманова', '19', '56'), note: 'подопечный (ребёнок), ТСР' },
+  { key: 'r08', surname: 'КАСЫМОВ', name: 'БАУЫРЖАН', patronymic: 'ТАЛГАТОВИЧ', birthDate: '1970-12-25', sex: 'M', roles: ['recipient'], address: A(ALA, 'г. Алматы', 'ул. Жандосова', '60', '12'), note: 'УЖЯ' },
+  { key: 'r09', surname: 'ЛИ', name: 'МАРИНА', patronymic: 'ВАДИМОВНА', birthDate: '1965-03-18', sex: 'F', roles: ['recipient'], address: A(ALA, 'г. Алматы', 'мкр. Самал-2', '33', '14'), note: 'ТСР (слух)' },
+  { key: 'r10', surname: 'ОМАРОВА', name: 'ГУЛЬНАР', patronymic: 'ЕРЛАНОВНА', birthDate: '1958-08-08', sex: 'F', roles: ['recipient'], address: A(ALA, 'г. Алматы', 'ул. Розыбакиева', '247', '88'), note: 'МСУ' },
+  { key: 'r11', surname: 'СЕРГЕЕВ', name: 'АНДРЕЙ', patronymic: 'НИКОЛАЕВИЧ', birthDate: '1982-06-06', sex: 'M', roles: ['recipient'], address: A(ALA, 'г. Алматы', 'ул. Тимирязева', '42', '3'), note: 'УИП' },
+  { key: 'r12', surname: 'ТУРСЫНОВА', name: 'ЖАНАР', birthDate: '2012-10-10', sex: 'F', roles: ['recipient'], address: A(ALA, 'г. Алматы', 'ул. Саина', '2', '40'), note: 'подопечная (ребёнок), УЖЯ' },
+  { key: 'r13', surname: 'БЕКОВ', name: 'НУРЖАН', patronymic: 'АСКАРОВИЧ', birthDate: '1979-01-27', sex: 'M', roles: ['recipient'], address: A(ALA, 'г. Каскелен', 'ул. Наурызбай батыра', '11'), note: 'ТСР' },
+  { key: 'r14', surname: 'ВОЛКОВА', name: 'ТАТЬЯНА', patronymic: 'ИГОРЕВНА', birthDate: '1950-04-04', sex: 'F', roles: ['recipient'], address: A(KAR, 'г. Караганда', 'пр. Бухар-Жырау', '49', '21'), note: 'МСУ' },
+  { key: 'r15', surname: 'ДЖАКСЫБЕКОВ', name: 'САКЕН', patronymic: 'МУРАТОВИЧ', birthDate: '1968-09-01', sex: 'M', roles: ['recipient'], address: A(KAR, 'г. Караганда', 'ул. Ермекова', '30', '9'), note: 'УЖЯ, ТСР' },
+  { key: 'r16', surname: 'КУЗНЕЦОВ', name: 'ОЛЕГ', patronymic: 'ПАВЛОВИЧ', birthDate: '1945-02-15', sex: 'M', roles: ['recipient'], address: A(KAR, 'г. Темиртау', 'ул. Мира', '4', '60'), note: 'подопечный, МСУ' },
+  { key: 'r17', surname: 'МУКАНОВА', name: 'АЛИЯ', patronymic: 'ЖАНБОЛАТОВНА', birthDate: '1991-11-11', sex: 'F', roles: ['recipient'], address: A(KAR, 'г. Темиртау', 'пр. Республики', '15', '31'), note: 'УИП' },
+  { key: 'r18', surname: 'ЕСЕНОВ', name: 'ДАУРЕН', patronymic: 'КАНАТОВИЧ', birthDate: '1985-05-05', sex: 'M', roles: ['recipient'], address: A(KAR, 'г. Караганда', 'ул. Гапеева', '1', '77'), note: 'ТСР' },
+  { key: 'r19', surname: 'ПАК', name: 'СВЕТЛАНА', patronymic: 'ЮРЬЕВНА', birthDate: '1962-07-19', sex: 'F', roles: ['recipient'], address: A(KAR, 'п. Топар', 'ул. Ленина', '6'), note: 'санаторно-курортное лечение' },
+  { key: 'r20', surname: 'АБДУЛЛАЕВ', name: 'РУСТАМ', patronymic: 'ФАРХАДОВИЧ', birthDate: '1973-03-03', sex: 'M', roles: ['recipient'], address: A(AST, 'г. Астана', 'ул. Отырар', '4', '10'), note: 'МСУ, УЖЯ' },
+  // guardians (4): log in with their own key and act for their wards
+  { key: 'g01', surname: 'ПЕТРОВ', name: 'ИГОРЬ', patronymic: 'ВИКТОРОВИЧ', birthDate: '1968-03-22', sex: 'M', roles: ['guardian'], address: A(AST, 'г. Астана', 'ул. Достык', '13', '7'), wards: ['r06'], note: 'опекун ПЕТРОВОЙ Е. В.' },
+  { key: 'g02', surname: 'ЖАКУПОВА', name: 'САУЛЕ', patronymic: 'КАЙРАТОВНА', birthDate: '1987-12-01', sex: 'F', roles: ['guardian', 'recipient'], address: A(AST, 'г. Астана', 'ул. Иманова', '19', '56'), wards: ['r07'], note: 'мать и законный представитель ЖАКУПОВА Е.; сама получатель ТСР' },
+  { key: 'g03', surname: 'ТУРСЫНОВ', name: 'МАРАТ', patronymic: 'ЕРБОЛОВИЧ', birthDate: '1980-06-30', sex: 'M', roles: ['guardian'], address: A(ALA, 'г. Алматы', 'ул. Саина', '2', '40'), wards: ['r12'], note: 'отец и законный представитель ТУРСЫНОВОЙ Ж.' },
+  { key: 'g04', surname: 'КУЗНЕЦОВА', name: 'ИРИНА', patronymic: 'ОЛЕГОВНА', birthDate: '1972-10-17', sex: 'F', roles: ['guardian'], address: A(KAR, 'г. Темиртау', 'ул. Мира', '4', '61'), wards: ['r16'], note: 'опекун КУЗНЕЦОВА О. П.' },
+  // specialists (6): sign language and assistants in several localities
+  { key: 's01', surname: 'БАЙМУХАМЕДОВА', name: 'АЙНУР', patronymic: 'ТАЛГАТОВНА', birthDate: '1983-02-14', sex: 'F', roles: ['specialist'], specialistKind: 'UZHYA', address: A(AST, 'г. Астана', 'ул. Кунаева', '14', '5'), note: 'специалист жестового языка, Астана' },
+  { key: 's02', surname: 'ГРИГОРЬЕВ', name: 'ДМИТРИЙ', patronymic: 'АЛЕКСАНДРОВИЧ', birthDate: '1979-08-09', sex: 'M', roles: ['specialist'], specialistKind: 'UZHYA', address: A(ALA, 'г. Алматы', 'ул. Байзакова', '90', '16'), note: 'специалист жестового языка, Алматы' },
+  { key: 's03', surname: 'САПАРОВА', name: 'КАРЛЫГАШ', patronymic: 'НУРЛАНОВНА', birthDate: '1990-04-25', sex: 'F', roles: ['specialist'], specialistKind: 'UZHYA', address: A(KAR, 'г. Караганда', 'ул. Лободы', '20', '44'), pendingExclusion: true, note: 'специалист жестового языка, Караганда; подано заявление на исключение' },
+  { key: 's04', surname: 'МУСИН', name: 'АРМАН', patronymic: 'ЕРЖАНОВИЧ', birthDate: '1986-09-19', sex: 'M', roles: ['specialist'], specialistKind: 'UIP', address: A(AST, 'г. Астана', 'ул. Жубанова', '7', '70'), note: 'индивидуальный помощник, Астана' },
+  { key: 's05', surname: 'ОРЛОВА', name: 'НАТАЛЬЯ', patronymic: 'СЕРГЕЕВНА', birthDate: '1977-12-12', sex: 'F', roles: ['specialist'], specialistKind: 'UIP', address: A(ALA, 'г. Алматы', 'ул. Шевченко', '155', '8'), note: 'индивидуальный помощник, Алматы' },
+  { key: 's06', surname: 'ТОКТАРОВ', name: 'ЕРБОЛ', patronymic: 'МАКСАТОВИЧ', birthDate: '1984-01-31', sex: 'M', roles: ['specialist'], specialistKind: 'UIP', address: A(KAR, 'г. Темиртау', 'ул. Абая', '22', '3'), note: 'индивидуальный помощник, Темиртау' },
+  // employees of organisations (legal-entity certificates)
+  { key: 'e01', surname: 'САРСЕНОВА', name: 'МАДИНА', patronymic: 'АСКАРОВНА', birthDate: '1985-06-11', sex: 'F', roles: ['employee'], org: 'msu-astana', address: A(AST, 'г. Астана', 'ул. Кенесары', '40'), note: 'сотрудник МСУ, Астана' },
+  { key: 'e02', surname: 'ХАСАНОВ', name: 'РИНАТ', patronymic: 'ИЛЬДАРОВИЧ', birthDate: '1981-03-03', sex: 'M', roles: ['employee'], org: 'msu-almaty', address: A(ALA, 'г. Алматы', 'пр. Абая', '115'), note: 'сотрудник МСУ, Алматы' },
+  { key: 'e03', surname: 'ЖУНУСОВА', name: 'ГАУХАР', patronymic: 'БОЛАТОВНА', birthDate: '1976-11-23', sex: 'F', roles: ['employee'], org: 'msu-karaganda', address: A(KAR, 'г. Караганда', 'ул. Ерубаева', '18'), note: 'сотрудник МСУ, Караганда' },
+  { key: 'e04', surname: 'ПОПОВ', name: 'СЕРГЕЙ', patronymic: 'ИВАНОВИЧ', birthDate: '1974-07-07', sex: 'M', roles: ['employee'], org: 'msu-temirtau', address: A(KAR, 'г. Темиртау', 'пр. Металлургов', '7'), note: 'сотрудник МСУ, Темиртау' },
+  { key: 'e05', surname: 'ИСКАКОВ', name: 'ТИМУР', patronymic: 'ЕРЛАНОВИЧ', birthDate: '1989-10-02', sex: 'M', roles: ['employee'], org: 'sup-ortho', address: A(AST, 'г. Астана', 'пр. Республики', '24'), note: 'сотрудник поставщика ТСР' },
+  { key: 'e06', surname: 'АЛИЕВА', name: 'КАМИЛА', patronymic: 'РУСЛАНОВНА', birthDate: '1992-02-20', sex: 'F', roles: ['employee'], org: 'sup-surdo', address: A(ALA, 'г. Алматы', 'ул. Толе би', '59'), note: 'сотрудник поставщика ТСР' },
+  { key: 'e07', surname: 'НУРМАГАНБЕТОВ', name: 'АЙДОС', patronymic: 'СЕРИКОВИЧ', birthDate: '1987-05-16', sex: 'M', roles: ['employee'], org: 'sup-sanatorium', address: A(KAR, 'г. Караганда', 'ул. Гоголя', '51'), note: 'сотрудник поставщика ТСР и санатория' },
+  { key: 'e08', surname: 'ЕГОРОВА', name: 'ОЛЬГА', patronymic: 'МИХАЙЛОВНА', birthDate: '1983-08-28', sex: 'F', roles: ['employee'], org: 'sup-care', address: A(AST, 'г. Астана', 'ул. Сыганак', '10'), note: 'сотрудник поставщика ТСР' },
+  // administrator
+  { key: 'a01', surname: 'АДМИНОВ', name: 'АДМИН', patronymic: 'АДМИНОВИЧ', birthDate: '1980-01-01', sex: 'M', roles: ['admin'], address: A(AST, 'г. Астана', 'пр. Мангилик Ел', '8'), note: 'администратор портала' },
+];
+
+export const PEOPLE: DemoPerson[] = SEEDS.map((s, i) => ({
+  ...s,
+  iin: makeIin(s.birthDate, s.sex, 1000 + i * 7),
+  phone: `+7701${String(5550000 + i * 111).padStart(7, '0')}`,
+}));
+
+export function personByKey(key: string): DemoPerson {
+  const p = PEOPLE.find((x) => x.key === key);
+  if (!p) throw new Error(`unknown demo person ${key}`);
+  return p;
+}
+
+export function organisationByKey(key: string): DemoOrganisation {
+  const o = ORGANISATIONS.find((x) => x.key === key);
+  if (!o) throw new Error(`unknown demo organisation ${key}`);
+  return o;
+}
