@@ -1,0 +1,76 @@
+// Progressive enhancement for every page: govuk-frontend components and the session timeout warning.
+(function () {
+  'use strict';
+
+  function initGovuk() {
+    // govuk-frontend's components are ES modules; load them without inline script (strict CSP)
+    import('/assets/govuk/govuk-frontend.min.js')
+      .then(function (m) {
+        m.initAll();
+      })
+      .catch(function () {
+        /* pages work without it */
+      });
+  }
+
+  /**
+   * Sessions end after a period of inactivity. Two minutes before that, a dialog offers to extend
+   * the session (people with motor impairments are slow typists); the dialog keeps focus inside.
+   */
+  function initSessionWarning() {
+    var minutes = Number(document.body.getAttribute('data-session-minutes'));
+    var i18n = document.getElementById('eds-i18n');
+    if (!minutes || !i18n || typeof HTMLDialogElement === 'undefined') return;
+    var warnAfter = Math.max(minutes * 60 - 120, 30) * 1000;
+    var timer = null;
+    var dialog = null;
+
+    function build() {
+      dialog = document.createElement('dialog');
+      dialog.className = 'eds-dialog';
+      dialog.setAttribute('aria-labelledby', 'session-warning-text');
+      var p = document.createElement('p');
+      p.className = 'govuk-body';
+      p.id = 'session-warning-text';
+      p.textContent = i18n.dataset.sessionWarning || '';
+      var btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = 'govuk-button';
+      btn.textContent = i18n.dataset.sessionExtend || 'OK';
+      btn.addEventListener('click', extend);
+      dialog.appendChild(p);
+      dialog.appendChild(btn);
+      document.body.appendChild(dialog);
+    }
+
+    function schedule() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (!dialog) build();
+        if (!dialog.open) dialog.showModal();
+      }, warnAfter);
+    }
+
+    function extend() {
+      fetch('/session/extend', { method: 'GET', credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (r) {
+          if (r.ok) {
+            dialog.close();
+            schedule();
+          } else {
+            dialog.querySelector('p').textContent = i18n.dataset.sessionExpired || '';
+          }
+        })
+        .catch(function () {
+          dialog.querySelector('p').textContent = i18n.dataset.sessionExpired || '';
+        });
+    }
+
+    schedule();
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    initGovuk();
+    initSessionWarning();
+  });
+})();

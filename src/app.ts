@@ -1,0 +1,152 @@
+import path from 'node:path';
+import crypto from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import { pinoHttp } from 'pino-http';
+import { rateLimit } from 'express-rate-limit';
+import pg from 'pg';
+import { ROOT_DIR } from './config.js';
+import type { Services } from './modules/index.js';
+import { setUpNunjucks } from './web/nunjucks.js';
+import { languageMiddleware } from './web/i18n.js';
+import { setUpCsrf, setUpSecurityHeaders } from './web/security.js';
+import { errorHandler, notFoundHandler } from './web/errors.js';
+import { PgRateLimitStore } from './web/rate-limit-store.js';
+import { AppError } from './lib/errors.js';
+import { maskIin } from './lib/iin.js';
+import { routes } from './routes/index.js';
+
+export const LOW_VISION_COOKIE = 'lv';
+
+function setUpLogging(app: Express, services: Services): void {
+  app.use(
+    pinoHttp({
+      logger: services.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // the URL may carry a query; IINs in it are masked
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/\b\d{12}\b/g, (m) => maskIin(m)),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customProps: (req) => {
+        const auth = (req as Request).session?.auth;
+        return auth ? { personId: auth.personId } : {};
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/') },
+    }),
+  );
+}
+
+function setUpStatic(app: Express): void {
+  const long = { maxAge: '7d', immutable: false, index: false };
+  app.use('/assets/build', express.static(path.join(ROOT_DIR, 'public', 'build'), long));
+  app.use('/assets/js', express.static(path.join(ROOT_DIR, 'public', 'js'), long));
+  app.use('/assets/images', express.static(path.join(ROOT_DIR, 'public', 'images'), long));
+  app.use('/assets/media', express.static(path.join(ROOT_DIR, 'public', 'media'), long));
+  app.use(
+    '/assets/govuk',
+    express.static(path.join(ROOT_DIR, 'node_modules', 'govuk-frontend', 'dist', 'govuk'), long),
+  );
+  app.get('/assets/vendor/forge.min.js', (_req, res) =>
+    res.sendFile(path.join(ROOT_DIR, 'node_modules', 'node-forge', 'dist', 'forge.min.js'), { maxAge: '7d' }),
+  );
+  app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(ROOT_DIR, 'public', 'images', 'favicon.svg')));
+}
+
+function setUpSessions(app: Express, services: Services): void {
+  const { config } = services;
+  const PgStore = connectPgSimple(session);
+  const pool = new pg.Pool({ connectionString: dbUrl(services), max: 4 });
+  app.use(
+    session({
+      name: 'portal.sid',
+      store: new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 600 }),
+      secret: config.SESSION_SECRET,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.isProduction,
+        maxAge: config.SESSION_IDLE_MINUTES * 60_000,
+      },
+    }),
+  );
+  app.locals.sessionPool = pool;
+}
+
+function dbUrl(services: Services): string {
+  const c = services.db.client.config as { connection: { connectionString: string } };
+  return c.connection.connectionString;
+}
+
+/** What every page needs: who is logged in, the low-vision switch, the flash messages, the current path. */
+function setUpLocals(app: Express, services: Services): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.auth = req.session?.auth ?? null;
+    res.locals.lowVision = req.cookies?.[LOW_VISION_COOKIE] === '1';
+    res.locals.currentPath = req.path;
+    res.locals.currentUrl = req.originalUrl;
+    res.locals.devStand = !services.config.isProduction;
+    res.locals.sessionMinutes = services.config.SESSION_IDLE_MINUTES;
+    if (req.session?.flash?.length) {
+      res.locals.flash = req.session.flash;
+      req.session.flash = [];
+    }
+    next();
+  });
+}
+
+export function createApp(services: Services): Express {
+  const app = express();
+  const { config } = services;
+  app.disable('x-powered-by');
+  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.locals.services = services;
+
+  setUpLogging(app, services);
+  setUpSecurityHeaders(app, config.isProduction);
+  setUpStatic(app);
+  setUpNunjucks(app, { production: config.isProduction });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await services.health.ready();
+    res.status(r.ok ? 200 : 503).json(r);
+  });
+  app.use(cookieParser());
+  app.use(languageMiddleware(config.isProduction));
+  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '2mb' }));
+  setUpSessions(app, services);
+  setUpCsrf(app, { exemptPaths: [/^\/api\//] });
+  setUpLocals(app, services);
+
+  const loginLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: config.LOGIN_RATE_LIMIT,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new PgRateLimitStore(services.db, 'login:'),
+    handler: (_req, _res, next) => next(new AppError('too_many_login_attempts', 429)),
+  });
+  app.use(routes(services, { loginLimiter }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(services.logger, config.isProduction));
+  return app;
+}

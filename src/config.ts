@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    BASE_URL: z.url().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    DATA_DIR: z.string().min(1).default('./var'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: z.string().optional(),
+    RUN_JOBS: bool.default(true),
+    SEED_DEMO_DATA: bool.optional(),
+    LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    /** production trust anchors: PEM files separated by commas */
+    EDS_TRUST_ANCHORS: z.string().optional(),
+    EDS_CRL_URLS: z.string().optional(),
+    EDS_OCSP_URL: z.url().optional(),
+    EDS_REFUSE_WHEN_CRL_STALE: bool.default(true),
+    SIGN_REQUEST_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** adapters for state systems: "dev" (the dev stand's local adapters) or "http" with a URL */
+    PERSON_REGISTRY_URL: z.url().optional(),
+    MOBILE_BASE_URL: z.url().optional(),
+    SMS_GATEWAY_URL: z.url().optional(),
+    ESOBES_URL: z.url().optional(),
+    ESOBES_API_TOKEN: z.string().min(16).optional(),
+    KAZPOST_TRACKING_URL: z.url().default('https://post.kz/mail/search/track/'),
+    MSU_PRIORITY_DAYS: z.coerce.number().int().min(1).max(30).default(1),
+    HOLIDAYS: z.string().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production') {
+      if (!c.SESSION_SECRET)
+        ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+      if (!c.DATABASE_URL)
+        ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+      if (!c.BASE_URL) ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'is required in production' });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'SESSION_SECRET'> {
+  SESSION_SECRET: string;
+  isProduction: boolean;
+  isTest: boolean;
+  dataDir: string;
+  rootDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The project's root folder, both when run from sources (src/) and when built (dist/src/). */
+export const ROOT_DIR = (() => {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  return here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..', '..') : path.resolve(here, '..');
+})();
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    SESSION_SECRET: c.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    isProduction: c.NODE_ENV === 'production',
+    isTest: c.NODE_ENV === 'test',
+    dataDir: path.resolve(ROOT_DIR, c.DATA_DIR),
+    rootDir: ROOT_DIR,
+  };
+}

@@ -1,0 +1,87 @@
+import type { Knex } from 'knex';
+import { ORGANISATIONS, PEOPLE } from '../devstand/people.js';
+import type { Integrations, RegistryPerson } from './ports.js';
+
+/** KazPost track numbers: two letters, nine digits, two letters (UPU S10), e.g. RR123456785KZ. */
+export function isValidS10(track: string): boolean {
+  const m = /^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$/.exec(track);
+  if (!m) return false;
+  const digits = [...m[2]!].map(Number);
+  const weights = [8, 6, 4, 2, 3, 5, 9, 7];
+  const sum = digits.reduce((acc, d, i) => acc + d * weights[i]!, 0);
+  let check = 11 - (sum % 11);
+  if (check === 10) check = 0;
+  if (check === 11) check = 5;
+  return check === Number(m[3]);
+}
+
+export function devRegistryPerson(iin: string): RegistryPerson | null {
+  const p = PEOPLE.find((x) => x.iin === iin);
+  if (!p) return null;
+  const n = Number(iin.slice(6, 11));
+  return {
+    iin: p.iin,
+    surname: p.surname,
+    name: p.name,
+    ...(p.patronymic ? { patronymic: p.patronymic } : {}),
+    birthDate: p.birthDate,
+    sex: p.sex,
+    address: p.address,
+    idDocument: {
+      type: 'Удостоверение личности',
+      number: String(40_000_000 + n).padStart(9, '0'),
+      issuedBy: 'МВД РК',
+      issuedOn: '2019-03-15',
+      validUntil: '2029-03-14',
+    },
+    bankDetails: {
+      bank: 'АО «Народный Банк Казахстана»',
+      bic: 'HSBKKZKX',
+      iban: `KZ${String(10 + (n % 89)).padStart(2, '0')}601A${String(n).padStart(12, '0')}`,
+    },
+    medicalOrg: {
+      name: `Городская поликлиника № ${1 + (n % 12)}`,
+      address: `${p.address.locality}, ${p.address.street}`,
+      attachedOn: '2021-01-10',
+    },
+  };
+}
+
+/** The dev stand's adapters: registries answer from the demo people; messages land in dev_* tables. */
+export function devIntegrations(db: Knex): Integrations {
+  return {
+    personRegistry: { findByIin: async (iin) => devRegistryPerson(iin) },
+    organisationRegistry: {
+      findByBin: async (bin) => {
+        const o = ORGANISATIONS.find((x) => x.bin === bin);
+        return o ? { bin: o.bin, name: o.name, head: o.head, address: o.address, activityCode: o.activityCode } : null;
+      },
+    },
+    mobileBase: { phoneByIin: async (iin) => PEOPLE.find((p) => p.iin === iin)?.phone ?? null },
+    sms: {
+      send: async ({ phone, text, idempotencyKey }) => {
+        await db('dev_sms').insert({ phone, text, idempotency_key: idempotencyKey }).onConflict('idempotency_key').ignore();
+      },
+    },
+    email: {
+      send: async ({ to, subject, text, idempotencyKey }) => {
+        await db('dev_email')
+          .insert({ to, subject, text, idempotency_key: idempotencyKey })
+          .onConflict('idempotency_key')
+          .ignore();
+      },
+    },
+    esobes: {
+      deliver: async ({ topic, idempotencyKey, payload }) => {
+        await db('dev_esobes_inbox')
+          .insert({ topic, idempotency_key: idempotencyKey, payload: JSON.stringify(payload) })
+          .onConflict('idempotency_key')
+          .ignore();
+      },
+    },
+    kazpost: {
+      trackingUrl: (track) => `https://post.kz/mail/search/track/${encodeURIComponent(track)}`,
+      isValidTrackNumber: isValidS10,
+    },
+  };
+}

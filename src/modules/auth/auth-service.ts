@@ -1,0 +1,132 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Clock } from '../../lib/clock.js';
+import { AppError } from '../../lib/errors.js';
+import type { Integrations } from '../../integrations/index.js';
+import { EdsError } from '../../eds/index.js';
+import { audit } from '../audit/audit.js';
+import { fullName, type PeopleRepository, type PersonRow } from '../people/people-repository.js';
+import type { IssuedSignRequest, SigningService } from '../signing/signing-service.js';
+import type { Role, SessionAuth } from '../../web/auth-context.js';
+
+export interface LoginResult {
+  auth: SessionAuth;
+  person: PersonRow;
+  firstLogin: boolean;
+  wards: PersonRow[];
+  signedDocumentId: number;
+}
+
+/** Login with the AUTH key: a one-time challenge, full verification, the account from the registries. */
+export class AuthService {
+  constructor(
+    private readonly db: Knex,
+    private readonly signing: SigningService,
+    private readonly people: PeopleRepository,
+    private readonly integrations: Integrations,
+    private readonly clock: Clock,
+  ) {}
+
+  issueChallenge(): Promise<IssuedSignRequest> {
+    return this.signing.issue({
+      kind: 'auth-challenge',
+      purpose: 'login',
+      keyType: 'AUTH',
+      actor: null,
+      payload: { nonce: crypto.randomBytes(24).toString('base64url') },
+    });
+  }
+
+  async login(signRequestId: string, signedXml: string): Promise<LoginResult> {
+    const v = await this.signing.verify({ signRequestId, signedXml, purpose: 'login', actorId: null, signer: 'individual' }).catch(
+      async (err: unknown) => {
+        // an employee logs in with a legal-entity AUTH key: verify again for that profile
+        if (err instanceof EdsError && err.code === 'EDS_LEGAL_ENTITY') {
+          return this.signing.verify({ signRequestId, signedXml, purpose: 'login', actorId: null, signer: 'employee' });
+        }
+        throw err;
+      },
+    );
+    const cert = v.cert;
+    const now = this.clock.now();
+
+    // state registries first (outside the transaction: they are remote systems)
+    const registryPerson = await this.integrations.personRegistry.findByIin(cert.iin);
+    if (!registryPerson) throw new AppError('person_not_in_registry', 403);
+    const phone = await this.integrations.mobileBase.phoneByIin(cert.iin);
+
+    return this.db.transaction(async (tx) => {
+      const docId = await this.signing.consume(tx, v);
+      const existing = await this.people.findByIin(tx, cert.iin);
+      const person = await this.people.upsertFromRegistry(tx, registryPerson, phone, now);
+      const firstLogin = !existing?.account_created_at;
+      if (firstLogin) await tx('persons').where({ id: person.id }).update({ account_created_at: now });
+      await tx('persons').where({ id: person.id }).update({ last_login_at: now });
+
+      const grants = await this.people.roles(tx, person.id);
+      let roles: Role[];
+      let organisationId: number | undefined;
+      if (cert.subjectKind === 'legal') {
+        const org = cert.bin ? await this.people.organisationByBin(tx, cert.bin) : undefined;
+        const employee = org && grants.find((g) => g.role === 'employee' && g.organisation_id === org.id);
+        if (!org || !employee) throw new EdsError('EDS_NOT_EMPLOYEE');
+        roles = ['employee'];
+        organisationId = org.id;
+      } else {
+        roles = [...new Set(grants.filter((g) => g.role !== 'employee').map((g) => g.role))];
+        if (roles.length === 0) {
+          await this.people.grantRole(tx, person.id, 'recipient');
+          roles = ['recipient'];
+        }
+      }
+      const wards = roles.includes('guardian') ? await this.people.wards(tx, person.id) : [];
+      await audit(tx, {
+        actorId: person.id,
+        principalId: person.id,
+        organisationId: organisationId ?? null,
+        action: firstLogin ? 'account.created' : 'login',
+        objectType: 'person',
+        objectId: person.id,
+        signedDocumentId: docId,
+      });
+      const auth: SessionAuth = {
+        personId: person.id,
+        name: fullName(person),
+        roles,
+        ...(organisationId ? { organisationId } : {}),
+        principalId: person.id,
+        principalName: fullName(person),
+        loginAt: now.toISOString(),
+      };
+      return { auth, person: { ...person, account_created_at: person.account_created_at ?? now }, firstLogin, wards, signedDocumentId: docId };
+    });
+  }
+
+  /** A guardian switches to a ward (or back to self); anything else is refused. */
+  async actFor(auth: SessionAuth, principalId: number): Promise<SessionAuth> {
+    if (principalId === auth.personId) {
+      const self = await this.people.findById(this.db, auth.personId);
+      return { ...auth, principalId: auth.personId, principalName: self ? fullName(self) : auth.name };
+    }
+    if (!auth.roles.includes('guardian') || !(await this.people.isGuardianOf(this.db, auth.personId, principalId))) {
+      throw new AppError('not_found', 404);
+    }
+    const ward = await this.people.findById(this.db, principalId);
+    if (!ward) throw new AppError('not_found', 404);
+    await audit(this.db, { actorId: auth.personId, principalId, action: 'act_for', objectType: 'person', objectId: principalId });
+    return { ...auth, principalId, principalName: fullName(ward) };
+  }
+
+  async markWelcomed(personId: number): Promise<void> {
+    await this.db('persons').where({ id: personId }).whereNull('welcomed_at').update({ welcomed_at: this.clock.now() });
+  }
+
+  async wards(personId: number): Promise<PersonRow[]> {
+    return this.people.wards(this.db, personId);
+  }
+
+  /** Ends every session of this person (the rows are deleted, so no instance accepts them again). */
+  async logoutEverywhere(personId: number): Promise<number> {
+    return this.db('sessions').whereRaw(`(sess -> 'auth' ->> 'personId')::bigint = ?`, [personId]).delete();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The composition root: repositories from one knex instance, services from repositories.
+ * Nothing else constructs dependencies, so a test can build the app with any part replaced.
+ */
+import type { Knex } from 'knex';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { createIntegrations, type Integrations } from '../integrations/index.js';
+import { Outbox } from './outbox/outbox.js';
+import { Notifier } from './notifications/notifications.js';
+import { OrdersRepository } from './orders/orders-repository.js';
+import { createTrustStore, SigningService } from './signing/signing-service.js';
+import { AuthService } from './auth/auth-service.js';
+import { PeopleRepository } from './people/people-repository.js';
+import { HealthService } from './health/health-service.js';
+import { EvidenceService } from './signing/evidence-service.js';
+import type { TrustStore } from '../eds/index.js';
+import { createEntitlementsModule, type EntitlementsModule } from './entitlements/index.js';
+import { createMsuModule, type MsuModule } from './msu/index.js';
+import { createSpecialistServicesModule, type SpecialistServicesModule } from './specialist-services/index.js';
+import { createGoodsModule, type GoodsModule } from './goods/index.js';
+import { createAdminModule, type AdminModule } from './admin/index.js';
+
+export interface CoreServices {
+  config: Config;
+  db: Knex;
+  logger: Logger;
+  clock: Clock;
+  integrations: Integrations;
+  outbox: Outbox;
+  notifier: Notifier;
+  orders: OrdersRepository;
+  people: PeopleRepository;
+  trust: TrustStore;
+  signing: SigningService;
+  auth: AuthService;
+  health: HealthService;
+  evidence: EvidenceService;
+}
+
+export interface Services extends CoreServices {
+  entitlements: EntitlementsModule;
+  msu: MsuModule;
+  specialistServices: SpecialistServicesModule;
+  goods: GoodsModule;
+  admin: AdminModule;
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  integrations?: Integrations;
+  trust?: TrustStore;
+}
+
+export function buildServices(config: Config, db: Knex, logger: Logger, opts: BuildOptions = {}): Services {
+  const clock = opts.clock ?? systemClock;
+  const integrations = opts.integrations ?? createIntegrations(config, db);
+  const outbox = new Outbox(db, integrations, clock, logger);
+  const notifier = new Notifier(outbox);
+  const orders = new OrdersRepository();
+  const people = new PeopleRepository();
+  const trust = opts.trust ?? createTrustStore(config, logger);
+  const signing = new SigningService(db, trust, clock, config);
+  const auth = new AuthService(db, signing, people, integrations, clock);
+  const health = new HealthService(db, trust);
+  const evidence = new EvidenceService(db, people);
+  const core: CoreServices = {
+    config,
+    db,
+    logger,
+    clock,
+    integrations,
+    outbox,
+    notifier,
+    orders,
+    people,
+    trust,
+    signing,
+    auth,
+    health,
+    evidence,
+  };
+  return {
+    ...core,
+    entitlements: createEntitlementsModule(core),
+    msu: createMsuModule(core),
+    specialistServices: createSpecialistServicesModule(core),
+    goods: createGoodsModule(core),
+    admin: createAdminModule(core),
+  };
+}

@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import { tFor, isLocale, type Locale } from '../../web/i18n.js';
+import type { Outbox } from '../outbox/outbox.js';
+
+/**
+ * Tells a person something by the channel they chose (SMS or e-mail) in their language, through the
+ * outbox of the caller's transaction. The text is the locale key (`ns:key`, default namespace
+ * `notifications`) with params.
+ */
+export class Notifier {
+  constructor(private readonly outbox: Outbox) {}
+
+  async notify(
+    tx: Knex | Knex.Transaction,
+    personId: number,
+    key: string,
+    params: Record<string, string | number>,
+    idempotencyKey: string,
+    opts: { forceSms?: boolean } = {},
+  ): Promise<void> {
+    const p = (await tx('persons').where({ id: personId }).first('phone', 'email', 'notify_channel', 'locale')) as
+      | { phone: string | null; email: string | null; notify_channel: 'sms' | 'email'; locale: string }
+      | undefined;
+    if (!p) return;
+    const lang: Locale = isLocale(p.locale) ? p.locale : 'ru';
+    const t = tFor(lang);
+    const text = t(key.includes(':') ? key : `notifications:${key}`, params);
+    if (!opts.forceSms && p.notify_channel === 'email' && p.email) {
+      await this.outbox.enqueue(tx, {
+        system: 'email',
+        topic: key,
+        idempotencyKey: `email:${idempotencyKey}`,
+        payload: { to: p.email, subject: t('notifications:subject'), text },
+      });
+      return;
+    }
+    if (p.phone) {
+      await this.outbox.enqueue(tx, {
+        system: 'sms',
+        topic: key,
+        idempotencyKey: `sms:${idempotencyKey}`,
+        payload: { phone: p.phone, text },
+      });
+    }
+  }
+
+  /** One-time codes always go by SMS to the phone given (they confirm that phone or the hours). */
+  async sendCode(tx: Knex | Knex.Transaction, phone: string, text: string, idempotencyKey: string): Promise<void> {
+    await this.outbox.enqueue(tx, { system: 'sms', topic: 'code', idempotencyKey: `sms:${idempotencyKey}`, payload: { phone, text } });
+  }
+}

@@ -1,0 +1,198 @@
+import type { Knex } from 'knex';
+import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
+
+export type OrderKind = 'msu' | 'service' | 'goods';
+
+export interface OrderRow {
+  id: number;
+  number: string;
+  kind: OrderKind;
+  help_type: string;
+  recipient_id: number;
+  created_by: number;
+  measure_id: number | null;
+  organisation_id: number | null;
+  specialist_id: number | null;
+  status: string;
+  is_open: boolean;
+  version: number;
+  details: Record<string, unknown>;
+  status_changed_at: Date;
+  created_at: Date;
+}
+
+export interface OrderEventRow {
+  id: number;
+  order_id: number;
+  at: Date;
+  actor_id: number | null;
+  principal_id: number | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+  signed_document_id: number | null;
+}
+
+export interface NewOrder {
+  kind: OrderKind;
+  helpType: string;
+  recipientId: number;
+  createdBy: number;
+  measureId?: number | null;
+  organisationId?: number | null;
+  specialistId?: number | null;
+  status: string;
+  details?: Record<string, unknown>;
+  signedDocumentId?: number | null;
+  action?: string;
+  at?: Date;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The common part of every order and its append-only events. */
+export class OrdersRepository {
+  async create(tx: Knex.Transaction, o: NewOrder): Promise<OrderRow> {
+    const at = o.at ?? new Date();
+    try {
+      const [row] = (await tx('orders')
+        .insert({
+          number: tx.raw(`to_char(?::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 7, '0')`, [at]),
+          kind: o.kind,
+          help_type: o.helpType,
+          recipient_id: o.recipientId,
+          created_by: o.createdBy,
+          measure_id: o.measureId ?? null,
+          organisation_id: o.organisationId ?? null,
+          specialist_id: o.specialistId ?? null,
+          status: o.status,
+          is_open: true,
+          details: JSON.stringify(o.details ?? {}),
+          status_changed_at: at,
+          created_at: at,
+        })
+        .returning('*')) as OrderRow[];
+      await tx('order_events').insert({
+        order_id: row!.id,
+        at,
+        actor_id: o.createdBy,
+        principal_id: o.recipientId,
+        action: o.action ?? 'create',
+        from_status: null,
+        to_status: o.status,
+        signed_document_id: o.signedDocumentId ?? null,
+      });
+      return row!;
+    } catch (err) {
+      if ((err as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION &&
+        (err as { constraint?: string }).constraint === 'orders_one_open_per_help_type') {
+        throw new ConflictError('one_open_order_per_help_type');
+      }
+      throw err;
+    }
+  }
+
+  async findById(db: Knex | Knex.Transaction, id: number): Promise<OrderRow | undefined> {
+    return (await db('orders').where({ id }).first()) as OrderRow | undefined;
+  }
+
+  async findByNumber(db: Knex | Knex.Transaction, number: string): Promise<OrderRow | undefined> {
+    return (await db('orders').where({ number }).first()) as OrderRow | undefined;
+  }
+
+  /** Locks the order row for a state change. */
+  async lock(tx: Knex.Transaction, id: number): Promise<OrderRow> {
+    const row = (await tx('orders').where({ id }).forUpdate().first()) as OrderRow | undefined;
+    if (!row) throw new NotFoundError();
+    return row;
+  }
+
+  /** Applies a status change to a locked order and appends its event. */
+  async transition(
+    tx: Knex.Transaction,
+    order: OrderRow,
+    change: {
+      action: string;
+      to: string;
+      closes: boolean;
+      actorId: number | null;
+      principalId?: number | null;
+      reason?: string | null;
+      signedDocumentId?: number | null;
+      details?: Record<string, unknown>;
+      mergeDetails?: Record<string, unknown>;
+      at?: Date;
+      expectedVersion?: number;
+    },
+  ): Promise<OrderRow> {
+    if (change.expectedVersion !== undefined && change.expectedVersion !== order.version) {
+      throw new AppError('order_changed_meanwhile', 409);
+    }
+    const at = change.at ?? new Date();
+    const [row] = (await tx('orders')
+      .where({ id: order.id, version: order.version })
+      .update({
+        status: change.to,
+        is_open: order.is_open && !change.closes,
+        version: order.version + 1,
+        status_changed_at: at,
+        ...(change.mergeDetails
+          ? { details: tx.raw('details || ?::jsonb', [JSON.stringify(change.mergeDetails)]) }
+          : {}),
+      })
+      .returning('*')) as OrderRow[];
+    if (!row) throw new AppError('order_changed_meanwhile', 409);
+    await tx('order_events').insert({
+      order_id: order.id,
+      at,
+      actor_id: change.actorId,
+      principal_id: change.principalId ?? null,
+      action: change.action,
+      from_status: order.status,
+      to_status: change.to,
+      reason: change.reason ?? null,
+      details: JSON.stringify(change.details ?? {}),
+      signed_document_id: change.signedDocumentId ?? null,
+    });
+    return row;
+  }
+
+  async events(db: Knex | Knex.Transaction, orderId: number): Promise<(OrderEventRow & { actor_name: string | null })[]> {
+    return (await db('order_events as e')
+      .leftJoin('persons as p', 'p.id', 'e.actor_id')
+      .where('e.order_id', orderId)
+      .orderBy('e.id')
+      .select('e.*', db.raw(`concat_ws(' ', p.surname, p.name, p.patronymic) as actor_name`))) as (OrderEventRow & {
+      actor_name: string | null;
+    })[];
+  }
+
+  async openOrder(db: Knex | Knex.Transaction, recipientId: number, helpType: string): Promise<OrderRow | undefined> {
+    return (await db('orders').where({ recipient_id: recipientId, help_type: helpType, is_open: true }).first()) as
+      | OrderRow
+      | undefined;
+  }
+
+  async listForRecipient(
+    db: Knex | Knex.Transaction,
+    recipientId: number,
+    filter: { kinds?: OrderKind[]; helpTypes?: string[]; status?: string; from?: string; to?: string; limit?: number; offset?: number },
+  ): Promise<{ rows: OrderRow[]; total: number }> {
+    const base = db('orders').where({ recipient_id: recipientId });
+    if (filter.kinds?.length) base.whereIn('kind', filter.kinds);
+    if (filter.helpTypes?.length) base.whereIn('help_type', filter.helpTypes);
+    if (filter.status) base.where({ status: filter.status });
+    if (filter.from) base.whereRaw(`(created_at at time zone 'Asia/Almaty')::date >= ?`, [filter.from]);
+    if (filter.to) base.whereRaw(`(created_at at time zone 'Asia/Almaty')::date <= ?`, [filter.to]);
+    const [{ count }] = (await base.clone().count<{ count: number }[]>('* as count')) as [{ count: number }];
+    const rows = (await base
+      .clone()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 20)
+      .offset(filter.offset ?? 0)) as OrderRow[];
+    return { rows, total: Number(count) };
+  }
+}

@@ -1,0 +1,299 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, NotFoundError } from '../../lib/errors.js';
+import { inTransaction } from '../../db/knex.js';
+import {
+  EdsError,
+  TrustStore,
+  renderDocument,
+  sameDocument,
+  verifySignedXml,
+  prepareSignature,
+  type CertInfo,
+  type DocumentKind,
+} from '../../eds/index.js';
+
+export type KeyType = 'AUTH' | 'SIGN';
+/** who must sign: a person for themselves (or a guardian), or an organisation's employee */
+export type SignerKind = 'individual' | 'employee';
+
+export interface IssueInput {
+  kind: DocumentKind;
+  purpose: string;
+  keyType: KeyType;
+  /** null for a login challenge: nobody is known yet */
+  actor: { personId: number; iin: string; organisationBin?: string } | null;
+  principal?: { personId: number; iin: string } | null;
+  object?: { type: string; id: string | number; version?: number };
+  payload: Record<string, unknown>;
+}
+
+export interface SignRequestRow {
+  id: string;
+  kind: string;
+  purpose: string;
+  key_type: KeyType;
+  actor_id: number | null;
+  principal_id: number | null;
+  object_type: string | null;
+  object_id: string | null;
+  object_version: number | null;
+  xml: string;
+  xml_sha256: string;
+  payload: Record<string, unknown> & { _actorIin?: string; _principalIin?: string; _bin?: string };
+  created_at: Date;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+export interface IssuedSignRequest {
+  id: string;
+  xml: string;
+  keyType: KeyType;
+  expiresAt: Date;
+}
+
+export interface VerifiedSignature {
+  request: SignRequestRow;
+  cert: CertInfo;
+  signedXml: string;
+  verifiedAt: Date;
+}
+
+export function createTrustStore(config: Config, logger: Logger): TrustStore {
+  if (config.isProduction && config.EDS_TRUST_ANCHORS) {
+    return TrustStore.fromConfig({
+      anchorFiles: config.EDS_TRUST_ANCHORS.split(',').map((s) => s.trim()),
+      crlUrls: (config.EDS_CRL_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      refuseWhenCrlStale: config.EDS_REFUSE_WHEN_CRL_STALE,
+      log: (msg: string, extra?: unknown) => logger.warn({ extra }, msg),
+    });
+  }
+  return TrustStore.fromDirectory(path.join(config.dataDir, 'pki'), {
+    refuseWhenCrlStale: config.EDS_REFUSE_WHEN_CRL_STALE,
+    log: (msg: string, extra?: unknown) => logger.warn({ extra }, msg),
+  });
+}
+
+function sha256(s: string): string {
+  return crypto.createHash('sha256').update(s, 'utf8').digest('hex');
+}
+
+/**
+ * The one signing path of every module: issue a document for an action, verify what comes back
+ * (eds.md order), consume the request exactly once and keep the signed document as evidence,
+ * in the same transaction as the state change it authorises.
+ */
+export class SigningService {
+  constructor(
+    private readonly db: Knex,
+    private readonly trust: TrustStore,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {}
+
+  async issue(input: IssueInput, db: Knex | Knex.Transaction = this.db): Promise<IssuedSignRequest> {
+    const id = crypto.randomUUID();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.SIGN_REQUEST_TTL_MINUTES * 60_000);
+    const xml = renderDocument(input.kind, {
+      id,
+      actorIin: input.actor?.iin ?? '',
+      ...(input.principal && input.principal.personId !== input.actor?.personId
+        ? { principalIin: input.principal.iin }
+        : {}),
+      ...(input.object
+        ? { object: { type: input.object.type, id: String(input.object.id), version: input.object.version ?? 0 } }
+        : {}),
+      issuedAt: now.toISOString(),
+      purpose: input.purpose,
+      fields: input.payload,
+    });
+    await db('sign_requests').insert({
+      id,
+      kind: input.kind,
+      purpose: input.purpose,
+      key_type: input.keyType,
+      actor_id: input.actor?.personId ?? null,
+      principal_id: input.principal?.personId ?? input.actor?.personId ?? null,
+      object_type: input.object?.type ?? null,
+      object_id: input.object ? String(input.object.id) : null,
+      object_version: input.object?.version ?? null,
+      xml,
+      xml_sha256: sha256(xml),
+      payload: JSON.stringify({
+        ...input.payload,
+        _actorIin: input.actor?.iin,
+        _principalIin: input.principal?.iin,
+        _bin: input.actor?.organisationBin,
+      }),
+      created_at: now,
+      expires_at: expiresAt,
+    });
+    return { id, xml, keyType: input.keyType, expiresAt };
+  }
+
+  async findRequest(id: string, db: Knex | Knex.Transaction = this.db): Promise<SignRequestRow | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    return (await db('sign_requests').where({ id }).first()) as SignRequestRow | undefined;
+  }
+
+  /**
+   * Everything that needs no lock: the request is the actor's, unused and alive; the signature
+   * verifies fully; the signer is the actor; the signed reference is the document we issued.
+   */
+  async verify(input: {
+    signRequestId: string;
+    signedXml: string;
+    purpose: string | string[];
+    actorId: number | null;
+    signer: SignerKind;
+  }): Promise<VerifiedSignature> {
+    const request = await this.findRequest(input.signRequestId);
+    if (!request) throw new EdsError('EDS_REQUEST_UNKNOWN');
+    const purposes = Array.isArray(input.purpose) ? input.purpose : [input.purpose];
+    if (!purposes.includes(request.purpose) || request.actor_id !== input.actorId) throw new EdsError('EDS_REQUEST_UNKNOWN');
+    const now = this.clock.now();
+    if (request.consumed_at) throw new EdsError('EDS_REQUEST_USED');
+    if (new Date(request.expires_at).getTime() <= now.getTime()) throw new EdsError('EDS_REQUEST_EXPIRED');
+
+    const expectedIin = request.payload._actorIin;
+    const verified = await verifySignedXml(input.signedXml, {
+      trust: this.trust,
+      expect: request.key_type,
+      subject: input.signer,
+      ...(expectedIin ? { allowedIins: [expectedIin] } : {}),
+      ...(request.payload._bin ? { allowedBins: [request.payload._bin] } : {}),
+      now,
+    });
+    if (!sameDocument(request.xml, verified.signedContent)) throw new EdsError('EDS_DOCUMENT_MISMATCH');
+    return { request, cert: verified.cert, signedXml: input.signedXml, verifiedAt: now };
+  }
+
+  /** Marks the request used (exactly once, also under races) and stores the signed document verbatim. */
+  async consume(tx: Knex.Transaction, v: VerifiedSignature): Promise<number> {
+    const used = await tx('sign_requests')
+      .where({ id: v.request.id })
+      .whereNull('consumed_at')
+      .andWhere('expires_at', '>', v.verifiedAt)
+      .update({ consumed_at: v.verifiedAt });
+    if (used !== 1) throw new EdsError('EDS_REQUEST_USED');
+    const [row] = (await tx('signed_documents')
+      .insert({
+        sign_request_id: v.request.id,
+        kind: v.request.kind,
+        purpose: v.request.purpose,
+        signer_id: v.request.actor_id,
+        principal_id: v.request.principal_id,
+        signer_iin: v.cert.iin,
+        signer_bin: v.cert.bin ?? null,
+        signer_name: v.cert.commonName,
+        cert_serial: v.cert.serialHex,
+        cert_issuer: v.cert.issuerDn,
+        cert_subject: v.cert.subjectDn,
+        cert_not_before: v.cert.notBefore,
+        cert_not_after: v.cert.notAfter,
+        cert_fingerprint: v.cert.fingerprint256,
+        object_type: v.request.object_type,
+        object_id: v.request.object_id,
+        signed_xml: v.signedXml,
+        signed_xml_sha256: sha256(v.signedXml),
+        verification: JSON.stringify({
+          ok: true,
+          at: v.verifiedAt.toISOString(),
+          keyType: v.cert.keyType,
+          subjectKind: v.cert.subjectKind,
+          chain: 'trusted',
+          revocation: 'good',
+        }),
+        signed_at: v.verifiedAt,
+      })
+      .returning('id')) as { id: number }[];
+    return row!.id;
+  }
+
+  /**
+   * Verify outside the transaction, then run the state change and the evidence in one transaction.
+   * A controller's signed step is: `await signing.apply({...}, async (tx, doc) => service.change(tx, ...))`.
+   */
+  async apply<T>(
+    input: { signRequestId: string; signedXml: string; purpose: string | string[]; actorId: number | null; signer: SignerKind },
+    fn: (tx: Knex.Transaction, doc: { id: number; request: SignRequestRow; cert: CertInfo }) => Promise<T>,
+  ): Promise<T> {
+    const v = await this.verify(input);
+    return inTransaction(this.db, async (tx) => {
+      const id = await this.consume(tx, v);
+      return fn(tx, { id, request: v.request, cert: v.cert });
+    });
+  }
+
+  /** Server half of the browser signer: the canonical SignedInfo to sign and the template to fill. */
+  async prepare(signRequestId: string, actorId: number | null, certPem: string) {
+    const request = await this.findRequest(signRequestId);
+    if (!request || request.actor_id !== actorId || request.consumed_at) throw new NotFoundError();
+    if (new Date(request.expires_at).getTime() <= this.clock.now().getTime()) throw new EdsError('EDS_REQUEST_EXPIRED');
+    if (certPem.length > 20_000) throw new AppError('bad_request', 400);
+    return prepareSignature(request.xml, certPem);
+  }
+
+  async document(id: number, db: Knex | Knex.Transaction = this.db) {
+    return (await db('signed_documents').where({ id }).first()) as SignedDocumentRow | undefined;
+  }
+
+  /** Re-verifies a stored document now (chain, revocation and validity as of now) and records the result. */
+  async reverify(id: number, requestedBy: number | null) {
+    const doc = await this.document(id);
+    if (!doc) throw new NotFoundError();
+    const now = this.clock.now();
+    let result: { ok: boolean; code?: string; at: string };
+    try {
+      const v = await verifySignedXml(doc.signed_xml, {
+        trust: this.trust,
+        expect: doc.purpose === 'login' ? 'AUTH' : 'SIGN',
+        subject: 'any',
+        now,
+      });
+      const request = await this.findRequest(doc.sign_request_id);
+      const same = request ? sameDocument(request.xml, v.signedContent) : false;
+      result = same ? { ok: true, at: now.toISOString() } : { ok: false, code: 'EDS_DOCUMENT_MISMATCH', at: now.toISOString() };
+    } catch (err) {
+      result = { ok: false, code: err instanceof EdsError ? err.code : 'EDS_UNKNOWN', at: now.toISOString() };
+    }
+    await this.db('reverifications').insert({
+      signed_document_id: id,
+      requested_by: requestedBy,
+      ok: result.ok,
+      result: JSON.stringify(result),
+      at: now,
+    });
+    return result;
+  }
+}
+
+export interface SignedDocumentRow {
+  id: number;
+  sign_request_id: string;
+  kind: string;
+  purpose: string;
+  signer_id: number | null;
+  principal_id: number | null;
+  signer_iin: string;
+  signer_bin: string | null;
+  signer_name: string;
+  cert_serial: string;
+  cert_issuer: string;
+  cert_subject: string;
+  cert_not_before: Date;
+  cert_not_after: Date;
+  cert_fingerprint: string;
+  object_type: string | null;
+  object_id: string | null;
+  signed_xml: string;
+  signed_xml_sha256: string;
+  verification: Record<string, unknown>;
+  signed_at: Date;
+}

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { Router } from 'express';
+import type { Services } from '../../modules/index.js';
+import { NotFoundError } from '../../lib/errors.js';
+
+/** Dev-stand only pages: the SMS the dev gateway "sent", and the demo key files. Absent in production. */
+export function devRoutes(services: Services): Router {
+  const router = Router();
+
+  router.get('/dev/sms', async (req, res) => {
+    const phone = typeof req.query.phone === 'string' ? req.query.phone.trim() : '';
+    const q = services.db('dev_sms').orderBy('id', 'desc').limit(100);
+    if (phone) q.where({ phone });
+    res.render('pages/dev/sms.njk', { messages: await q, phone });
+  });
+
+  router.get('/dev/sms.json', async (req, res) => {
+    const phone = typeof req.query.phone === 'string' ? req.query.phone.trim() : '';
+    const q = services.db('dev_sms').orderBy('id', 'desc').limit(100);
+    if (phone) q.where({ phone });
+    res.json(await q);
+  });
+
+  router.get('/dev/keys/*path', (req, res, next) => {
+    const rel = ([] as string[]).concat((req.params as { path?: string | string[] }).path ?? []).join('/');
+    const keysDir = path.join(services.config.dataDir, 'keys');
+    const file = path.resolve(keysDir, rel);
+    if (!file.startsWith(keysDir + path.sep) || !file.endsWith('.p12')) return next(new NotFoundError());
+    res.download(file, path.basename(file), (err) => {
+      if (err && !res.headersSent) next(new NotFoundError());
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../modules/index.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { requireAuth, requireRole } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
+
+const prepareBody = z.object({ signRequestId: z.string().min(1).max(64), certPem: z.string().min(100).max(20_000) });
+
+/** The browser signer's server half, and the evidence of every signed document. */
+export function edsRoutes(services: Services): Router {
+  const router = Router();
+
+  // login needs no session person: the challenge's actor is nobody yet
+  router.post('/eds/prepare', async (req, res) => {
+    const body = prepareBody.safeParse(req.body);
+    if (!body.success) return res.status(400).json({ error: 'bad_request', message: req.t('errors:bad_request') });
+    const actorId = req.session.auth?.personId ?? null;
+    try {
+      const prepared = await services.signing.prepare(body.data.signRequestId, actorId, body.data.certPem);
+      res.json(prepared);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'bad_request';
+      const status = (err as { status?: number }).status ?? 400;
+      res.status(status >= 500 ? 500 : status).json({ error: code, message: req.t(`errors:${code}`) });
+    }
+  });
+
+  router.get('/documents', requireAuth, async (req, res) => {
+    const auth = req.session.auth!;
+    res.render('pages/eds/documents.njk', { docs: await services.evidence.listFor(auth) });
+  });
+
+  router.get('/documents/:id', requireAuth, async (req, res) => {
+    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    if (!id.success) throw new NotFoundError();
+    const auth = req.session.auth!;
+    const view = await services.evidence.show(auth, id.data);
+    res.render('pages/eds/document.njk', { ...view, canReverify: auth.roles.includes('admin') });
+  });
+
+  router.get('/documents/:id/xml', requireAuth, async (req, res) => {
+    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    if (!id.success) throw new NotFoundError();
+    const { doc } = await services.evidence.show(req.session.auth!, id.data);
+    res.setHeader('Content-Type', 'application/xml; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="signed-document-${doc.id}.xml"`);
+    res.send(doc.signed_xml);
+  });
+
+  router.post('/documents/:id/reverify', requireRole('admin'), async (req, res) => {
+    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    if (!id.success) throw new NotFoundError();
+    const result = await services.signing.reverify(id.data, req.session.auth!.personId);
+    flash(req, result.ok ? 'eds:doc.reverifiedOk' : 'eds:doc.reverifiedFailed', result.ok ? {} : { code: result.code ?? '' }, result.ok ? 'success' : 'info');
+    res.redirect(303, `/documents/${id.data}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { openDatabase, prepareDatabase } from './db/setup.js';
+import { buildServices } from './modules/index.js';
+import { createApp } from './app.js';
+import { startJobs, type JobRunner } from './jobs/index.js';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openDatabase(config, logger);
+  let server: Server | null = null;
+  let jobs: JobRunner | null = null;
+  let app: ReturnType<typeof createApp> | null = null;
+  let stopping = false;
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      // stop accepting, let requests in flight finish
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (jobs) await jobs.stop();
+      const pool = app?.locals.sessionPool as { end?: () => Promise<void> } | undefined;
+      await pool?.end?.();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    await prepareDatabase(config, database.db, logger);
+    const services = buildServices(config, database.db, logger);
+    app = createApp(services);
+    server = app.listen(config.PORT, config.HOST);
+    await new Promise<void>((resolve, reject) => {
+      server!.once('listening', resolve);
+      server!.once('error', reject);
+    });
+    server.keepAliveTimeout = 65_000;
+    if (config.RUN_JOBS) jobs = await startJobs(services, database.url);
+    const base = config.BASE_URL ?? `http://localhost:${config.PORT}`;
+    logger.info({ ms: Date.now() - started }, `portal listening at ${base}`);
+  } catch (err) {
+    logger.fatal({ err }, 'startup failed');
+    await database.close().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main();

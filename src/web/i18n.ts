@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import type { NextFunction, Request, Response } from 'express';
+import { ROOT_DIR } from '../config.js';
+
+export const LOCALES = ['ru', 'kk', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'ru';
+export const LANG_COOKIE = 'lang';
+
+export function isLocale(v: unknown): v is Locale {
+  return typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
+}
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Reads locales/{ru,kk,en}/<namespace>.json. */
+export function loadResources(dir = path.join(ROOT_DIR, 'locales')): Resources {
+  const resources: Resources = {};
+  for (const lng of LOCALES) {
+    resources[lng] = {};
+    const folder = path.join(dir, lng);
+    for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.json'))) {
+      resources[lng][file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
+    }
+  }
+  return resources;
+}
+
+let instance: i18n | null = null;
+
+export function initI18n(): i18n {
+  if (instance) return instance;
+  const resources = loadResources();
+  const inst = i18next.createInstance();
+  void inst.init({
+    resources,
+    lng: DEFAULT_LOCALE,
+    fallbackLng: DEFAULT_LOCALE,
+    supportedLngs: [...LOCALES],
+    ns: Object.keys(resources[DEFAULT_LOCALE] ?? {}),
+    defaultNS: 'common',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+  });
+  instance = inst;
+  return inst;
+}
+
+export function tFor(lang: Locale): TFunction {
+  return initI18n().getFixedT(lang);
+}
+
+/** Language from the query (remembered in a cookie), then the cookie, then the default. */
+export function languageMiddleware(secureCookies: boolean) {
+  initI18n();
+  return (req: Request, res: Response, next: NextFunction) => {
+    const q = req.query.lang;
+    let lang: Locale = DEFAULT_LOCALE;
+    if (isLocale(q)) {
+      lang = q;
+      res.cookie(LANG_COOKIE, lang, {
+        maxAge: 365 * 24 * 3600 * 1000,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies,
+      });
+    } else if (isLocale(req.cookies?.[LANG_COOKIE])) {
+      lang = req.cookies[LANG_COOKIE] as Locale;
+    }
+    req.lang = lang;
+    req.t = tFor(lang);
+    res.locals.lang = lang;
+    res.locals.t = req.t;
+    res.locals.locales = LOCALES;
+    next();
+  };
+}

@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { openDatabase } from './db/setup.js';
+import { migrationsCurrent } from './db/migrator.js';
+import { buildServices } from './modules/index.js';
+import { startJobs } from './jobs/index.js';
+
+/** `npm run worker`: the background jobs alone, for deployments that scale web and workers apart. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  if (!config.DATABASE_URL) {
+    console.error('The worker needs DATABASE_URL (the database of the running portal).');
+    process.exit(1);
+  }
+  const database = await openDatabase(config, logger);
+  if (!(await migrationsCurrent(database.db))) {
+    logger.fatal('migrations are not current; run `npm run migrate` first');
+    process.exit(1);
+  }
+  const services = buildServices(config, database.db, logger);
+  const jobs = await startJobs(services, database.url);
+  const stop = async () => {
+    await jobs.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+void main();

@@ -1,0 +1,68 @@
+import crypto from 'node:crypto';
+import { inject } from 'vitest';
+import type { Knex } from 'knex';
+import type { Express } from 'express';
+import { createKnex } from '../../src/db/knex.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { buildServices, type Services } from '../../src/modules/index.js';
+import { createApp } from '../../src/app.js';
+import { ControllableClock } from '../../src/lib/clock.js';
+import { withDatabase } from './global-setup.js';
+
+export interface TestContext {
+  config: Config;
+  db: Knex;
+  services: Services;
+  app: Express;
+  clock: ControllableClock;
+  dataDir: string;
+  databaseUrl: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * A fresh database cloned from the migrated and seeded template, the app built on it with a
+ * controllable clock, and the run's dev-stand PKI. Each test file gets its own.
+ */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const template = inject('templateDatabase');
+  const dataDir = inject('dataDir');
+  const name = `portal_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = createKnex(adminUrl, 1);
+  await admin.raw(`create database ${name} template ${template}`);
+  await admin.destroy();
+  const databaseUrl = withDatabase(adminUrl, name);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    RUN_JOBS: 'false',
+    LOGIN_RATE_LIMIT: '1000',
+    ...env,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = createKnex(databaseUrl, 10);
+  const clock = new ControllableClock();
+  const services = buildServices(config, db, logger, { clock });
+  const app = createApp(services);
+  return {
+    config,
+    db,
+    services,
+    app,
+    clock,
+    dataDir,
+    databaseUrl,
+    close: async () => {
+      const pool = app.locals.sessionPool as { end: () => Promise<void> };
+      await pool.end();
+      await db.destroy();
+      const a = createKnex(adminUrl, 1);
+      await a.raw(`drop database if exists ${name} with (force)`);
+      await a.destroy();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { createKnex } from '../../src/db/knex.js';
+import { migrateLatest, runSeeds } from '../../src/db/migrator.js';
+import { ensureDevPki } from '../../src/eds/index.js';
+import { ORGANISATIONS, PEOPLE } from '../../src/devstand/people.js';
+
+export const TEMPLATE_DB = 'portal_template';
+
+/**
+ * One real PostgreSQL per test run (embedded, on a free port, in a temporary folder) unless
+ * DATABASE_URL is set; a template database migrated and seeded once, from which every test file
+ * clones its own database; and the dev-stand PKI in a temporary DATA_DIR.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
+  let stop: (() => Promise<void>) | null = null;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const pg = await startEmbeddedPostgres({ dir: path.join(dataDir, 'pg'), ephemeral: true, database: 'postgres' });
+    adminUrl = pg.url;
+    stop = pg.stop;
+  }
+  const admin = createKnex(adminUrl, 2);
+  await admin.raw(`drop database if exists ${TEMPLATE_DB} with (force)`);
+  await admin.raw(`create database ${TEMPLATE_DB}`);
+  const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
+  const tpl = createKnex(templateUrl, 2);
+  await migrateLatest(tpl);
+  await tpl.transaction((tx) => runSeeds(tx));
+  await tpl.destroy();
+
+  await ensureDevPki(dataDir, { people: PEOPLE, organisations: ORGANISATIONS });
+
+  project.provide('adminDatabaseUrl', adminUrl);
+  project.provide('templateDatabase', TEMPLATE_DB);
+  project.provide('dataDir', dataDir);
+
+  return async () => {
+    await admin.destroy();
+    if (stop) await stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+    templateDatabase: string;
+    dataDir: string;
+  }
+}
