@@ -9,9 +9,11 @@ import { msuRoutes } from './msu/index.js';
 import { specialistRoutes } from './specialist/index.js';
 import { supplierRoutes } from './supplier/index.js';
 import { adminRoutes } from './admin/index.js';
+import { siteLocals } from './admin/site-locals.js';
 
 export function routes(services: Services, opts: { loginLimiter: RequestHandler }): Router {
   const router = Router();
+  router.use(siteLocals(services));
   router.use(publicRoutes(services));
   router.use(authRoutes(services, opts.loginLimiter));
   router.use(edsRoutes(services));

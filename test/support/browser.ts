@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { TestContext } from './context.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+export async function startPortal(ctx: TestContext): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const server: Server = await new Promise((resolve) => {
+    const s = ctx.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+interface ManifestEntry {
+  key?: string;
+  iin: string;
+  auth: string;
+  sign: string;
+  status: string;
+}
+
+/** Path of a dev-stand person's key file (AUTH or SIGN) from var/keys/manifest.json. */
+export function keyFile(dataDir: string, personKey: string, type: 'AUTH' | 'SIGN', status = 'valid'): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'keys', 'manifest.json'), 'utf8')) as ManifestEntry[];
+  const entry = manifest.find((m) => m.key === personKey && m.status === status) ?? manifest.find((m) => m.key === personKey);
+  if (!entry) throw new Error(`no keys for ${personKey}`);
+  return path.join(dataDir, 'keys', type === 'AUTH' ? entry.auth : entry.sign);
+}
+
+export class AccessibilityError extends Error {}
+
+/**
+ * The base page object: every page it lands on is checked with axe-core (WCAG 2.2 A/AA) and any
+ * violation fails the test, naming the rule, the page and the elements.
+ */
+export class PortalPage {
+  private checked = new Set<string>();
+  constructor(
+    public readonly page: Page,
+    public readonly baseUrl: string,
+    private readonly dataDir: string,
+  ) {}
+
+  static async open(browser: Browser, baseUrl: string, dataDir: string, opts: { lang?: string } = {}): Promise<PortalPage> {
+    const context = await browser.newContext({ locale: opts.lang === 'en' ? 'en-US' : opts.lang === 'kk' ? 'kk-KZ' : 'ru-RU' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return new PortalPage(page, baseUrl, dataDir);
+  }
+
+  async goto(pathname: string): Promise<void> {
+    await this.page.goto(this.baseUrl + pathname, { waitUntil: 'load' });
+    await this.checkA11y();
+  }
+
+  /** Runs axe on the current page (once per distinct URL and state label). */
+  async checkA11y(label = ''): Promise<void> {
+    const key = this.page.url() + '#' + label;
+    if (this.checked.has(key)) return;
+    this.checked.add(key);
+    const results = await new AxeBuilder({ page: this.page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+      .disableRules(['region'])
+      .analyze();
+    if (results.violations.length > 0) {
+      const detail = results.violations
+        .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`)
+        .join('\n  ');
+      throw new AccessibilityError(`axe violations on ${this.page.url()} ${label}:\n  ${detail}`);
+    }
+  }
+
+  /** Clicks and, when that navigates, checks the new page. */
+  async click(selector: string): Promise<void> {
+    const before = this.page.url();
+    await this.page.locator(selector).first().click();
+    await this.page.waitForLoadState('load');
+    if (this.page.url() !== before) await this.checkA11y();
+  }
+
+  async clickButton(name: string | RegExp): Promise<void> {
+    const before = this.page.url();
+    await this.page.getByRole('button', { name }).first().click();
+    await this.page.waitForLoadState('load');
+    if (this.page.url() !== before) await this.checkA11y();
+  }
+
+  async clickLink(name: string | RegExp): Promise<void> {
+    await Promise.all([this.page.waitForURL((u) => u.toString() !== '', { waitUntil: 'load' }), this.page.getByRole('link', { name }).first().click()]);
+    await this.checkA11y();
+  }
+
+  /**
+   * Answers the in-page signing dialog: chooses the person's key file, types the password, «Подписать».
+   * Call after the click that opened it; waits for the page the signed form leads to.
+   */
+  async signInDialog(personKey: string, type: 'AUTH' | 'SIGN', opts: { password?: string; expectNavigation?: boolean } = {}): Promise<void> {
+    const dialog = this.page.locator('dialog[open]');
+    await dialog.waitFor({ state: 'visible' });
+    await this.checkA11y('signing-dialog');
+    await dialog.locator('input[type="file"]').setInputFiles(keyFile(this.dataDir, personKey, type));
+    await dialog.locator('input[type="password"]').fill(opts.password ?? 'Qwerty12');
+    const before = this.page.url();
+    await dialog.locator('button[type="submit"]').click();
+    if (opts.expectNavigation === false) return;
+    await this.page.waitForURL((u) => u.toString() !== before || true, { waitUntil: 'load' });
+    await this.page.waitForLoadState('load');
+    await this.checkA11y();
+  }
+
+  /** Presses the signing form's button (by its label) and signs in the dialog. */
+  async sign(buttonName: string | RegExp, personKey: string, type: 'AUTH' | 'SIGN' = 'SIGN'): Promise<void> {
+    const nav = this.page.waitForNavigation({ waitUntil: 'load' });
+    await this.page.getByRole('button', { name: buttonName }).first().click();
+    await this.signInDialog(personKey, type, { expectNavigation: false });
+    await nav;
+    await this.checkA11y();
+  }
+
+  /** Logs in through the login page with the person's AUTH key; passes the welcome letter. */
+  async loginAs(personKey: string, opts: { actForName?: string | RegExp } = {}): Promise<void> {
+    await this.goto('/login');
+    await this.sign(/ЭЦП|EDS|ЭЦҚ/, personKey, 'AUTH');
+    if (this.page.url().endsWith('/welcome')) {
+      await this.clickButton(/Далее|Next|Әрі қарай/);
+    }
+    if (this.page.url().endsWith('/act-for')) {
+      if (opts.actForName) await this.page.getByLabel(opts.actForName).check();
+      else await this.page.locator('#principal-self').check();
+      await this.clickButton(/Продолжить|Continue|Жалғастыру/);
+    }
+  }
+
+  async text(): Promise<string> {
+    return this.page.locator('main').innerText();
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}
