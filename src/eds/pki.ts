@@ -1,0 +1,822 @@
+/**
+ * The dev stand's PKI (eds.md «The dev stand's PKI»), generated on first start:
+ *
+ *   <dataDir>/pki/root.pem           «НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEV» (self-signed root)
+ *   <dataDir>/pki/ca.pem             «ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEV» (issuing CA)
+ *   <dataDir>/pki/crl.pem            the issuing CA's CRL (lists the `revoked` keys)
+ *   <dataDir>/pki/root-crl.pem       the root's CRL (empty)
+ *   <dataDir>/pki/private/*.key.pem  CA keys (dev only: to re-issue CRLs and test certificates)
+ *   <dataDir>/keys/<person>/AUTH_RSA256_<serial>.p12 + RSA256_<serial>.p12   (password Qwerty12)
+ *   <dataDir>/keys/{expired,revoked,foreign,legal-entity}/…   bad keys copying r01's identity
+ *   <dataDir>/keys/manifest.json
+ *
+ * RSA keys: two 1024-bit primes from node:crypto's async generatePrime (thread pool, in parallel),
+ * assembled into a JWK — about 2.5× faster than generateKeyPair on OpenSSL 3. Certificates and
+ * CRLs are DER built here and signed with node:crypto; the .p12 files are written by node-forge
+ * (key bag pbeWithSHAAnd3-KeyTripleDES-CBC, only the user certificate).
+ */
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generatePrime,
+  randomBytes,
+  sign as cryptoSign,
+  type KeyObject,
+} from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import forge from 'node-forge';
+import type { DemoOrganisation, DemoPerson } from '../devstand/people.js';
+import { derToPem, inspectCertificate, type CertInfo } from './certificate.js';
+import { parseCrl } from './crl.js';
+import { der } from './der.js';
+import { OID } from './oids.js';
+import { loadP12 } from './signer.js';
+
+export const DEV_PASSWORD = 'Qwerty12';
+export const ROOT_CN = 'НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEV';
+export const CA_CN = 'ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEV';
+
+export type KeyStatus = 'valid' | 'expired' | 'revoked' | 'foreign' | 'legal-entity';
+export const BAD_KEYS: ReadonlyArray<Exclude<KeyStatus, 'valid'>> = [
+  'expired',
+  'revoked',
+  'foreign',
+  'legal-entity',
+];
+/** the person whose identity the bad keys copy */
+export const BAD_KEY_IDENTITY = 'r01';
+
+export interface ManifestEntry {
+  key: string;
+  iin: string;
+  name: string;
+  roles: string[];
+  /** paths relative to <dataDir>/keys */
+  auth: string;
+  sign: string;
+  password: string;
+  status: KeyStatus;
+  kind: 'individual' | 'legal';
+  org?: string;
+  bin?: string;
+  notAfter: string;
+}
+
+export interface DevPkiOptions {
+  people: readonly DemoPerson[];
+  organisations: readonly DemoOrganisation[];
+  force?: boolean;
+  now?: Date;
+}
+
+export interface DevPkiSummary {
+  generated: boolean;
+  crlRefreshed: boolean;
+  pkiDir: string;
+  keysDir: string;
+  keyFiles: number;
+  people: number;
+  ms: number;
+}
+
+export function devPkiPaths(dataDir: string) {
+  const pkiDir = path.join(dataDir, 'pki');
+  const keysDir = path.join(dataDir, 'keys');
+  return {
+    pkiDir,
+    keysDir,
+    root: path.join(pkiDir, 'root.pem'),
+    ca: path.join(pkiDir, 'ca.pem'),
+    crl: path.join(pkiDir, 'crl.pem'),
+    rootCrl: path.join(pkiDir, 'root-crl.pem'),
+    rootKey: path.join(pkiDir, 'private', 'root.key.pem'),
+    caKey: path.join(pkiDir, 'private', 'ca.key.pem'),
+    manifest: path.join(keysDir, 'manifest.json'),
+  };
+}
+
+// ------------------------------------------------------------------ RSA keys
+
+export interface RsaKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  forgeKey: forge.pki.rsa.PrivateKey;
+}
+
+function primeAsync(bits: number): Promise<bigint> {
+  return new Promise((resolve, reject) =>
+    generatePrime(bits, { bigint: true }, (err, p) => (err ? reject(err) : resolve(p))),
+  );
+}
+
+function modInv(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [((a % m) + m) % m, m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  if (oldR !== 1n) throw new Error('not invertible');
+  return ((oldS % m) + m) % m;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function bigToBuf(n: bigint): Buffer {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  return Buffer.from(hex, 'hex');
+}
+
+const b64u = (n: bigint) => bigToBuf(n).toString('base64url');
+const fbig = (n: bigint) => new forge.jsbn.BigInteger(n.toString(16), 16);
+
+/** An RSA key pair from two async node:crypto primes (thread pool), e = 65537. */
+export async function generateRsaKey(bits = 2048): Promise<RsaKey> {
+  const e = 65537n;
+  for (;;) {
+    const [p0, q0] = await Promise.all([primeAsync(bits / 2), primeAsync(bits / 2)]);
+    const [p, q] = p0 > q0 ? [p0, q0] : [q0, p0];
+    const n = p * q;
+    if (p === q || n.toString(2).length !== bits || p - q < 1n << BigInt(bits / 2 - 100)) continue;
+    if (gcd(e, p - 1n) !== 1n || gcd(e, q - 1n) !== 1n) continue;
+    const d = modInv(e, (p - 1n) * (q - 1n));
+    const dp = d % (p - 1n);
+    const dq = d % (q - 1n);
+    const qi = modInv(q, p);
+    const privateKey = createPrivateKey({
+      key: {
+        kty: 'RSA',
+        n: b64u(n),
+        e: b64u(e),
+        d: b64u(d),
+        p: b64u(p),
+        q: b64u(q),
+        dp: b64u(dp),
+        dq: b64u(dq),
+        qi: b64u(qi),
+      },
+      format: 'jwk',
+    });
+    const forgeKey = forge.pki.setRsaPrivateKey(
+      fbig(n),
+      fbig(e),
+      fbig(d),
+      fbig(p),
+      fbig(q),
+      fbig(dp),
+      fbig(dq),
+      fbig(qi),
+    );
+    return { privateKey, publicKey: createPublicKey(privateKey), forgeKey };
+  }
+}
+
+// ------------------------------------------------------------------ names and extensions
+
+export interface NameSpec {
+  cn: string;
+  surname?: string;
+  iin?: string;
+  country?: string;
+  patronymic?: string;
+  organisation?: string;
+  bin?: string;
+}
+
+/** NCA DN: CN, SURNAME, SERIALNUMBER=IIN…, C, G [, O, OU=BIN…]; Cyrillic UTF8String, SERIALNUMBER/C PrintableString. */
+export function encodeName(spec: NameSpec): Buffer {
+  const rdn = (oid: string, value: Buffer) => der.set(der.seq(der.oid(oid), value));
+  const parts: Buffer[] = [rdn(OID.commonName, der.utf8(spec.cn))];
+  if (spec.surname) parts.push(rdn(OID.surname, der.utf8(spec.surname)));
+  if (spec.iin) parts.push(rdn(OID.serialNumber, der.printable(`IIN${spec.iin}`)));
+  parts.push(rdn(OID.country, der.printable(spec.country ?? 'KZ')));
+  if (spec.patronymic) parts.push(rdn(OID.givenName, der.utf8(spec.patronymic)));
+  if (spec.organisation) parts.push(rdn(OID.organisation, der.utf8(spec.organisation)));
+  if (spec.bin) parts.push(rdn(OID.organisationalUnit, der.printable(`BIN${spec.bin}`)));
+  return der.seq(...parts);
+}
+
+function extension(oid: string, critical: boolean, value: Buffer): Buffer {
+  return der.seq(der.oid(oid), ...(critical ? [der.bool(true)] : []), der.octet(value));
+}
+
+function keyUsageExt(
+  names: Array<'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'keyCertSign' | 'cRLSign'>,
+) {
+  const bit = { digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 };
+  let v = 0;
+  for (const n of names) v |= 0x80 >> bit[n];
+  let unused = 0;
+  while (unused < 7 && !(v & (1 << unused))) unused++;
+  return extension(OID.keyUsage, true, der.bitString(Buffer.from([v]), unused));
+}
+
+function keyId(publicKey: KeyObject): Buffer {
+  return createHash('sha1')
+    .update(publicKey.export({ type: 'pkcs1', format: 'der' }))
+    .digest();
+}
+
+export type CertProfile =
+  { kind: 'root' } | { kind: 'ca' } | { kind: 'user'; keyType: 'AUTH' | 'SIGN'; legal: boolean };
+
+function profileExtensions(profile: CertProfile, subjectKey: KeyObject, issuerKey: KeyObject): Buffer[] {
+  const ski = extension(OID.subjectKeyIdentifier, false, der.octet(keyId(subjectKey)));
+  const aki = extension(OID.authorityKeyIdentifier, false, der.seq(der.implicit(0, keyId(issuerKey))));
+  if (profile.kind === 'root') {
+    return [
+      extension(OID.basicConstraints, true, der.seq(der.bool(true))),
+      keyUsageExt(['keyCertSign', 'cRLSign']),
+      ski,
+    ];
+  }
+  if (profile.kind === 'ca') {
+    return [
+      extension(OID.basicConstraints, true, der.seq(der.bool(true), der.int(0))),
+      keyUsageExt(['keyCertSign', 'cRLSign']),
+      ski,
+      aki,
+    ];
+  }
+  const sign = profile.keyType === 'SIGN';
+  const roles = profile.legal ? [OID.roleLegalEntity, OID.roleEmployee] : [OID.roleIndividual];
+  const policy = profile.legal
+    ? sign
+      ? OID.policySignLegal
+      : OID.policyAuthLegal
+    : sign
+      ? OID.policySignIndividual
+      : OID.policyAuthIndividual;
+  return [
+    keyUsageExt(sign ? ['digitalSignature', 'nonRepudiation'] : ['digitalSignature', 'keyEncipherment']),
+    extension(
+      OID.extKeyUsage,
+      false,
+      der.seq(...[sign ? OID.emailProtection : OID.clientAuth, ...roles].map(der.oid)),
+    ),
+    extension(OID.certificatePolicies, false, der.seq(der.seq(der.oid(policy)))),
+    ski,
+    aki,
+  ];
+}
+
+export interface BuildCertOptions {
+  serial: Buffer;
+  issuer: Buffer;
+  subject: Buffer;
+  notBefore: Date;
+  notAfter: Date;
+  subjectKey: KeyObject;
+  signingKey: KeyObject;
+  /** the issuer's public key (for the authority key identifier) */
+  issuerPublicKey: KeyObject;
+  profile: CertProfile;
+  hash?: 'sha256' | 'sha1';
+  /** extra extensions (DER) appended after the profile's */
+  extraExtensions?: Buffer[];
+}
+
+/** Builds and signs an X.509 v3 certificate; returns DER. */
+export function buildCertificate(o: BuildCertOptions): Buffer {
+  const hash = o.hash ?? 'sha256';
+  const algId = der.seq(der.oid(hash === 'sha1' ? OID.sha1WithRSA : OID.sha256WithRSA), der.null());
+  const spki = o.subjectKey.export({ type: 'spki', format: 'der' });
+  const tbs = der.seq(
+    der.explicit(0, der.int(2)),
+    der.int(o.serial),
+    algId,
+    o.issuer,
+    der.seq(der.time(o.notBefore), der.time(o.notAfter)),
+    o.subject,
+    spki,
+    der.explicit(
+      3,
+      der.seq(...profileExtensions(o.profile, o.subjectKey, o.issuerPublicKey), ...(o.extraExtensions ?? [])),
+    ),
+  );
+  const sig = cryptoSign(hash, tbs, o.signingKey);
+  return der.seq(tbs, algId, der.bitString(sig));
+}
+
+export interface BuildCrlOptions {
+  issuer: Buffer;
+  issuerKey: KeyObject;
+  issuerPublicKey: KeyObject;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  revoked: Array<{ serialHex: string; date: Date }>;
+  crlNumber: number;
+}
+
+export function buildCrl(o: BuildCrlOptions): Buffer {
+  const algId = der.seq(der.oid(OID.sha256WithRSA), der.null());
+  const entries = o.revoked.map((r) =>
+    der.seq(
+      der.int(Buffer.from(r.serialHex.length % 2 ? '0' + r.serialHex : r.serialHex, 'hex')),
+      der.time(r.date),
+    ),
+  );
+  const tbs = der.seq(
+    der.int(1),
+    algId,
+    o.issuer,
+    der.time(o.thisUpdate),
+    der.time(o.nextUpdate),
+    ...(entries.length > 0 ? [der.seq(...entries)] : []),
+    der.explicit(
+      0,
+      der.seq(
+        extension(OID.authorityKeyIdentifier, false, der.seq(der.implicit(0, keyId(o.issuerPublicKey)))),
+        extension(OID.crlNumber, false, der.int(o.crlNumber)),
+      ),
+    ),
+  );
+  return der.seq(tbs, algId, der.bitString(cryptoSign('sha256', tbs, o.issuerKey)));
+}
+
+/** NCA-style .p12: 3DES-shrouded key bag, the user certificate only, SHA-1 MAC. */
+export function buildP12(
+  key: forge.pki.rsa.PrivateKey,
+  certDer: Buffer,
+  password: string,
+  alias: string,
+): Buffer {
+  const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(certDer.toString('binary')));
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], password, {
+    algorithm: '3des',
+    friendlyName: alias,
+    generateLocalKeyId: true,
+  });
+  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+}
+
+export function newSerial(): Buffer {
+  const b = randomBytes(20);
+  b[0] = ((b[0] as number) & 0x3f) | 0x10;
+  return b;
+}
+
+// ------------------------------------------------------------------ CA material
+
+export interface CaMaterial {
+  certDer: Buffer;
+  certPem: string;
+  name: Buffer;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+/** The dev issuing CA (or root) with its key, for CRLs and test certificates. */
+export function loadDevCa(dataDir: string, which: 'ca' | 'root' = 'ca'): CaMaterial {
+  const p = devPkiPaths(dataDir);
+  const certPem = fs.readFileSync(which === 'ca' ? p.ca : p.root, 'utf8');
+  const parsed = inspectCertificate(certPem);
+  const privateKey = createPrivateKey(fs.readFileSync(which === 'ca' ? p.caKey : p.rootKey, 'utf8'));
+  return {
+    certDer: parsed.der,
+    certPem,
+    name: Buffer.from(parsed.subjectDer),
+    privateKey,
+    publicKey: createPublicKey(privateKey),
+  };
+}
+
+export interface IssueOptions {
+  /** the signing CA, or 'self' for a self-signed certificate */
+  issuer: CaMaterial | 'self';
+  subject: NameSpec;
+  keyType: 'AUTH' | 'SIGN';
+  legal?: boolean;
+  bits?: number;
+  hash?: 'sha256' | 'sha1';
+  notBefore?: Date;
+  notAfter?: Date;
+  key?: RsaKey;
+}
+
+export interface IssuedKey {
+  certDer: Buffer;
+  certPem: string;
+  privateKeyPem: string;
+  privateKey: KeyObject;
+  key: RsaKey;
+  cert: CertInfo;
+}
+
+/** Issues a user certificate with the NCA profile (also used by tests for odd certificates). */
+export async function issueCertificate(o: IssueOptions): Promise<IssuedKey> {
+  const key = o.key ?? (await generateRsaKey(o.bits ?? 2048));
+  const notBefore = o.notBefore ?? new Date(Date.now() - 3_600_000);
+  const notAfter = o.notAfter ?? new Date(notBefore.getTime() + 365 * 86_400_000);
+  const subject = encodeName(o.subject);
+  const self = o.issuer === 'self';
+  const certDer = buildCertificate({
+    serial: newSerial(),
+    issuer: self ? subject : (o.issuer as CaMaterial).name,
+    subject,
+    notBefore,
+    notAfter,
+    subjectKey: key.publicKey,
+    signingKey: self ? key.privateKey : (o.issuer as CaMaterial).privateKey,
+    issuerPublicKey: self ? key.publicKey : (o.issuer as CaMaterial).publicKey,
+    profile: { kind: 'user', keyType: o.keyType, legal: o.legal ?? false },
+    hash: o.hash ?? 'sha256',
+  });
+  return {
+    certDer,
+    certPem: derToPem(certDer),
+    privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    privateKey: key.privateKey,
+    key,
+    cert: inspectCertificate(certDer).info,
+  };
+}
+
+// ------------------------------------------------------------------ dev keys cache
+
+export interface DevKey {
+  privateKeyPem: string;
+  certPem: string;
+  privateKey: KeyObject;
+  cert: CertInfo;
+}
+
+const devKeyCache = new Map<string, DevKey>();
+const manifestCache = new Map<string, { mtimeMs: number; entries: ManifestEntry[] }>();
+
+function cacheKey(dataDir: string, personKey: string, type: 'AUTH' | 'SIGN'): string {
+  return `${path.resolve(dataDir)}\u0000${personKey}\u0000${type}`;
+}
+
+function forgetDataDir(dataDir: string): void {
+  const prefix = path.resolve(dataDir) + '\u0000';
+  for (const k of devKeyCache.keys()) if (k.startsWith(prefix)) devKeyCache.delete(k);
+  manifestCache.delete(path.resolve(dataDir));
+}
+
+export function loadManifest(dataDir: string): ManifestEntry[] {
+  const file = devPkiPaths(dataDir).manifest;
+  const st = fs.statSync(file);
+  const hit = manifestCache.get(path.resolve(dataDir));
+  if (hit && hit.mtimeMs === st.mtimeMs) return hit.entries;
+  const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as ManifestEntry[];
+  manifestCache.set(path.resolve(dataDir), { mtimeMs: st.mtimeMs, entries });
+  return entries;
+}
+
+/** Private key + certificate of a dev-stand key (cached in memory; tests sign thousands of documents). */
+export function devKey(dataDir: string, personKey: string, type: 'AUTH' | 'SIGN'): DevKey {
+  const ck = cacheKey(dataDir, personKey, type);
+  const hit = devKeyCache.get(ck);
+  if (hit) return hit;
+  const entry = loadManifest(dataDir).find((e) => e.key === personKey);
+  if (!entry) throw new Error(`no dev key for ${personKey}`);
+  const file = path.join(devPkiPaths(dataDir).keysDir, type === 'AUTH' ? entry.auth : entry.sign);
+  const loaded = loadP12(fs.readFileSync(file), entry.password);
+  const k: DevKey = { ...loaded, privateKey: createPrivateKey(loaded.privateKeyPem) };
+  devKeyCache.set(ck, k);
+  return k;
+}
+
+// ------------------------------------------------------------------ ensureDevPki
+
+const DAY = 86_400_000;
+
+function fullName(p: DemoPerson): string {
+  return [p.surname, p.name, p.patronymic].filter(Boolean).join(' ');
+}
+
+function personName(p: DemoPerson, org?: DemoOrganisation): NameSpec {
+  return {
+    cn: `${p.surname} ${p.name}`,
+    surname: p.surname,
+    iin: p.iin,
+    ...(p.patronymic ? { patronymic: p.patronymic } : {}),
+    ...(org ? { organisation: org.name, bin: org.bin } : {}),
+  };
+}
+
+interface Existing {
+  complete: boolean;
+  crlStale: boolean;
+}
+
+function inspectExisting(dataDir: string, people: readonly DemoPerson[], now: Date): Existing {
+  const p = devPkiPaths(dataDir);
+  const needed = [p.root, p.ca, p.crl, p.rootCrl, p.rootKey, p.caKey, p.manifest];
+  if (!needed.every((f) => fs.existsSync(f))) return { complete: false, crlStale: false };
+  try {
+    const soon = now.getTime() + 7 * DAY;
+    for (const f of [p.root, p.ca]) {
+      const info = inspectCertificate(fs.readFileSync(f)).info;
+      if (info.notAfter.getTime() < soon + 23 * DAY || info.notBefore.getTime() > now.getTime()) {
+        return { complete: false, crlStale: false };
+      }
+    }
+    const manifest = JSON.parse(fs.readFileSync(p.manifest, 'utf8')) as ManifestEntry[];
+    const keys = new Set(manifest.map((e) => e.key));
+    if (!people.every((x) => keys.has(x.key)) || !BAD_KEYS.every((k) => keys.has(k))) {
+      return { complete: false, crlStale: false };
+    }
+    for (const e of manifest) {
+      if (!fs.existsSync(path.join(p.keysDir, e.auth)) || !fs.existsSync(path.join(p.keysDir, e.sign))) {
+        return { complete: false, crlStale: false };
+      }
+      if (e.status !== 'expired' && new Date(e.notAfter).getTime() < soon)
+        return { complete: false, crlStale: false };
+    }
+    const crlStale = [p.crl, p.rootCrl].some((f) => {
+      const c = parseCrl(fs.readFileSync(f));
+      return !c.nextUpdate || c.nextUpdate.getTime() < soon || c.thisUpdate.getTime() > now.getTime();
+    });
+    return { complete: true, crlStale };
+  } catch {
+    return { complete: false, crlStale: false };
+  }
+}
+
+function writeCrls(
+  dataDir: string,
+  now: Date,
+  revoked: Array<{ serialHex: string; date: Date }>,
+  crlNumber: number,
+): void {
+  const p = devPkiPaths(dataDir);
+  const ca = loadDevCa(dataDir, 'ca');
+  const root = loadDevCa(dataDir, 'root');
+  const thisUpdate = new Date(now.getTime() - 3_600_000);
+  const nextUpdate = new Date(now.getTime() + 30 * DAY);
+  const crl = buildCrl({
+    issuer: ca.name,
+    issuerKey: ca.privateKey,
+    issuerPublicKey: ca.publicKey,
+    thisUpdate,
+    nextUpdate,
+    revoked,
+    crlNumber,
+  });
+  const rootCrl = buildCrl({
+    issuer: root.name,
+    issuerKey: root.privateKey,
+    issuerPublicKey: root.publicKey,
+    thisUpdate,
+    nextUpdate,
+    revoked: [],
+    crlNumber,
+  });
+  writeAtomic(p.crl, derToPem(crl, 'X509 CRL'));
+  writeAtomic(p.rootCrl, derToPem(rootCrl, 'X509 CRL'));
+}
+
+function writeAtomic(file: string, data: string | Buffer, mode?: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data, mode !== undefined ? { mode } : undefined);
+  fs.renameSync(tmp, file);
+}
+
+/** Re-issues the dev CRLs (same revoked serials, new thisUpdate/nextUpdate). */
+export function refreshDevCrls(dataDir: string, now = new Date()): void {
+  const p = devPkiPaths(dataDir);
+  const old = parseCrl(fs.readFileSync(p.crl));
+  const revoked = [...old.revoked].map((serialHex) => ({
+    serialHex,
+    date: new Date(now.getTime() - 3_600_000),
+  }));
+  writeCrls(dataDir, now, revoked, Number.parseInt(old.crlNumber ?? '0', 16) + 1);
+}
+
+async function withLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = path.join(dataDir, '.pki.lock');
+  const started = Date.now();
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let age = 0;
+      try {
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age > 60_000) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() - started > 120_000) throw new Error('timed out waiting for the PKI lock');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Generates the dev PKI under `dataDir` when it is missing or incomplete (or `force`), re-issues
+ * the CRLs when they are near their nextUpdate. Prints nothing; returns a summary.
+ */
+export async function ensureDevPki(dataDir: string, opts: DevPkiOptions): Promise<DevPkiSummary> {
+  const t0 = performance.now();
+  const now = opts.now ?? new Date();
+  const paths = devPkiPaths(dataDir);
+  return withLock(dataDir, async () => {
+    const existing = opts.force
+      ? { complete: false, crlStale: false }
+      : inspectExisting(dataDir, opts.people, now);
+    if (existing.complete) {
+      if (existing.crlStale) refreshDevCrls(dataDir, now);
+      const manifest = loadManifest(dataDir);
+      return {
+        generated: false,
+        crlRefreshed: existing.crlStale,
+        pkiDir: paths.pkiDir,
+        keysDir: paths.keysDir,
+        keyFiles: manifest.length * 2,
+        people: manifest.length,
+        ms: Math.round(performance.now() - t0),
+      };
+    }
+    const n = await generate(dataDir, opts, now);
+    return {
+      generated: true,
+      crlRefreshed: true,
+      pkiDir: paths.pkiDir,
+      keysDir: paths.keysDir,
+      keyFiles: n * 2,
+      people: n,
+      ms: Math.round(performance.now() - t0),
+    };
+  });
+}
+
+async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promise<number> {
+  forgetDataDir(dataDir);
+  const build = path.join(dataDir, `.pki-build-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const bp = devPkiPaths(build);
+  fs.mkdirSync(path.join(bp.pkiDir, 'private'), { recursive: true });
+  fs.mkdirSync(bp.keysDir, { recursive: true });
+  const orgs = new Map(opts.organisations.map((o) => [o.key, o]));
+  const r01 = opts.people.find((p) => p.key === BAD_KEY_IDENTITY) ?? opts.people[0];
+  if (!r01) throw new Error('ensureDevPki needs at least one person');
+
+  // all key generation starts now, in the thread pool
+  const rootKeyP = generateRsaKey();
+  const caKeyP = generateRsaKey();
+  const foreignKeyP = generateRsaKey();
+  type Job = {
+    key: string;
+    person: DemoPerson;
+    status: KeyStatus;
+    org?: DemoOrganisation;
+    keys: Promise<[RsaKey, RsaKey]>;
+  };
+  const jobs: Job[] = [];
+  for (const person of opts.people) {
+    const org = person.roles.includes('employee') && person.org ? orgs.get(person.org) : undefined;
+    if (person.roles.includes('employee') && !org)
+      throw new Error(`employee ${person.key} has no organisation`);
+    jobs.push({
+      key: person.key,
+      person,
+      status: 'valid',
+      ...(org ? { org } : {}),
+      keys: Promise.all([generateRsaKey(), generateRsaKey()]),
+    });
+  }
+  const badOrg = opts.organisations[0];
+  for (const status of BAD_KEYS) {
+    const org = status === 'legal-entity' ? badOrg : undefined;
+    jobs.push({
+      key: status,
+      person: r01,
+      status,
+      ...(org ? { org } : {}),
+      keys: Promise.all([generateRsaKey(), generateRsaKey()]),
+    });
+  }
+
+  const rootKey = await rootKeyP;
+  const rootName = encodeName({ cn: ROOT_CN });
+  const rootDer = buildCertificate({
+    serial: newSerial(),
+    issuer: rootName,
+    subject: rootName,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + 10 * 365 * DAY),
+    subjectKey: rootKey.publicKey,
+    signingKey: rootKey.privateKey,
+    issuerPublicKey: rootKey.publicKey,
+    profile: { kind: 'root' },
+  });
+  const caKey = await caKeyP;
+  const caName = encodeName({ cn: CA_CN });
+  const caDer = buildCertificate({
+    serial: newSerial(),
+    issuer: rootName,
+    subject: caName,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + 5 * 365 * DAY),
+    subjectKey: caKey.publicKey,
+    signingKey: rootKey.privateKey,
+    issuerPublicKey: rootKey.publicKey,
+    profile: { kind: 'ca' },
+  });
+  // the foreign CA copies the real issuing CA's DN but has its own key (self-signed)
+  const foreignKey = await foreignKeyP;
+  fs.writeFileSync(bp.root, derToPem(rootDer));
+  fs.writeFileSync(bp.ca, derToPem(caDer));
+  fs.writeFileSync(bp.rootKey, rootKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  fs.writeFileSync(bp.caKey, caKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+
+  const yearMs = 365 * DAY;
+  const validFrom = new Date(now.getTime() - 3_600_000);
+  const revoked: Array<{ serialHex: string; date: Date }> = [];
+  const fresh: Array<[string, DevKey]> = [];
+
+  const manifest = await Promise.all(
+    jobs.map(async (job): Promise<ManifestEntry> => {
+      const [authKey, signKey] = await job.keys;
+      const legal = job.org !== undefined;
+      const name = encodeName(personName(job.person, job.org));
+      const dir = path.join(bp.keysDir, job.key);
+      fs.mkdirSync(dir, { recursive: true });
+      const [nb, na] =
+        job.status === 'expired'
+          ? [new Date(now.getTime() - yearMs - 2 * DAY), new Date(now.getTime() - 2 * DAY)]
+          : [validFrom, new Date(validFrom.getTime() + yearMs)];
+      const foreign = job.status === 'foreign';
+      const files: Record<'AUTH' | 'SIGN', string> = { AUTH: '', SIGN: '' };
+      for (const [keyType, key] of [
+        ['AUTH', authKey],
+        ['SIGN', signKey],
+      ] as const) {
+        const serial = newSerial();
+        const certDer = buildCertificate({
+          serial,
+          issuer: caName,
+          subject: name,
+          notBefore: nb,
+          notAfter: na,
+          subjectKey: key.publicKey,
+          signingKey: foreign ? foreignKey.privateKey : caKey.privateKey,
+          issuerPublicKey: foreign ? foreignKey.publicKey : caKey.publicKey,
+          profile: { kind: 'user', keyType, legal },
+        });
+        const serialHex = serial.toString('hex');
+        if (job.status === 'revoked')
+          revoked.push({ serialHex: serialHex.toUpperCase(), date: new Date(now.getTime() - 3_600_000) });
+        const file = `${keyType === 'AUTH' ? 'AUTH_RSA256' : 'RSA256'}_${serialHex}.p12`;
+        fs.writeFileSync(path.join(dir, file), buildP12(key.forgeKey, certDer, DEV_PASSWORD, serialHex));
+        files[keyType] = `${job.key}/${file}`;
+        const certPem = derToPem(certDer);
+        fresh.push([
+          cacheKey(dataDir, job.key, keyType),
+          {
+            privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+            certPem,
+            privateKey: key.privateKey,
+            cert: inspectCertificate(certDer).info,
+          },
+        ]);
+      }
+      return {
+        key: job.key,
+        iin: job.person.iin,
+        name: fullName(job.person),
+        roles: [...job.person.roles],
+        auth: files.AUTH,
+        sign: files.SIGN,
+        password: DEV_PASSWORD,
+        status: job.status,
+        kind: legal ? 'legal' : 'individual',
+        ...(job.org ? { org: job.org.key, bin: job.org.bin } : {}),
+        notAfter: na.toISOString(),
+      };
+    }),
+  );
+  fs.writeFileSync(bp.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  writeCrls(build, now, revoked, 1);
+
+  // swap the finished build into place
+  const paths = devPkiPaths(dataDir);
+  fs.rmSync(paths.pkiDir, { recursive: true, force: true });
+  fs.rmSync(paths.keysDir, { recursive: true, force: true });
+  fs.renameSync(bp.pkiDir, paths.pkiDir);
+  fs.renameSync(bp.keysDir, paths.keysDir);
+  fs.rmSync(build, { recursive: true, force: true });
+  forgetDataDir(dataDir);
+  for (const [k, v] of fresh) devKeyCache.set(k, v);
+  return manifest.length;
+}
