@@ -49,6 +49,12 @@ export const configSchema = z
       if (!c.DATABASE_URL)
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
       if (!c.BASE_URL) ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'is required in production' });
+      if (!c.EDS_TRUST_ANCHORS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EDS_TRUST_ANCHORS'],
+          message: 'is required in production (PEM files of the trusted root and issuing CAs)',
+        });
     }
   });
 

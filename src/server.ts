@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { openDatabase, prepareDatabase } from './db/setup.js';
 import { buildServices } from './modules/index.js';
+import { createTrustStore } from './modules/signing/signing-service.js';
 import { createApp } from './app.js';
 import { startJobs, type JobRunner } from './jobs/index.js';
 
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
 
   try {
     await prepareDatabase(config, database.db, logger);
-    const services = buildServices(config, database.db, logger);
+    const trust = await createTrustStore(config, logger);
+    const services = buildServices(config, database.db, logger, { trust });
     app = createApp(services);
     server = app.listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { createLogger } from './logger.js';
 import { openDatabase } from './db/setup.js';
 import { migrationsCurrent } from './db/migrator.js';
 import { buildServices } from './modules/index.js';
+import { createTrustStore } from './modules/signing/signing-service.js';
 import { startJobs } from './jobs/index.js';
 
 /** `npm run worker`: the background jobs alone, for deployments that scale web and workers apart. */
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     logger.fatal('migrations are not current; run `npm run migrate` first');
     process.exit(1);
   }
-  const services = buildServices(config, database.db, logger);
+  const services = buildServices(config, database.db, logger, { trust: await createTrustStore(config, logger) });
   const jobs = await startJobs(services, database.url);
   const stop = async () => {
     await jobs.stop();

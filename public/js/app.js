@@ -3,6 +3,8 @@
   'use strict';
 
   function initGovuk() {
+    // what govuk-frontend's template does with an inline script (our CSP has none)
+    if ('noModule' in HTMLScriptElement.prototype) document.body.classList.add('govuk-frontend-supported');
     // govuk-frontend's components are ES modules; load them without inline script (strict CSP)
     import('/assets/govuk/govuk-frontend.min.js')
       .then(function (m) {

@@ -10,7 +10,7 @@ import { createIntegrations, type Integrations } from '../integrations/index.js'
 import { Outbox } from './outbox/outbox.js';
 import { Notifier } from './notifications/notifications.js';
 import { OrdersRepository } from './orders/orders-repository.js';
-import { createTrustStore, SigningService } from './signing/signing-service.js';
+import { createDevTrustStore, SigningService } from './signing/signing-service.js';
 import { AuthService } from './auth/auth-service.js';
 import { PeopleRepository } from './people/people-repository.js';
 import { HealthService } from './health/health-service.js';
@@ -60,7 +60,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
   const notifier = new Notifier(outbox);
   const orders = new OrdersRepository();
   const people = new PeopleRepository();
-  const trust = opts.trust ?? createTrustStore(config, logger);
+  const trust = opts.trust ?? createDevTrustStore(config, logger);
   const signing = new SigningService(db, trust, clock, config);
   const auth = new AuthService(db, signing, people, integrations, clock);
   const health = new HealthService(db, trust);

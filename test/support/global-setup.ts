@@ -17,6 +17,8 @@ export const TEMPLATE_DB = 'portal_template';
  */
 export default async function setup(project: TestProject) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
+  // as root, the embedded server runs as a 'postgres' user that must be able to enter this folder
+  fs.chmodSync(dataDir, 0o755);
   let stop: (() => Promise<void>) | null = null;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Config } from '../../config.js';
@@ -13,8 +14,9 @@ import {
   sameDocument,
   verifySignedXml,
   prepareSignature,
-  type CertInfo,
   type DocumentKind,
+  type FieldValue,
+  type VerifiedDocument,
 } from '../../eds/index.js';
 
 export type KeyType = 'AUTH' | 'SIGN';
@@ -29,7 +31,8 @@ export interface IssueInput {
   actor: { personId: number; iin: string; organisationBin?: string } | null;
   principal?: { personId: number; iin: string } | null;
   object?: { type: string; id: string | number; version?: number };
-  payload: Record<string, unknown>;
+  /** the document's business fields (see src/eds/documents.ts for each kind's required ones) */
+  payload: Record<string, FieldValue>;
 }
 
 export interface SignRequestRow {
@@ -57,25 +60,39 @@ export interface IssuedSignRequest {
   expiresAt: Date;
 }
 
+export type SignerCert = VerifiedDocument['cert'];
+
 export interface VerifiedSignature {
   request: SignRequestRow;
-  cert: CertInfo;
+  cert: SignerCert;
   signedXml: string;
   verifiedAt: Date;
 }
 
-export function createTrustStore(config: Config, logger: Logger): TrustStore {
-  if (config.isProduction && config.EDS_TRUST_ANCHORS) {
-    return TrustStore.fromConfig({
-      anchorFiles: config.EDS_TRUST_ANCHORS.split(',').map((s) => s.trim()),
-      crlUrls: (config.EDS_CRL_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-      refuseWhenCrlStale: config.EDS_REFUSE_WHEN_CRL_STALE,
-      log: (msg: string, extra?: unknown) => logger.warn({ extra }, msg),
-    });
-  }
+/** The dev stand trusts its own PKI under DATA_DIR/pki. */
+export function createDevTrustStore(config: Config, logger: Logger): TrustStore {
   return TrustStore.fromDirectory(path.join(config.dataDir, 'pki'), {
     refuseWhenCrlStale: config.EDS_REFUSE_WHEN_CRL_STALE,
-    log: (msg: string, extra?: unknown) => logger.warn({ extra }, msg),
+    log: (entry) => logger.warn({ eds: entry }, 'trust store'),
+  });
+}
+
+/** Production: anchors and CRL URLs from configuration; CRLs fetched now and kept fresh. */
+export async function createTrustStore(config: Config, logger: Logger): Promise<TrustStore> {
+  if (!config.isProduction) return createDevTrustStore(config, logger);
+  const anchors = (config.EDS_TRUST_ANCHORS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((f) => fs.readFileSync(f));
+  return TrustStore.fromConfig({
+    anchors,
+    crlUrls: (config.EDS_CRL_URLS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    refuseWhenCrlStale: config.EDS_REFUSE_WHEN_CRL_STALE,
+    log: (entry) => logger.warn({ eds: entry }, 'trust store'),
   });
 }
 
@@ -102,16 +119,15 @@ export class SigningService {
     const expiresAt = new Date(now.getTime() + this.config.SIGN_REQUEST_TTL_MINUTES * 60_000);
     const xml = renderDocument(input.kind, {
       id,
-      actorIin: input.actor?.iin ?? '',
+      ...(input.actor ? { actorIin: input.actor.iin } : {}),
       ...(input.principal && input.principal.personId !== input.actor?.personId
         ? { principalIin: input.principal.iin }
         : {}),
-      ...(input.object
-        ? { object: { type: input.object.type, id: String(input.object.id), version: input.object.version ?? 0 } }
-        : {}),
-      issuedAt: now.toISOString(),
-      purpose: input.purpose,
-      fields: input.payload,
+      object: input.object
+        ? { type: input.object.type, id: String(input.object.id), version: input.object.version ?? 0 }
+        : { type: 'portal', id: input.purpose, version: 0 },
+      issuedAt: now,
+      fields: { purpose: input.purpose, ...input.payload } as never,
     });
     await db('sign_requests').insert({
       id,
@@ -154,12 +170,14 @@ export class SigningService {
     signer: SignerKind;
   }): Promise<VerifiedSignature> {
     const request = await this.findRequest(input.signRequestId);
-    if (!request) throw new EdsError('EDS_REQUEST_UNKNOWN');
+    if (!request) throw new AppError('EDS_REQUEST_UNKNOWN', 422);
     const purposes = Array.isArray(input.purpose) ? input.purpose : [input.purpose];
-    if (!purposes.includes(request.purpose) || request.actor_id !== input.actorId) throw new EdsError('EDS_REQUEST_UNKNOWN');
+    if (!purposes.includes(request.purpose) || request.actor_id !== input.actorId) throw new AppError('EDS_REQUEST_UNKNOWN', 422);
     const now = this.clock.now();
-    if (request.consumed_at) throw new EdsError('EDS_REQUEST_USED');
-    if (new Date(request.expires_at).getTime() <= now.getTime()) throw new EdsError('EDS_REQUEST_EXPIRED');
+    const login = request.purpose === 'login';
+    if (request.consumed_at) throw new EdsError(login ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
+    if (new Date(request.expires_at).getTime() <= now.getTime())
+      throw new EdsError(login ? 'EDS_CHALLENGE_EXPIRED' : 'EDS_REQUEST_EXPIRED');
 
     const expectedIin = request.payload._actorIin;
     const verified = await verifySignedXml(input.signedXml, {
@@ -167,10 +185,11 @@ export class SigningService {
       expect: request.key_type,
       subject: input.signer,
       ...(expectedIin ? { allowedIins: [expectedIin] } : {}),
-      ...(request.payload._bin ? { allowedBins: [request.payload._bin] } : {}),
+      issuedXml: request.xml,
       now,
     });
-    if (!sameDocument(request.xml, verified.signedContent)) throw new EdsError('EDS_DOCUMENT_MISMATCH');
+    // an employee signs for the organisation named on the request (OU=BIN…)
+    if (request.payload._bin && verified.cert.bin !== request.payload._bin) throw new EdsError('EDS_NOT_EMPLOYEE');
     return { request, cert: verified.cert, signedXml: input.signedXml, verifiedAt: now };
   }
 
@@ -181,7 +200,7 @@ export class SigningService {
       .whereNull('consumed_at')
       .andWhere('expires_at', '>', v.verifiedAt)
       .update({ consumed_at: v.verifiedAt });
-    if (used !== 1) throw new EdsError('EDS_REQUEST_USED');
+    if (used !== 1) throw new EdsError(v.request.purpose === 'login' ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
     const [row] = (await tx('signed_documents')
       .insert({
         sign_request_id: v.request.id,
@@ -222,7 +241,7 @@ export class SigningService {
    */
   async apply<T>(
     input: { signRequestId: string; signedXml: string; purpose: string | string[]; actorId: number | null; signer: SignerKind },
-    fn: (tx: Knex.Transaction, doc: { id: number; request: SignRequestRow; cert: CertInfo }) => Promise<T>,
+    fn: (tx: Knex.Transaction, doc: { id: number; request: SignRequestRow; cert: SignerCert }) => Promise<T>,
   ): Promise<T> {
     const v = await this.verify(input);
     return inTransaction(this.db, async (tx) => {
@@ -261,7 +280,7 @@ export class SigningService {
       const same = request ? sameDocument(request.xml, v.signedContent) : false;
       result = same ? { ok: true, at: now.toISOString() } : { ok: false, code: 'EDS_DOCUMENT_MISMATCH', at: now.toISOString() };
     } catch (err) {
-      result = { ok: false, code: err instanceof EdsError ? err.code : 'EDS_UNKNOWN', at: now.toISOString() };
+      result = { ok: false, code: err instanceof EdsError ? err.code : 'internal', at: now.toISOString() };
     }
     await this.db('reverifications').insert({
       signed_document_id: id,

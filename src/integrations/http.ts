@@ -1,0 +1,79 @@
+import type { Integrations, RegistryPerson } from './ports.js';
+import { isValidS10 } from './dev.js';
+
+/**
+ * HTTP adapters for production: each state system behind a gateway that speaks JSON.
+ * Contract (relative to the configured base URL):
+ *   GET  persons/{iin}            → RegistryPerson (404 when unknown)      PERSON_REGISTRY_URL
+ *   GET  organisations/{bin}      → organisation card (404 when unknown)   PERSON_REGISTRY_URL
+ *   GET  phones/{iin}             → { phone }                              MOBILE_BASE_URL
+ *   POST messages {phone,text}    (Idempotency-Key header)                 SMS_GATEWAY_URL
+ *   POST {topic} payload          (Idempotency-Key header)                 ESOBES_URL
+ */
+async function call(url: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<Response> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok && res.status !== 404) throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${res.status}`);
+  return res;
+}
+
+function join(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+}
+
+export function httpIntegrations(urls: {
+  personRegistry: string;
+  mobileBase: string;
+  sms: string;
+  esobes: string;
+  kazpostTracking: string;
+  token?: string;
+}): Integrations {
+  const headers = (key?: string): Record<string, string> => ({
+    'content-type': 'application/json',
+    ...(urls.token ? { authorization: `Bearer ${urls.token}` } : {}),
+    ...(key ? { 'idempotency-key': key } : {}),
+  });
+  return {
+    personRegistry: {
+      findByIin: async (iin) => {
+        const res = await call(join(urls.personRegistry, `persons/${iin}`), { headers: headers() });
+        return res.status === 404 ? null : ((await res.json()) as RegistryPerson);
+      },
+    },
+    organisationRegistry: {
+      findByBin: async (bin) => {
+        const res = await call(join(urls.personRegistry, `organisations/${bin}`), { headers: headers() });
+        return res.status === 404 ? null : await res.json();
+      },
+    },
+    mobileBase: {
+      phoneByIin: async (iin) => {
+        const res = await call(join(urls.mobileBase, `phones/${iin}`), { headers: headers() });
+        return res.status === 404 ? null : (((await res.json()) as { phone?: string }).phone ?? null);
+      },
+    },
+    sms: {
+      send: async ({ phone, text, idempotencyKey }) => {
+        await call(join(urls.sms, 'messages'), { method: 'POST', headers: headers(idempotencyKey), body: JSON.stringify({ phone, text }) });
+      },
+    },
+    email: {
+      send: async ({ to, subject, text, idempotencyKey }) => {
+        await call(join(urls.sms, 'emails'), { method: 'POST', headers: headers(idempotencyKey), body: JSON.stringify({ to, subject, text }) });
+      },
+    },
+    esobes: {
+      deliver: async ({ topic, idempotencyKey, payload }) => {
+        await call(join(urls.esobes, encodeURIComponent(topic)), {
+          method: 'POST',
+          headers: headers(idempotencyKey),
+          body: JSON.stringify(payload),
+        });
+      },
+    },
+    kazpost: {
+      trackingUrl: (track) => `${urls.kazpostTracking}${encodeURIComponent(track)}`,
+      isValidTrackNumber: isValidS10,
+    },
+  };
+}
