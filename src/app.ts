@@ -133,8 +133,8 @@ export function createApp(services: Services): Express {
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '2mb' }));
   setUpSessions(app, services);
-  setUpCsrf(app, { exemptPaths: [/^\/api\//] });
   setUpLocals(app, services);
+  setUpCsrf(app, { exemptPaths: [/^\/api\//] });
 
   const loginLimiter = rateLimit({
     windowMs: 15 * 60_000,

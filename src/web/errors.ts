@@ -44,6 +44,10 @@ export function errorHandler(logger: Logger, production: boolean) {
       return;
     }
     res.status(status);
+    // an error may come before the middleware that fills these
+    res.locals.currentPath ??= req.path;
+    res.locals.currentUrl ??= req.originalUrl;
+    res.locals.auth ??= req.session?.auth ?? null;
     const t = req.t;
     const title = t ? t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.title`) : 'Error';
     const key = code.includes(':') ? code : `errors:${code}`;
@@ -52,12 +56,17 @@ export function errorHandler(logger: Logger, production: boolean) {
       res.json({ error: code, message, reference, ...(err instanceof ValidationError ? { fields: err.fields } : {}) });
       return;
     }
-    res.render('pages/error.njk', {
-      status,
-      title,
-      message,
-      reference,
-      stack: !production && status >= 500 && err instanceof Error ? err.stack : undefined,
-    });
+    res.render(
+      'pages/error.njk',
+      { status, title, message, reference, stack: !production && status >= 500 && err instanceof Error ? err.stack : undefined },
+      (renderErr: Error | null, html?: string) => {
+        if (renderErr) {
+          logger.error({ err: renderErr, reqId: reference }, 'error page failed to render');
+          res.type('text/plain').send(`${title}\n${message}\n${reference}`);
+          return;
+        }
+        res.send(html);
+      },
+    );
   };
 }

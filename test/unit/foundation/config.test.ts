@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+
+describe('configuration', () => {
+  it('has working development defaults', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.NODE_ENV).toBe('development');
+    expect(c.dataDir.endsWith('/var')).toBe(true);
+    expect(c.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+  it('lists every bad variable in one message', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as ConfigError).message;
+    expect(msg).toContain('PORT');
+    expect(msg).toContain('LOG_LEVEL');
+    expect(msg).toContain('DATABASE_URL');
+  });
+  it('requires real secrets and addresses in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET[\s\S]*DATABASE_URL[\s\S]*BASE_URL[\s\S]*EDS_TRUST_ANCHORS/);
+  });
+});
