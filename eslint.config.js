@@ -15,6 +15,25 @@ export default tseslint.config(
   },
   {
     files: ['public/js/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', forge: 'readonly', WebSocket: 'readonly', fetch: 'readonly', FileReader: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', DOMParser: 'readonly', Uint8Array: 'readonly', HTMLElement: 'readonly', HTMLScriptElement: 'readonly', HTMLDialogElement: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        forge: 'readonly',
+        WebSocket: 'readonly',
+        fetch: 'readonly',
+        FileReader: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        DOMParser: 'readonly',
+        Uint8Array: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLScriptElement: 'readonly',
+        HTMLDialogElement: 'readonly',
+      },
+    },
   },
 );

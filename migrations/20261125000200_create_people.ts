@@ -31,8 +31,12 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['region', 'locality']);
   });
   await knex.raw(`alter table persons add constraint persons_sex_check check (sex in ('M','F'))`);
-  await knex.raw(`alter table persons add constraint persons_notify_check check (notify_channel in ('sms','email'))`);
-  await knex.raw(`alter table persons add constraint persons_locale_check check (locale in ('ru','kk','en'))`);
+  await knex.raw(
+    `alter table persons add constraint persons_notify_check check (notify_channel in ('sms','email'))`,
+  );
+  await knex.raw(
+    `alter table persons add constraint persons_locale_check check (locale in ('ru','kk','en'))`,
+  );
 
   await knex.schema.createTable('organisations', (t) => {
     t.bigIncrements('id');

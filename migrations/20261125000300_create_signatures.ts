@@ -23,7 +23,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('consumed_at', { useTz: true });
     t.index(['actor_id', 'created_at']);
   });
-  await knex.raw(`alter table sign_requests add constraint sign_requests_key_type check (key_type in ('AUTH','SIGN'))`);
+  await knex.raw(
+    `alter table sign_requests add constraint sign_requests_key_type check (key_type in ('AUTH','SIGN'))`,
+  );
 
   await knex.schema.createTable('signed_documents', (t) => {
     t.bigIncrements('id');

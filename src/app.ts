@@ -26,7 +26,8 @@ function setUpLogging(app: Express, services: Services): void {
       logger: services.logger,
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        const id =
+          typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
         res.setHeader('x-request-id', id);
         return id;
       },
@@ -61,7 +62,9 @@ function setUpStatic(app: Express): void {
   app.get('/assets/vendor/forge.min.js', (_req, res) =>
     res.sendFile(path.join(ROOT_DIR, 'node_modules', 'node-forge', 'dist', 'forge.min.js'), { maxAge: '7d' }),
   );
-  app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(ROOT_DIR, 'public', 'images', 'favicon.svg')));
+  app.get('/favicon.ico', (_req, res) =>
+    res.sendFile(path.join(ROOT_DIR, 'public', 'images', 'favicon.svg')),
+  );
 }
 
 function setUpSessions(app: Express, services: Services): void {
@@ -71,7 +74,12 @@ function setUpSessions(app: Express, services: Services): void {
   app.use(
     session({
       name: 'portal.sid',
-      store: new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 600 }),
+      store: new PgStore({
+        pool,
+        tableName: 'sessions',
+        createTableIfMissing: false,
+        pruneSessionInterval: 600,
+      }),
       secret: config.SESSION_SECRET,
       resave: false,
       saveUninitialized: false,

@@ -20,7 +20,12 @@ export const configSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     DATA_DIR: z.string().min(1).default('./var'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z.string().optional(),
     RUN_JOBS: bool.default(true),
@@ -31,7 +36,12 @@ export const configSchema = z
     EDS_CRL_URLS: z.string().optional(),
     EDS_OCSP_URL: z.url().optional(),
     EDS_REFUSE_WHEN_CRL_STALE: bool.default(true),
-    SIGN_REQUEST_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    SIGN_REQUEST_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
     /** adapters for state systems: "dev" (the dev stand's local adapters) or "http" with a URL */
     PERSON_REGISTRY_URL: z.url().optional(),
     MOBILE_BASE_URL: z.url().optional(),
@@ -48,7 +58,8 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
       if (!c.DATABASE_URL)
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
-      if (!c.BASE_URL) ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'is required in production' });
+      if (!c.BASE_URL)
+        ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'is required in production' });
       if (!c.EDS_TRUST_ANCHORS)
         ctx.addIssue({
           code: 'custom',
@@ -78,7 +89,9 @@ export class ConfigError extends Error {
 /** The project's root folder, both when run from sources (src/) and when built (dist/src/). */
 export const ROOT_DIR = (() => {
   const here = path.dirname(new URL(import.meta.url).pathname);
-  return here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..', '..') : path.resolve(here, '..');
+  return here.includes(`${path.sep}dist${path.sep}`)
+    ? path.resolve(here, '..', '..')
+    : path.resolve(here, '..');
 })();
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     logger.fatal('migrations are not current; run `npm run migrate` first');
     process.exit(1);
   }
-  const services = buildServices(config, database.db, logger, { trust: await createTrustStore(config, logger) });
+  const services = buildServices(config, database.db, logger, {
+    trust: await createTrustStore(config, logger),
+  });
   const jobs = await startJobs(services, database.url);
   const stop = async () => {
     await jobs.stop();

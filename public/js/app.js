@@ -54,7 +54,11 @@
     }
 
     function extend() {
-      fetch('/session/extend', { method: 'GET', credentials: 'same-origin', headers: { accept: 'application/json' } })
+      fetch('/session/extend', {
+        method: 'GET',
+        credentials: 'same-origin',
+        headers: { accept: 'application/json' },
+      })
         .then(function (r) {
           if (r.ok) {
             dialog.close();

@@ -77,7 +77,10 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedDb> 
     secret = JSON.parse(fs.readFileSync(secretFile, 'utf8')) as { password: string; port: number };
   } else {
     if (fs.existsSync(dataDir)) fs.rmSync(dataDir, { recursive: true, force: true });
-    secret = { password: crypto.randomBytes(18).toString('base64url'), port: opts.port ?? (await freePort()) };
+    secret = {
+      password: crypto.randomBytes(18).toString('base64url'),
+      port: opts.port ?? (await freePort()),
+    };
   }
   const port = opts.port ?? secret.port;
   secret.port = port;

@@ -35,7 +35,10 @@ export async function inTransaction<T>(
   const retries = opts.retries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction(fn, opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined);
+      return await db.transaction(
+        fn,
+        opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined,
+      );
     } catch (err) {
       const code = (err as { code?: string }).code;
       if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < retries) {

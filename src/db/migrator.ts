@@ -53,7 +53,9 @@ export async function runSeeds(db: Knex): Promise<string[]> {
   const dir = path.join(ROOT_DIR, 'seeds');
   const done: string[] = [];
   for (const file of listModules(dir)) {
-    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { seed: (k: Knex) => Promise<void> };
+    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as {
+      seed: (k: Knex) => Promise<void>;
+    };
     await mod.seed(db);
     done.push(file);
   }

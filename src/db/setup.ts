@@ -51,7 +51,9 @@ export async function prepareDatabase(config: Config, db: Knex, logger: Logger):
     logger.info({ ms: Date.now() - t, generated: pki.generated }, 'dev-stand PKI ready');
   }
   if (seedDemo) {
-    const { count } = (await db('persons').count<{ count: number }[]>('* as count').first()) as { count: number };
+    const { count } = (await db('persons').count<{ count: number }[]>('* as count').first()) as {
+      count: number;
+    };
     if (Number(count) === 0) {
       const t = Date.now();
       const done = await db.transaction((tx) => runSeeds(tx));

@@ -54,13 +54,18 @@ export function devIntegrations(db: Knex): Integrations {
     organisationRegistry: {
       findByBin: async (bin) => {
         const o = ORGANISATIONS.find((x) => x.bin === bin);
-        return o ? { bin: o.bin, name: o.name, head: o.head, address: o.address, activityCode: o.activityCode } : null;
+        return o
+          ? { bin: o.bin, name: o.name, head: o.head, address: o.address, activityCode: o.activityCode }
+          : null;
       },
     },
     mobileBase: { phoneByIin: async (iin) => PEOPLE.find((p) => p.iin === iin)?.phone ?? null },
     sms: {
       send: async ({ phone, text, idempotencyKey }) => {
-        await db('dev_sms').insert({ phone, text, idempotency_key: idempotencyKey }).onConflict('idempotency_key').ignore();
+        await db('dev_sms')
+          .insert({ phone, text, idempotency_key: idempotencyKey })
+          .onConflict('idempotency_key')
+          .ignore();
       },
     },
     email: {

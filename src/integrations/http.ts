@@ -12,7 +12,8 @@ import { isValidS10 } from './dev.js';
  */
 async function call(url: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<Response> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  if (!res.ok && res.status !== 404) throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${res.status}`);
+  if (!res.ok && res.status !== 404)
+    throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${res.status}`);
   return res;
 }
 
@@ -54,12 +55,20 @@ export function httpIntegrations(urls: {
     },
     sms: {
       send: async ({ phone, text, idempotencyKey }) => {
-        await call(join(urls.sms, 'messages'), { method: 'POST', headers: headers(idempotencyKey), body: JSON.stringify({ phone, text }) });
+        await call(join(urls.sms, 'messages'), {
+          method: 'POST',
+          headers: headers(idempotencyKey),
+          body: JSON.stringify({ phone, text }),
+        });
       },
     },
     email: {
       send: async ({ to, subject, text, idempotencyKey }) => {
-        await call(join(urls.sms, 'emails'), { method: 'POST', headers: headers(idempotencyKey), body: JSON.stringify({ to, subject, text }) });
+        await call(join(urls.sms, 'emails'), {
+          method: 'POST',
+          headers: headers(idempotencyKey),
+          body: JSON.stringify({ to, subject, text }),
+        });
       },
     },
     esobes: {

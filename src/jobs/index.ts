@@ -6,10 +6,17 @@ export type { JobDefinition } from './types.js';
 
 /** Every module's scheduled jobs, plus outbox delivery. */
 export function allJobs(services: Services): JobDefinition[] {
-  const fromModules = [services.entitlements, services.msu, services.specialistServices, services.goods, services.admin].flatMap(
-    (m) => ((m as { jobs?: JobDefinition[] }).jobs ?? []) as JobDefinition[],
-  );
-  return [{ name: 'outbox-deliver', cron: '* * * * *', run: () => services.outbox.deliverDue(200) }, ...fromModules];
+  const fromModules = [
+    services.entitlements,
+    services.msu,
+    services.specialistServices,
+    services.goods,
+    services.admin,
+  ].flatMap((m) => ((m as { jobs?: JobDefinition[] }).jobs ?? []) as JobDefinition[]);
+  return [
+    { name: 'outbox-deliver', cron: '* * * * *', run: () => services.outbox.deliverDue(200) },
+    ...fromModules,
+  ];
 }
 
 export interface JobRunner {

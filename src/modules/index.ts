@@ -18,7 +18,10 @@ import { EvidenceService } from './signing/evidence-service.js';
 import type { TrustStore } from '../eds/index.js';
 import { createEntitlementsModule, type EntitlementsModule } from './entitlements/index.js';
 import { createMsuModule, type MsuModule } from './msu/index.js';
-import { createSpecialistServicesModule, type SpecialistServicesModule } from './specialist-services/index.js';
+import {
+  createSpecialistServicesModule,
+  type SpecialistServicesModule,
+} from './specialist-services/index.js';
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 

@@ -9,7 +9,9 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
 }
 
 function codeOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err
+    ? String((err as { code: unknown }).code)
+    : undefined;
 }
 
 /**
@@ -51,14 +53,27 @@ export function errorHandler(logger: Logger, production: boolean) {
     const t = req.t;
     const title = t ? t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.title`) : 'Error';
     const key = code.includes(':') ? code : `errors:${code}`;
-    const message = t ? t(key, { ...params, defaultValue: t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.body`) }) : code;
+    const message = t
+      ? t(key, { ...params, defaultValue: t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.body`) })
+      : code;
     if (req.accepts(['html', 'json']) === 'json' && !req.accepts('html')) {
-      res.json({ error: code, message, reference, ...(err instanceof ValidationError ? { fields: err.fields } : {}) });
+      res.json({
+        error: code,
+        message,
+        reference,
+        ...(err instanceof ValidationError ? { fields: err.fields } : {}),
+      });
       return;
     }
     res.render(
       'pages/error.njk',
-      { status, title, message, reference, stack: !production && status >= 500 && err instanceof Error ? err.stack : undefined },
+      {
+        status,
+        title,
+        message,
+        reference,
+        stack: !production && status >= 500 && err instanceof Error ? err.stack : undefined,
+      },
       (renderErr: Error | null, html?: string) => {
         if (renderErr) {
           logger.error({ err: renderErr, reqId: reference }, 'error page failed to render');

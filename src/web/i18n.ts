@@ -22,7 +22,9 @@ export function loadResources(dir = path.join(ROOT_DIR, 'locales')): Resources {
     resources[lng] = {};
     const folder = path.join(dir, lng);
     for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.json'))) {
-      resources[lng][file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
+      resources[lng][file.replace(/\.json$/, '')] = JSON.parse(
+        fs.readFileSync(path.join(folder, file), 'utf8'),
+      );
     }
   }
   return resources;

@@ -28,9 +28,13 @@ export class PgRateLimitStore implements Store {
     return { totalHits: row.hits, resetTime: new Date(row.reset_at) };
   }
   async decrement(key: string): Promise<void> {
-    await this.db('rate_limits').where({ key: this.prefix + key }).decrement('hits', 1);
+    await this.db('rate_limits')
+      .where({ key: this.prefix + key })
+      .decrement('hits', 1);
   }
   async resetKey(key: string): Promise<void> {
-    await this.db('rate_limits').where({ key: this.prefix + key }).delete();
+    await this.db('rate_limits')
+      .where({ key: this.prefix + key })
+      .delete();
   }
 }

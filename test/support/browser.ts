@@ -18,7 +18,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export async function startPortal(ctx: TestContext): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+export async function startPortal(
+  ctx: TestContext,
+): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   const server: Server = await new Promise((resolve) => {
     const s = ctx.app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -47,8 +49,12 @@ interface ManifestEntry {
 
 /** Path of a dev-stand person's key file (AUTH or SIGN) from var/keys/manifest.json. */
 export function keyFile(dataDir: string, personKey: string, type: 'AUTH' | 'SIGN', status = 'valid'): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'keys', 'manifest.json'), 'utf8')) as ManifestEntry[];
-  const entry = manifest.find((m) => m.key === personKey && m.status === status) ?? manifest.find((m) => m.key === personKey);
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(dataDir, 'keys', 'manifest.json'), 'utf8'),
+  ) as ManifestEntry[];
+  const entry =
+    manifest.find((m) => m.key === personKey && m.status === status) ??
+    manifest.find((m) => m.key === personKey);
   if (!entry) throw new Error(`no keys for ${personKey}`);
   return path.join(dataDir, 'keys', type === 'AUTH' ? entry.auth : entry.sign);
 }
@@ -67,8 +73,15 @@ export class PortalPage {
     private readonly dataDir: string,
   ) {}
 
-  static async open(browser: Browser, baseUrl: string, dataDir: string, opts: { lang?: string } = {}): Promise<PortalPage> {
-    const context = await browser.newContext({ locale: opts.lang === 'en' ? 'en-US' : opts.lang === 'kk' ? 'kk-KZ' : 'ru-RU' });
+  static async open(
+    browser: Browser,
+    baseUrl: string,
+    dataDir: string,
+    opts: { lang?: string } = {},
+  ): Promise<PortalPage> {
+    const context = await browser.newContext({
+      locale: opts.lang === 'en' ? 'en-US' : opts.lang === 'kk' ? 'kk-KZ' : 'ru-RU',
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return new PortalPage(page, baseUrl, dataDir);
@@ -90,7 +103,13 @@ export class PortalPage {
       .analyze();
     if (results.violations.length > 0) {
       const detail = results.violations
-        .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`)
+        .map(
+          (v) =>
+            `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 5)
+              .join('\n    ')}`,
+        )
         .join('\n  ');
       throw new AccessibilityError(`axe violations on ${this.page.url()} ${label}:\n  ${detail}`);
     }
@@ -112,7 +131,10 @@ export class PortalPage {
   }
 
   async clickLink(name: string | RegExp): Promise<void> {
-    await Promise.all([this.page.waitForURL((u) => u.toString() !== '', { waitUntil: 'load' }), this.page.getByRole('link', { name }).first().click()]);
+    await Promise.all([
+      this.page.waitForURL((u) => u.toString() !== '', { waitUntil: 'load' }),
+      this.page.getByRole('link', { name }).first().click(),
+    ]);
     await this.checkA11y();
   }
 
@@ -120,7 +142,11 @@ export class PortalPage {
    * Answers the in-page signing dialog: chooses the person's key file, types the password, «Подписать».
    * Call after the click that opened it; waits for the page the signed form leads to.
    */
-  async signInDialog(personKey: string, type: 'AUTH' | 'SIGN', opts: { password?: string; expectNavigation?: boolean } = {}): Promise<void> {
+  async signInDialog(
+    personKey: string,
+    type: 'AUTH' | 'SIGN',
+    opts: { password?: string; expectNavigation?: boolean } = {},
+  ): Promise<void> {
     const dialog = this.page.locator('dialog[open]');
     await dialog.waitFor({ state: 'visible' });
     await this.checkA11y('signing-dialog');

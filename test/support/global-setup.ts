@@ -22,7 +22,11 @@ export default async function setup(project: TestProject) {
   let stop: (() => Promise<void>) | null = null;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const pg = await startEmbeddedPostgres({ dir: path.join(dataDir, 'pg'), ephemeral: true, database: 'postgres' });
+    const pg = await startEmbeddedPostgres({
+      dir: path.join(dataDir, 'pg'),
+      ephemeral: true,
+      database: 'postgres',
+    });
     adminUrl = pg.url;
     stop = pg.stop;
   }

@@ -43,7 +43,13 @@ export function signFormFrom(html: string, index = 0): SignFormOnPage {
     if (!m) throw new Error(`no ${name} in the signing form`);
     return decodeEntities(m[1]!);
   };
-  return { action, keyType: f[1] as 'AUTH' | 'SIGN', signRequestId: value('signRequestId'), xml: value('xml'), csrf: value('_csrf') };
+  return {
+    action,
+    keyType: f[1] as 'AUTH' | 'SIGN',
+    signRequestId: value('signRequestId'),
+    xml: value('xml'),
+    csrf: value('_csrf'),
+  };
 }
 
 /** Signs XML with a dev-stand person's key (person key as in src/devstand/people.ts, e.g. 'r01'). */
@@ -72,16 +78,25 @@ export async function submitSigned(
  * Logs a dev-stand person in through the real login page (AUTH key), passes the welcome letter,
  * and for a guardian picks whom to act for (`actFor`: a ward's person key, or the guardian's own).
  */
-export async function loginAs(ctx: TestContext, personKey: string, opts: { actFor?: string; lang?: string } = {}): Promise<Agent> {
+export async function loginAs(
+  ctx: TestContext,
+  personKey: string,
+  opts: { actFor?: string; lang?: string } = {},
+): Promise<Agent> {
   const agent = request.agent(ctx.app);
   if (opts.lang) await agent.get(`/?lang=${opts.lang}`);
   const page = await agent.get('/login').expect(200);
   const res = await submitSigned(ctx, agent, page.text, personKey);
-  if (res.status !== 303) throw new Error(`login of ${personKey} failed: ${res.status} ${res.text.slice(0, 500)}`);
+  if (res.status !== 303)
+    throw new Error(`login of ${personKey} failed: ${res.status} ${res.text.slice(0, 500)}`);
   let location = res.headers.location as string;
   if (location === '/welcome') {
     const w = await agent.get('/welcome').expect(200);
-    const r = await agent.post('/welcome').type('form').send({ _csrf: csrfFrom(w.text) }).expect(303);
+    const r = await agent
+      .post('/welcome')
+      .type('form')
+      .send({ _csrf: csrfFrom(w.text) })
+      .expect(303);
     location = r.headers.location as string;
   }
   if (location === '/act-for') {
@@ -107,6 +122,14 @@ export async function personIdOf(ctx: TestContext, personKey: string): Promise<n
 }
 
 /** Posts a plain form on a page with its CSRF token. */
-export async function postForm(agent: Agent, pageHtml: string, action: string, fields: Record<string, string | string[]>) {
-  return agent.post(action).type('form').send({ _csrf: csrfFrom(pageHtml), ...fields });
+export async function postForm(
+  agent: Agent,
+  pageHtml: string,
+  action: string,
+  fields: Record<string, string | string[]>,
+) {
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrfFrom(pageHtml), ...fields });
 }

@@ -38,15 +38,21 @@ export class AuthService {
   }
 
   async login(signRequestId: string, signedXml: string): Promise<LoginResult> {
-    const v = await this.signing.verify({ signRequestId, signedXml, purpose: 'login', actorId: null, signer: 'individual' }).catch(
-      async (err: unknown) => {
+    const v = await this.signing
+      .verify({ signRequestId, signedXml, purpose: 'login', actorId: null, signer: 'individual' })
+      .catch(async (err: unknown) => {
         // an employee logs in with a legal-entity AUTH key: verify again for that profile
         if (err instanceof EdsError && err.code === 'EDS_LEGAL_ENTITY') {
-          return this.signing.verify({ signRequestId, signedXml, purpose: 'login', actorId: null, signer: 'employee' });
+          return this.signing.verify({
+            signRequestId,
+            signedXml,
+            purpose: 'login',
+            actorId: null,
+            signer: 'employee',
+          });
         }
         throw err;
-      },
-    );
+      });
     const cert = v.cert;
     const now = this.clock.now();
 
@@ -98,7 +104,13 @@ export class AuthService {
         principalName: fullName(person),
         loginAt: now.toISOString(),
       };
-      return { auth, person: { ...person, account_created_at: person.account_created_at ?? now }, firstLogin, wards, signedDocumentId: docId };
+      return {
+        auth,
+        person: { ...person, account_created_at: person.account_created_at ?? now },
+        firstLogin,
+        wards,
+        signedDocumentId: docId,
+      };
     });
   }
 
@@ -108,17 +120,29 @@ export class AuthService {
       const self = await this.people.findById(this.db, auth.personId);
       return { ...auth, principalId: auth.personId, principalName: self ? fullName(self) : auth.name };
     }
-    if (!auth.roles.includes('guardian') || !(await this.people.isGuardianOf(this.db, auth.personId, principalId))) {
+    if (
+      !auth.roles.includes('guardian') ||
+      !(await this.people.isGuardianOf(this.db, auth.personId, principalId))
+    ) {
       throw new AppError('not_found', 404);
     }
     const ward = await this.people.findById(this.db, principalId);
     if (!ward) throw new AppError('not_found', 404);
-    await audit(this.db, { actorId: auth.personId, principalId, action: 'act_for', objectType: 'person', objectId: principalId });
+    await audit(this.db, {
+      actorId: auth.personId,
+      principalId,
+      action: 'act_for',
+      objectType: 'person',
+      objectId: principalId,
+    });
     return { ...auth, principalId, principalName: fullName(ward) };
   }
 
   async markWelcomed(personId: number): Promise<void> {
-    await this.db('persons').where({ id: personId }).whereNull('welcomed_at').update({ welcomed_at: this.clock.now() });
+    await this.db('persons')
+      .where({ id: personId })
+      .whereNull('welcomed_at')
+      .update({ welcomed_at: this.clock.now() });
   }
 
   async wards(personId: number): Promise<PersonRow[]> {

@@ -18,7 +18,9 @@ export class Notifier {
     idempotencyKey: string,
     opts: { forceSms?: boolean } = {},
   ): Promise<void> {
-    const p = (await tx('persons').where({ id: personId }).first('phone', 'email', 'notify_channel', 'locale')) as
+    const p = (await tx('persons')
+      .where({ id: personId })
+      .first('phone', 'email', 'notify_channel', 'locale')) as
       | { phone: string | null; email: string | null; notify_channel: 'sms' | 'email'; locale: string }
       | undefined;
     if (!p) return;
@@ -45,7 +47,17 @@ export class Notifier {
   }
 
   /** One-time codes always go by SMS to the phone given (they confirm that phone or the hours). */
-  async sendCode(tx: Knex | Knex.Transaction, phone: string, text: string, idempotencyKey: string): Promise<void> {
-    await this.outbox.enqueue(tx, { system: 'sms', topic: 'code', idempotencyKey: `sms:${idempotencyKey}`, payload: { phone, text } });
+  async sendCode(
+    tx: Knex | Knex.Transaction,
+    phone: string,
+    text: string,
+    idempotencyKey: string,
+  ): Promise<void> {
+    await this.outbox.enqueue(tx, {
+      system: 'sms',
+      topic: 'code',
+      idempotencyKey: `sms:${idempotencyKey}`,
+      payload: { phone, text },
+    });
   }
 }

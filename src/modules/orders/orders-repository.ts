@@ -59,7 +59,10 @@ export class OrdersRepository {
     try {
       const [row] = (await tx('orders')
         .insert({
-          number: tx.raw(`to_char(?::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 7, '0')`, [at]),
+          number: tx.raw(
+            `to_char(?::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 7, '0')`,
+            [at],
+          ),
           kind: o.kind,
           help_type: o.helpType,
           recipient_id: o.recipientId,
@@ -86,8 +89,10 @@ export class OrdersRepository {
       });
       return row!;
     } catch (err) {
-      if ((err as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION &&
-        (err as { constraint?: string }).constraint === 'orders_one_open_per_help_type') {
+      if (
+        (err as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION &&
+        (err as { constraint?: string }).constraint === 'orders_one_open_per_help_type'
+      ) {
         throw new ConflictError('one_open_order_per_help_type');
       }
       throw err;
@@ -159,26 +164,44 @@ export class OrdersRepository {
     return row;
   }
 
-  async events(db: Knex | Knex.Transaction, orderId: number): Promise<(OrderEventRow & { actor_name: string | null })[]> {
+  async events(
+    db: Knex | Knex.Transaction,
+    orderId: number,
+  ): Promise<(OrderEventRow & { actor_name: string | null })[]> {
     return (await db('order_events as e')
       .leftJoin('persons as p', 'p.id', 'e.actor_id')
       .where('e.order_id', orderId)
       .orderBy('e.id')
-      .select('e.*', db.raw(`concat_ws(' ', p.surname, p.name, p.patronymic) as actor_name`))) as (OrderEventRow & {
+      .select(
+        'e.*',
+        db.raw(`concat_ws(' ', p.surname, p.name, p.patronymic) as actor_name`),
+      )) as (OrderEventRow & {
       actor_name: string | null;
     })[];
   }
 
-  async openOrder(db: Knex | Knex.Transaction, recipientId: number, helpType: string): Promise<OrderRow | undefined> {
-    return (await db('orders').where({ recipient_id: recipientId, help_type: helpType, is_open: true }).first()) as
-      | OrderRow
-      | undefined;
+  async openOrder(
+    db: Knex | Knex.Transaction,
+    recipientId: number,
+    helpType: string,
+  ): Promise<OrderRow | undefined> {
+    return (await db('orders')
+      .where({ recipient_id: recipientId, help_type: helpType, is_open: true })
+      .first()) as OrderRow | undefined;
   }
 
   async listForRecipient(
     db: Knex | Knex.Transaction,
     recipientId: number,
-    filter: { kinds?: OrderKind[]; helpTypes?: string[]; status?: string; from?: string; to?: string; limit?: number; offset?: number },
+    filter: {
+      kinds?: OrderKind[];
+      helpTypes?: string[];
+      status?: string;
+      from?: string;
+      to?: string;
+      limit?: number;
+      offset?: number;
+    },
   ): Promise<{ rows: OrderRow[]; total: number }> {
     const base = db('orders').where({ recipient_id: recipientId });
     if (filter.kinds?.length) base.whereIn('kind', filter.kinds);

@@ -37,7 +37,9 @@ export class StateMachine<S extends string, A extends string> {
   }
 
   actionsFor(from: S, roles: readonly Role[]): A[] {
-    return this.transitions.filter((t) => t.from.includes(from) && t.by.some((r) => roles.includes(r))).map((t) => t.action);
+    return this.transitions
+      .filter((t) => t.from.includes(from) && t.by.some((r) => roles.includes(r)))
+      .map((t) => t.action);
   }
 
   isOpen(status: S): boolean {

@@ -68,7 +68,11 @@ export class Outbox {
           idempotencyKey: row.idempotency_key,
         });
       case 'esobes':
-        return this.integrations.esobes.deliver({ topic: row.topic, idempotencyKey: row.idempotency_key, payload: p });
+        return this.integrations.esobes.deliver({
+          topic: row.topic,
+          idempotencyKey: row.idempotency_key,
+          payload: p,
+        });
     }
   }
 
@@ -87,17 +91,22 @@ export class Outbox {
         if (!row) return null;
         try {
           await this.send(row);
-          await tx('outbox').where({ id: row.id }).update({
-            state: 'delivered',
-            attempts: row.attempts + 1,
-            delivered_at: this.clock.now(),
-            last_error: null,
-          });
+          await tx('outbox')
+            .where({ id: row.id })
+            .update({
+              state: 'delivered',
+              attempts: row.attempts + 1,
+              delivered_at: this.clock.now(),
+              last_error: null,
+            });
           return true;
         } catch (err) {
           const attempts = row.attempts + 1;
           const backoffMs = Math.min(60 * 60_000, 2 ** attempts * 1000);
-          this.logger.warn({ outboxId: row.id, system: row.system, attempts, err: String(err) }, 'outbox delivery failed');
+          this.logger.warn(
+            { outboxId: row.id, system: row.system, attempts, err: String(err) },
+            'outbox delivery failed',
+          );
           await tx('outbox')
             .where({ id: row.id })
             .update({
@@ -123,8 +132,13 @@ export class Outbox {
     return n > 0;
   }
 
-  async list(filter: { state?: string; system?: string; limit?: number; offset?: number } = {}): Promise<OutboxRow[]> {
-    const q = this.db('outbox').orderBy('id', 'desc').limit(filter.limit ?? 50).offset(filter.offset ?? 0);
+  async list(
+    filter: { state?: string; system?: string; limit?: number; offset?: number } = {},
+  ): Promise<OutboxRow[]> {
+    const q = this.db('outbox')
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 50)
+      .offset(filter.offset ?? 0);
     if (filter.state) q.where({ state: filter.state });
     if (filter.system) q.where({ system: filter.system });
     return (await q) as OutboxRow[];

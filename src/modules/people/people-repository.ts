@@ -47,7 +47,10 @@ export function fullName(p: Pick<PersonRow, 'surname' | 'name' | 'patronymic'>):
 
 /** "ИВАНОВ П. С." — what public pages may show of a person. */
 export function maskedName(p: Pick<PersonRow, 'surname' | 'name' | 'patronymic'>): string {
-  const initials = [p.name, p.patronymic].filter(Boolean).map((x) => `${x!.charAt(0)}.`).join(' ');
+  const initials = [p.name, p.patronymic]
+    .filter(Boolean)
+    .map((x) => `${x!.charAt(0)}.`)
+    .join(' ');
   return `${p.surname.charAt(0)}*** ${initials}`.trim();
 }
 
@@ -61,7 +64,12 @@ export class PeopleRepository {
   }
 
   /** Creates or refreshes a person from the state registry (the registry's fields win; contacts stay). */
-  async upsertFromRegistry(db: Knex | Knex.Transaction, r: RegistryPerson, phone: string | null, at: Date): Promise<PersonRow> {
+  async upsertFromRegistry(
+    db: Knex | Knex.Transaction,
+    r: RegistryPerson,
+    phone: string | null,
+    at: Date,
+  ): Promise<PersonRow> {
     const [row] = (await db('persons')
       .insert({
         iin: r.iin,
@@ -102,14 +110,22 @@ export class PeopleRepository {
     return row!;
   }
 
-  async roles(db: Knex | Knex.Transaction, personId: number): Promise<{ role: Role; organisation_id: number | null }[]> {
+  async roles(
+    db: Knex | Knex.Transaction,
+    personId: number,
+  ): Promise<{ role: Role; organisation_id: number | null }[]> {
     return (await db('person_roles').where({ person_id: personId }).select('role', 'organisation_id')) as {
       role: Role;
       organisation_id: number | null;
     }[];
   }
 
-  async grantRole(db: Knex | Knex.Transaction, personId: number, role: Role, organisationId: number | null = null): Promise<void> {
+  async grantRole(
+    db: Knex | Knex.Transaction,
+    personId: number,
+    role: Role,
+    organisationId: number | null = null,
+  ): Promise<void> {
     await db.raw(
       `insert into person_roles (person_id, role, organisation_id) values (?, ?, ?)
        on conflict (person_id, role, coalesce(organisation_id, 0)) do nothing`,

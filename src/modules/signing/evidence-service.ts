@@ -15,7 +15,9 @@ export class EvidenceService {
     return (q: Knex.QueryBuilder) => {
       if (auth.roles.includes('admin')) return;
       q.where((w) => {
-        w.where('signer_id', auth.personId).orWhere('principal_id', auth.principalId).orWhere('principal_id', auth.personId);
+        w.where('signer_id', auth.personId)
+          .orWhere('principal_id', auth.principalId)
+          .orWhere('principal_id', auth.personId);
       });
     };
   }
@@ -23,7 +25,9 @@ export class EvidenceService {
   async listFor(auth: SessionAuth): Promise<SignedDocumentRow[]> {
     // one's own list: what one signed and what was signed for one (administrators open others' by number)
     const q = this.db('signed_documents')
-      .where((w) => w.where('signer_id', auth.personId).orWhereIn('principal_id', [auth.personId, auth.principalId]))
+      .where((w) =>
+        w.where('signer_id', auth.personId).orWhereIn('principal_id', [auth.personId, auth.principalId]),
+      )
       .orderBy('id', 'desc')
       .limit(200);
     return (await q.select('id', 'purpose', 'kind', 'signer_name', 'signed_at')) as SignedDocumentRow[];
@@ -35,8 +39,12 @@ export class EvidenceService {
     const doc = (await q) as SignedDocumentRow | undefined;
     if (!doc) throw new NotFoundError();
     const principal =
-      doc.principal_id && doc.principal_id !== doc.signer_id ? await this.people.findById(this.db, doc.principal_id) : undefined;
-    const reverifications = await this.db('reverifications').where({ signed_document_id: id }).orderBy('id', 'desc');
+      doc.principal_id && doc.principal_id !== doc.signer_id
+        ? await this.people.findById(this.db, doc.principal_id)
+        : undefined;
+    const reverifications = await this.db('reverifications')
+      .where({ signed_document_id: id })
+      .orderBy('id', 'desc');
     return { doc, principalName: principal ? fullName(principal) : null, reverifications };
   }
 }

@@ -172,7 +172,8 @@ export class SigningService {
     const request = await this.findRequest(input.signRequestId);
     if (!request) throw new AppError('EDS_REQUEST_UNKNOWN', 422);
     const purposes = Array.isArray(input.purpose) ? input.purpose : [input.purpose];
-    if (!purposes.includes(request.purpose) || request.actor_id !== input.actorId) throw new AppError('EDS_REQUEST_UNKNOWN', 422);
+    if (!purposes.includes(request.purpose) || request.actor_id !== input.actorId)
+      throw new AppError('EDS_REQUEST_UNKNOWN', 422);
     const now = this.clock.now();
     const login = request.purpose === 'login';
     if (request.consumed_at) throw new EdsError(login ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
@@ -189,7 +190,8 @@ export class SigningService {
       now,
     });
     // an employee signs for the organisation named on the request (OU=BIN…)
-    if (request.payload._bin && verified.cert.bin !== request.payload._bin) throw new EdsError('EDS_NOT_EMPLOYEE');
+    if (request.payload._bin && verified.cert.bin !== request.payload._bin)
+      throw new EdsError('EDS_NOT_EMPLOYEE');
     return { request, cert: verified.cert, signedXml: input.signedXml, verifiedAt: now };
   }
 
@@ -200,7 +202,8 @@ export class SigningService {
       .whereNull('consumed_at')
       .andWhere('expires_at', '>', v.verifiedAt)
       .update({ consumed_at: v.verifiedAt });
-    if (used !== 1) throw new EdsError(v.request.purpose === 'login' ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
+    if (used !== 1)
+      throw new EdsError(v.request.purpose === 'login' ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
     const [row] = (await tx('signed_documents')
       .insert({
         sign_request_id: v.request.id,
@@ -240,7 +243,13 @@ export class SigningService {
    * A controller's signed step is: `await signing.apply({...}, async (tx, doc) => service.change(tx, ...))`.
    */
   async apply<T>(
-    input: { signRequestId: string; signedXml: string; purpose: string | string[]; actorId: number | null; signer: SignerKind },
+    input: {
+      signRequestId: string;
+      signedXml: string;
+      purpose: string | string[];
+      actorId: number | null;
+      signer: SignerKind;
+    },
     fn: (tx: Knex.Transaction, doc: { id: number; request: SignRequestRow; cert: SignerCert }) => Promise<T>,
   ): Promise<T> {
     const v = await this.verify(input);
@@ -254,7 +263,8 @@ export class SigningService {
   async prepare(signRequestId: string, actorId: number | null, certPem: string) {
     const request = await this.findRequest(signRequestId);
     if (!request || request.actor_id !== actorId || request.consumed_at) throw new NotFoundError();
-    if (new Date(request.expires_at).getTime() <= this.clock.now().getTime()) throw new EdsError('EDS_REQUEST_EXPIRED');
+    if (new Date(request.expires_at).getTime() <= this.clock.now().getTime())
+      throw new EdsError('EDS_REQUEST_EXPIRED');
     if (certPem.length > 20_000) throw new AppError('bad_request', 400);
     return prepareSignature(request.xml, certPem);
   }
@@ -278,7 +288,9 @@ export class SigningService {
       });
       const request = await this.findRequest(doc.sign_request_id);
       const same = request ? sameDocument(request.xml, v.signedContent) : false;
-      result = same ? { ok: true, at: now.toISOString() } : { ok: false, code: 'EDS_DOCUMENT_MISMATCH', at: now.toISOString() };
+      result = same
+        ? { ok: true, at: now.toISOString() }
+        : { ok: false, code: 'EDS_DOCUMENT_MISMATCH', at: now.toISOString() };
     } catch (err) {
       result = { ok: false, code: err instanceof EdsError ? err.code : 'internal', at: now.toISOString() };
     }

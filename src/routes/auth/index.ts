@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../modules/index.js';
 import { EdsError } from '../../eds/index.js';
@@ -16,7 +16,10 @@ const nextUrl = z
 const loginForm = z.object({
   _csrf: z.string().optional(),
   signRequestId: z.string().min(1).max(64),
-  signedXml: z.string().min(1).max(256 * 1024),
+  signedXml: z
+    .string()
+    .min(1)
+    .max(256 * 1024),
 });
 
 function regenerate(req: Request): Promise<void> {
@@ -26,7 +29,7 @@ function regenerate(req: Request): Promise<void> {
 export function authRoutes(services: Services, loginLimiter: RequestHandler): Router {
   const router = Router();
 
-  async function renderLogin(req: Request, res: import('express').Response, error?: string) {
+  async function renderLogin(req: Request, res: Response, error?: string) {
     const challenge = await services.auth.issueChallenge();
     res.status(error ? 400 : 200).render('pages/auth/login.njk', {
       challenge,
@@ -48,7 +51,8 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
       const after = nextUrl.parse(req.query.next);
       await regenerate(req); // the session id rotates at login
       req.session.auth = result.auth;
-      if (result.person.locale && !req.cookies?.lang) res.cookie('lang', result.person.locale, { httpOnly: true, sameSite: 'lax' });
+      if (result.person.locale && !req.cookies?.lang)
+        res.cookie('lang', result.person.locale, { httpOnly: true, sameSite: 'lax' });
       if (!result.person.welcomed_at) return res.redirect(303, '/welcome');
       if (result.wards.length > 0) return res.redirect(303, '/act-for');
       res.redirect(303, after ?? homeHref(result.auth));

@@ -15,7 +15,15 @@ export interface DevPersonRow {
 
 /** The dev stand's start page lists the seeded people with their key files (var/keys/manifest.json). */
 export async function loadDevPeople(dataDir: string): Promise<DevPersonRow[]> {
-  let manifest: { key?: string; iin: string; name: string; roles: string[]; auth: string; sign: string; status: string }[] = [];
+  let manifest: {
+    key?: string;
+    iin: string;
+    name: string;
+    roles: string[];
+    auth: string;
+    sign: string;
+    status: string;
+  }[] = [];
   try {
     manifest = JSON.parse(await fs.readFile(path.join(dataDir, 'keys', 'manifest.json'), 'utf8'));
   } catch {

@@ -5,7 +5,10 @@ import { NotFoundError } from '../../lib/errors.js';
 import { requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 
-const prepareBody = z.object({ signRequestId: z.string().min(1).max(64), certPem: z.string().min(100).max(20_000) });
+const prepareBody = z.object({
+  signRequestId: z.string().min(1).max(64),
+  certPem: z.string().min(100).max(20_000),
+});
 
 /** The browser signer's server half, and the evidence of every signed document. */
 export function edsRoutes(services: Services): Router {
@@ -14,7 +17,8 @@ export function edsRoutes(services: Services): Router {
   // login needs no session person: the challenge's actor is nobody yet
   router.post('/eds/prepare', async (req, res) => {
     const body = prepareBody.safeParse(req.body);
-    if (!body.success) return res.status(400).json({ error: 'bad_request', message: req.t('errors:bad_request') });
+    if (!body.success)
+      return res.status(400).json({ error: 'bad_request', message: req.t('errors:bad_request') });
     const actorId = req.session.auth?.personId ?? null;
     try {
       const prepared = await services.signing.prepare(body.data.signRequestId, actorId, body.data.certPem);
@@ -52,7 +56,12 @@ export function edsRoutes(services: Services): Router {
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
     if (!id.success) throw new NotFoundError();
     const result = await services.signing.reverify(id.data, req.session.auth!.personId);
-    flash(req, result.ok ? 'eds:doc.reverifiedOk' : 'eds:doc.reverifiedFailed', result.ok ? {} : { code: result.code ?? '' }, result.ok ? 'success' : 'info');
+    flash(
+      req,
+      result.ok ? 'eds:doc.reverifiedOk' : 'eds:doc.reverifiedFailed',
+      result.ok ? {} : { code: result.code ?? '' },
+      result.ok ? 'success' : 'info',
+    );
     res.redirect(303, `/documents/${id.data}`);
   });
 

@@ -34,9 +34,16 @@ describe('login with the AUTH key', () => {
     expect(res.headers.location).toBe('/welcome');
     const welcome = await agent.get('/welcome').expect(200);
     expect(welcome.text).toContain('Далее');
-    const next = await agent.post('/welcome').type('form').send({ _csrf: csrfFrom(welcome.text) }).expect(303);
+    const next = await agent
+      .post('/welcome')
+      .type('form')
+      .send({ _csrf: csrfFrom(welcome.text) })
+      .expect(303);
     expect(next.headers.location).toBe('/cabinet');
-    const person = await ctx.db('persons').where({ iin: PEOPLE.find((p) => p.key === 'r02')!.iin }).first();
+    const person = await ctx
+      .db('persons')
+      .where({ iin: PEOPLE.find((p) => p.key === 'r02')!.iin })
+      .first();
     expect(person.account_created_at).not.toBeNull();
     expect(person.welcomed_at).not.toBeNull();
     // the second login goes straight in
@@ -47,13 +54,26 @@ describe('login with the AUTH key', () => {
 
   it('stores the session in PostgreSQL and deletes it at logout', async () => {
     const agent = await loginAs(ctx, 'r03');
-    const before = await ctx.db('sessions').whereRaw(`sess->'auth'->>'name' like 'ИВАНОВ%'`).count<{ count: number }[]>('* as count');
+    const before = await ctx
+      .db('sessions')
+      .whereRaw(`sess->'auth'->>'name' like 'ИВАНОВ%'`)
+      .count<{ count: number }[]>('* as count');
     expect(Number(before[0]!.count)).toBe(1);
     const home = await agent.get('/').expect(200);
-    await agent.post('/logout').type('form').send({ _csrf: csrfFrom(home.text) }).expect(303);
-    const after = await ctx.db('sessions').whereRaw(`sess->'auth'->>'name' like 'ИВАНОВ%'`).count<{ count: number }[]>('* as count');
+    await agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) })
+      .expect(303);
+    const after = await ctx
+      .db('sessions')
+      .whereRaw(`sess->'auth'->>'name' like 'ИВАНОВ%'`)
+      .count<{ count: number }[]>('* as count');
     expect(Number(after[0]!.count)).toBe(0);
-    await agent.get('/documents').expect(303).expect('location', /\/login/);
+    await agent
+      .get('/documents')
+      .expect(303)
+      .expect('location', /\/login/);
   });
 
   it('lets a guardian choose to act for a ward', async () => {
@@ -62,8 +82,15 @@ describe('login with the AUTH key', () => {
     expect(page.text).toContain('ПЕТРОВА ЕЛЕНА ВИКТОРОВНА');
     const actFor = await agent.get('/act-for').expect(200);
     // somebody else's id is refused
-    const stranger = await ctx.db('persons').where({ iin: PEOPLE.find((p) => p.key === 'r01')!.iin }).first('id');
-    await agent.post('/act-for').type('form').send({ _csrf: csrfFrom(actFor.text), principalId: String(stranger.id) }).expect(404);
+    const stranger = await ctx
+      .db('persons')
+      .where({ iin: PEOPLE.find((p) => p.key === 'r01')!.iin })
+      .first('id');
+    await agent
+      .post('/act-for')
+      .type('form')
+      .send({ _csrf: csrfFrom(actFor.text), principalId: String(stranger.id) })
+      .expect(404);
   });
 
   it('logs an employee in with the legal-entity AUTH key for their organisation', async () => {
@@ -76,7 +103,11 @@ describe('login with the AUTH key', () => {
   it('refuses a login challenge used twice', async () => {
     const { agent, page, form } = await loginPage();
     const signed = signAs(ctx, 'r04', 'AUTH', form.xml);
-    await agent.post('/login').type('form').send({ _csrf: form.csrf, signRequestId: form.signRequestId, signedXml: signed }).expect(303);
+    await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: form.csrf, signRequestId: form.signRequestId, signedXml: signed })
+      .expect(303);
     const other = request.agent(ctx.app);
     const p2 = await other.get('/login');
     const replay = await other
@@ -90,8 +121,16 @@ describe('login with the AUTH key', () => {
 
   it('refuses a SIGN key at login, and each bad key with its own message, changing nothing', async () => {
     const countSessions = async () =>
-      Number((await ctx.db('sessions').whereRaw(`(sess::jsonb -> 'auth') is not null`).count<{ c: number }[]>('* as c'))[0]!.c);
-    const countDocs = async () => Number((await ctx.db('signed_documents').count<{ c: number }[]>('* as c'))[0]!.c);
+      Number(
+        (
+          await ctx
+            .db('sessions')
+            .whereRaw(`(sess::jsonb -> 'auth') is not null`)
+            .count<{ c: number }[]>('* as c')
+        )[0]!.c,
+      );
+    const countDocs = async () =>
+      Number((await ctx.db('signed_documents').count<{ c: number }[]>('* as c'))[0]!.c);
     const sessions = await countSessions();
     const docs = await countDocs();
     const manifest = loadManifest(ctx.dataDir);

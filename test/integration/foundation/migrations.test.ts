@@ -13,7 +13,9 @@ async function schema(k: Knex): Promise<string> {
   const columns = await k.raw(`
     select table_name, column_name, data_type, is_nullable, column_default
     from information_schema.columns where table_schema = 'public' order by table_name, column_name`);
-  const indexes = await k.raw(`select indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname`);
+  const indexes = await k.raw(
+    `select indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname`,
+  );
   const constraints = await k.raw(`
     select conname, pg_get_constraintdef(c.oid) as def from pg_constraint c
     join pg_namespace n on n.oid = c.connamespace where n.nspname = 'public' order by conname`);
@@ -40,16 +42,32 @@ describe('migrations', () => {
     expect(applied.length).toBeGreaterThan(4);
     const first = await schema(db);
     await db.migrate.rollback(migrationConfig(), true);
-    const tables = await db.raw(`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'knex_%'`);
+    const tables = await db.raw(
+      `select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'knex_%'`,
+    );
     expect(tables.rows).toEqual([]);
     await migrateLatest(db);
     expect(await schema(db)).toBe(first);
   });
 
   it('keep signed documents immutable in the database itself', async () => {
-    await db('persons').insert({ iin: '600512310006', surname: 'Т', name: 'Т', birth_date: '1960-05-12', sex: 'M' });
+    await db('persons').insert({
+      iin: '600512310006',
+      surname: 'Т',
+      name: 'Т',
+      birth_date: '1960-05-12',
+      sex: 'M',
+    });
     const [req] = await db('sign_requests')
-      .insert({ id: crypto.randomUUID(), kind: 'order', purpose: 'test', key_type: 'SIGN', xml: '<a/>', xml_sha256: 'x', expires_at: new Date() })
+      .insert({
+        id: crypto.randomUUID(),
+        kind: 'order',
+        purpose: 'test',
+        key_type: 'SIGN',
+        xml: '<a/>',
+        xml_sha256: 'x',
+        expires_at: new Date(),
+      })
       .returning('id');
     const [doc] = await db('signed_documents')
       .insert({
@@ -69,7 +87,9 @@ describe('migrations', () => {
         verification: '{}',
       })
       .returning('id');
-    await expect(db('signed_documents').where({ id: doc.id }).update({ signed_xml: '<b/>' })).rejects.toThrow(/cannot be changed/);
+    await expect(db('signed_documents').where({ id: doc.id }).update({ signed_xml: '<b/>' })).rejects.toThrow(
+      /cannot be changed/,
+    );
     await expect(db('signed_documents').where({ id: doc.id }).delete()).rejects.toThrow(/cannot be changed/);
     await expect(db.raw('truncate signed_documents cascade')).rejects.toThrow(/cannot be changed/);
     const kept = await db('signed_documents').where({ id: doc.id }).first();

@@ -16,7 +16,12 @@ describe('transactional outbox', () => {
   it('writes nothing when the change rolls back, and one message per idempotency key', async () => {
     await ctx.db
       .transaction(async (tx) => {
-        await ctx.services.outbox.enqueue(tx, { system: 'sms', topic: 't', idempotencyKey: 'rolled-back', payload: { phone: '+77010000000', text: 'x' } });
+        await ctx.services.outbox.enqueue(tx, {
+          system: 'sms',
+          topic: 't',
+          idempotencyKey: 'rolled-back',
+          payload: { phone: '+77010000000', text: 'x' },
+        });
         throw new Error('change failed');
       })
       .catch(() => undefined);
@@ -24,7 +29,12 @@ describe('transactional outbox', () => {
 
     for (let i = 0; i < 3; i++) {
       await ctx.db.transaction((tx) =>
-        ctx.services.outbox.enqueue(tx, { system: 'esobes', topic: 'fulfilment', idempotencyKey: 'order:1:done', payload: { order: 1 } }),
+        ctx.services.outbox.enqueue(tx, {
+          system: 'esobes',
+          topic: 'fulfilment',
+          idempotencyKey: 'order:1:done',
+          payload: { order: 1 },
+        }),
       );
     }
     expect(await ctx.db('outbox').where({ idempotency_key: 'order:1:done' })).toHaveLength(1);
@@ -32,7 +42,12 @@ describe('transactional outbox', () => {
 
   it('delivers exactly once with two deliverers racing (several instances)', async () => {
     for (let i = 0; i < 40; i++) {
-      await ctx.services.outbox.enqueue(ctx.db, { system: 'sms', topic: 'race', idempotencyKey: `race:${i}`, payload: { phone: '+77019999999', text: `m${i}` } });
+      await ctx.services.outbox.enqueue(ctx.db, {
+        system: 'sms',
+        topic: 'race',
+        idempotencyKey: `race:${i}`,
+        payload: { phone: '+77019999999', text: `m${i}` },
+      });
     }
     const other = new Outbox(ctx.db, devIntegrations(ctx.db), ctx.clock, createLogger('silent'));
     const [a, b] = await Promise.all([ctx.services.outbox.deliverDue(100), other.deliverDue(100)]);
@@ -45,10 +60,23 @@ describe('transactional outbox', () => {
 
   it('retries a failing delivery with backoff, records the error, and gives up after the limit', async () => {
     let calls = 0;
-    const failing = { ...devIntegrations(ctx.db), esobes: { deliver: async () => { calls++; throw new Error('Е-Собес is down'); } } };
+    const failing = {
+      ...devIntegrations(ctx.db),
+      esobes: {
+        deliver: async () => {
+          calls++;
+          throw new Error('Е-Собес is down');
+        },
+      },
+    };
     const outbox = new Outbox(ctx.db, failing, ctx.clock, createLogger('silent'));
     ctx.clock.set(new Date('2026-12-01T05:00:00Z'));
-    await outbox.enqueue(ctx.db, { system: 'esobes', topic: 'fulfilment', idempotencyKey: 'fail:1', payload: { n: 1 } });
+    await outbox.enqueue(ctx.db, {
+      system: 'esobes',
+      topic: 'fulfilment',
+      idempotencyKey: 'fail:1',
+      payload: { n: 1 },
+    });
     await outbox.deliverDue(10);
     let row = await ctx.db('outbox').where({ idempotency_key: 'fail:1' }).first();
     expect(row.attempts).toBe(1);

@@ -36,7 +36,9 @@ describe('security basics', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("frame-ancestors 'none'");
-    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('portal.sid='));
+    const cookie = ([] as string[])
+      .concat(res.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('portal.sid='));
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
   });
@@ -45,7 +47,10 @@ describe('security basics', () => {
     const agent = request.agent(ctx.app);
     const page = await agent.get('/login');
     const form = signFormFrom(page.text);
-    const res = await agent.post('/login').type('form').send({ signRequestId: form.signRequestId, signedXml: '<x/>' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ signRequestId: form.signRequestId, signedXml: '<x/>' });
     expect(res.status).toBe(403);
     expect(res.text).toContain('Форма устарела');
     const req = await ctx.db('sign_requests').where({ id: form.signRequestId }).first();
@@ -56,11 +61,16 @@ describe('security basics', () => {
     const limited = await createTestContext({ LOGIN_RATE_LIMIT: '3' });
     try {
       // a second app instance on the same database shares the counter
-      const second = createApp(buildServices(limited.config, limited.db, createLogger('silent'), { clock: limited.clock }));
+      const second = createApp(
+        buildServices(limited.config, limited.db, createLogger('silent'), { clock: limited.clock }),
+      );
       const attempt = async (app: typeof limited.app) => {
         const agent = request.agent(app);
         const page = await agent.get('/login');
-        return agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), signRequestId: 'x', signedXml: 'x' });
+        return agent
+          .post('/login')
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), signRequestId: 'x', signedXml: 'x' });
       };
       expect((await attempt(limited.app)).status).toBe(400);
       expect((await attempt(second)).status).toBe(400);
@@ -88,7 +98,15 @@ describe('security basics', () => {
     await request(app).get(`/queue-check?order=1&iin=${person.iin}`);
     const agent = request.agent(app);
     const page = await agent.get('/login');
-    await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), signRequestId: 'x', signedXml: `<a>${person.iin}</a>`, password: 'Qwerty12' });
+    await agent
+      .post('/login')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        signRequestId: 'x',
+        signedXml: `<a>${person.iin}</a>`,
+        password: 'Qwerty12',
+      });
     await (app.locals.sessionPool as { end: () => Promise<void> }).end();
     const log = lines.join('');
     expect(log).toContain('request completed');
@@ -113,7 +131,10 @@ describe('error pages', () => {
     const agent = await loginAs(ctx, 'r01');
     const res = await agent.get('/documents/1/reverify?lang=en');
     expect([403, 404]).toContain(res.status);
-    const post = await agent.post('/documents/1/reverify').type('form').send({ _csrf: csrfFrom((await agent.get('/')).text) });
+    const post = await agent
+      .post('/documents/1/reverify')
+      .type('form')
+      .send({ _csrf: csrfFrom((await agent.get('/')).text) });
     expect(post.status).toBe(403);
     expect(post.text).toContain('Access denied');
   });

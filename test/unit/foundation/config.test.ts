@@ -23,6 +23,8 @@ describe('configuration', () => {
     expect(msg).toContain('DATABASE_URL');
   });
   it('requires real secrets and addresses in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET[\s\S]*DATABASE_URL[\s\S]*BASE_URL[\s\S]*EDS_TRUST_ANCHORS/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SESSION_SECRET[\s\S]*DATABASE_URL[\s\S]*BASE_URL[\s\S]*EDS_TRUST_ANCHORS/,
+    );
   });
 });

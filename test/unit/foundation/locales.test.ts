@@ -6,7 +6,9 @@ import { EDS_ERROR_CODES } from '../../../src/eds/index.js';
 
 function keys(obj: unknown, prefix = ''): string[] {
   if (obj === null || typeof obj !== 'object') return [prefix];
-  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) =>
+    keys(v, prefix ? `${prefix}.${k}` : k),
+  );
 }
 
 const resources = loadResources();
@@ -61,7 +63,9 @@ describe('locales', () => {
     for (const lng of LOCALES) {
       for (const code of codes) {
         const [ns, key] = code.includes(':') ? (code.split(':') as [string, string]) : ['errors', code];
-        const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], resources[lng]![ns]);
+        const value = key
+          .split('.')
+          .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], resources[lng]![ns]);
         expect(typeof value, `${lng}: ${code}`).toBe('string');
       }
     }
