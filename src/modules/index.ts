@@ -15,6 +15,7 @@ import { AuthService } from './auth/auth-service.js';
 import { PeopleRepository } from './people/people-repository.js';
 import { HealthService } from './health/health-service.js';
 import { EvidenceService } from './signing/evidence-service.js';
+import { SignatureCheckService } from './signing/signature-check.js';
 import type { TrustStore } from '../eds/index.js';
 import { createEntitlementsModule, type EntitlementsModule } from './entitlements/index.js';
 import { createMsuModule, type MsuModule } from './msu/index.js';
@@ -40,6 +41,7 @@ export interface CoreServices {
   auth: AuthService;
   health: HealthService;
   evidence: EvidenceService;
+  signatureCheck: SignatureCheckService;
 }
 
 export interface Services extends CoreServices {
@@ -68,6 +70,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
   const auth = new AuthService(db, signing, people, integrations, clock);
   const health = new HealthService(db, trust);
   const evidence = new EvidenceService(db, people);
+  const signatureCheck = new SignatureCheckService(db, signing, people);
   const core: CoreServices = {
     config,
     db,
@@ -83,6 +86,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     auth,
     health,
     evidence,
+    signatureCheck,
   };
   return {
     ...core,

@@ -1,10 +1,18 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../modules/index.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { AppError, NotFoundError } from '../../lib/errors.js';
 import { requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 
+const signedBody = z.object({
+  _csrf: z.string().optional(),
+  signRequestId: z.string().min(1).max(64),
+  signedXml: z
+    .string()
+    .min(1)
+    .max(256 * 1024),
+});
 const prepareBody = z.object({
   signRequestId: z.string().min(1).max(64),
   certPem: z.string().min(100).max(20_000),
@@ -27,6 +35,36 @@ export function edsRoutes(services: Services): Router {
       const code = (err as { code?: string }).code ?? 'bad_request';
       const status = (err as { status?: number }).status ?? 400;
       res.status(status >= 500 ? 500 : status).json({ error: code, message: req.t(`errors:${code}`) });
+    }
+  });
+
+  /** «Проверка ЭЦП»: sign a harmless document to see that the key works before ordering anything. */
+  router.get('/eds/check', requireAuth, async (req, res) => {
+    const signRequest = await services.signatureCheck.issue(req.session.auth!, req.t('eds:check.statement'));
+    res.render('pages/eds/check.njk', { signRequest });
+  });
+
+  router.post('/eds/check', requireAuth, async (req, res, next) => {
+    const body = signedBody.safeParse(req.body);
+    if (!body.success) return next(new AppError('EDS_NO_SIGNATURE', 400));
+    try {
+      const docId = await services.signatureCheck.complete(
+        req.session.auth!,
+        body.data.signRequestId,
+        body.data.signedXml,
+      );
+      flash(req, 'eds:check.done');
+      res.redirect(303, `/documents/${docId}`);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code?.startsWith('EDS_')) {
+        const signRequest = await services.signatureCheck.issue(
+          req.session.auth!,
+          req.t('eds:check.statement'),
+        );
+        return res.status(400).render('pages/eds/check.njk', { signRequest, error: req.t(`errors:${code}`) });
+      }
+      next(err);
     }
   });
 
