@@ -128,7 +128,7 @@ export function createApp(services: Services): Express {
   setUpLogging(app, services);
   setUpSecurityHeaders(app, config.isProduction);
   setUpStatic(app);
-  setUpNunjucks(app, { production: config.isProduction });
+  setUpNunjucks(app, { development: config.NODE_ENV === 'development' });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -94,6 +94,12 @@ export const ROOT_DIR = (() => {
     : path.resolve(here, '..');
 })();
 
+/** Where compiled code lives: dist/ when built (migrations and seeds are compiled too), else the root. */
+export const CODE_DIR = (() => {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  return here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..') : ROOT_DIR;
+})();
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(cleaned);

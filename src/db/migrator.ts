@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
-import { ROOT_DIR } from '../config.js';
+import { CODE_DIR } from '../config.js';
 
 interface MigrationModule {
   up: (knex: Knex) => Promise<void>;
@@ -22,7 +22,7 @@ function listModules(dir: string): string[] {
 
 /** A knex migration source reading `migrations/` by file name, without the extension (so dev and dist agree). */
 export class FolderMigrationSource implements Knex.MigrationSource<string> {
-  constructor(private readonly dir = path.join(ROOT_DIR, 'migrations')) {}
+  constructor(private readonly dir = path.join(CODE_DIR, 'migrations')) {}
   async getMigrations(): Promise<string[]> {
     return listModules(this.dir);
   }
@@ -50,7 +50,7 @@ export async function migrationsCurrent(db: Knex): Promise<boolean> {
 }
 
 export async function runSeeds(db: Knex): Promise<string[]> {
-  const dir = path.join(ROOT_DIR, 'seeds');
+  const dir = path.join(CODE_DIR, 'seeds');
   const done: string[] = [];
   for (const file of listModules(dir)) {
     const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as {

@@ -15,10 +15,10 @@ function toDate(v: unknown): Date | null {
   return null;
 }
 
-export function setUpNunjucks(app: Express, opts: { production: boolean }): nunjucks.Environment {
+export function setUpNunjucks(app: Express, opts: { development: boolean }): nunjucks.Environment {
   const env = nunjucks.configure(
     [path.join(ROOT_DIR, 'views'), path.join(ROOT_DIR, 'node_modules', 'govuk-frontend', 'dist')],
-    { autoescape: true, express: app, noCache: !opts.production, throwOnUndefined: false },
+    { autoescape: true, express: app, noCache: opts.development, throwOnUndefined: false },
   );
   app.set('view engine', 'njk');
   app.set('views', path.join(ROOT_DIR, 'views'));
