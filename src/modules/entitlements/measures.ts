@@ -39,11 +39,15 @@ export async function assertCanOrder(
     .first()) as MeasureRow | undefined;
   if (!measure) throw new AppError('entitlements:errors.noMeasure', 409);
   if (measure.status === 'choice_blocked') throw new AppError('entitlements:errors.choiceBlocked', 409);
-  if (measure.status === 'activation_pending') throw new AppError('entitlements:errors.activationPending', 409);
+  if (measure.status === 'activation_pending')
+    throw new AppError('entitlements:errors.activationPending', 409);
   if (measure.status === 'fulfilled' || measure.used_volume >= measure.volume)
     throw new AppError('entitlements:errors.volumeExhausted', 409);
-  if (measure.deadline && measure.deadline < today) throw new AppError('entitlements:errors.deadlinePassed', 409);
-  const open = await tx('orders').where({ recipient_id: recipientId, help_type: helpType, is_open: true }).first('id');
+  if (measure.deadline && measure.deadline < today)
+    throw new AppError('entitlements:errors.deadlinePassed', 409);
+  const open = await tx('orders')
+    .where({ recipient_id: recipientId, help_type: helpType, is_open: true })
+    .first('id');
   if (open) throw new ConflictError('one_open_order_per_help_type');
   return measure;
 }

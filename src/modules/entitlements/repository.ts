@@ -1,0 +1,292 @@
+import type { Knex } from 'knex';
+import type { MeasureRow } from './measures.js';
+import type { HelpCategory } from './rules.js';
+import type { OrderKind } from '../orders/orders-repository.js';
+
+type Db = Knex | Knex.Transaction;
+
+export interface HelpTypeRow {
+  code: string;
+  category: HelpCategory;
+  unit: 'hours' | 'items' | 'days' | 'tiyn';
+  name_ru: string;
+  name_kk: string;
+  name_en: string;
+  sort: number;
+  active: boolean;
+}
+
+export interface IprRow {
+  id: number;
+  external_id: string;
+  person_id: number;
+  developed_on: string;
+  valid_until: string | null;
+}
+
+export type MeasureWithType = MeasureRow & {
+  category: HelpCategory;
+  unit: HelpTypeRow['unit'];
+  name_ru: string;
+  name_kk: string;
+  name_en: string;
+  sort: number;
+  ipr_external_id: string;
+  developed_on: string;
+  valid_until: string | null;
+};
+
+export interface PhoneConfirmationRow {
+  id: number;
+  person_id: number;
+  requested_by: number | null;
+  phone: string;
+  code_hash: string;
+  attempts: number;
+  created_at: Date;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+/** IPRs, measures and their windows; the help types they name. */
+export class EntitlementsRepository {
+  async helpTypes(db: Db): Promise<Map<string, HelpTypeRow>> {
+    const rows = (await db('help_types').orderBy('sort')) as HelpTypeRow[];
+    return new Map(rows.map((r) => [r.code, r]));
+  }
+
+  async measuresOf(db: Db, personId: number): Promise<MeasureWithType[]> {
+    return (await db('ipr_measures as m')
+      .join('help_types as h', 'h.code', 'm.help_type')
+      .join('iprs as i', 'i.id', 'm.ipr_id')
+      .where('m.person_id', personId)
+      .orderBy([
+        { column: 'h.sort', order: 'asc' },
+        { column: 'm.id', order: 'desc' },
+      ])
+      .select(
+        'm.*',
+        'h.category',
+        'h.unit',
+        'h.name_ru',
+        'h.name_kk',
+        'h.name_en',
+        'h.sort',
+        'i.external_id as ipr_external_id',
+        'i.developed_on',
+        'i.valid_until',
+      )) as MeasureWithType[];
+  }
+
+  async iprsOf(db: Db, personId: number): Promise<IprRow[]> {
+    return (await db('iprs').where({ person_id: personId }).orderBy('developed_on', 'desc')) as IprRow[];
+  }
+
+  async openOrdersOf(
+    db: Db,
+    personId: number,
+  ): Promise<{ id: number; number: string; kind: OrderKind; help_type: string }[]> {
+    return (await db('orders')
+      .where({ recipient_id: personId, is_open: true })
+      .select('id', 'number', 'kind', 'help_type')) as {
+      id: number;
+      number: string;
+      kind: OrderKind;
+      help_type: string;
+    }[];
+  }
+
+  async lockMeasureOf(
+    tx: Knex.Transaction,
+    measureId: number,
+    personId: number,
+  ): Promise<MeasureRow | undefined> {
+    return (await tx('ipr_measures').where({ id: measureId, person_id: personId }).forUpdate().first()) as
+      MeasureRow | undefined;
+  }
+
+  async lockMeasureByExternalId(tx: Knex.Transaction, externalId: string): Promise<MeasureRow | undefined> {
+    return (await tx('ipr_measures').where({ external_id: externalId }).forUpdate().first()) as
+      MeasureRow | undefined;
+  }
+
+  /** Inserts a new measure; undefined when another import inserted the same external id meanwhile. */
+  async insertMeasure(
+    tx: Knex.Transaction,
+    m: {
+      externalId: string;
+      iprId: number;
+      personId: number;
+      helpType: string;
+      volume: number;
+      deadline: string | null;
+      at: Date;
+    },
+  ): Promise<MeasureRow | undefined> {
+    const rows = (await tx('ipr_measures')
+      .insert({
+        external_id: m.externalId,
+        ipr_id: m.iprId,
+        person_id: m.personId,
+        help_type: m.helpType,
+        volume: m.volume,
+        deadline: m.deadline,
+        status: m.volume > 0 ? 'open' : 'fulfilled',
+        notified_at: m.at,
+        revision: 1,
+        received_at: m.at,
+        updated_at: m.at,
+      })
+      .onConflict('external_id')
+      .ignore()
+      .returning('*')) as MeasureRow[];
+    return rows[0];
+  }
+
+  async updateMeasure(tx: Knex.Transaction, id: number, patch: Record<string, unknown>): Promise<MeasureRow> {
+    const [row] = (await tx('ipr_measures').where({ id }).update(patch).returning('*')) as MeasureRow[];
+    return row!;
+  }
+
+  /** Creates or refreshes an IPR by its Е-Собес id; returns the row as stored (with its owner). */
+  async upsertIpr(
+    tx: Knex.Transaction,
+    ipr: { externalId: string; personId: number; developedOn: string; validUntil: string | null; at: Date },
+  ): Promise<IprRow> {
+    const existing = (await tx('iprs').where({ external_id: ipr.externalId }).forUpdate().first()) as
+      IprRow | undefined;
+    if (existing) {
+      if (existing.person_id !== ipr.personId) return existing;
+      if (existing.developed_on !== ipr.developedOn || (existing.valid_until ?? null) !== ipr.validUntil) {
+        const [row] = (await tx('iprs')
+          .where({ id: existing.id })
+          .update({ developed_on: ipr.developedOn, valid_until: ipr.validUntil, updated_at: ipr.at })
+          .returning('*')) as IprRow[];
+        return row!;
+      }
+      return existing;
+    }
+    const [row] = (await tx('iprs')
+      .insert({
+        external_id: ipr.externalId,
+        person_id: ipr.personId,
+        developed_on: ipr.developedOn,
+        valid_until: ipr.validUntil,
+        received_at: ipr.at,
+        updated_at: ipr.at,
+      })
+      .onConflict('external_id')
+      .merge(['updated_at'])
+      .returning('*')) as IprRow[];
+    return row!;
+  }
+
+  async personIdsByIin(db: Db, iins: string[]): Promise<Map<string, number>> {
+    if (iins.length === 0) return new Map();
+    const rows = (await db('persons').whereIn('iin', iins).select('id', 'iin')) as {
+      id: number;
+      iin: string;
+    }[];
+    return new Map(rows.map((r) => [r.iin, r.id]));
+  }
+
+  /**
+   * Locks a batch of open measures whose supplier-choice window is over on `today` (Astana date) and
+   * that have no open order; rows another worker holds are skipped.
+   */
+  async lockWindowOver(
+    tx: Knex.Transaction,
+    today: string,
+    helpTypes: string[],
+    limit: number,
+  ): Promise<MeasureRow[]> {
+    return (await tx('ipr_measures as m')
+      .where('m.status', 'open')
+      .whereNotNull('m.notified_at')
+      .whereIn('m.help_type', helpTypes)
+      .whereRaw(`((m.notified_at at time zone 'Asia/Almaty')::date + interval '2 months') <= ?::date`, [
+        today,
+      ])
+      .whereNotExists(function () {
+        this.select(1)
+          .from('orders as o')
+          .whereRaw('o.recipient_id = m.person_id and o.help_type = m.help_type and o.is_open');
+      })
+      .orderBy('m.id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .select('m.*')) as MeasureRow[];
+  }
+
+  async orderStatuses(
+    db: Db,
+    personId: number,
+    kinds: OrderKind[],
+  ): Promise<{ kind: OrderKind; status: string }[]> {
+    return (await db('orders')
+      .where({ recipient_id: personId })
+      .whereIn('kind', kinds)
+      .distinct('kind', 'status')
+      .orderBy(['kind', 'status'])) as { kind: OrderKind; status: string }[];
+  }
+}
+
+/** One-time codes that confirm a new phone number. */
+export class PhoneConfirmationsRepository {
+  async create(
+    tx: Knex.Transaction,
+    c: { personId: number; requestedBy: number; phone: string; at: Date; expiresAt: Date },
+  ): Promise<PhoneConfirmationRow> {
+    const [row] = (await tx('phone_confirmations')
+      .insert({
+        person_id: c.personId,
+        requested_by: c.requestedBy,
+        phone: c.phone,
+        code_hash: '0'.repeat(64),
+        created_at: c.at,
+        expires_at: c.expiresAt,
+      })
+      .returning('*')) as PhoneConfirmationRow[];
+    return row!;
+  }
+
+  async setHash(tx: Knex.Transaction, id: number, hash: string): Promise<void> {
+    await tx('phone_confirmations').where({ id }).update({ code_hash: hash });
+  }
+
+  /** The newest confirmation of a person, locked (it alone counts; a new code replaces older ones). */
+  async lockLatest(tx: Knex.Transaction, personId: number): Promise<PhoneConfirmationRow | undefined> {
+    return (await tx('phone_confirmations')
+      .where({ person_id: personId })
+      .orderBy('id', 'desc')
+      .forUpdate()
+      .first()) as PhoneConfirmationRow | undefined;
+  }
+
+  async latest(db: Db, personId: number): Promise<PhoneConfirmationRow | undefined> {
+    return (await db('phone_confirmations').where({ person_id: personId }).orderBy('id', 'desc').first()) as
+      PhoneConfirmationRow | undefined;
+  }
+
+  async countSince(db: Db, personId: number, since: Date): Promise<number> {
+    const row = (await db('phone_confirmations')
+      .where({ person_id: personId })
+      .andWhere('created_at', '>', since)
+      .count<{ count: number }[]>('* as count')
+      .first()) as { count: number } | undefined;
+    return Number(row?.count ?? 0);
+  }
+
+  async recordAttempt(tx: Knex.Transaction, id: number): Promise<number> {
+    const [row] = (await tx('phone_confirmations')
+      .where({ id })
+      .increment('attempts', 1)
+      .returning('attempts')) as { attempts: number }[];
+    return row!.attempts;
+  }
+
+  async consume(tx: Knex.Transaction, id: number, at: Date): Promise<void> {
+    await tx('phone_confirmations').where({ id }).whereNull('consumed_at').update({ consumed_at: at });
+  }
+}

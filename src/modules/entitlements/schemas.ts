@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { DateTime } from 'luxon';
+import { isValidIin } from '../../lib/iin.js';
+
+/** A calendar date 'YYYY-MM-DD' that exists. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => DateTime.fromISO(s).isValid, 'must be an existing date');
+
+const externalId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:/-]+$/, 'letters, digits and . _ : / - only');
+
+export const importMeasureSchema = z.strictObject({
+  externalId,
+  helpType: z.string().min(1).max(64),
+  volume: z.number().int().min(0).max(100_000_000),
+  deadline: isoDate.nullable().optional(),
+});
+
+export const importIprSchema = z
+  .strictObject({
+    externalId,
+    iin: z
+      .string()
+      .regex(/^\d{12}$/, 'must be 12 digits')
+      .refine(isValidIin, 'check digit does not match'),
+    developedOn: isoDate,
+    validUntil: isoDate.nullable().optional(),
+    measures: z.array(importMeasureSchema).min(1).max(100),
+  })
+  .superRefine((ipr, ctx) => {
+    if (ipr.validUntil && ipr.validUntil < ipr.developedOn) {
+      ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'must not be before developedOn' });
+    }
+  });
+
+/** The batch Е-Собес sends to `POST /api/esobes/ipr` (and `npm run esobes:import FILE` reads). */
+export const importBatchSchema = z
+  .strictObject({ iprs: z.array(importIprSchema).min(1).max(1000) })
+  .superRefine((batch, ctx) => {
+    const iprIds = new Map<string, number>();
+    const measureIds = new Map<string, string>();
+    batch.iprs.forEach((ipr, i) => {
+      if (iprIds.has(ipr.externalId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['iprs', i, 'externalId'],
+          message: `duplicates iprs.${iprIds.get(ipr.externalId)}`,
+        });
+      } else iprIds.set(ipr.externalId, i);
+      ipr.measures.forEach((m, j) => {
+        const at = measureIds.get(m.externalId);
+        if (at)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['iprs', i, 'measures', j, 'externalId'],
+            message: `duplicates ${at}`,
+          });
+        else measureIds.set(m.externalId, `iprs.${i}.measures.${j}`);
+      });
+    });
+  });
+
+export type ImportBatch = z.infer<typeof importBatchSchema>;
+
+/** Field path → message, e.g. `iprs.0.measures.1.volume`. */
+export function issuesToFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '(root)';
+    if (!fields[key]) fields[key] = issue.message;
+  }
+  return fields;
+}
+
+const csrf = { _csrf: z.string().optional() };
+
+export const phoneForm = z.strictObject({ ...csrf, phone: z.string().trim().max(40) });
+export const codeForm = z.strictObject({ ...csrf, code: z.string().trim().max(20) });
+export const emailForm = z.strictObject({ ...csrf, email: z.string().trim().max(254) });
+export const preferencesForm = z.strictObject({
+  ...csrf,
+  notifyChannel: z.enum(['sms', 'email']),
+  locale: z.enum(['ru', 'kk', 'en']),
+});
+
+/** An e-mail address as people type it: one @, a dotted domain, no spaces. */
+export const emailAddress = z.email().max(254);
+
+export const SERVICE_FILTERS = ['msu', 'specialist'] as const;
+export type ServiceFilter = (typeof SERVICE_FILTERS)[number];
+
+/** A filter date as the browser's date field sends it (YYYY-MM-DD) or as people type it (DD.MM.YYYY). */
+const filterDate = z.preprocess(
+  (v) =>
+    typeof v === 'string' && /^\d{2}\.\d{2}\.\d{4}$/.test(v.trim())
+      ? v.trim().split('.').reverse().join('-')
+      : v,
+  z.union([z.literal(''), isoDate]),
+);
+
+/** The query of «Заказанные услуги» / «Заказы товаров»; empty fields mean «all». */
+export const ordersQuery = z.object({
+  type: z.enum(['', ...SERVICE_FILTERS]).optional(),
+  status: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9_]*$/)
+    .optional(),
+  from: filterDate.optional(),
+  to: filterDate.optional(),
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+  lang: z.string().optional(),
+});
+
+export type OrdersQuery = z.infer<typeof ordersQuery>;

@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../modules/index.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { actorOf } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
+
+const measureId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const activationForm = z.strictObject({ _csrf: z.string().optional() });
+
+/** «Помощь для вас»: the IPR measures with the action that fits each, and «активации выбора поставщика». */
+export function helpRoutes(services: Services): Router {
+  const router = Router();
+  const help = services.entitlements.help;
+
+  router.get('/help', async (req, res) => {
+    const page = await help.page(actorOf(req), req.lang);
+    res.render('pages/recipient/help.njk', { page });
+  });
+
+  router.post('/help/measures/:id/activate', async (req, res) => {
+    const id = measureId.safeParse(req.params.id);
+    if (!id.success || !activationForm.safeParse(req.body).success) throw new NotFoundError();
+    const result = await help.requestActivation(actorOf(req), id.data);
+    flash(
+      req,
+      result === 'requested'
+        ? 'entitlements:flash.activationRequested'
+        : 'entitlements:flash.activationAlreadyPending',
+      {},
+      result === 'requested' ? 'success' : 'info',
+    );
+    res.redirect(303, `/help#measure-${id.data}`);
+  });
+
+  return router;
+}
