@@ -12,8 +12,9 @@
  *
  * RSA keys: two 1024-bit primes from node:crypto's async generatePrime (thread pool, in parallel),
  * assembled into a JWK — about 2.5× faster than generateKeyPair on OpenSSL 3. Certificates and
- * CRLs are DER built here and signed with node:crypto; the .p12 files are written by node-forge
- * (key bag pbeWithSHAAnd3-KeyTripleDES-CBC, only the user certificate).
+ * CRLs are DER built here and signed with node:crypto; the .p12 files are written by p12.ts on
+ * node:crypto (key bag pbeWithSHAAnd3-KeyTripleDES-CBC, only the user certificate) and read back
+ * with node-forge like the browser does.
  */
 import {
   createHash,
@@ -26,12 +27,12 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import forge from 'node-forge';
 import type { DemoOrganisation, DemoPerson } from '../devstand/people.js';
 import { derToPem, inspectCertificate, type CertInfo } from './certificate.js';
 import { parseCrl } from './crl.js';
 import { der } from './der.js';
 import { OID } from './oids.js';
+import { writeP12 } from './p12.js';
 import { loadP12 } from './signer.js';
 
 export const DEV_PASSWORD = 'Qwerty12';
@@ -102,7 +103,6 @@ export function devPkiPaths(dataDir: string) {
 export interface RsaKey {
   privateKey: KeyObject;
   publicKey: KeyObject;
-  forgeKey: forge.pki.rsa.PrivateKey;
 }
 
 function primeAsync(bits: number): Promise<bigint> {
@@ -135,7 +135,6 @@ function bigToBuf(n: bigint): Buffer {
 }
 
 const b64u = (n: bigint) => bigToBuf(n).toString('base64url');
-const fbig = (n: bigint) => new forge.jsbn.BigInteger(n.toString(16), 16);
 
 /** An RSA key pair from two async node:crypto primes (thread pool), e = 65537. */
 export async function generateRsaKey(bits = 2048): Promise<RsaKey> {
@@ -164,17 +163,7 @@ export async function generateRsaKey(bits = 2048): Promise<RsaKey> {
       },
       format: 'jwk',
     });
-    const forgeKey = forge.pki.setRsaPrivateKey(
-      fbig(n),
-      fbig(e),
-      fbig(d),
-      fbig(p),
-      fbig(q),
-      fbig(dp),
-      fbig(dq),
-      fbig(qi),
-    );
-    return { privateKey, publicKey: createPublicKey(privateKey), forgeKey };
+    return { privateKey, publicKey: createPublicKey(privateKey) };
   }
 }
 
@@ -339,22 +328,6 @@ export function buildCrl(o: BuildCrlOptions): Buffer {
     ),
   );
   return der.seq(tbs, algId, der.bitString(cryptoSign('sha256', tbs, o.issuerKey)));
-}
-
-/** NCA-style .p12: 3DES-shrouded key bag, the user certificate only, SHA-1 MAC. */
-export function buildP12(
-  key: forge.pki.rsa.PrivateKey,
-  certDer: Buffer,
-  password: string,
-  alias: string,
-): Buffer {
-  const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(certDer.toString('binary')));
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], password, {
-    algorithm: '3des',
-    friendlyName: alias,
-    generateLocalKeyId: true,
-  });
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
 export function newSerial(): Buffer {
@@ -778,7 +751,10 @@ async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promis
         if (job.status === 'revoked')
           revoked.push({ serialHex: serialHex.toUpperCase(), date: new Date(now.getTime() - 3_600_000) });
         const file = `${keyType === 'AUTH' ? 'AUTH_RSA256' : 'RSA256'}_${serialHex}.p12`;
-        fs.writeFileSync(path.join(dir, file), buildP12(key.forgeKey, certDer, DEV_PASSWORD, serialHex));
+        fs.writeFileSync(
+          path.join(dir, file),
+          writeP12(key.privateKey, certDer, DEV_PASSWORD, { alias: serialHex }),
+        );
         files[keyType] = `${job.key}/${file}`;
         const certPem = derToPem(certDer);
         fresh.push([

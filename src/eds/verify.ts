@@ -85,7 +85,9 @@ interface SignatureParts {
 }
 
 const MAX_DEPTH = 64;
-const SIG_ATTRS = new Set(['Id']);
+/** Id only where it is signed (SignedInfo); unsigned parts of the signature carry no attributes */
+const SIGNED_ID = new Set(['Id']);
+const NO_ATTRS: ReadonlySet<string> = new Set();
 
 function isNsDecl(name: string): boolean {
   return name === 'xmlns' || name.startsWith('xmlns:');
@@ -181,7 +183,7 @@ function signatureParts(doc: Document): SignatureParts {
   if (rootKids[rootKids.length - 1] !== signature) {
     throw new EdsError('EDS_SIGNATURE_PLACEMENT', 'ds:Signature is not the last child of the root');
   }
-  if (!onlyAttrs(signature, SIG_ATTRS)) injected('unexpected attribute on ds:Signature');
+  if (!onlyAttrs(signature, NO_ATTRS)) injected('unexpected attribute on ds:Signature');
   const kids = elementChildren(signature);
   const signedInfos = kids.filter((k) => isDs(k, 'SignedInfo'));
   if (signedInfos.length !== 1)
@@ -198,7 +200,7 @@ function signatureParts(doc: Document): SignatureParts {
 
   // SignedInfo
   const signedInfo = si as Element;
-  if (!onlyAttrs(signedInfo, SIG_ATTRS)) injected('unexpected attribute on ds:SignedInfo');
+  if (!onlyAttrs(signedInfo, SIGNED_ID)) injected('unexpected attribute on ds:SignedInfo');
   if (hasText(signedInfo)) injected('text in ds:SignedInfo');
   const siKids = elementChildren(signedInfo);
   const refs = siKids.filter((k) => isDs(k, 'Reference'));
@@ -225,7 +227,7 @@ function signatureParts(doc: Document): SignatureParts {
   }
   const transformEls: Element[] = [];
   if (transformsEl) {
-    if (!onlyAttrs(transformsEl, new Set())) injected('unexpected attribute on ds:Transforms');
+    if (!onlyAttrs(transformsEl, NO_ATTRS)) injected('unexpected attribute on ds:Transforms');
     if (hasText(transformsEl)) injected('text in ds:Transforms');
     for (const t of elementChildren(transformsEl)) {
       if (!isDs(t, 'Transform')) injected(`unexpected ${t.localName} in ds:Transforms`);
@@ -249,30 +251,30 @@ function signatureParts(doc: Document): SignatureParts {
   }
 
   // values
-  if (!onlyAttrs(dv as Element, new Set())) injected('unexpected attribute on ds:DigestValue');
+  if (!onlyAttrs(dv as Element, NO_ATTRS)) injected('unexpected attribute on ds:DigestValue');
   const digestValue = textOnly(dv as Element, 'ds:DigestValue');
   const svEl = sv as Element;
-  if (!onlyAttrs(svEl, SIG_ATTRS)) injected('unexpected attribute on ds:SignatureValue');
+  if (!onlyAttrs(svEl, NO_ATTRS)) injected('unexpected attribute on ds:SignatureValue');
   if (elementChildren(svEl).length > 0) injected('elements in ds:SignatureValue');
   const signatureValue = textOnly(svEl, 'ds:SignatureValue');
 
   // KeyInfo: exactly X509Data/X509Certificate
   if (!ki) throw new EdsError('EDS_CERT_MISSING', 'no ds:KeyInfo');
   const keyInfo = ki;
-  if (!onlyAttrs(keyInfo, SIG_ATTRS)) injected('unexpected attribute on ds:KeyInfo');
+  if (!onlyAttrs(keyInfo, NO_ATTRS)) injected('unexpected attribute on ds:KeyInfo');
   if (hasText(keyInfo)) injected('text in ds:KeyInfo');
   const kiKids = elementChildren(keyInfo);
   if (kiKids.length === 0) throw new EdsError('EDS_CERT_MISSING', 'empty ds:KeyInfo');
   const [x509Data, ...kiRest] = kiKids as [Element, ...Element[]];
   if (!isDs(x509Data, 'X509Data') || kiRest.length > 0) injected('ds:KeyInfo may hold only one ds:X509Data');
-  if (!onlyAttrs(x509Data, new Set())) injected('unexpected attribute on ds:X509Data');
+  if (!onlyAttrs(x509Data, NO_ATTRS)) injected('unexpected attribute on ds:X509Data');
   if (hasText(x509Data)) injected('text in ds:X509Data');
   const xdKids = elementChildren(x509Data);
   const certs = xdKids.filter((k) => isDs(k, 'X509Certificate'));
   if (certs.length === 0) throw new EdsError('EDS_CERT_MISSING', 'no ds:X509Certificate');
   if (xdKids.length !== 1) injected('ds:X509Data may hold only one ds:X509Certificate');
   const certEl = certs[0] as Element;
-  if (!onlyAttrs(certEl, new Set())) injected('unexpected attribute on ds:X509Certificate');
+  if (!onlyAttrs(certEl, NO_ATTRS)) injected('unexpected attribute on ds:X509Certificate');
   const certBase64 = textOnly(certEl, 'ds:X509Certificate').replace(/[ \t\r\n]+/g, '');
 
   return {

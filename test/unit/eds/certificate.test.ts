@@ -20,6 +20,7 @@ import {
   type DevPkiSummary,
 } from '../../../src/eds/pki.js';
 import { loadP12 } from '../../../src/eds/signer.js';
+import { pkcs12Kdf } from '../../../src/eds/p12.js';
 import { TrustStore } from '../../../src/eds/trust-store.js';
 
 let dataDir: string;
@@ -205,6 +206,25 @@ describe('certificate parsing of the generated keys', () => {
       throw new Error('accepted garbage');
     } catch (err) {
       expect((err as EdsError).code).toBe('EDS_P12_FORMAT');
+    }
+  });
+
+  it('the PKCS#12 key derivation matches node-forge', () => {
+    const salt = Buffer.from('0123456789abcdef', 'hex');
+    for (const [id, n] of [
+      [1, 24],
+      [2, 8],
+      [3, 20],
+    ] as const) {
+      const mine = pkcs12Kdf('Qwerty12', salt, id, 2048, n);
+      const theirs = forge.pkcs12.generateKey(
+        'Qwerty12',
+        forge.util.createBuffer(salt.toString('binary')),
+        id,
+        2048,
+        n,
+      );
+      expect(mine.toString('binary')).toBe(theirs.getBytes());
     }
   });
 

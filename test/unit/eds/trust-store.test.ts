@@ -1,0 +1,229 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORGANISATIONS, PEOPLE } from '../../../src/devstand/people.js';
+import { crlDer, parseCrl } from '../../../src/eds/crl.js';
+import { derToPem } from '../../../src/eds/certificate.js';
+import { buildCrl, devPkiPaths, ensureDevPki, loadDevCa, loadManifest } from '../../../src/eds/pki.js';
+import { signXml } from '../../../src/eds/signer.js';
+import { TrustStore, normaliseSerial, type TrustLogEntry } from '../../../src/eds/trust-store.js';
+import { verifySignedXml } from '../../../src/eds/verify.js';
+import { codeOf, orderXml, setupPki, type Pki } from './fixtures.js';
+
+let pki: Pki;
+let server: http.Server;
+let base: string;
+let crlBody: Buffer | null;
+let delayMs = 0;
+let status = 200;
+let anchors: Buffer[];
+let hits = 0;
+
+beforeAll(async () => {
+  pki = await setupPki(['r01', 'r02']);
+  const p = devPkiPaths(pki.dataDir);
+  anchors = [fs.readFileSync(p.root), fs.readFileSync(p.ca)];
+  crlBody = crlDer(fs.readFileSync(p.crl));
+  server = http.createServer((req, res) => {
+    hits++;
+    setTimeout(() => {
+      if (status !== 200 || !crlBody) {
+        res.writeHead(status === 200 ? 404 : status);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/pkix-crl' });
+      res.end(req.url === '/pem.crl' ? derToPem(crlBody, 'X509 CRL') : crlBody);
+    }, delayMs);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 60_000);
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  pki.cleanup();
+});
+
+describe('TrustStore with CRL URLs (production mode)', () => {
+  it('fetches CRLs (DER or PEM), checks them, reports health, and verifies with them', async () => {
+    const logs: TrustLogEntry[] = [];
+    const trust = await TrustStore.fromConfig({
+      anchors,
+      crlUrls: [`${base}/nca_rsa.crl`],
+      log: (e) => logs.push(e),
+      autoRefresh: false,
+    });
+    const h = trust.health();
+    expect(h.ok).toBe(true);
+    expect(h.crls).toHaveLength(1);
+    expect(h.crls[0]).toMatchObject({ url: `${base}/nca_rsa.crl`, fresh: true, lastError: null, revoked: 2 });
+    expect(h.crls[0]?.issuer).toContain('ҰЛТТЫҚ');
+    const signed = signXml(orderXml(pki.person('r01').iin), pki.key('r01', 'SIGN'));
+    expect(verifySignedXml(signed, { trust, expect: 'SIGN' }).cert.iin).toBe(pki.person('r01').iin);
+    const revoked = signXml(orderXml(pki.person('r01').iin), pki.key('revoked', 'SIGN'));
+    expect(codeOf(() => verifySignedXml(revoked, { trust, expect: 'SIGN' }))).toBe('EDS_CERT_REVOKED');
+    expect(logs.some((l) => l.message === 'CRL refreshed')).toBe(true);
+
+    const pem = await TrustStore.fromConfig({ anchors, crlUrls: [`${base}/pem.crl`], autoRefresh: false });
+    expect(pem.health().ok).toBe(true);
+  });
+
+  it('an unreachable CRL is logged and reported, and verification refuses with EDS_CRL_STALE (no crash)', async () => {
+    const logs: TrustLogEntry[] = [];
+    status = 503;
+    try {
+      const trust = await TrustStore.fromConfig({
+        anchors,
+        crlUrls: [`${base}/down.crl`, 'http://127.0.0.1:1/refused.crl'],
+        log: (e) => logs.push(e),
+        autoRefresh: false,
+      });
+      const h = trust.health();
+      expect(h.ok).toBe(false);
+      expect(h.crls.map((c) => c.lastError)).toEqual(['HTTP 503', expect.any(String)]);
+      expect(h.crls.every((c) => !c.fresh)).toBe(true);
+      expect(logs.filter((l) => l.level === 'error')).toHaveLength(2);
+      const signed = signXml(orderXml(pki.person('r01').iin), pki.key('r01', 'SIGN'));
+      expect(codeOf(() => verifySignedXml(signed, { trust, expect: 'SIGN' }))).toBe('EDS_CRL_STALE');
+      expect(trust.nextRefreshDelay(new Date())).toBe(60_000);
+    } finally {
+      status = 200;
+    }
+  });
+
+  it('a slow CRL server hits the timeout', async () => {
+    delayMs = 500;
+    try {
+      const t0 = Date.now();
+      const trust = await TrustStore.fromConfig({
+        anchors,
+        crlUrls: [`${base}/slow.crl`],
+        fetchTimeoutMs: 100,
+        autoRefresh: false,
+      });
+      expect(Date.now() - t0).toBeLessThan(450);
+      expect(trust.health().crls[0]?.lastError).toMatch(/abort|timeout/i);
+    } finally {
+      delayMs = 0;
+    }
+  });
+
+  it('keeps the last good CRL on disk and uses it when the network is down at start', async () => {
+    const cacheDir = path.join(pki.dataDir, 'crl-cache');
+    const url = `${base}/cached.crl`;
+    await TrustStore.fromConfig({ anchors, crlUrls: [url], cacheDir, autoRefresh: false });
+    expect(fs.readdirSync(cacheDir)).toHaveLength(1);
+    status = 500;
+    try {
+      const trust = await TrustStore.fromConfig({ anchors, crlUrls: [url], cacheDir, autoRefresh: false });
+      const c = trust.health().crls[0];
+      expect(c?.fresh).toBe(true);
+      expect(c?.lastError).toBe('HTTP 500');
+    } finally {
+      status = 200;
+    }
+  });
+
+  it('refuses a CRL with a bad signature and never goes back to an older CRL', async () => {
+    const ca = loadDevCa(pki.dataDir);
+    const good = crlBody as Buffer;
+    const other = loadDevCa(pki.dataDir, 'root');
+    crlBody = buildCrl({
+      issuer: ca.name,
+      issuerKey: other.privateKey,
+      issuerPublicKey: other.publicKey,
+      thisUpdate: new Date(Date.now() - 1000),
+      nextUpdate: new Date(Date.now() + 86_400_000),
+      revoked: [],
+      crlNumber: 50,
+    });
+    try {
+      const trust = await TrustStore.fromConfig({
+        anchors,
+        crlUrls: [`${base}/forged.crl`],
+        autoRefresh: false,
+      });
+      expect(trust.health().crls[0]?.lastError).toMatch(/not signed by a trust anchor/);
+      expect(trust.health().crls[0]?.fresh).toBe(false);
+    } finally {
+      crlBody = good;
+    }
+    const trust = new TrustStore({ anchors });
+    const newer = buildCrl({
+      issuer: ca.name,
+      issuerKey: ca.privateKey,
+      issuerPublicKey: ca.publicKey,
+      thisUpdate: new Date(Date.now() - 1000),
+      nextUpdate: new Date(Date.now() + 86_400_000),
+      revoked: [],
+      crlNumber: 60,
+    });
+    trust.addCrl(newer, 'x');
+    trust.addCrl(good, 'x');
+    expect(parseCrl(newer).revoked.size).toBe(0);
+    expect(trust.isRevoked(pki.key('revoked', 'SIGN').cert.serialHex)).toBe(false);
+  });
+
+  it('auto refresh is scheduled before nextUpdate and refreshes', async () => {
+    hits = 0;
+    const trust = new TrustStore({
+      anchors,
+      crlUrls: [`${base}/auto.crl`],
+      retryMs: 20,
+      refreshMarginMs: 0,
+      maxRefreshMs: 40,
+    });
+    trust.startAutoRefresh();
+    await new Promise((r) => setTimeout(r, 300));
+    trust.stopAutoRefresh();
+    expect(hits).toBeGreaterThanOrEqual(2);
+    expect(trust.health().ok).toBe(true);
+    // nextUpdate in 30 days, margin 15 min, bounded by 1 h
+    const t2 = new TrustStore({ anchors, crls: [crlBody as Buffer] });
+    expect(t2.nextRefreshDelay(new Date())).toBe(3_600_000);
+  });
+
+  it('isRevoked is a set lookup that ignores case and leading zeros', () => {
+    const serial = pki.key('revoked', 'AUTH').cert.serialHex;
+    expect(pki.trust.isRevoked(serial)).toBe(true);
+    expect(pki.trust.isRevoked(serial.toLowerCase())).toBe(true);
+    expect(pki.trust.isRevoked('00' + serial)).toBe(true);
+    expect(pki.trust.isRevoked('01')).toBe(false);
+    expect(normaliseSerial('00:0a:ff')).toBe('AFF');
+  });
+});
+
+describe('dev PKI maintenance', () => {
+  it('re-issues CRLs close to nextUpdate, regenerates with force', async () => {
+    const people = PEOPLE.filter((p) => p.key === 'r01' || p.key === 'r02');
+    const p = devPkiPaths(pki.dataDir);
+    const before = parseCrl(fs.readFileSync(p.crl));
+    const later = new Date(Date.now() + 25 * 86_400_000);
+    const s = await ensureDevPki(pki.dataDir, { people, organisations: ORGANISATIONS, now: later });
+    expect(s.generated).toBe(false);
+    expect(s.crlRefreshed).toBe(true);
+    const after = parseCrl(fs.readFileSync(p.crl));
+    expect(after.nextUpdate?.getTime()).toBeGreaterThan(before.nextUpdate?.getTime() ?? 0);
+    expect([...after.revoked].sort()).toEqual([...before.revoked].sort());
+    expect(Number.parseInt(after.crlNumber ?? '0', 16)).toBe(
+      Number.parseInt(before.crlNumber ?? '0', 16) + 1,
+    );
+
+    const oldRoot = fs.readFileSync(p.root, 'utf8');
+    const forced = await ensureDevPki(pki.dataDir, { people, organisations: ORGANISATIONS, force: true });
+    expect(forced.generated).toBe(true);
+    expect(fs.readFileSync(p.root, 'utf8')).not.toBe(oldRoot);
+    expect(loadManifest(pki.dataDir)).toHaveLength(2 + 4);
+    // a person added to the list triggers regeneration
+    const more = await ensureDevPki(pki.dataDir, {
+      people: PEOPLE.filter((x) => ['r01', 'r02', 'r03'].includes(x.key)),
+      organisations: ORGANISATIONS,
+    });
+    expect(more.generated).toBe(true);
+    expect(loadManifest(pki.dataDir).map((e) => e.key)).toContain('r03');
+  }, 60_000);
+});
