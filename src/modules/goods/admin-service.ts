@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import type { CoreServices } from '../index.js';
+import type { Actor } from '../../web/auth-context.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { inTransaction } from '../../db/knex.js';
+import { audit } from '../audit/audit.js';
+import type { GoodsRepository } from './goods-repository.js';
+import { DIRECTIONS, type Direction } from './rules.js';
+
+/** The administrator's registries: ТСР kinds with their guaranteed sums, and suppliers with their directions. */
+export class GoodsAdminService {
+  constructor(
+    private readonly core: CoreServices,
+    private readonly repo: GoodsRepository,
+  ) {}
+
+  private get db(): Knex {
+    return this.core.db;
+  }
+
+  tsrKinds() {
+    return this.repo.tsrKinds(this.db);
+  }
+
+  async tsrKind(code: string) {
+    const k = await this.repo.tsrKind(this.db, code);
+    if (!k) throw new NotFoundError();
+    return k;
+  }
+
+  /** A new guaranteed sum applies to orders created from now on; signed orders keep theirs. */
+  async updateTsrKind(
+    actor: Actor,
+    code: string,
+    input: { guaranteedSum: number; accompanyingService: boolean; active: boolean },
+  ) {
+    await inTransaction(this.db, async (tx) => {
+      const before = await this.repo.tsrKind(tx, code);
+      if (!before) throw new NotFoundError();
+      await this.repo.updateTsrKind(tx, code, {
+        guaranteed_sum_tiyn: input.guaranteedSum,
+        accompanying_service: input.accompanyingService,
+        active: input.active,
+      });
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'admin.tsr_kind_updated',
+        objectType: 'help_type',
+        objectId: code,
+        details: {
+          guaranteedSumTiyn: { from: before.guaranteed_sum_tiyn, to: input.guaranteedSum },
+          active: input.active,
+        },
+      });
+    });
+  }
+
+  suppliers() {
+    return this.repo.organisations(this.db);
+  }
+
+  async supplier(id: number) {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError();
+    const o = await this.repo.organisation(this.db, id);
+    if (!o) throw new NotFoundError();
+    return o;
+  }
+
+  async updateSupplier(actor: Actor, id: number, input: { directions: Direction[]; active: boolean }) {
+    await inTransaction(this.db, async (tx) => {
+      const before = await this.repo.organisation(tx, id);
+      if (!before) throw new NotFoundError();
+      const directions = DIRECTIONS.filter((d) => input.directions.includes(d));
+      await this.repo.updateOrganisation(tx, id, { directions, active: input.active });
+      await audit(tx, {
+        actorId: actor.personId,
+        organisationId: id,
+        action: 'admin.supplier_updated',
+        objectType: 'organisation',
+        objectId: id,
+        details: {
+          directions: { from: before.directions, to: directions },
+          active: { from: before.active, to: input.active },
+        },
+      });
+    });
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * One strict zod schema per form of the ТСР area. Messages are locale keys (`goods:errors.*`), so a
+ * failed parse becomes the page's error summary and field messages as they are.
+ */
+import { z } from 'zod';
+import { parseTenge } from '../../lib/money.js';
+import { AppError } from '../../lib/errors.js';
+import { DIRECTIONS, FULFILMENTS, GOODS_STATUSES, KZ_REGIONS, LOCATION_KINDS } from './rules.js';
+
+const csrf = { _csrf: z.string().optional() };
+
+const text = (max: number, required: string | null) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      required
+        ? z.string().min(1, required).max(max, 'goods:errors.tooLong')
+        : z.string().max(max, 'goods:errors.tooLong'),
+    );
+
+/** Checkbox groups arrive as one string, several strings, or nothing. */
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((x) => x !== ''));
+
+const yesNo = z.enum(['yes', 'no'], { error: 'goods:errors.chooseYesNo' }).transform((v) => v === 'yes');
+
+const money = (required: string) =>
+  z
+    .string({ error: required })
+    .trim()
+    .min(1, required)
+    .transform((v, ctx) => {
+      const tiyn = parseTenge(v);
+      if (tiyn === null) {
+        ctx.addIssue({ code: 'custom', message: 'goods:errors.moneyFormat' });
+        return z.NEVER;
+      }
+      return tiyn;
+    });
+
+const id = (message: string) =>
+  z
+    .string({ error: message })
+    .regex(/^\d{1,12}$/, message)
+    .transform(Number);
+
+/** Kazakhstan mobile or city number, written any usual way; stored as +7XXXXXXXXXX. */
+export function normalisePhone(input: string): string | null {
+  const digits = input.replace(/[\s()\-‐–]/g, '');
+  const m = /^(?:\+7|8|7)(\d{10})$/.exec(digits);
+  return m ? `+7${m[1]}` : null;
+}
+
+const phone = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').trim())
+  .transform((v, ctx) => {
+    if (v === '') return '';
+    const p = normalisePhone(v);
+    if (!p) {
+      ctx.addIssue({ code: 'custom', message: 'goods:errors.phoneFormat' });
+      return z.NEVER;
+    }
+    return p;
+  });
+
+// ---- supplier catalogue
+
+export const goodsForm = z.strictObject({
+  ...csrf,
+  helpType: z.string({ error: 'goods:errors.kindRequired' }).min(1, 'goods:errors.kindRequired').max(64),
+  name: text(200, 'goods:errors.nameRequired'),
+  characteristics: text(4000, null),
+  price: money('goods:errors.priceRequired').refine((v) => v > 0, 'goods:errors.pricePositive'),
+  accompanyingService: yesNo,
+  deliveryOptions: list.pipe(
+    z
+      .array(z.enum(FULFILMENTS, { error: 'goods:errors.deliveryOptionsRequired' }))
+      .min(1, 'goods:errors.deliveryOptionsRequired'),
+  ),
+  regions: list.pipe(
+    z
+      .array(z.enum(KZ_REGIONS, { error: 'goods:errors.regionsRequired' }))
+      .min(1, 'goods:errors.regionsRequired'),
+  ),
+  active: yesNo,
+});
+export type GoodsFormInput = z.output<typeof goodsForm>;
+
+export const stockForm = z
+  .object(csrf)
+  .catchall(z.string())
+  .transform((body, ctx) => {
+    const quantities = new Map<number, number>();
+    for (const [k, v] of Object.entries(body)) {
+      if (k === '_csrf') continue;
+      const m = /^qty-(\d{1,12})$/.exec(k);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: 'goods:errors.badRequest', path: [k] });
+        return z.NEVER;
+      }
+      const s = (v as string).trim();
+      if (!/^\d{1,6}$/.test(s)) {
+        ctx.addIssue({ code: 'custom', message: 'goods:errors.quantityFormat', path: [k] });
+        continue;
+      }
+      quantities.set(Number(m[1]), Number(s));
+    }
+    return quantities;
+  });
+
+export const locationForm = z.strictObject({
+  ...csrf,
+  kind: z.enum(LOCATION_KINDS, { error: 'goods:errors.locationKindRequired' }),
+  name: text(200, 'goods:errors.locationNameRequired'),
+  region: z.enum(KZ_REGIONS, { error: 'goods:errors.regionRequired' }),
+  locality: text(120, 'goods:errors.localityRequired'),
+  address: text(300, 'goods:errors.addressRequired'),
+  phone,
+});
+export type LocationFormInput = z.output<typeof locationForm>;
+
+// ---- recipient's creation window
+
+export const createOrderForm = z
+  .strictObject({
+    ...csrf,
+    fulfilment: z.enum(FULFILMENTS, { error: 'goods:errors.fulfilmentRequired' }),
+    stationaryId: z.string().optional(),
+    warehouseId: z.string().optional(),
+    region: z.string().optional(),
+    locality: text(120, null),
+    street: text(200, null),
+    house: text(20, null),
+    flat: text(20, null),
+    phone,
+    comment: text(500, null),
+  })
+  .superRefine((v, ctx) => {
+    const need = (field: string, ok: boolean, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: [field], message });
+    };
+    if (v.fulfilment === 'stationary')
+      need('stationaryId', /^\d{1,12}$/.test(v.stationaryId ?? ''), 'goods:errors.stationaryRequired');
+    if (v.fulfilment === 'pickup')
+      need('warehouseId', /^\d{1,12}$/.test(v.warehouseId ?? ''), 'goods:errors.warehouseRequired');
+    if (v.fulfilment === 'courier' || v.fulfilment === 'home') {
+      need(
+        'region',
+        (KZ_REGIONS as readonly string[]).includes(v.region ?? ''),
+        'goods:errors.regionRequired',
+      );
+      need('locality', v.locality !== '', 'goods:errors.localityRequired');
+      need('street', v.street !== '', 'goods:errors.streetRequired');
+      need('house', v.house !== '', 'goods:errors.houseRequired');
+      need('phone', v.phone !== '', 'goods:errors.phoneRequired');
+    }
+  });
+export type CreateOrderInput = z.output<typeof createOrderForm>;
+
+// ---- order steps
+
+export const reasonForm = z.strictObject({
+  ...csrf,
+  reason: text(1000, 'goods:errors.reasonRequired').pipe(z.string().min(3, 'goods:errors.reasonTooShort')),
+});
+export const optionalReasonForm = z.strictObject({ ...csrf, reason: text(1000, null) });
+export const emptyForm = z.strictObject({ ...csrf });
+export const reserveForm = z.strictObject({
+  ...csrf,
+  locationId: id('goods:errors.reserveLocationRequired'),
+});
+export const courierForm = z.strictObject({
+  ...csrf,
+  trackNumber: z
+    .string({ error: 'goods:errors.trackRequired' })
+    .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+    .pipe(z.string().min(1, 'goods:errors.trackRequired').max(13, 'goods:errors.trackInvalid')),
+});
+export const handoverForm = z.strictObject({
+  ...csrf,
+  handedOverAt: z
+    .string({ error: 'goods:errors.handoverTimeInvalid' })
+    .trim()
+    .min(1, 'goods:errors.handoverTimeInvalid'),
+});
+
+export const signedForm = z.strictObject({
+  ...csrf,
+  signRequestId: z.string().min(1).max(64),
+  signedXml: z
+    .string()
+    .min(1, 'errors:EDS_NO_SIGNATURE')
+    .max(256 * 1024),
+  xml: z.string().optional(),
+});
+
+export const supplierOrdersQuery = z.object({
+  status: z.enum(GOODS_STATUSES).optional().catch(undefined),
+  fulfilment: z.enum(FULFILMENTS).optional().catch(undefined),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .catch(undefined),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+});
+
+// ---- administration
+
+export const tsrKindForm = z.strictObject({
+  ...csrf,
+  guaranteedSum: money('goods:errors.guaranteedRequired'),
+  accompanyingService: yesNo,
+  active: yesNo,
+});
+
+export const supplierForm = z.strictObject({
+  ...csrf,
+  directions: list.pipe(z.array(z.enum(DIRECTIONS, { error: 'goods:errors.badRequest' }))),
+  active: yesNo,
+});
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string> };
+
+/**
+ * Parses a form: field → locale key of its first problem. A body with fields the form does not have
+ * (a forged request) is refused outright.
+ */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return { ok: true, data: r.data };
+  const errors: Record<string, string> = {};
+  for (const issue of r.error.issues) {
+    if (issue.code === 'unrecognized_keys') throw new AppError('bad_request', 400);
+    const field = String(issue.path[0] ?? '_form');
+    if (!errors[field])
+      errors[field] = issue.message.includes(':') ? issue.message : 'goods:errors.badRequest';
+  }
+  return { ok: false, errors };
+}

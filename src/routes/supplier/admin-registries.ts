@@ -1,0 +1,93 @@
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../../modules/index.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { formatTiyn } from '../../lib/money.js';
+import { actorOf, requireRole } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
+import { parseForm, supplierForm, tsrKindForm } from '../../modules/goods/schemas.js';
+import { DIRECTIONS } from '../../modules/goods/rules.js';
+import { idParam } from './helpers.js';
+
+const admin = requireRole('admin');
+
+function codeParam(req: Request): string {
+  const v = req.params.code;
+  if (typeof v !== 'string' || !/^[A-Z][A-Z0-9_]{1,63}$/.test(v)) throw new NotFoundError();
+  return v;
+}
+
+/** The administrator's registries of ТСР kinds (guaranteed sums) and suppliers (directions, active flag). */
+export function adminRegistryRoutes(services: Services): Router {
+  const router = Router();
+  const registry = services.goods.admin;
+
+  router.get('/admin/tsr-kinds', admin, async (_req, res) => {
+    res.render('pages/supplier/admin-tsr-kinds.njk', { kinds: await registry.tsrKinds() });
+  });
+
+  async function renderKind(
+    req: Request,
+    res: Response,
+    status: number,
+    extra: Record<string, unknown> = {},
+  ) {
+    const kind = await registry.tsrKind(codeParam(req));
+    res.status(status).render('pages/supplier/admin-tsr-kind.njk', {
+      kind,
+      values: {
+        guaranteedSum: formatTiyn(kind.guaranteed_sum_tiyn ?? 0).replace(/\s*₸$/, ''),
+        accompanyingService: kind.accompanying_service ? 'yes' : 'no',
+        active: kind.active ? 'yes' : 'no',
+      },
+      ...extra,
+    });
+  }
+
+  router.get('/admin/tsr-kinds/:code', admin, async (req, res) => {
+    await renderKind(req, res, 200);
+  });
+
+  router.post('/admin/tsr-kinds/:code', admin, async (req, res) => {
+    const code = codeParam(req);
+    const parsed = parseForm(tsrKindForm, req.body);
+    if (!parsed.ok) return renderKind(req, res, 400, { errors: parsed.errors, values: req.body });
+    await registry.updateTsrKind(actorOf(req), code, parsed.data);
+    flash(req, 'goods:flash.kindSaved');
+    res.redirect(303, '/admin/tsr-kinds');
+  });
+
+  router.get('/admin/suppliers', admin, async (_req, res) => {
+    res.render('pages/supplier/admin-suppliers.njk', { suppliers: await registry.suppliers() });
+  });
+
+  async function renderSupplier(
+    req: Request,
+    res: Response,
+    status: number,
+    extra: Record<string, unknown> = {},
+  ) {
+    const org = await registry.supplier(idParam(req));
+    res.status(status).render('pages/supplier/admin-supplier.njk', {
+      org,
+      directions: DIRECTIONS,
+      values: { directions: org.directions, active: org.active ? 'yes' : 'no' },
+      ...extra,
+    });
+  }
+
+  router.get('/admin/suppliers/:id', admin, async (req, res) => {
+    await renderSupplier(req, res, 200);
+  });
+
+  router.post('/admin/suppliers/:id', admin, async (req, res) => {
+    const id = idParam(req);
+    const parsed = parseForm(supplierForm, req.body);
+    if (!parsed.ok) return renderSupplier(req, res, 400, { errors: parsed.errors });
+    await registry.supplier(id);
+    await registry.updateSupplier(actorOf(req), id, parsed.data);
+    flash(req, 'goods:flash.supplierSaved');
+    res.redirect(303, '/admin/suppliers');
+  });
+
+  return router;
+}

@@ -1,0 +1,176 @@
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../../modules/index.js';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { actorOf, requireAuth, requireRole } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
+import {
+  createOrderForm,
+  emptyForm,
+  optionalReasonForm,
+  parseForm,
+  signedForm,
+} from '../../modules/goods/schemas.js';
+import { RECIPIENT_ACTIONS, type RecipientAction } from '../../modules/goods/orders-service.js';
+import { idParam, userError } from './helpers.js';
+
+const recipientOnly = requireRole('recipient', 'guardian');
+const HELP_TYPE = /^[A-Z][A-Z0-9_]{1,63}$/;
+
+function helpTypeParam(req: Request): string {
+  const v = req.params.helpType;
+  if (typeof v !== 'string' || !HELP_TYPE.test(v)) throw new NotFoundError();
+  return v;
+}
+
+function recipientAction(req: Request): RecipientAction {
+  const a = String(req.params.action ?? '');
+  if (!(RECIPIENT_ACTIONS as readonly string[]).includes(a)) throw new NotFoundError();
+  return a as RecipientAction;
+}
+
+/** The recipient's side: «Технические средства реабилитации», «Выбрать», «Заказать», the order card. */
+export function recipientGoodsRoutes(services: Services): Router {
+  const router = Router();
+  const orders = services.goods.orders;
+
+  /** Photos of goods: the stored type, never sniffed, never rendered as a document. */
+  router.get('/goods/photos/:id', requireAuth, async (req, res) => {
+    const photo = await services.goods.catalogue.photoFile(actorOf(req), idParam(req));
+    res.setHeader('Content-Type', photo.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Disposition', 'attachment; filename="photo"');
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.sendFile(photo.path, { headers: { 'Content-Type': photo.contentType } }, (err) => {
+      if (err && !res.headersSent) res.status(404).end();
+    });
+  });
+
+  router.get('/goods', recipientOnly, async (req, res) => {
+    const kinds = await orders.entitled(actorOf(req));
+    res.render('pages/goods/kinds.njk', { kinds });
+  });
+
+  async function renderCard(
+    req: Request,
+    res: Response,
+    status: number,
+    extra: Record<string, unknown> = {},
+  ) {
+    const view = await orders.recipientOrder(actorOf(req), idParam(req));
+    res.status(status).render('pages/goods/order.njk', { ...view, ...extra });
+  }
+
+  router.get('/goods/orders/:id', recipientOnly, async (req, res) => {
+    await renderCard(req, res, 200);
+  });
+
+  /** A step button on the card: the document to sign (or the card again with what is missing). */
+  router.post('/goods/orders/:id/:action', recipientOnly, async (req, res) => {
+    const action = recipientAction(req);
+    const id = idParam(req);
+    const parsed = parseForm(action === 'cancel' ? optionalReasonForm : emptyForm, req.body);
+    if (!parsed.ok) return renderCard(req, res, 400, { errors: parsed.errors, values: req.body });
+    try {
+      const step = await orders.prepareStep(
+        actorOf(req),
+        'recipient',
+        id,
+        action,
+        parsed.data as { reason?: string },
+        req.lang,
+      );
+      res.render('pages/goods/sign.njk', {
+        ...step,
+        heading: req.t(`goods:sign.${action}.title`),
+        lead: req.t(`goods:sign.${action}.lead`),
+        action: `/goods/orders/${id}/${action}/sign`,
+        backHref: `/goods/orders/${id}`,
+      });
+    } catch (err) {
+      if (err instanceof ValidationError)
+        return renderCard(req, res, 400, { errors: err.fields, values: req.body });
+      const u = userError(err);
+      if (u) return renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      throw err;
+    }
+  });
+
+  router.post('/goods/orders/:id/:action/sign', recipientOnly, async (req, res) => {
+    const action = recipientAction(req);
+    const id = idParam(req);
+    const parsed = parseForm(signedForm, req.body);
+    if (!parsed.ok) return renderCard(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
+    try {
+      const order = await orders.applyStep(actorOf(req), 'recipient', id, action, parsed.data);
+      flash(req, `goods:flash.${action}`, { number: order.number });
+      res.redirect(303, `/goods/orders/${id}`);
+    } catch (err) {
+      const u = userError(err);
+      if (u) return renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      throw err;
+    }
+  });
+
+  router.get('/goods/:helpType', recipientOnly, async (req, res) => {
+    const offers = await orders.offers(actorOf(req), helpTypeParam(req));
+    res.render('pages/goods/offers.njk', offers);
+  });
+
+  async function renderWindow(
+    req: Request,
+    res: Response,
+    status: number,
+    extra: Record<string, unknown> = {},
+  ) {
+    const w = await orders.creationWindow(actorOf(req), helpTypeParam(req), idParam(req, 'goodsId'));
+    res.status(status).render('pages/goods/create.njk', { ...w, values: w.defaults, ...extra });
+  }
+
+  /** «Заказать»: the creation window. */
+  router.get('/goods/:helpType/:goodsId/order', recipientOnly, async (req, res) => {
+    await renderWindow(req, res, 200);
+  });
+
+  /** «Создать»: the order document to sign. */
+  router.post('/goods/:helpType/:goodsId/order', recipientOnly, async (req, res) => {
+    const helpType = helpTypeParam(req);
+    const goodsId = idParam(req, 'goodsId');
+    const parsed = parseForm(createOrderForm, req.body);
+    if (!parsed.ok) return renderWindow(req, res, 400, { errors: parsed.errors, values: req.body });
+    try {
+      const step = await orders.prepareCreate(actorOf(req), helpType, goodsId, parsed.data, req.lang);
+      res.render('pages/goods/sign.njk', {
+        ...step,
+        heading: req.t('goods:sign.create.title'),
+        lead: req.t('goods:sign.create.lead'),
+        action: `/goods/${helpType}/${goodsId}/order/sign`,
+        backHref: `/goods/${helpType}/${goodsId}/order`,
+      });
+    } catch (err) {
+      if (err instanceof ValidationError)
+        return renderWindow(req, res, 400, { errors: err.fields, values: req.body });
+      const u = userError(err);
+      if (u)
+        return renderWindow(req, res, u.status, { actionError: req.t(u.key, u.params), values: req.body });
+      throw err;
+    }
+  });
+
+  router.post('/goods/:helpType/:goodsId/order/sign', recipientOnly, async (req, res) => {
+    helpTypeParam(req);
+    idParam(req, 'goodsId');
+    const parsed = parseForm(signedForm, req.body);
+    if (!parsed.ok) return renderWindow(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
+    try {
+      const order = await orders.applyCreate(actorOf(req), parsed.data);
+      flash(req, 'goods:flash.created', { number: order.number });
+      res.redirect(303, `/goods/orders/${order.id}`);
+    } catch (err) {
+      const u = userError(err);
+      if (u) return renderWindow(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      throw err;
+    }
+  });
+
+  return router;
+}
