@@ -17,7 +17,7 @@ async function lastCode(phone: string): Promise<string> {
 }
 
 async function requestCode(phone: string, status: number) {
-  const page = await agent.get('/cabinet/contacts/phone', 200);
+  const page = await agent.get('/cabinet/contacts/phone').expect(200);
   return agent
     .post('/cabinet/contacts/phone')
     .type('form')
@@ -26,7 +26,7 @@ async function requestCode(phone: string, status: number) {
 }
 
 async function submitCode(code: string, status: number) {
-  const page = await agent.get('/cabinet/contacts/phone/confirm', 200);
+  const page = await agent.get('/cabinet/contacts/phone/confirm').expect(200);
   return agent
     .post('/cabinet/contacts/phone/confirm')
     .type('form')
@@ -122,7 +122,7 @@ describe('phone change confirmed by an SMS code', () => {
 
 describe('e-mail and notification preferences', () => {
   async function postEmail(email: string, status: number) {
-    const page = await agent.get('/cabinet/contacts/email', 200);
+    const page = await agent.get('/cabinet/contacts/email').expect(200);
     return agent
       .post('/cabinet/contacts/email')
       .type('form')
@@ -130,7 +130,7 @@ describe('e-mail and notification preferences', () => {
       .expect(status);
   }
   async function postPrefs(fields: Record<string, string>, status: number) {
-    const page = await agent.get('/cabinet/preferences', 200);
+    const page = await agent.get('/cabinet/preferences').expect(200);
     return agent
       .post('/cabinet/preferences')
       .type('form')
