@@ -136,13 +136,16 @@ export function measureStatusKey(
   return hasSupplierChoice(m.helpType, m.category) ? 'choiceOpen' : 'assigned';
 }
 
+/** Kazakhstan mobile operators' codes (700–708, 747, 750–751, 760–764, 771, 775–778); 7172, 727… are landlines. */
+const MOBILE = /^(?:\+7|8|7)?(7(?:0[0-8]|47|5[01]|6[0-4]|7[15-8])\d{7})$/;
+
 /**
  * A Kazakhstan mobile number in the form +77XXXXXXXXX, from what people type: spaces, brackets,
  * dashes, a leading 8 or 7 or +7. Anything else is not a mobile number.
  */
 export function normalisePhone(input: string): string | null {
   const compact = input.trim().replace(/[\s()\-\u00a0.]/g, '');
-  const m = /^(?:\+7|8|7)?(7\d{9})$/.exec(compact);
+  const m = MOBILE.exec(compact);
   return m ? `+7${m[1]}` : null;
 }
 
