@@ -1,0 +1,384 @@
+import fs from 'node:fs/promises';
+import type { Knex } from 'knex';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, NotFoundError } from '../../lib/errors.js';
+import { inTransaction } from '../../db/knex.js';
+import type { Actor } from '../../web/auth-context.js';
+import type { Locale } from '../../web/i18n.js';
+import { audit } from '../audit/audit.js';
+import { sanitizeRichText } from './sanitize.js';
+import {
+  detectVideo,
+  isWebVtt,
+  MAX_CAPTIONS_BYTES,
+  MAX_VIDEO_BYTES,
+  type FileStore,
+  type UploadedFile,
+} from './uploads.js';
+
+export const CONTENT_KINDS = ['instruction', 'faq', 'news'] as const;
+export type ContentKind = (typeof CONTENT_KINDS)[number];
+export const LANGS = ['ru', 'kk', 'en'] as const;
+
+export interface ContentRow {
+  id: number;
+  kind: ContentKind;
+  title_ru: string;
+  title_kk: string;
+  title_en: string;
+  body_ru: string;
+  body_kk: string;
+  body_en: string;
+  published: boolean;
+  published_at: Date | null;
+  sort: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MediaRow {
+  id: number;
+  content_id: number;
+  kind: 'video' | 'captions';
+  lang: Locale | null;
+  file_name: string;
+  mime: string;
+  size_bytes: number;
+  original_name: string;
+  uploaded_at: Date;
+}
+
+export interface ContentInput {
+  kind: ContentKind;
+  title_ru: string;
+  title_kk: string;
+  title_en: string;
+  body_ru: string;
+  body_kk: string;
+  body_en: string;
+  sort: number;
+  published: boolean;
+}
+
+/** What a reader sees of an item in their language (Russian when a translation is missing). */
+export interface LocalisedItem {
+  id: number;
+  kind: ContentKind;
+  title: string;
+  /** sanitised rich text */
+  body: string;
+  publishedAt: Date | null;
+  hasVideo: boolean;
+}
+
+export interface InstructionView extends LocalisedItem {
+  video: { id: number; mime: string } | null;
+  tracks: { id: number; lang: Locale; label: string; isDefault: boolean }[];
+}
+
+function pick(row: ContentRow, field: 'title' | 'body', lang: Locale): string {
+  const v = row[`${field}_${lang}`];
+  return v && v.trim() ? v : row[`${field}_ru`];
+}
+
+/** The caption track labels, in the language they caption (a person looks for their own language). */
+export const TRACK_LABELS: Record<Locale, string> = { ru: 'Русский', kk: 'Қазақша', en: 'English' };
+
+/** Instructions (text and video with captions), FAQ and news in three languages. */
+export class ContentService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly files: FileStore,
+  ) {}
+
+  async list(kind?: ContentKind): Promise<(ContentRow & { media_count: number })[]> {
+    const q = this.db('content_items as c')
+      .select(
+        'c.*',
+        this.db.raw('(select count(*) from content_media m where m.content_id = c.id)::int as media_count'),
+      )
+      .orderBy([{ column: 'c.kind' }, { column: 'c.sort' }, { column: 'c.id', order: 'desc' }]);
+    if (kind) q.where('c.kind', kind);
+    return (await q) as (ContentRow & { media_count: number })[];
+  }
+
+  async get(id: number): Promise<ContentRow> {
+    const row = (await this.db('content_items').where({ id }).first()) as ContentRow | undefined;
+    if (!row) throw new NotFoundError();
+    return row;
+  }
+
+  async media(contentId: number): Promise<MediaRow[]> {
+    return (await this.db('content_media')
+      .where({ content_id: contentId })
+      .orderBy(['kind', 'lang'])) as MediaRow[];
+  }
+
+  private clean(input: ContentInput) {
+    const out = {
+      kind: input.kind,
+      title_ru: input.title_ru.trim(),
+      title_kk: input.title_kk.trim(),
+      title_en: input.title_en.trim(),
+      body_ru: sanitizeRichText(input.body_ru),
+      body_kk: sanitizeRichText(input.body_kk),
+      body_en: sanitizeRichText(input.body_en),
+      sort: input.sort,
+      published: input.published,
+    };
+    for (const l of LANGS) {
+      if (!out[`body_${l}`]) throw new AppError('admin:errors.bodyEmptyAfterCleaning', 400, { lang: l });
+    }
+    return out;
+  }
+
+  async create(actor: Actor, input: ContentInput): Promise<ContentRow> {
+    const now = this.clock.now();
+    const values = this.clean(input);
+    return inTransaction(this.db, async (tx) => {
+      const [row] = (await tx('content_items')
+        .insert({
+          ...values,
+          published_at: values.published ? now : null,
+          created_by: actor.personId,
+          updated_by: actor.personId,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('*')) as ContentRow[];
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'content.created',
+        objectType: 'content',
+        objectId: row!.id,
+        details: { kind: values.kind, published: values.published },
+      });
+      return row!;
+    });
+  }
+
+  async update(actor: Actor, id: number, input: ContentInput): Promise<ContentRow> {
+    const now = this.clock.now();
+    const values = this.clean(input);
+    return inTransaction(this.db, async (tx) => {
+      const current = (await tx('content_items').where({ id }).forUpdate().first()) as ContentRow | undefined;
+      if (!current) throw new NotFoundError();
+      const [row] = (await tx('content_items')
+        .where({ id })
+        .update({
+          ...values,
+          kind: current.kind,
+          published_at: values.published ? (current.published_at ?? now) : null,
+          updated_by: actor.personId,
+          updated_at: now,
+        })
+        .returning('*')) as ContentRow[];
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'content.updated',
+        objectType: 'content',
+        objectId: id,
+        details: { published: values.published },
+      });
+      return row!;
+    });
+  }
+
+  async remove(actor: Actor, id: number): Promise<void> {
+    const media = await inTransaction(this.db, async (tx) => {
+      const current = (await tx('content_items').where({ id }).forUpdate().first()) as ContentRow | undefined;
+      if (!current) throw new NotFoundError();
+      const m = (await tx('content_media').where({ content_id: id })) as MediaRow[];
+      await tx('content_items').where({ id }).delete();
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'content.deleted',
+        objectType: 'content',
+        objectId: id,
+        details: { kind: current.kind, title: current.title_ru },
+      });
+      return m;
+    });
+    for (const m of media) await this.files.remove('media', m.file_name);
+  }
+
+  /** Published items of one kind in the reader's language. */
+  async published(kind: ContentKind, lang: Locale): Promise<LocalisedItem[]> {
+    const rows = (await this.db('content_items as c')
+      .where({ 'c.kind': kind, 'c.published': true })
+      .select(
+        'c.*',
+        this.db.raw(
+          `exists (select 1 from content_media m where m.content_id = c.id and m.kind = 'video') as has_video`,
+        ),
+      )
+      .orderBy(
+        kind === 'news'
+          ? [
+              { column: 'c.published_at', order: 'desc' },
+              { column: 'c.id', order: 'desc' },
+            ]
+          : [{ column: 'c.sort' }, { column: 'c.id' }],
+      )) as (ContentRow & { has_video: boolean })[];
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      title: pick(r, 'title', lang),
+      body: pick(r, 'body', lang),
+      publishedAt: r.published_at,
+      hasVideo: r.has_video,
+    }));
+  }
+
+  /** One published instruction with its video and caption tracks (the reader's language first). */
+  async instruction(
+    id: number,
+    lang: Locale,
+    opts: { includeUnpublished?: boolean } = {},
+  ): Promise<InstructionView> {
+    const row = (await this.db('content_items').where({ id, kind: 'instruction' }).first()) as
+      ContentRow | undefined;
+    if (!row || (!row.published && !opts.includeUnpublished)) throw new NotFoundError();
+    const media = await this.media(id);
+    const video = media.find((m) => m.kind === 'video') ?? null;
+    const captions = media.filter((m) => m.kind === 'captions');
+    const defaultLang = captions.some((c) => c.lang === lang) ? lang : captions[0]?.lang;
+    return {
+      id: row.id,
+      kind: row.kind,
+      title: pick(row, 'title', lang),
+      body: pick(row, 'body', lang),
+      publishedAt: row.published_at,
+      hasVideo: Boolean(video),
+      video: video ? { id: video.id, mime: video.mime } : null,
+      tracks: captions.map((c) => ({
+        id: c.id,
+        lang: c.lang!,
+        label: TRACK_LABELS[c.lang!],
+        isDefault: c.lang === defaultLang,
+      })),
+    };
+  }
+
+  /**
+   * Attaches a video (MP4/WebM) with captions (WebVTT, one file per language, at least one) to an
+   * instruction; each file is checked by its content. Replaces what was there in the same slots.
+   */
+  async uploadMedia(
+    actor: Actor,
+    contentId: number,
+    upload: { video?: UploadedFile; captions: Partial<Record<Locale, UploadedFile>> },
+  ): Promise<void> {
+    const item = await this.get(contentId);
+    if (item.kind !== 'instruction') throw new AppError('admin:errors.videoOnlyForInstructions', 400);
+    const existing = await this.media(contentId);
+    const hasVideo = existing.some((m) => m.kind === 'video');
+    const captionLangs = (Object.keys(upload.captions) as Locale[]).filter((l) => upload.captions[l]);
+    if (!upload.video && !hasVideo) throw new AppError('admin:errors.videoRequired', 400);
+    if (captionLangs.length === 0 && !existing.some((m) => m.kind === 'captions')) {
+      throw new AppError('admin:errors.captionsRequired', 400);
+    }
+    const toStore: {
+      kind: 'video' | 'captions';
+      lang: Locale | null;
+      ext: string;
+      mime: string;
+      file: UploadedFile;
+    }[] = [];
+    if (upload.video) {
+      if (upload.video.size > MAX_VIDEO_BYTES) throw new AppError('admin:errors.videoTooLarge', 413);
+      const type = await detectVideo(upload.video.buffer);
+      if (!type) throw new AppError('admin:errors.videoType', 400);
+      toStore.push({ kind: 'video', lang: null, ext: type.ext, mime: type.mime, file: upload.video });
+    }
+    for (const l of captionLangs) {
+      const f = upload.captions[l]!;
+      if (f.size > MAX_CAPTIONS_BYTES || !isWebVtt(f.buffer))
+        throw new AppError('admin:errors.captionsType', 400, { lang: l });
+      toStore.push({ kind: 'captions', lang: l, ext: 'vtt', mime: 'text/vtt', file: f });
+    }
+
+    const stored: string[] = [];
+    try {
+      for (const s of toStore) stored.push(await this.files.save('media', s.ext, s.file.buffer));
+      const replaced = await inTransaction(this.db, async (tx) => {
+        await tx('content_items').where({ id: contentId }).forUpdate().first('id');
+        const old: string[] = [];
+        for (const [i, s] of toStore.entries()) {
+          const prev = (await tx('content_media')
+            .where({ content_id: contentId, kind: s.kind })
+            .modify((q) => (s.lang ? q.where({ lang: s.lang }) : q.whereNull('lang')))
+            .first()) as MediaRow | undefined;
+          if (prev) {
+            old.push(prev.file_name);
+            await tx('content_media').where({ id: prev.id }).delete();
+          }
+          await tx('content_media').insert({
+            content_id: contentId,
+            kind: s.kind,
+            lang: s.lang,
+            file_name: stored[i],
+            mime: s.mime,
+            size_bytes: s.file.size,
+            original_name: s.file.originalname.slice(0, 255),
+            uploaded_by: actor.personId,
+            uploaded_at: this.clock.now(),
+          });
+        }
+        await audit(tx, {
+          actorId: actor.personId,
+          action: 'content.media_uploaded',
+          objectType: 'content',
+          objectId: contentId,
+          details: {
+            files: toStore.map((s) => ({ kind: s.kind, lang: s.lang, mime: s.mime, size: s.file.size })),
+          },
+        });
+        return old;
+      });
+      for (const name of replaced) await this.files.remove('media', name);
+    } catch (err) {
+      for (const name of stored) await this.files.remove('media', name);
+      throw err;
+    }
+  }
+
+  async removeMedia(actor: Actor, contentId: number, mediaId: number): Promise<void> {
+    const m = await inTransaction(this.db, async (tx) => {
+      const row = (await tx('content_media').where({ id: mediaId, content_id: contentId }).first()) as
+        MediaRow | undefined;
+      if (!row) throw new NotFoundError();
+      await tx('content_media').where({ id: mediaId }).delete();
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'content.media_removed',
+        objectType: 'content',
+        objectId: contentId,
+        details: { kind: row.kind, lang: row.lang },
+      });
+      return row;
+    });
+    await this.files.remove('media', m.file_name);
+  }
+
+  /** A media file to serve: only of a published item, unless an administrator previews it. */
+  async mediaFile(
+    mediaId: number,
+    opts: { admin: boolean },
+  ): Promise<{ path: string; mime: string; size: number; name: string }> {
+    const row = (await this.db('content_media as m')
+      .join('content_items as c', 'c.id', 'm.content_id')
+      .where('m.id', mediaId)
+      .first('m.*', 'c.published')) as (MediaRow & { published: boolean }) | undefined;
+    if (!row || (!row.published && !opts.admin)) throw new NotFoundError();
+    const p = this.files.pathOf('media', row.file_name);
+    if (!p) throw new NotFoundError();
+    try {
+      await fs.access(p);
+    } catch {
+      throw new NotFoundError();
+    }
+    return { path: p, mime: row.mime, size: row.size_bytes, name: row.file_name };
+  }
+}

@@ -1,0 +1,310 @@
+import type { Knex } from 'knex';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
+import { inTransaction } from '../../db/knex.js';
+import type { Actor } from '../../web/auth-context.js';
+import type { Locale } from '../../web/i18n.js';
+import { audit } from '../audit/audit.js';
+import { parseHolidayList, workingCalendar, type WorkingCalendar } from './working-time.js';
+
+export const NOTICE_KINDS = ['maintenance', 'failure'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export interface NoticeRow {
+  id: number;
+  kind: NoticeKind;
+  title_ru: string;
+  title_kk: string;
+  title_en: string;
+  text_ru: string;
+  text_kk: string;
+  text_en: string;
+  starts_at: Date;
+  ends_at: Date | null;
+  fix_expected_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface NoticeInput {
+  kind: NoticeKind;
+  title_ru: string;
+  title_kk: string;
+  title_en: string;
+  text_ru: string;
+  text_kk: string;
+  text_en: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  fixExpectedAt: Date | null;
+}
+
+export type NoticeState = 'planned' | 'active' | 'ended';
+
+export interface Banner {
+  title: string;
+  text: string;
+  fixExpectedAt: Date | null;
+}
+
+export interface HolidayRow {
+  day: string;
+  name: string;
+  created_at: Date;
+}
+
+export function noticeState(n: Pick<NoticeRow, 'starts_at' | 'ends_at'>, now: Date): NoticeState {
+  if (new Date(n.starts_at).getTime() > now.getTime()) return 'planned';
+  if (n.ends_at && new Date(n.ends_at).getTime() <= now.getTime()) return 'ended';
+  return 'active';
+}
+
+function pick(n: NoticeRow, field: 'title' | 'text', lang: Locale): string {
+  const v = n[`${field}_${lang}`];
+  return v && v.trim() ? v : n[`${field}_ru`];
+}
+
+/** How long one instance keeps notices and the phone in memory (several instances share the database). */
+export const SITE_CACHE_MS = 5_000;
+
+/**
+ * Site-wide administered facts: maintenance and failure notices (the banners), the contact-centre
+ * phone, and the contact centre's holidays.
+ */
+export class SiteService {
+  private cache: { at: number; notices: NoticeRow[]; phone: string } | null = null;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {}
+
+  /** Forget the cached banners and phone (this instance; others refresh within SITE_CACHE_MS). */
+  invalidate(): void {
+    this.cache = null;
+  }
+
+  private async cached() {
+    if (this.cache && Date.now() - this.cache.at < SITE_CACHE_MS) return this.cache;
+    const now = this.clock.now();
+    // notices not yet ended (planned ones too: they become active while cached)
+    const [notices, phone] = await Promise.all([
+      this.db('notices')
+        .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', now))
+        .orderBy('starts_at')
+        .limit(20) as Promise<NoticeRow[]>,
+      this.contactPhone(),
+    ]);
+    this.cache = { at: Date.now(), notices, phone };
+    return this.cache;
+  }
+
+  /** What every page shows: the active notices in the reader's language and the contact-centre phone. */
+  async siteLocals(lang: Locale): Promise<{ banners: Banner[]; contactPhone: string }> {
+    const c = await this.cached();
+    const now = this.clock.now();
+    return {
+      banners: c.notices
+        .filter((n) => noticeState(n, now) === 'active')
+        .map((n) => ({
+          title: pick(n, 'title', lang),
+          text: pick(n, 'text', lang),
+          fixExpectedAt: n.fix_expected_at,
+        })),
+      contactPhone: c.phone,
+    };
+  }
+
+  // ---- notices
+
+  async notices(): Promise<(NoticeRow & { state: NoticeState })[]> {
+    const now = this.clock.now();
+    const rows = (await this.db('notices').orderBy('starts_at', 'desc').limit(200)) as NoticeRow[];
+    return rows.map((r) => ({ ...r, state: noticeState(r, now) }));
+  }
+
+  /** Notices not yet ended, for the public information page. */
+  async currentNotices(
+    lang: Locale,
+  ): Promise<(Banner & { kind: NoticeKind; startsAt: Date; endsAt: Date | null; state: NoticeState })[]> {
+    const now = this.clock.now();
+    const rows = (await this.db('notices')
+      .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', now))
+      .orderBy('starts_at')
+      .limit(20)) as NoticeRow[];
+    return rows.map((n) => ({
+      kind: n.kind,
+      title: pick(n, 'title', lang),
+      text: pick(n, 'text', lang),
+      fixExpectedAt: n.fix_expected_at,
+      startsAt: n.starts_at,
+      endsAt: n.ends_at,
+      state: noticeState(n, now),
+    }));
+  }
+
+  async notice(id: number): Promise<NoticeRow> {
+    const row = (await this.db('notices').where({ id }).first()) as NoticeRow | undefined;
+    if (!row) throw new NotFoundError();
+    return row;
+  }
+
+  private values(input: NoticeInput) {
+    if (input.endsAt && input.endsAt.getTime() <= input.startsAt.getTime()) {
+      throw new AppError('admin:errors.endsBeforeStart', 400);
+    }
+    return {
+      kind: input.kind,
+      title_ru: input.title_ru.trim(),
+      title_kk: input.title_kk.trim(),
+      title_en: input.title_en.trim(),
+      text_ru: input.text_ru.trim(),
+      text_kk: input.text_kk.trim(),
+      text_en: input.text_en.trim(),
+      starts_at: input.startsAt,
+      ends_at: input.endsAt,
+      fix_expected_at: input.fixExpectedAt,
+    };
+  }
+
+  async createNotice(actor: Actor, input: NoticeInput): Promise<NoticeRow> {
+    const now = this.clock.now();
+    const row = await inTransaction(this.db, async (tx) => {
+      const [r] = (await tx('notices')
+        .insert({
+          ...this.values(input),
+          created_by: actor.personId,
+          updated_by: actor.personId,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('*')) as NoticeRow[];
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'notice.created',
+        objectType: 'notice',
+        objectId: r!.id,
+        details: { kind: input.kind },
+      });
+      return r!;
+    });
+    this.invalidate();
+    return row;
+  }
+
+  async updateNotice(actor: Actor, id: number, input: NoticeInput): Promise<NoticeRow> {
+    const now = this.clock.now();
+    const row = await inTransaction(this.db, async (tx) => {
+      const [r] = (await tx('notices')
+        .where({ id })
+        .update({ ...this.values(input), updated_by: actor.personId, updated_at: now })
+        .returning('*')) as NoticeRow[];
+      if (!r) throw new NotFoundError();
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'notice.updated',
+        objectType: 'notice',
+        objectId: id,
+      });
+      return r;
+    });
+    this.invalidate();
+    return row;
+  }
+
+  /** Ends an active or planned notice now (the banner disappears). */
+  async endNotice(actor: Actor, id: number): Promise<void> {
+    const now = this.clock.now();
+    await inTransaction(this.db, async (tx) => {
+      const n = (await tx('notices').where({ id }).forUpdate().first()) as NoticeRow | undefined;
+      if (!n) throw new NotFoundError();
+      if (noticeState(n, now) === 'ended') throw new ConflictError('admin:errors.noticeAlreadyEnded');
+      // a planned notice that never started is withdrawn: it ends a moment after its start
+      const endsAt = new Date(Math.max(now.getTime(), new Date(n.starts_at).getTime() + 1));
+      await tx('notices')
+        .where({ id })
+        .update({ ends_at: endsAt, updated_by: actor.personId, updated_at: now });
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'notice.ended',
+        objectType: 'notice',
+        objectId: id,
+      });
+    });
+    this.invalidate();
+  }
+
+  // ---- contact-centre phone
+
+  async contactPhone(): Promise<string> {
+    const row = (await this.db('site_settings').where({ key: 'contact_phone' }).first('value')) as
+      { value: string } | undefined;
+    return row?.value ?? '1414';
+  }
+
+  async setContactPhone(actor: Actor, phone: string): Promise<void> {
+    const now = this.clock.now();
+    await inTransaction(this.db, async (tx) => {
+      const before = await tx('site_settings').where({ key: 'contact_phone' }).first('value');
+      await tx('site_settings')
+        .insert({ key: 'contact_phone', value: phone, updated_by: actor.personId, updated_at: now })
+        .onConflict('key')
+        .merge(['value', 'updated_by', 'updated_at']);
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'settings.contact_phone',
+        objectType: 'site_settings',
+        objectId: 'contact_phone',
+        details: { from: (before as { value?: string } | undefined)?.value ?? null, to: phone },
+      });
+    });
+    this.invalidate();
+  }
+
+  // ---- holidays
+
+  /** Holidays of the configuration (read-only here) and of the table (editable). */
+  async holidays(): Promise<{ configured: string[]; table: HolidayRow[] }> {
+    const table = (await this.db('holidays').orderBy('day')) as HolidayRow[];
+    return { configured: parseHolidayList(this.config.HOLIDAYS), table };
+  }
+
+  async addHoliday(actor: Actor, day: string, name: string): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const inserted = await tx('holidays')
+        .insert({ day, name: name.trim(), created_by: actor.personId, created_at: this.clock.now() })
+        .onConflict('day')
+        .ignore()
+        .returning('day');
+      if (inserted.length === 0) throw new ConflictError('admin:errors.holidayExists', { day });
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'holiday.added',
+        objectType: 'holiday',
+        objectId: day,
+        details: { name },
+      });
+    });
+  }
+
+  async removeHoliday(actor: Actor, day: string): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const n = await tx('holidays').where({ day }).delete();
+      if (n === 0) throw new NotFoundError();
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'holiday.removed',
+        objectType: 'holiday',
+        objectId: day,
+      });
+    });
+  }
+
+  /** The contact centre's calendar now: configured holidays plus the table. */
+  async calendar(db: Knex | Knex.Transaction = this.db): Promise<WorkingCalendar> {
+    const rows = (await db('holidays').select('day')) as { day: string }[];
+    return workingCalendar([...parseHolidayList(this.config.HOLIDAYS), ...rows.map((r) => r.day)]);
+  }
+}

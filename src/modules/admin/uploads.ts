@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+
+/** A file of a multipart form as the CSRF layer's multer leaves it (in memory). */
+export interface UploadedFile {
+  fieldname: string;
+  originalname: string;
+  mimetype: string;
+  size: number;
+  buffer: Buffer;
+}
+
+export const MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024;
+export const MAX_SCREENSHOTS = 5;
+export const MAX_VIDEO_BYTES = 25 * 1024 * 1024;
+export const MAX_CAPTIONS_BYTES = 512 * 1024;
+
+/** PNG or JPEG, judged by the bytes (never by the name or the browser's claim). */
+export async function detectImage(
+  buf: Buffer,
+): Promise<{ mime: 'image/png' | 'image/jpeg'; ext: 'png' | 'jpg' } | null> {
+  const t = await fileTypeFromBuffer(buf);
+  if (t?.mime === 'image/png') return { mime: 'image/png', ext: 'png' };
+  if (t?.mime === 'image/jpeg') return { mime: 'image/jpeg', ext: 'jpg' };
+  return null;
+}
+
+/** MP4 or WebM, judged by the bytes. */
+export async function detectVideo(
+  buf: Buffer,
+): Promise<{ mime: 'video/mp4' | 'video/webm'; ext: 'mp4' | 'webm' } | null> {
+  const t = await fileTypeFromBuffer(buf);
+  if (!t) return null;
+  if (t.mime === 'video/webm') return { mime: 'video/webm', ext: 'webm' };
+  if (t.ext === 'mp4' || t.ext === 'm4v') return { mime: 'video/mp4', ext: 'mp4' };
+  return null;
+}
+
+/**
+ * WebVTT captions: UTF-8 text starting with "WEBVTT" (after an optional byte-order mark), followed by
+ * a space, a tab or a line break, with at least one cue timing line.
+ */
+export function isWebVtt(buf: Buffer): boolean {
+  if (buf.includes(0)) return false;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    return false;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!/^WEBVTT(?:[ \t\r\n]|$)/.test(text)) return false;
+  return /(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}[ \t]+-->[ \t]+(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}/.test(text);
+}
+
+export function sha256(buf: Buffer): string {
+  return crypto.createHash('sha256').update(buf).digest('hex');
+}
+
+const STORED_NAME = /^[0-9a-f-]{36}\.(png|jpg|mp4|webm|vtt)$/;
+
+/** Files kept outside public/, under the data directory, by generated names only. */
+export class FileStore {
+  constructor(private readonly root: string) {}
+
+  async save(folder: 'media' | 'support', ext: string, buf: Buffer): Promise<string> {
+    const dir = path.join(this.root, folder);
+    await fs.mkdir(dir, { recursive: true });
+    const name = `${crypto.randomUUID()}.${ext}`;
+    const tmp = path.join(dir, `.${name}.tmp`);
+    await fs.writeFile(tmp, buf);
+    await fs.rename(tmp, path.join(dir, name));
+    return name;
+  }
+
+  /** The absolute path of a stored file; null for any name this store could not have made. */
+  pathOf(folder: 'media' | 'support', name: string): string | null {
+    if (!STORED_NAME.test(name)) return null;
+    return path.join(this.root, folder, name);
+  }
+
+  async remove(folder: 'media' | 'support', name: string): Promise<void> {
+    const p = this.pathOf(folder, name);
+    if (p) await fs.rm(p, { force: true });
+  }
+}

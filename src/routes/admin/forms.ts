@@ -1,0 +1,52 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { AppError, NotFoundError } from '../../lib/errors.js';
+import type { UploadedFile } from '../../modules/admin/uploads.js';
+
+export type FormErrors = Record<string, string>;
+
+/**
+ * Parses a form with its strict schema. Field problems come back as { field: locale key } for the
+ * error summary; a field the form does not have (a tampered request) is a plain 400.
+ */
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; errors: FormErrors } {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return { ok: true, data: r.data };
+  if (r.error.issues.some((i) => i.code === 'unrecognized_keys')) throw new AppError('bad_request', 400);
+  const errors: FormErrors = {};
+  for (const issue of r.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (errors[field]) continue;
+    errors[field] = issue.message.includes(':') ? issue.message : 'admin:errors.invalid';
+  }
+  return { ok: false, errors };
+}
+
+/** A positive integer route parameter, or 404. */
+export function idParam(req: Request, name = 'id'): number {
+  const r = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).safeParse(req.params[name]);
+  if (!r.success) throw new NotFoundError();
+  return r.data;
+}
+
+/** Files of a multipart request (parsed into memory by the CSRF layer). */
+export function filesOf(req: Request): UploadedFile[] {
+  const f = (req as Request & { files?: unknown }).files;
+  return Array.isArray(f) ? (f as UploadedFile[]) : [];
+}
+
+/** The form fields of a multipart request without the file fields. */
+export function fieldsOf(req: Request): Record<string, unknown> {
+  return { ...((req.body as Record<string, unknown> | undefined) ?? {}) };
+}
+
+/** Sends a CSV export as a download. */
+export function sendCsv(res: Response, fileName: string, csv: string): void {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(csv);
+}

@@ -1,0 +1,281 @@
+import { Router, type Request } from 'express';
+import type { TFunction } from 'i18next';
+import type { Services } from '../../modules/index.js';
+import { ordersReportQuery } from '../../modules/admin/schemas.js';
+import { barChart } from '../../modules/admin/charts.js';
+import { toCsv } from '../../modules/admin/csv.js';
+import { formatTiyn } from '../../lib/money.js';
+import type {
+  HoursRow,
+  IprRow,
+  OrdersFilter,
+  QueueStat,
+  ReportSources,
+} from '../../modules/admin/reports-service.js';
+import { sendCsv } from './forms.js';
+
+/**
+ * The reports the МСУ and specialist modules publish about themselves, found at run time: until a
+ * module offers one, the page says there is no data.
+ */
+export function reportSources(services: Services): Partial<ReportSources> {
+  const msu = (services.msu as { reports?: { queueStats?: () => Promise<QueueStat[]> } }).reports;
+  const spec = (
+    services.specialistServices as {
+      reports?: {
+        hoursByMonth?: (from: string, to: string) => Promise<(HoursRow & { help_type?: string })[]>;
+      };
+    }
+  ).reports;
+  const out: Partial<ReportSources> = {};
+  if (typeof msu?.queueStats === 'function') out.queueStats = () => msu.queueStats!();
+  if (typeof spec?.hoursByMonth === 'function') {
+    out.hoursByMonth = async (from, to) =>
+      (await spec.hoursByMonth!(from, to)).map((r) => ({
+        month: r.month,
+        helpType: r.helpType ?? r.help_type ?? '',
+        specialist: r.specialist,
+        hours: Number(r.hours),
+      }));
+  }
+  return out;
+}
+
+function amount(v: number, unit: IprRow['unit'], t: TFunction, lang: string): string {
+  return unit === 'tiyn' ? formatTiyn(v, lang) : t(`admin:units.${unit}`, { count: v });
+}
+
+function periodOf(services: Services, req: Request): OrdersFilter {
+  const q = ordersReportQuery.parse(req.query);
+  const def = services.admin.reports.defaultPeriod();
+  let from = q.from || def.from;
+  let to = q.to || def.to;
+  if (from > to) [from, to] = [to, from];
+  return {
+    from,
+    to,
+    ...(q.helpType ? { helpType: q.helpType } : {}),
+    ...(q.region ? { region: q.region } : {}),
+    ...(q.status ? { status: q.status } : {}),
+  };
+}
+
+/** Reports with server-drawn SVG charts, their data tables and CSV exports (administrators). */
+export function reportsRoutes(services: Services): Router {
+  const router = Router();
+  const { reports } = services.admin;
+  const sources = reportSources(services);
+
+  router.get('/reports', async (req, res) => {
+    const t = req.t;
+    const lang = req.lang;
+    const filter = periodOf(services, req);
+    const [orders, options, ipr, queues, hours] = await Promise.all([
+      reports.orders(filter, lang),
+      reports.orderFilterOptions(lang),
+      reports.iprFulfilment(lang),
+      reports.queueStats(sources),
+      reports.hoursByMonth(sources, filter.from, filter.to),
+    ]);
+
+    const monthlyChart = barChart({
+      id: 'chart-orders-monthly',
+      title: t('admin:reports.orders.chartMonthly'),
+      desc: t('admin:reports.orders.chartMonthlyDesc', {
+        from: filter.from,
+        to: filter.to,
+        total: orders.total,
+      }),
+      series: [{ key: 'orders', label: t('admin:reports.orders.count'), pattern: 'solid' }],
+      groups: orders.monthly.map((m) => ({
+        label: m.month,
+        values: [{ series: 'orders', value: m.count, text: String(m.count) }],
+      })),
+    });
+    const helpTypeChart = barChart({
+      id: 'chart-orders-help-type',
+      title: t('admin:reports.orders.chartHelpType'),
+      desc: t('admin:reports.orders.chartHelpTypeDesc'),
+      series: [
+        { key: 'open', label: t('admin:reports.orders.open'), pattern: 'solid' },
+        { key: 'closed', label: t('admin:reports.orders.closed'), pattern: 'hatch' },
+      ],
+      groups: orders.byHelpType.map((h) => ({
+        label: h.help_type_name,
+        values: [
+          { series: 'open', value: h.open, text: String(h.open) },
+          { series: 'closed', value: h.closed, text: String(h.closed) },
+        ],
+      })),
+    });
+    const iprChart = barChart({
+      id: 'chart-ipr',
+      title: t('admin:reports.ipr.chart'),
+      desc: t('admin:reports.ipr.chartDesc'),
+      series: [{ key: 'used', label: t('admin:reports.ipr.percent'), pattern: 'hatch' }],
+      max: 100,
+      groups: ipr.map((r) => ({
+        label: r.help_type_name,
+        values: [{ series: 'used', value: r.percent, text: `${r.percent} %` }],
+      })),
+    });
+    const queueChart = queues?.length
+      ? barChart({
+          id: 'chart-queues',
+          title: t('admin:reports.queues.chart'),
+          desc: t('admin:reports.queues.chartDesc'),
+          series: [
+            { key: 'length', label: t('admin:reports.queues.length'), pattern: 'solid' },
+            { key: 'wait', label: t('admin:reports.queues.wait'), pattern: 'dots' },
+          ],
+          groups: queues.map((q) => ({
+            label: `${q.institution}: ${q.department}`,
+            values: [
+              { series: 'length', value: q.queueLength, text: String(q.queueLength) },
+              {
+                series: 'wait',
+                value: q.avgWaitDays ?? 0,
+                text: q.avgWaitDays === null ? t('admin:reports.noValue') : String(q.avgWaitDays),
+              },
+            ],
+          })),
+        })
+      : null;
+    const hoursByMonth = new Map<string, Record<string, number>>();
+    for (const h of hours ?? []) {
+      const m = hoursByMonth.get(h.month) ?? {};
+      m[h.helpType] = (m[h.helpType] ?? 0) + h.hours;
+      hoursByMonth.set(h.month, m);
+    }
+    const hoursChart = hours?.length
+      ? barChart({
+          id: 'chart-hours',
+          title: t('admin:reports.hours.chart'),
+          desc: t('admin:reports.hours.chartDesc'),
+          series: [
+            { key: 'UZHYA', label: t('admin:reports.hours.UZHYA'), pattern: 'solid' },
+            { key: 'UIP', label: t('admin:reports.hours.UIP'), pattern: 'cross' },
+          ],
+          groups: [...hoursByMonth.entries()].map(([month, v]) => ({
+            label: month,
+            values: ['UZHYA', 'UIP'].map((k) => ({
+              series: k,
+              value: v[k] ?? 0,
+              text: t('admin:units.hours', { count: v[k] ?? 0 }),
+            })),
+          })),
+        })
+      : null;
+
+    const query = new URLSearchParams(Object.entries(filter).map(([k, v]) => [k, String(v)])).toString();
+    res.render('pages/admin/reports.njk', {
+      filter,
+      query,
+      options,
+      orders,
+      ipr: ipr.map((r) => ({
+        ...r,
+        volumeText: amount(r.volume, r.unit, t, lang),
+        usedText: amount(r.used, r.unit, t, lang),
+      })),
+      queues,
+      hours,
+      charts: {
+        monthly: monthlyChart,
+        helpType: helpTypeChart,
+        ipr: iprChart,
+        queues: queueChart,
+        hours: hoursChart,
+      },
+    });
+  });
+
+  router.get('/reports/orders.csv', async (req, res) => {
+    const t = req.t;
+    const filter = periodOf(services, req);
+    const { rows } = await reports.orders(filter, req.lang);
+    const csv = toCsv(
+      [
+        t('admin:reports.orders.month'),
+        t('admin:reports.helpType'),
+        t('admin:reports.orders.region'),
+        t('admin:reports.orders.status'),
+        t('admin:reports.orders.statusCode'),
+        t('admin:reports.orders.count'),
+      ],
+      rows.map((r) => [
+        r.month,
+        r.help_type_name,
+        r.region,
+        t(r.statusKey, { defaultValue: r.status }),
+        r.status,
+        r.count,
+      ]),
+    );
+    sendCsv(res, `orders-${filter.from}-${filter.to}.csv`, csv);
+  });
+
+  router.get('/reports/ipr.csv', async (req, res) => {
+    const t = req.t;
+    const rows = await reports.iprFulfilment(req.lang);
+    const csv = toCsv(
+      [
+        t('admin:reports.helpType'),
+        t('admin:reports.ipr.unit'),
+        t('admin:reports.ipr.measures'),
+        t('admin:reports.ipr.people'),
+        t('admin:reports.ipr.volume'),
+        t('admin:reports.ipr.used'),
+        t('admin:reports.ipr.percent'),
+      ],
+      rows.map((r) => [
+        r.help_type_name,
+        t(`admin:unitNames.${r.unit}`),
+        r.measures,
+        r.people,
+        r.volume,
+        r.used,
+        r.percent,
+      ]),
+    );
+    sendCsv(res, 'ipr-fulfilment.csv', csv);
+  });
+
+  router.get('/reports/queues.csv', async (req, res) => {
+    const t = req.t;
+    const rows = (await reports.queueStats(sources)) ?? [];
+    const csv = toCsv(
+      [
+        t('admin:reports.queues.institution'),
+        t('admin:reports.queues.department'),
+        t('admin:reports.queues.length'),
+        t('admin:reports.queues.wait'),
+      ],
+      rows.map((r) => [r.institution, r.department, r.queueLength, r.avgWaitDays]),
+    );
+    sendCsv(res, 'msu-queues.csv', csv);
+  });
+
+  router.get('/reports/hours.csv', async (req, res) => {
+    const t = req.t;
+    const filter = periodOf(services, req);
+    const rows = (await reports.hoursByMonth(sources, filter.from, filter.to)) ?? [];
+    const csv = toCsv(
+      [
+        t('admin:reports.orders.month'),
+        t('admin:reports.helpType'),
+        t('admin:reports.hours.specialist'),
+        t('admin:reports.hours.hours'),
+      ],
+      rows.map((r) => [
+        r.month,
+        t(`admin:reports.hours.${r.helpType}`, { defaultValue: r.helpType }),
+        r.specialist,
+        r.hours,
+      ]),
+    );
+    sendCsv(res, `specialist-hours-${filter.from}-${filter.to}.csv`, csv);
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+import { Router } from 'express';
+import type { Services } from '../../modules/index.js';
+import { AppError } from '../../lib/errors.js';
+import { actorOf, requireAuth } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
+import { supportForm } from '../../modules/admin/schemas.js';
+import { MAX_SCREENSHOTS } from '../../modules/admin/uploads.js';
+import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
+
+/** A participant's requests about technical failures: file one, follow its status and notices. */
+export function supportRoutes(services: Services): Router {
+  const router = Router();
+  const { support } = services.admin;
+
+  router.get('/support', requireAuth, async (req, res) => {
+    res.render('pages/support/list.njk', { requests: await support.listOwn(actorOf(req)) });
+  });
+
+  router.get('/support/new', requireAuth, (_req, res) => {
+    res.render('pages/support/new.njk', { values: {}, errors: {}, maxScreenshots: MAX_SCREENSHOTS });
+  });
+
+  router.post('/support/new', requireAuth, async (req, res) => {
+    const fields = fieldsOf(req);
+    const form = parseForm(supportForm, fields);
+    const render400 = (errors: Record<string, string>, params: Record<string, string | number> = {}) =>
+      res.status(400).render('pages/support/new.njk', {
+        values: fields,
+        errors,
+        errorParams: params,
+        maxScreenshots: MAX_SCREENSHOTS,
+      });
+    if (!form.ok) return render400(form.errors);
+    const files = filesOf(req).filter((f) => f.fieldname === 'screenshots');
+    try {
+      const r = await support.file(actorOf(req), form.data, files);
+      flash(req, 'support:flash.filed', { number: r.number });
+      res.redirect(303, `/support/${r.id}`);
+    } catch (err) {
+      if (err instanceof AppError && err.code.startsWith('support:errors.'))
+        return render400({ screenshots: err.code }, err.params);
+      throw err;
+    }
+  });
+
+  router.get('/support/:id', requireAuth, async (req, res) => {
+    res.render('pages/support/detail.njk', await support.showOwn(actorOf(req), idParam(req)));
+  });
+
+  router.get('/support/:id/files/:fileId', requireAuth, async (req, res, next) => {
+    const f = await support.attachment(actorOf(req), idParam(req), idParam(req, 'fileId'));
+    res.sendFile(
+      f.path,
+      {
+        headers: {
+          'Content-Type': f.mime,
+          'Content-Disposition': `attachment; filename="${f.name}"`,
+          'Cache-Control': 'private, no-store',
+        },
+      },
+      (err) => {
+        if (err && !res.headersSent) next(err);
+      },
+    );
+  });
+
+  return router;
+}
