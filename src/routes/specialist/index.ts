@@ -1,8 +1,17 @@
 import { Router } from 'express';
 import type { Services } from '../../modules/index.js';
+import { recipientServiceRoutes } from './recipient.js';
+import { specialistCabinetRoutes } from './cabinet.js';
+import { adminSpecialistRoutes } from './admin.js';
 
-/** Specialist services: recipient ordering and «Кабинет специалиста». */
-export function specialistRoutes(_services: Services): Router {
+/**
+ * Specialist services: recipient ordering (/services/*), «Кабинет специалиста» (/specialist/*) and
+ * the administrator's registry (/admin/specialists). Each part guards only its own path prefix.
+ */
+export function specialistRoutes(services: Services): Router {
   const router = Router();
+  router.use(recipientServiceRoutes(services));
+  router.use(specialistCabinetRoutes(services));
+  router.use(adminSpecialistRoutes(services));
   return router;
 }

@@ -1,0 +1,206 @@
+/**
+ * The act of rendered services and the accompaniment sheet as PDF (pdfkit). The font is registered
+ * by its absolute path (DejaVu Sans covers Cyrillic and every Kazakh letter: Ә Ғ Қ Ң Ө Ұ Ү Һ І);
+ * one font per document and hand-drawn tables keep a 31-entry act well under 100 ms.
+ */
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
+
+const require = createRequire(import.meta.url);
+export const FONT_PATH = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+
+export interface ActParty {
+  name: string;
+  iin: string;
+  extra?: string;
+}
+
+export interface ActRowData {
+  date: string;
+  description: string;
+  hours: number;
+}
+
+export interface ActData {
+  orderNumber: string;
+  periodLabel: string;
+  serviceName: string;
+  specialist: ActParty;
+  recipient: ActParty;
+  rows: ActRowData[];
+  totalHours: number;
+  generatedOn: string;
+}
+
+const MARGIN = 40;
+
+interface Column {
+  title: string;
+  width: number;
+  align?: 'left' | 'right' | 'center';
+}
+
+function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  return new Promise((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
+function newDoc(title: string): PDFKit.PDFDocument {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    lang: 'ru-RU',
+    displayTitle: true,
+    info: { Title: title, Author: 'Портал социальных услуг / Әлеуметтік қызметтер порталы' },
+  });
+  doc.font(FONT_PATH);
+  return doc;
+}
+
+/** A table drawn cell by cell: a header row, wrapped text, page breaks repeat the header. */
+function table(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], fontSize = 9): void {
+  const pad = 4;
+  const bottom = doc.page.height - MARGIN;
+  let y = doc.y;
+  const drawRow = (cells: string[], header: boolean) => {
+    doc.fontSize(header ? fontSize - 0.5 : fontSize);
+    let h = 0;
+    cells.forEach((text, i) => {
+      h = Math.max(h, doc.heightOfString(text, { width: columns[i]!.width - 2 * pad }));
+    });
+    h += 2 * pad;
+    if (y + h > bottom) {
+      doc.addPage();
+      y = MARGIN;
+      if (!header)
+        drawRow(
+          columns.map((c) => c.title),
+          true,
+        );
+    }
+    let x = MARGIN;
+    cells.forEach((text, i) => {
+      const col = columns[i]!;
+      if (header) doc.rect(x, y, col.width, h).fillAndStroke('#e8e8e8', '#000000').fillColor('#000000');
+      else doc.rect(x, y, col.width, h).stroke();
+      doc.text(text, x + pad, y + pad, { width: col.width - 2 * pad, align: col.align ?? 'left' });
+      x += col.width;
+    });
+    y += h;
+  };
+  doc.lineWidth(0.5);
+  drawRow(
+    columns.map((c) => c.title),
+    true,
+  );
+  for (const r of rows) drawRow(r, false);
+  doc.x = MARGIN;
+  doc.y = y + 8;
+}
+
+function heading(doc: PDFKit.PDFDocument, kk: string, ru: string): void {
+  doc.fontSize(14).text(kk, { align: 'center' });
+  doc.fontSize(14).text(ru, { align: 'center' });
+  doc.moveDown(0.5);
+}
+
+function line(doc: PDFKit.PDFDocument, label: string, value: string): void {
+  doc.fontSize(10).text(`${label}: ${value}`);
+}
+
+function signatures(doc: PDFKit.PDFDocument, d: ActData): void {
+  if (doc.y > doc.page.height - MARGIN - 110) doc.addPage();
+  doc.moveDown(1.5);
+  const width = (doc.page.width - 2 * MARGIN - 20) / 2;
+  const y = doc.y;
+  const block = (x: number, title: string, p: ActParty) => {
+    doc.fontSize(10).text(title, x, y, { width });
+    doc.text(p.name, x, doc.y + 2, { width });
+    doc.text(`ЖСН / ИИН ${p.iin}`, x, doc.y + 2, { width });
+    doc.text('____________________ (қолы / подпись)', x, doc.y + 18, { width });
+    doc.text('Күні / Дата: «____» ____________ 20___', x, doc.y + 6, { width });
+  };
+  block(MARGIN, 'Маман / Специалист:', d.specialist);
+  const afterLeft = doc.y;
+  block(MARGIN + width + 20, 'Алушы / Получатель:', d.recipient);
+  doc.x = MARGIN;
+  doc.y = Math.max(afterLeft, doc.y) + 10;
+}
+
+function parties(doc: PDFKit.PDFDocument, d: ActData): void {
+  line(doc, 'Тапсырыс № / Заказ №', d.orderNumber);
+  line(doc, 'Кезең / Период', d.periodLabel);
+  line(doc, 'Қызмет / Услуга', d.serviceName);
+  line(
+    doc,
+    'Маман / Специалист',
+    `${d.specialist.name}, ЖСН / ИИН ${d.specialist.iin}${d.specialist.extra ? `, ${d.specialist.extra}` : ''}`,
+  );
+  line(
+    doc,
+    'Алушы / Получатель',
+    `${d.recipient.name}, ЖСН / ИИН ${d.recipient.iin}${d.recipient.extra ? `, ${d.recipient.extra}` : ''}`,
+  );
+  doc.moveDown(0.5);
+}
+
+/** «Акт оказанных услуг»: every entry of the month, the total, both parties and their signature lines. */
+export async function renderActPdf(d: ActData): Promise<Buffer> {
+  const doc = newDoc(`Акт оказанных услуг № ${d.orderNumber}, ${d.periodLabel}`);
+  const done = collect(doc);
+  heading(doc, 'Көрсетілген қызметтер актісі', 'Акт оказанных услуг');
+  parties(doc, d);
+  const w = doc.page.width - 2 * MARGIN;
+  table(
+    doc,
+    [
+      { title: '№', width: 28, align: 'right' },
+      { title: 'Күні / Дата', width: 72 },
+      { title: 'Көрсетілген қызмет / Оказанная услуга', width: w - 28 - 72 - 60 },
+      { title: 'Сағат / Часы', width: 60, align: 'right' },
+    ],
+    d.rows.map((r, i) => [String(i + 1), r.date, r.description, String(r.hours)]),
+  );
+  doc.fontSize(11).text(`Барлығы / Итого: ${d.totalHours} сағ. / ч.`, { align: 'right' });
+  doc.moveDown(0.5);
+  doc
+    .fontSize(9)
+    .text(
+      'Қызметтер толық көлемде және уақытында көрсетілді, тараптардың бір-біріне талаптары жоқ. / Услуги оказаны в полном объёме и в срок, стороны претензий друг к другу не имеют.',
+    );
+  signatures(doc, d);
+  doc.fontSize(8).text(`Қалыптастырылды / Сформировано: ${d.generatedOn}`, { align: 'right' });
+  doc.end();
+  return done;
+}
+
+/** «Лист сопровождения»: day by day, what was done and the recipient's signature for each day. */
+export async function renderSheetPdf(d: ActData): Promise<Buffer> {
+  const doc = newDoc(`Лист сопровождения № ${d.orderNumber}, ${d.periodLabel}`);
+  const done = collect(doc);
+  heading(doc, 'Сүйемелдеу парағы', 'Лист сопровождения');
+  parties(doc, d);
+  const w = doc.page.width - 2 * MARGIN;
+  table(
+    doc,
+    [
+      { title: 'Күні / Дата', width: 72 },
+      {
+        title: 'Қызмет көрсету форматы, бару объектілері / Формат оказания услуги, объекты посещения',
+        width: w - 72 - 50 - 110,
+      },
+      { title: 'Сағат / Часы', width: 50, align: 'right' },
+      { title: 'Алушының қолы / Подпись получателя', width: 110 },
+    ],
+    d.rows.map((r) => [r.date, r.description, String(r.hours), '']),
+  );
+  doc.fontSize(11).text(`Барлығы / Итого: ${d.totalHours} сағ. / ч.`, { align: 'right' });
+  signatures(doc, d);
+  doc.fontSize(8).text(`Қалыптастырылды / Сформировано: ${d.generatedOn}`, { align: 'right' });
+  doc.end();
+  return done;
+}

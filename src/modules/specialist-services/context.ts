@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import type { CoreServices } from '../index.js';
+import type { EntitlementsModule } from '../entitlements/index.js';
+import type { Actor } from '../../web/auth-context.js';
+import type { PersonRow } from '../people/people-repository.js';
+import { AppError, NotFoundError } from '../../lib/errors.js';
+import { tFor } from '../../web/i18n.js';
+import {
+  ActsRepository,
+  JournalRepository,
+  RegistryRepository,
+  ServiceOrdersRepository,
+  type ServiceOrderView,
+} from './repository.js';
+import { SPECIALIST_VISIBLE, type ServiceStatus } from './rules.js';
+
+/** What every service of the area shares: the core, the repositories, and the ownership checks. */
+export class AreaContext {
+  readonly registry = new RegistryRepository();
+  readonly serviceOrders = new ServiceOrdersRepository();
+  readonly journal = new JournalRepository();
+  readonly acts = new ActsRepository();
+  /** texts written into stored records and signed documents (the portal's default language) */
+  readonly ru = tFor('ru');
+
+  constructor(
+    readonly core: CoreServices,
+    readonly entitlements: Pick<EntitlementsModule, 'assertCanOrder' | 'consumeVolume'>,
+  ) {}
+
+  get db(): Knex {
+    return this.core.db;
+  }
+
+  now(): Date {
+    return this.core.clock.now();
+  }
+
+  async person(db: Knex | Knex.Transaction, id: number): Promise<PersonRow> {
+    const p = await this.core.people.findById(db, id);
+    if (!p) throw new NotFoundError();
+    return p;
+  }
+
+  /** The principal's (recipient's or ward's) service order, or 404. */
+  async recipientOrder(
+    db: Knex | Knex.Transaction,
+    actor: Actor,
+    orderId: number,
+  ): Promise<ServiceOrderView> {
+    const o = await this.serviceOrders.view(db, orderId);
+    if (!o || o.recipient_id !== actor.principalId) throw new NotFoundError();
+    return o;
+  }
+
+  /** An order sent to this specialist, or 404 (another specialist's order never shows). */
+  async specialistOrder(
+    db: Knex | Knex.Transaction,
+    actor: Actor,
+    orderId: number,
+  ): Promise<ServiceOrderView> {
+    const o = await this.serviceOrders.view(db, orderId);
+    if (
+      !o ||
+      o.detail.specialist_person_id !== actor.personId ||
+      !SPECIALIST_VISIBLE.includes(o.status as ServiceStatus)
+    ) {
+      throw new NotFoundError();
+    }
+    return o;
+  }
+
+  requireSpecialist(actor: Actor): void {
+    if (!actor.roles.includes('specialist')) throw new AppError('forbidden', 403);
+  }
+}
+
+export function addressLine(p: Pick<PersonRow, 'address'>): string {
+  const a = p.address ?? { region: '', locality: '', street: '', house: '' };
+  return [a.locality, a.street, a.house, a.flat ? `кв. ${a.flat}` : ''].filter(Boolean).join(', ');
+}

@@ -1,0 +1,576 @@
+import type { Knex } from 'knex';
+import type { Actor } from '../../web/auth-context.js';
+import type { OrderRow } from '../orders/orders-repository.js';
+import type { IssuedSignRequest } from '../signing/signing-service.js';
+import type { DocumentKind, FieldValue } from '../../eds/index.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { astanaDate } from '../../lib/clock.js';
+import { inTransaction } from '../../db/knex.js';
+import { audit } from '../audit/audit.js';
+import { fullName, type PersonRow } from '../people/people-repository.js';
+import { addressLine, type AreaContext } from './context.js';
+import type { ServiceOrderView, SpecialistView } from './repository.js';
+import {
+  REASONS,
+  REASON_STATUSES,
+  SPECIALIST_VISIBLE,
+  isReasonFor,
+  serviceMachine,
+  type ReasonAction,
+  type ServiceAction,
+  type ServiceHelpType,
+  type ServiceStatus,
+} from './rules.js';
+import type { OrderFormInput, ReasonInput, SignedInput, SpecialistSearch } from './schemas.js';
+
+/** The signed actions on an existing order and the document each one produces. */
+type SignedAction = 'confirm' | 'cancel' | 'refuse' | 'accept' | 'reject' | 'specialist_cancel';
+
+const DOCS: Record<SignedAction, { kind: DocumentKind; purpose: string; side: 'recipient' | 'specialist' }> =
+  {
+    confirm: { kind: 'reimbursement-application', purpose: 'service-order-confirm', side: 'recipient' },
+    cancel: { kind: 'refusal', purpose: 'service-order-cancel', side: 'recipient' },
+    refuse: { kind: 'refusal', purpose: 'service-order-refuse', side: 'recipient' },
+    accept: { kind: 'confirmation', purpose: 'service-order-accept', side: 'specialist' },
+    reject: { kind: 'refusal', purpose: 'service-order-reject', side: 'specialist' },
+    specialist_cancel: { kind: 'refusal', purpose: 'service-order-specialist-cancel', side: 'specialist' },
+  };
+
+export const CREATE_PURPOSE = 'service-order-create';
+
+export interface ReasonView {
+  action: string;
+  reasonCode: string | null;
+  comment: string | null;
+  at: Date;
+}
+
+export interface OrderEventView {
+  at: Date;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_name: string | null;
+  reasonCode: string | null;
+  comment: string | null;
+  signed: boolean;
+}
+
+/** Recipient ordering (seed 000 items 19–32) and the specialist's answers (seed 001 items 5–9). */
+export class ServiceOrderService {
+  constructor(private readonly c: AreaContext) {}
+
+  // ------------------------------------------------------------------ recipient: choosing a specialist
+
+  /** «Помощь для вас» → help type → specialists (an assistant only in the recipient's locality). */
+  async specialists(actor: Actor, helpType: ServiceHelpType) {
+    const principal = await this.c.person(this.c.db, actor.principalId);
+    const locality = helpType === 'UIP' ? principal.locality : null;
+    const specialists = await this.c.registry.activeByKind(this.c.db, helpType, locality);
+    const openOrder = await this.c.core.orders.openOrder(this.c.db, actor.principalId, helpType);
+    return { specialists, openOrder: openOrder ?? null, locality, principalName: fullName(principal) };
+  }
+
+  private async orderableSpecialist(
+    db: Knex | Knex.Transaction,
+    actor: Actor,
+    helpType: ServiceHelpType,
+    specialistId: number,
+  ) {
+    const s = await this.c.registry.view(db, specialistId);
+    if (!s || s.kind !== helpType || s.status !== 'active') throw new NotFoundError();
+    if (helpType === 'UIP') {
+      const principal = await this.c.person(db, actor.principalId);
+      if (principal.locality !== s.locality) throw new NotFoundError();
+    }
+    return s;
+  }
+
+  /** The creation form: the specialist's details and the recipient's contacts and address. */
+  async orderForm(actor: Actor, helpType: ServiceHelpType, specialistId: number) {
+    const specialist = await this.orderableSpecialist(this.c.db, actor, helpType, specialistId);
+    const principal = await this.c.person(this.c.db, actor.principalId);
+    const self =
+      actor.personId === actor.principalId ? principal : await this.c.person(this.c.db, actor.personId);
+    return {
+      specialist,
+      principalName: fullName(principal),
+      defaults: {
+        phone: principal.phone ?? self.phone ?? '',
+        email: principal.email ?? self.email ?? '',
+        address: addressLine(principal),
+      },
+    };
+  }
+
+  /** «Создать»: the order document to sign with the SIGN key. */
+  async issueCreate(actor: Actor, helpType: ServiceHelpType, specialistId: number, input: OrderFormInput) {
+    const specialist = await this.orderableSpecialist(this.c.db, actor, helpType, specialistId);
+    const open = await this.c.core.orders.openOrder(this.c.db, actor.principalId, helpType);
+    if (open) throw new ConflictError('one_open_order_per_help_type');
+    const { actorPerson, principal } = await this.parties(actor);
+    const signRequest = await this.c.core.signing.issue({
+      kind: 'order',
+      purpose: CREATE_PURPOSE,
+      keyType: 'SIGN',
+      actor: { personId: actorPerson.id, iin: actorPerson.iin },
+      principal: { personId: principal.id, iin: principal.iin },
+      object: { type: 'service-order', id: 'new', version: 0 },
+      payload: {
+        title: this.c.ru(`services:helpType.${helpType}`),
+        helpType,
+        specialistId: specialist.id,
+        specialistName: fullName(specialist),
+        specialistIin: specialist.iin,
+        recipientName: fullName(principal),
+        phone: input.phone,
+        email: input.email ?? '',
+        address: input.address,
+        comment: input.comment ?? '',
+      },
+    });
+    return { signRequest, specialist, input };
+  }
+
+  /** The signed order: the entitlement rule, the order with its first event, the detail row. */
+  async create(
+    actor: Actor,
+    helpType: ServiceHelpType,
+    specialistId: number,
+    signed: SignedInput,
+  ): Promise<OrderRow> {
+    return this.c.core.signing.apply(
+      {
+        signRequestId: signed.signRequestId,
+        signedXml: signed.signedXml,
+        purpose: CREATE_PURPOSE,
+        actorId: actor.personId,
+        signer: 'individual',
+      },
+      async (tx, doc) => {
+        const p = doc.request.payload as Record<string, unknown>;
+        if (
+          p.helpType !== helpType ||
+          Number(p.specialistId) !== specialistId ||
+          doc.request.principal_id !== actor.principalId
+        ) {
+          throw new NotFoundError();
+        }
+        const specialist = await this.orderableSpecialist(tx, actor, helpType, specialistId);
+        const measure = await this.c.entitlements.assertCanOrder(tx, actor.principalId, helpType);
+        const now = this.c.now();
+        const order = await this.c.core.orders.create(tx, {
+          kind: 'service',
+          helpType,
+          recipientId: actor.principalId,
+          createdBy: actor.personId,
+          measureId: measure.id,
+          specialistId: specialist.person_id,
+          status: 'created',
+          details: { specialistName: fullName(specialist), specialistEntryId: specialist.id },
+          signedDocumentId: doc.id,
+          action: 'create',
+          at: now,
+        });
+        await this.c.serviceOrders.insertDetail(tx, {
+          order_id: order.id,
+          specialist_entry_id: specialist.id,
+          specialist_person_id: specialist.person_id,
+          help_type: helpType,
+          phone: String(p.phone ?? ''),
+          email: p.email ? String(p.email) : null,
+          address: String(p.address ?? ''),
+          comment: p.comment ? String(p.comment) : null,
+        });
+        await audit(tx, {
+          actorId: actor.personId,
+          principalId: actor.principalId,
+          action: 'service-order.create',
+          objectType: 'order',
+          objectId: order.id,
+          signedDocumentId: doc.id,
+        });
+        return order;
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ recipient: the order card
+
+  async recipientOrders(actor: Actor) {
+    const orders = await this.c.serviceOrders.forRecipient(this.c.db, actor.principalId);
+    const reasons = await this.reasonsOf(orders.map((o) => o.id));
+    return orders.map((o) => ({
+      order: o,
+      actions: this.recipientActions(o, actor),
+      reasons: REASON_STATUSES.includes(o.status as ServiceStatus) ? (reasons.get(o.id) ?? []) : [],
+    }));
+  }
+
+  private recipientActions(o: OrderRow, actor: Actor): ServiceAction[] {
+    return serviceMachine
+      .actionsFor(o.status as ServiceStatus, actor.roles)
+      .filter((a) => ['delete', 'confirm', 'cancel', 'refuse'].includes(a));
+  }
+
+  async recipientCard(actor: Actor, orderId: number) {
+    const order = await this.c.recipientOrder(this.c.db, actor, orderId);
+    const [events, acts] = await Promise.all([this.events(orderId), this.c.acts.ofOrder(this.c.db, orderId)]);
+    return {
+      order,
+      events,
+      actions: this.recipientActions(order, actor),
+      reasons: this.reasonsFromEvents(events),
+      showReasons: REASON_STATUSES.includes(order.status as ServiceStatus),
+      actsToSign: acts.filter((a) => a.status === 'awaiting_recipient'),
+      acts: acts.filter((a) => a.status === 'sent'),
+    };
+  }
+
+  /** «Удалить» a created order (nothing was agreed yet: no signature). */
+  async delete(actor: Actor, orderId: number): Promise<void> {
+    await inTransaction(this.c.db, async (tx) => {
+      await this.c.recipientOrder(tx, actor, orderId);
+      const order = await this.c.core.orders.lock(tx, orderId);
+      const t = serviceMachine.require(order.status as ServiceStatus, 'delete', actor.roles);
+      await this.c.core.orders.transition(tx, order, {
+        action: 'delete',
+        to: t.to,
+        closes: Boolean(t.closes),
+        actorId: actor.personId,
+        principalId: actor.principalId,
+        at: this.c.now(),
+      });
+      await audit(tx, {
+        actorId: actor.personId,
+        principalId: actor.principalId,
+        action: 'service-order.delete',
+        objectType: 'order',
+        objectId: orderId,
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ signed actions (both sides)
+
+  reasonsFor(action: ReasonAction): readonly string[] {
+    return REASONS[action];
+  }
+
+  /** The order for a signed action, checked against the actor and the state machine. */
+  async actionTarget(actor: Actor, orderId: number, action: SignedAction) {
+    const side = DOCS[action].side;
+    const order =
+      side === 'recipient'
+        ? await this.c.recipientOrder(this.c.db, actor, orderId)
+        : await this.c.specialistOrder(this.c.db, actor, orderId);
+    serviceMachine.require(order.status as ServiceStatus, action, actor.roles);
+    const pendingExclusion =
+      side === 'specialist'
+        ? await this.c.registry.hasPendingExclusion(this.c.db, actor.personId, order.help_type)
+        : false;
+    if (action === 'accept') await this.assertCanAccept(this.c.db, order);
+    if (action === 'specialist_cancel' && !order.detail.joint_work_ended)
+      throw new AppError('services:errors.cancelNeedsAct', 409);
+    return { order, pendingExclusion };
+  }
+
+  private async assertCanAccept(db: Knex | Knex.Transaction, order: ServiceOrderView): Promise<void> {
+    const entry = await this.c.registry.view(db, order.detail.specialist_entry_id);
+    if (!entry || entry.status !== 'active') throw new AppError('services:errors.specialistExcluded', 409);
+    if (entry.pending_exclusion) throw new AppError('services:errors.pendingExclusion', 409);
+  }
+
+  /** Issues the document of a signed action (with the reason where one is given). */
+  async issueAction(
+    actor: Actor,
+    orderId: number,
+    action: SignedAction,
+    reason?: ReasonInput,
+  ): Promise<{ signRequest: IssuedSignRequest; order: ServiceOrderView }> {
+    const { order } = await this.actionTarget(actor, orderId, action);
+    const t = serviceMachine.find(order.status as ServiceStatus, action)!;
+    if (reason && !isReasonFor(action as ReasonAction, reason.reason))
+      throw new ValidationError({ reason: 'services:errors.reasonRequired' });
+    if (t.reasonRequired && !reason) throw new ValidationError({ reason: 'services:errors.reasonRequired' });
+    const { actorPerson, principal } = await this.parties(actor, order);
+    const doc = DOCS[action];
+    const reasonText = reason ? this.reasonText(reason.reason, reason.comment) : '';
+    const base = {
+      orderNumber: order.number,
+      helpType: order.help_type,
+      recipientName: order.recipient_name,
+      specialistName: order.specialist_name,
+    };
+    const payload: Record<string, FieldValue> =
+      doc.kind === 'refusal'
+        ? {
+            ...base,
+            reason: reasonText || this.c.ru('services:doc.noReason'),
+            reasonCode: reason?.reason ?? '',
+            comment: reason?.comment ?? '',
+          }
+        : doc.kind === 'reimbursement-application'
+          ? {
+              ...base,
+              title: this.c.ru('services:doc.reimbursementTitle'),
+              statement: this.c.ru('services:doc.reimbursementStatement', base),
+            }
+          : { ...base, statement: this.c.ru('services:doc.acceptStatement', base) };
+    const signRequest = await this.c.core.signing.issue({
+      kind: doc.kind,
+      purpose: doc.purpose,
+      keyType: 'SIGN',
+      actor: { personId: actorPerson.id, iin: actorPerson.iin },
+      principal: { personId: principal.id, iin: principal.iin },
+      object: { type: 'service-order', id: order.id, version: order.version },
+      payload,
+    });
+    return { signRequest, order };
+  }
+
+  /** Applies a signed action: the status change, its event with the signed document, and who is told. */
+  async applyAction(
+    actor: Actor,
+    orderId: number,
+    action: SignedAction,
+    signed: SignedInput,
+  ): Promise<OrderRow> {
+    const doc = DOCS[action];
+    return this.c.core.signing.apply(
+      {
+        signRequestId: signed.signRequestId,
+        signedXml: signed.signedXml,
+        purpose: doc.purpose,
+        actorId: actor.personId,
+        signer: 'individual',
+      },
+      async (tx, signedDoc) => {
+        const req = signedDoc.request;
+        if (req.object_type !== 'service-order' || req.object_id !== String(orderId))
+          throw new NotFoundError();
+        const view =
+          doc.side === 'recipient'
+            ? await this.c.recipientOrder(tx, actor, orderId)
+            : await this.c.specialistOrder(tx, actor, orderId);
+        const order = await this.c.core.orders.lock(tx, orderId);
+        const t = serviceMachine.require(order.status as ServiceStatus, action, actor.roles);
+        const now = this.c.now();
+        if (action === 'accept') {
+          // the registry entry is locked so that an exclusion application cannot slip in between
+          await this.c.registry.lockEntry(tx, view.detail.specialist_person_id, view.help_type, 'share');
+          await this.assertCanAccept(tx, view);
+        }
+        if (action === 'specialist_cancel') {
+          const detail = await this.c.serviceOrders.detail(tx, orderId);
+          if (!detail?.joint_work_ended) throw new AppError('services:errors.cancelNeedsAct', 409);
+        }
+        const p = req.payload as Record<string, unknown>;
+        const reasonCode = typeof p.reasonCode === 'string' && p.reasonCode ? p.reasonCode : null;
+        const comment = typeof p.comment === 'string' && p.comment ? p.comment : null;
+        const row = await this.c.core.orders.transition(tx, order, {
+          action,
+          to: t.to,
+          closes: Boolean(t.closes),
+          actorId: actor.personId,
+          principalId: doc.side === 'recipient' ? actor.principalId : order.recipient_id,
+          reason: reasonCode ? this.reasonText(reasonCode, comment ?? undefined) : null,
+          details: reasonCode ? { reasonCode, comment } : {},
+          signedDocumentId: signedDoc.id,
+          at: now,
+          ...(req.object_version !== null ? { expectedVersion: req.object_version } : {}),
+        });
+        await this.afterTransition(tx, view, row, action, now);
+        await audit(tx, {
+          actorId: actor.personId,
+          principalId: actor.principalId,
+          action: `service-order.${action}`,
+          objectType: 'order',
+          objectId: orderId,
+          signedDocumentId: signedDoc.id,
+          details: reasonCode ? { reasonCode } : {},
+        });
+        return row;
+      },
+    );
+  }
+
+  private async afterTransition(
+    tx: Knex.Transaction,
+    view: ServiceOrderView,
+    row: OrderRow,
+    action: ServiceAction,
+    now: Date,
+  ) {
+    const n = this.c.core.notifier;
+    const params = { number: row.number, specialist: view.specialist_name, recipient: view.recipient_name };
+    const key = `service-order:${row.id}:${row.status}`;
+    switch (action) {
+      case 'confirm':
+        await n.notify(tx, view.detail.specialist_person_id, 'services:sms.newOrder', params, key);
+        break;
+      case 'accept':
+        await this.c.serviceOrders.updateDetail(tx, row.id, { confirmed_on: astanaDate(now) });
+        await n.notify(tx, row.recipient_id, 'services:sms.accepted', params, key);
+        break;
+      case 'reject':
+        await n.notify(tx, row.recipient_id, 'services:sms.rejected', params, key);
+        break;
+      case 'cancel':
+        await n.notify(tx, view.detail.specialist_person_id, 'services:sms.cancelled', params, key);
+        break;
+      case 'refuse':
+        await n.notify(tx, view.detail.specialist_person_id, 'services:sms.refused', params, key);
+        await this.endedToEsobes(tx, view, row, now);
+        break;
+      case 'specialist_cancel':
+        await n.notify(tx, row.recipient_id, 'services:sms.cancelledBySpecialist', params, key);
+        await this.endedToEsobes(tx, view, row, now);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** An executed order that ends tells Е-Собес, so the measure may be ordered again elsewhere. */
+  async endedToEsobes(tx: Knex.Transaction, view: ServiceOrderView, row: OrderRow, now: Date): Promise<void> {
+    const measure = row.measure_id
+      ? ((await tx('ipr_measures')
+          .where({ id: row.measure_id })
+          .first('external_id', 'volume', 'used_volume')) as
+          { external_id: string; volume: number; used_volume: number } | undefined)
+      : undefined;
+    await this.c.core.outbox.enqueue(tx, {
+      system: 'esobes',
+      topic: row.status === 'completed' ? 'service-order-completed' : 'service-order-ended',
+      idempotencyKey: `service-order:${row.id}:${row.status}`,
+      payload: {
+        orderNumber: row.number,
+        helpType: row.help_type,
+        status: row.status,
+        measureExternalId: measure?.external_id ?? null,
+        volume: measure?.volume ?? null,
+        usedVolume: measure?.used_volume ?? null,
+        recipientIin: view.recipient_iin,
+        specialistIin: view.specialist_iin,
+        at: now.toISOString(),
+      },
+    });
+  }
+
+  // ------------------------------------------------------------------ specialist cabinet
+
+  async specialistOrders(actor: Actor, search: SpecialistSearch) {
+    this.c.requireSpecialist(actor);
+    const pageSize = 20;
+    const status =
+      search.status && SPECIALIST_VISIBLE.includes(search.status as ServiceStatus)
+        ? search.status
+        : undefined;
+    const { rows, total } = await this.c.serviceOrders.searchForSpecialist(this.c.db, actor.personId, {
+      statuses: SPECIALIST_VISIBLE,
+      ...(search.from ? { from: search.from } : {}),
+      ...(search.to ? { to: search.to } : {}),
+      ...(status ? { status } : {}),
+      ...(search.surname ? { surname: search.surname } : {}),
+      ...(search.name ? { name: search.name } : {}),
+      limit: pageSize,
+      offset: (search.page - 1) * pageSize,
+    });
+    const reasons = await this.reasonsOf(
+      rows.filter((o) => REASON_STATUSES.includes(o.status as ServiceStatus)).map((o) => o.id),
+    );
+    return {
+      rows: rows.map((o) => ({
+        order: o,
+        canRespond: o.status === 'awaiting_specialist',
+        canJournal: o.status === 'in_progress' && !o.detail.joint_work_ended,
+        reasons: reasons.get(o.id) ?? [],
+      })),
+      total,
+      page: search.page,
+      pages: Math.max(1, Math.ceil(total / pageSize)),
+      statuses: SPECIALIST_VISIBLE,
+    };
+  }
+
+  async specialistCard(actor: Actor, orderId: number) {
+    this.c.requireSpecialist(actor);
+    const order = await this.c.specialistOrder(this.c.db, actor, orderId);
+    const events = await this.events(orderId);
+    const pendingExclusion = await this.c.registry.hasPendingExclusion(
+      this.c.db,
+      actor.personId,
+      order.help_type,
+    );
+    const entry = await this.c.registry.view(this.c.db, order.detail.specialist_entry_id);
+    return {
+      order,
+      events,
+      reasons: this.reasonsFromEvents(events),
+      showReasons: REASON_STATUSES.includes(order.status as ServiceStatus),
+      canRespond: order.status === 'awaiting_specialist',
+      canAccept: order.status === 'awaiting_specialist' && !pendingExclusion && entry?.status === 'active',
+      pendingExclusion,
+      excluded: entry?.status !== 'active',
+      canCancel: order.status === 'in_progress' && order.detail.joint_work_ended,
+    };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  async events(orderId: number): Promise<OrderEventView[]> {
+    const rows = await this.c.core.orders.events(this.c.db, orderId);
+    return rows.map((e) => ({
+      at: e.at,
+      action: e.action,
+      from_status: e.from_status,
+      to_status: e.to_status,
+      actor_name: e.actor_name,
+      reasonCode: typeof e.details?.reasonCode === 'string' ? e.details.reasonCode : null,
+      comment: typeof e.details?.comment === 'string' ? e.details.comment : null,
+      signed: e.signed_document_id !== null,
+    }));
+  }
+
+  private reasonsFromEvents(events: OrderEventView[]): ReasonView[] {
+    return events
+      .filter((e) => e.reasonCode || ['cancel', 'reject', 'refuse', 'specialist_cancel'].includes(e.action))
+      .map((e) => ({ action: e.action, reasonCode: e.reasonCode, comment: e.comment, at: e.at }));
+  }
+
+  private async reasonsOf(orderIds: number[]): Promise<Map<number, ReasonView[]>> {
+    const rows = await this.c.serviceOrders.reasons(this.c.db, orderIds);
+    const map = new Map<number, ReasonView[]>();
+    for (const r of rows) {
+      const list = map.get(r.order_id) ?? [];
+      list.push({
+        action: r.action,
+        reasonCode: typeof r.details?.reasonCode === 'string' ? r.details.reasonCode : null,
+        comment: typeof r.details?.comment === 'string' ? r.details.comment : null,
+        at: r.at,
+      });
+      map.set(r.order_id, list);
+    }
+    return map;
+  }
+
+  private reasonText(code: string, comment?: string): string {
+    const label = this.c.ru(`services:reasons.${code}`);
+    return comment ? `${label}: ${comment}` : label;
+  }
+
+  private async parties(
+    actor: Actor,
+    order?: ServiceOrderView,
+  ): Promise<{ actorPerson: PersonRow; principal: PersonRow }> {
+    const actorPerson = await this.c.person(this.c.db, actor.personId);
+    const principalId =
+      order && order.detail.specialist_person_id === actor.personId ? actor.personId : actor.principalId;
+    const principal =
+      principalId === actor.personId ? actorPerson : await this.c.person(this.c.db, principalId);
+    return { actorPerson, principal };
+  }
+}
+
+export type { SpecialistView };

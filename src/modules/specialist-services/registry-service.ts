@@ -1,0 +1,185 @@
+import type { Actor } from '../../web/auth-context.js';
+import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { astanaDate } from '../../lib/clock.js';
+import { inTransaction } from '../../db/knex.js';
+import { audit } from '../audit/audit.js';
+import type { IssuedSignRequest } from '../signing/signing-service.js';
+import type { AreaContext } from './context.js';
+import type { ApplicationRow } from './repository.js';
+import type { ApplicationInput, SignedInput } from './schemas.js';
+
+export const APPLICATION_PURPOSE = 'specialist-application';
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The specialists' registry: a specialist applies (signed) for inclusion in or exclusion from it; an
+ * administrator decides. An approved exclusion makes the specialist «excluded» (no longer offered);
+ * while an exclusion is pending the specialist may only reject new orders (seed 001, item 7).
+ */
+export class RegistryService {
+  constructor(private readonly c: AreaContext) {}
+
+  async mine(actor: Actor) {
+    this.c.requireSpecialist(actor);
+    const [entries, applications, me] = await Promise.all([
+      this.c.registry.ofPerson(this.c.db, actor.personId),
+      this.c.registry.applicationsOf(this.c.db, actor.personId),
+      this.c.person(this.c.db, actor.personId),
+    ]);
+    return { entries, applications, defaults: { region: me.region, locality: me.locality } };
+  }
+
+  private async check(actor: Actor, input: ApplicationInput): Promise<void> {
+    const entries = await this.c.registry.ofPerson(this.c.db, actor.personId);
+    const entry = entries.find((e) => e.kind === input.kind);
+    const pending = (await this.c.registry.applicationsOf(this.c.db, actor.personId)).find(
+      (a) => a.kind === input.kind && a.type === input.type && a.status === 'pending',
+    );
+    if (pending) throw new ValidationError({ type: 'services:errors.applicationPending' });
+    if (input.type === 'exclusion' && (!entry || entry.status !== 'active'))
+      throw new ValidationError({ kind: 'services:errors.notInRegistry' });
+    if (input.type === 'inclusion' && entry?.status === 'active')
+      throw new ValidationError({ kind: 'services:errors.alreadyInRegistry' });
+  }
+
+  async issueApplication(actor: Actor, input: ApplicationInput): Promise<IssuedSignRequest> {
+    this.c.requireSpecialist(actor);
+    await this.check(actor, input);
+    const me = await this.c.person(this.c.db, actor.personId);
+    return this.c.core.signing.issue({
+      kind: 'specialist-application',
+      purpose: APPLICATION_PURPOSE,
+      keyType: 'SIGN',
+      actor: { personId: me.id, iin: me.iin },
+      object: { type: 'specialist-registry', id: me.id, version: 0 },
+      payload: {
+        specialistKind: input.kind,
+        type: input.type,
+        title: this.c.ru(`services:registry.type.${input.type}`),
+        region: input.type === 'inclusion' ? input.region : '',
+        locality: input.type === 'inclusion' ? input.locality : '',
+        reason: input.reason ?? '',
+      },
+    });
+  }
+
+  async submitApplication(actor: Actor, signed: SignedInput): Promise<ApplicationRow> {
+    this.c.requireSpecialist(actor);
+    return this.c.core.signing.apply(
+      {
+        signRequestId: signed.signRequestId,
+        signedXml: signed.signedXml,
+        purpose: APPLICATION_PURPOSE,
+        actorId: actor.personId,
+        signer: 'individual',
+      },
+      async (tx, doc) => {
+        const p = doc.request.payload as {
+          specialistKind?: string;
+          type?: string;
+          region?: string;
+          locality?: string;
+          reason?: string;
+        };
+        const kind = p.specialistKind === 'UIP' ? 'UIP' : 'UZHYA';
+        const type = p.type === 'exclusion' ? 'exclusion' : 'inclusion';
+        // an exclusion application and an order confirmation queue on the registry entry
+        const entry = await this.c.registry.lockEntry(tx, actor.personId, kind, 'update');
+        if (type === 'exclusion' && entry?.status !== 'active')
+          throw new AppError('services:errors.notInRegistry', 409);
+        if (type === 'inclusion' && entry?.status === 'active')
+          throw new AppError('services:errors.alreadyInRegistry', 409);
+        try {
+          const app = await this.c.registry.insertApplication(tx, {
+            person_id: actor.personId,
+            kind,
+            type,
+            status: 'pending',
+            region: p.region || null,
+            locality: p.locality || null,
+            reason: p.reason || null,
+            signed_document_id: doc.id,
+            submitted_at: this.c.now(),
+          });
+          await audit(tx, {
+            actorId: actor.personId,
+            action: `specialist-registry.${type}-applied`,
+            objectType: 'specialist-application',
+            objectId: app.id,
+            signedDocumentId: doc.id,
+          });
+          return app;
+        } catch (err) {
+          if ((err as { code?: string }).code === UNIQUE_VIOLATION)
+            throw new AppError('services:errors.applicationPending', 409);
+          throw err;
+        }
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ administrator
+
+  async adminPage() {
+    const [specialists, pending, decided] = await Promise.all([
+      this.c.registry.all(this.c.db),
+      this.c.registry.pendingApplications(this.c.db),
+      this.c.registry.decidedApplications(this.c.db),
+    ]);
+    return { specialists, pending, decided };
+  }
+
+  /** An administrator's decision; an approved inclusion adds (or restores) the entry, an exclusion ends it. */
+  async decide(
+    admin: Actor,
+    applicationId: number,
+    decision: 'approve' | 'reject',
+    comment: string | null,
+  ): Promise<ApplicationRow> {
+    if (!admin.roles.includes('admin')) throw new AppError('forbidden', 403);
+    return inTransaction(this.c.db, async (tx) => {
+      const app = await this.c.registry.lockApplication(tx, applicationId);
+      if (!app) throw new NotFoundError();
+      if (app.status !== 'pending') throw new AppError('services:errors.applicationDecided', 409);
+      const now = this.c.now();
+      if (decision === 'approve') {
+        await this.c.registry.lockEntry(tx, app.person_id, app.kind, 'update');
+        if (app.type === 'inclusion') {
+          const person = await this.c.person(tx, app.person_id);
+          await this.c.registry.include(tx, {
+            personId: app.person_id,
+            kind: app.kind,
+            region: app.region || person.region,
+            locality: app.locality || person.locality,
+            today: astanaDate(now),
+          });
+        } else {
+          await this.c.registry.exclude(tx, app.person_id, app.kind, now);
+        }
+      }
+      await this.c.registry.decide(
+        tx,
+        app.id,
+        decision === 'approve' ? 'approved' : 'rejected',
+        admin.personId,
+        now,
+        comment,
+      );
+      await this.c.core.notifier.notify(
+        tx,
+        app.person_id,
+        `services:sms.application.${app.type}.${decision}`,
+        {},
+        `specialist-application:${app.id}:${decision}`,
+      );
+      await audit(tx, {
+        actorId: admin.personId,
+        action: `specialist-registry.${app.type}-${decision}`,
+        objectType: 'specialist-application',
+        objectId: app.id,
+        details: { personId: app.person_id, kind: app.kind },
+      });
+      return (await this.c.registry.lockApplication(tx, app.id))!;
+    });
+  }
+}

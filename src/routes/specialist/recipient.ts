@@ -1,0 +1,223 @@
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../../modules/index.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { actorOf, requireRole } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
+import { helpTypeFromSlug, slugOf, type ServiceHelpType } from '../../modules/specialist-services/rules.js';
+import { fieldErrors, orderForm, reasonForm } from '../../modules/specialist-services/schemas.js';
+import { idOf, renderSign, sendAttachment, signedOf, withValidation } from './helpers.js';
+
+function helpTypeOf(req: Request): ServiceHelpType {
+  const h = helpTypeFromSlug(String(req.params.slug ?? ''));
+  if (!h) throw new NotFoundError();
+  return h;
+}
+
+/**
+ * The recipient's (or guardian's) side, seed 000 items 19–32: specialists of a help type,
+ * «Заказать» → form → «Создать» → sign; the order card with «Удалить», «Подтвердить» (signed
+ * «Заявление на возмещение»), «Отменить», «Отказаться», «Просмотреть причины», and the acts to sign.
+ */
+export function recipientServiceRoutes(services: Services): Router {
+  const router = Router();
+  const area = services.specialistServices;
+  router.use('/services', requireRole('recipient', 'guardian'));
+
+  router.get('/services/:slug/specialists', async (req, res) => {
+    const helpType = helpTypeOf(req);
+    const view = await area.orders.specialists(actorOf(req), helpType);
+    res.render('pages/services/specialists.njk', { ...view, helpType, slug: slugOf(helpType) });
+  });
+
+  async function renderOrderForm(
+    req: Request,
+    res: Response,
+    status: number,
+    values?: Record<string, unknown>,
+    errors?: Record<string, string>,
+  ) {
+    const helpType = helpTypeOf(req);
+    const view = await area.orders.orderForm(actorOf(req), helpType, idOf(req.params.sid));
+    res.status(status).render('pages/services/order-form.njk', {
+      ...view,
+      helpType,
+      slug: slugOf(helpType),
+      values: values ?? view.defaults,
+      errors,
+    });
+  }
+
+  router.get('/services/:slug/specialists/:sid/order', async (req, res) => {
+    await renderOrderForm(req, res, 200);
+  });
+
+  router.post('/services/:slug/specialists/:sid/order', async (req, res) => {
+    const helpType = helpTypeOf(req);
+    const sid = idOf(req.params.sid);
+    const form = orderForm.safeParse(req.body);
+    if (!form.success)
+      return renderOrderForm(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
+    const { signRequest, specialist, input } = await area.orders.issueCreate(
+      actorOf(req),
+      helpType,
+      sid,
+      form.data,
+    );
+    const t = req.t;
+    renderSign(res, {
+      title: t('services:create.signTitle'),
+      lead: t('services:create.signLead'),
+      rows: [
+        { key: t('services:field.helpType'), value: t(`services:helpType.${helpType}`) },
+        {
+          key: t('services:field.specialist'),
+          value: [specialist.surname, specialist.name, specialist.patronymic].filter(Boolean).join(' '),
+        },
+        { key: t('services:field.phone'), value: input.phone },
+        { key: t('services:field.email'), value: input.email ?? '—' },
+        { key: t('services:field.address'), value: input.address },
+        { key: t('services:field.comment'), value: input.comment || '—' },
+      ],
+      signRequest,
+      action: `/services/${slugOf(helpType)}/specialists/${sid}/order/sign`,
+      label: t('services:button.sign'),
+      cancelHref: `/services/${slugOf(helpType)}/specialists`,
+      cancelLabel: t('services:button.cancelSigning'),
+    });
+  });
+
+  router.post('/services/:slug/specialists/:sid/order/sign', async (req, res) => {
+    const helpType = helpTypeOf(req);
+    const order = await area.orders.create(actorOf(req), helpType, idOf(req.params.sid), signedOf(req));
+    flash(req, 'services:flash.created', { number: order.number });
+    res.redirect(303, `/services/orders/${order.id}`);
+  });
+
+  router.get('/services/orders', async (req, res) => {
+    res.render('pages/services/orders.njk', { items: await area.orders.recipientOrders(actorOf(req)) });
+  });
+
+  router.get('/services/orders/:id', async (req, res) => {
+    res.render(
+      'pages/services/order.njk',
+      await area.orders.recipientCard(actorOf(req), idOf(req.params.id)),
+    );
+  });
+
+  router.post('/services/orders/:id/delete', async (req, res) => {
+    const id = idOf(req.params.id);
+    await area.orders.delete(actorOf(req), id);
+    flash(req, 'services:flash.deleted');
+    res.redirect(303, `/services/orders/${id}`);
+  });
+
+  // «Подтвердить» → «Заявление на возмещение» → «Подписать» (or «Отмена»)
+  router.get('/services/orders/:id/confirm', async (req, res) => {
+    const id = idOf(req.params.id);
+    const { signRequest, order } = await area.orders.issueAction(actorOf(req), id, 'confirm');
+    const t = req.t;
+    renderSign(res, {
+      title: t('services:confirm.title'),
+      lead: t('services:confirm.lead', { number: order.number, specialist: order.specialist_name }),
+      rows: [
+        { key: t('services:field.number'), value: order.number },
+        { key: t('services:field.helpType'), value: t(`services:helpType.${order.help_type}`) },
+        { key: t('services:field.specialist'), value: order.specialist_name },
+        { key: t('services:field.recipient'), value: order.recipient_name },
+      ],
+      signRequest,
+      action: `/services/orders/${id}/confirm`,
+      label: t('services:button.sign'),
+      cancelHref: `/services/orders/${id}`,
+      cancelLabel: t('services:button.cancelSigning'),
+    });
+  });
+
+  router.post('/services/orders/:id/confirm', async (req, res) => {
+    const id = idOf(req.params.id);
+    await area.orders.applyAction(actorOf(req), id, 'confirm', signedOf(req));
+    flash(req, 'services:flash.confirmed');
+    res.redirect(303, `/services/orders/${id}`);
+  });
+
+  // «Отменить» (before the specialist confirms) and «Отказаться» (during execution): reason → sign
+  for (const action of ['cancel', 'refuse'] as const) {
+    const renderReason = async (
+      req: Request,
+      res: Response,
+      status: number,
+      values?: Record<string, unknown>,
+      errors?: Record<string, string>,
+    ) => {
+      const id = idOf(req.params.id);
+      const { order } = await area.orders.actionTarget(actorOf(req), id, action);
+      res.status(status).render('pages/services/reason.njk', {
+        order,
+        action,
+        reasons: area.orders.reasonsFor(action),
+        formAction: `/services/orders/${id}/${action}`,
+        backHref: `/services/orders/${id}`,
+        title: req.t(`services:${action}.title`),
+        lead: req.t(`services:${action}.lead`),
+        submitLabel: req.t('services:button.confirm'),
+        values: values ?? {},
+        errors,
+      });
+    };
+    router.get(`/services/orders/:id/${action}`, async (req, res) => {
+      await renderReason(req, res, 200);
+    });
+    router.post(`/services/orders/:id/${action}`, async (req, res) => {
+      const id = idOf(req.params.id);
+      const form = reasonForm.safeParse(req.body);
+      if (!form.success)
+        return renderReason(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
+      const issued = await withValidation(
+        () => area.orders.issueAction(actorOf(req), id, action, form.data),
+        (errors) => renderReason(req, res, 400, req.body as Record<string, unknown>, errors),
+      );
+      if (!issued) return;
+      const t = req.t;
+      renderSign(res, {
+        title: t(`services:${action}.signTitle`),
+        rows: [
+          { key: t('services:field.number'), value: issued.order.number },
+          { key: t('services:field.specialist'), value: issued.order.specialist_name },
+          { key: t('services:field.reason'), value: t(`services:reasons.${form.data.reason}`) },
+          { key: t('services:field.comment'), value: form.data.comment || '—' },
+        ],
+        signRequest: issued.signRequest,
+        action: `/services/orders/${id}/${action}/sign`,
+        label: t('services:button.sign'),
+        cancelHref: `/services/orders/${id}`,
+        cancelLabel: t('services:button.cancelSigning'),
+      });
+    });
+    router.post(`/services/orders/:id/${action}/sign`, async (req, res) => {
+      const id = idOf(req.params.id);
+      await area.orders.applyAction(actorOf(req), id, action, signedOf(req));
+      flash(req, `services:flash.${action}`);
+      res.redirect(303, `/services/orders/${id}`);
+    });
+  }
+
+  // the electronic act (seed 002): the recipient signs the act the specialist signed
+  router.get('/services/orders/:id/acts/:actId', async (req, res) => {
+    const view = await area.acts.recipientActPage(actorOf(req), idOf(req.params.id), idOf(req.params.actId));
+    res.render('pages/services/act.njk', view);
+  });
+
+  router.post('/services/orders/:id/acts/:actId', async (req, res) => {
+    const id = idOf(req.params.id);
+    await area.acts.recipientSign(actorOf(req), id, idOf(req.params.actId), signedOf(req));
+    flash(req, 'services:flash.actSigned');
+    res.redirect(303, `/services/orders/${id}`);
+  });
+
+  router.get('/services/orders/:id/acts/:actId/pdf', async (req, res) => {
+    const pdf = await area.acts.recipientPdf(actorOf(req), idOf(req.params.id), idOf(req.params.actId));
+    sendAttachment(res, pdf.buffer, pdf.fileName, 'application/pdf');
+  });
+
+  return router;
+}
