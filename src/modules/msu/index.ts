@@ -1,8 +1,56 @@
 import type { CoreServices } from '../index.js';
+import type { JobDefinition } from '../../jobs/types.js';
+import { MsuRepository } from './repository.js';
+import { MsuEngine } from './engine.js';
+import { MsuSigning } from './steps.js';
+import { MsuRecipientService } from './recipient-service.js';
+import { MsuInstitutionService } from './institution-service.js';
+import { MsuOpenDataService } from './open-data-service.js';
+import { MsuAdminService } from './admin-service.js';
+
+export interface QueueStat {
+  institution: string;
+  department: string;
+  queueLength: number;
+  avgWaitDays: number | null;
+}
 
 /** МСУ beds: catalogue, enrolment, fair queue, institution cabinet, open data. */
-export function createMsuModule(_core: CoreServices) {
-  return {};
+export function createMsuModule(core: CoreServices) {
+  const repo = new MsuRepository();
+  const engine = new MsuEngine(core, repo);
+  const signing = new MsuSigning(core);
+  const recipient = new MsuRecipientService(core, repo, engine, signing);
+  const institution = new MsuInstitutionService(core, repo, engine, signing);
+  const openData = new MsuOpenDataService(core, repo);
+  const admin = new MsuAdminService(core, repo, engine);
+
+  /** Offers whose priority window has ended pass to the next in the queue (also a scheduled job). */
+  const runDueOffers = () => engine.runDueOffers();
+
+  const jobs: JobDefinition[] = [{ name: 'msu-lapse-offers', cron: '* * * * *', run: runDueOffers }];
+
+  return {
+    repo,
+    recipient,
+    institution,
+    openData,
+    admin,
+    runDueOffers,
+    jobs,
+    reports: {
+      /** Per department: the active queue and the average days from queue entry to a place. */
+      async queueStats(): Promise<QueueStat[]> {
+        const rows = await repo.queueStats(core.db);
+        return rows.map((r) => ({
+          institution: r.institution,
+          department: r.department.ru ?? '',
+          queueLength: Number(r.queue_length),
+          avgWaitDays: r.avg_wait_days === null ? null : Math.round(Number(r.avg_wait_days) * 10) / 10,
+        }));
+      },
+    },
+  };
 }
 
 export type MsuModule = ReturnType<typeof createMsuModule>;

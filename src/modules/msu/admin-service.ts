@@ -1,0 +1,218 @@
+import type { CoreServices } from '../index.js';
+import type { Actor } from '../../web/auth-context.js';
+import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { inTransaction } from '../../db/knex.js';
+import { audit } from '../audit/audit.js';
+import type { MsuRepository, Texts } from './repository.js';
+import type { MsuEngine } from './engine.js';
+import { cleanReason, type AgeGroup, type DepartmentSex, type Profile } from './rules.js';
+
+export interface InstitutionInput {
+  name: string;
+  description: Texts;
+  arrival_info: Texts;
+  region: string;
+  locality: string;
+  address: string;
+  phone: string | null;
+  email: string | null;
+  working_hours: string;
+  active: boolean;
+}
+
+export interface DepartmentInput {
+  name: Texts;
+  profile: Profile;
+  sex: DepartmentSex;
+  age_group: AgeGroup;
+  beds_total: number;
+  active: boolean;
+  reason: string;
+}
+
+/** The МСУ registry for administrators: institutions, their descriptions and contacts, departments and beds. */
+export class MsuAdminService {
+  constructor(
+    private readonly core: CoreServices,
+    private readonly repo: MsuRepository,
+    private readonly engine: MsuEngine,
+  ) {}
+
+  async list() {
+    const { db } = this.core;
+    const institutions = await this.repo.institutions(db, { includeInactive: true });
+    const departments = await this.repo.departments(
+      db,
+      institutions.map((i) => i.id),
+      { includeInactive: true },
+    );
+    const lengths = await this.repo.queueLengths(
+      db,
+      departments.map((d) => d.id),
+    );
+    const unregistered = (await db('organisations as o')
+      .whereRaw(`'special_social_services' = any(o.directions)`)
+      .whereNotExists(db('msu_institutions as i').whereRaw('i.organisation_id = o.id'))
+      .orderBy('o.name')
+      .select('o.id', 'o.name', 'o.bin')) as { id: number; name: string; bin: string }[];
+    return {
+      institutions: institutions.map((i) => {
+        const ds = departments.filter((d) => d.institution_id === i.id);
+        return {
+          ...i,
+          departmentCount: ds.length,
+          beds: ds.reduce((s, d) => s + d.beds_total, 0),
+          free: ds.reduce((s, d) => s + d.free, 0),
+          queue: ds.reduce((s, d) => s + (lengths.get(d.id) ?? 0), 0),
+        };
+      }),
+      unregistered,
+    };
+  }
+
+  async institution(id: number) {
+    const { db } = this.core;
+    const inst = await this.repo.institution(db, id);
+    if (!inst) throw new NotFoundError();
+    const departments = await this.repo.departments(db, [inst.id], { includeInactive: true });
+    const history = await this.repo.bedChanges(
+      db,
+      departments.map((d) => d.id),
+      20,
+    );
+    return { inst, departments, history };
+  }
+
+  async department(id: number) {
+    const dept = await this.repo.department(this.core.db, id);
+    if (!dept) throw new NotFoundError();
+    const inst = (await this.repo.institution(this.core.db, dept.institution_id))!;
+    return { dept, inst };
+  }
+
+  /** An organisation with the direction «special social services» gets its institution card. */
+  async register(actor: Actor, organisationId: number): Promise<number> {
+    const { db, people, clock } = this.core;
+    const org = await people.organisationById(db, organisationId);
+    if (!org || !org.directions.includes('special_social_services')) throw new NotFoundError();
+    if (await this.repo.institutionByOrganisation(db, org.id))
+      throw new AppError('msu:errors.alreadyRegistered', 409);
+    return inTransaction(db, async (tx) => {
+      const address = [org.address.locality, org.address.street, org.address.house]
+        .filter(Boolean)
+        .join(', ');
+      const id = await this.repo.insertInstitution(
+        tx,
+        {
+          organisation_id: org.id,
+          name: org.name,
+          description: {},
+          arrival_info: {},
+          region: org.region,
+          locality: org.locality,
+          address,
+          phone: org.phone,
+          email: null,
+          working_hours: '',
+        },
+        clock.now(),
+      );
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'msu.institution_registered',
+        objectType: 'msu_institution',
+        objectId: id,
+      });
+      return id;
+    });
+  }
+
+  async updateInstitution(actor: Actor, id: number, input: InstitutionInput): Promise<void> {
+    const { db, clock } = this.core;
+    const inst = await this.repo.institution(db, id);
+    if (!inst) throw new NotFoundError();
+    await inTransaction(db, async (tx) => {
+      await this.repo.updateInstitution(tx, id, input, clock.now());
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'msu.institution_updated',
+        objectType: 'msu_institution',
+        objectId: id,
+        details: { fields: Object.keys(input) },
+      });
+    });
+  }
+
+  async addDepartment(actor: Actor, institutionId: number, input: DepartmentInput): Promise<number> {
+    const { db, clock } = this.core;
+    const inst = await this.repo.institution(db, institutionId);
+    if (!inst) throw new NotFoundError();
+    return inTransaction(db, async (tx) => {
+      const now = clock.now();
+      const id = await this.repo.insertDepartment(
+        tx,
+        {
+          institution_id: inst.id,
+          name: input.name,
+          profile: input.profile,
+          sex: input.sex,
+          age_group: input.age_group,
+          beds_total: input.beds_total,
+          free: input.beds_total,
+        },
+        now,
+      );
+      await this.repo.insertBedChange(tx, {
+        department_id: id,
+        at: now,
+        actor_id: actor.personId,
+        organisation_id: null,
+        source: 'admin',
+        old_total: 0,
+        new_total: input.beds_total,
+        old_free: 0,
+        new_free: input.beds_total,
+        offered: 0,
+        reason: cleanReason(input.reason) || 'Новое отделение',
+        signed_document_id: null,
+      });
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'msu.department_added',
+        objectType: 'msu_department',
+        objectId: id,
+      });
+      return id;
+    });
+  }
+
+  async updateDepartment(actor: Actor, id: number, input: DepartmentInput): Promise<{ offered: number }> {
+    const { db } = this.core;
+    const dept = await this.repo.department(db, id);
+    if (!dept) throw new NotFoundError();
+    if (input.beds_total !== dept.beds_total && cleanReason(input.reason).length < 3)
+      throw new ValidationError({ reason: 'msu:errors.reasonRequired' });
+    return inTransaction(db, async (tx) => {
+      await this.repo.updateDepartmentDescription(tx, id, {
+        name: input.name,
+        profile: input.profile,
+        sex: input.sex,
+        age_group: input.age_group,
+        active: input.active,
+      });
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'msu.department_updated',
+        objectType: 'msu_department',
+        objectId: id,
+      });
+      if (input.beds_total === dept.beds_total) return { offered: 0 };
+      return this.engine.setBedTotal(tx, id, input.beds_total, cleanReason(input.reason), {
+        source: 'admin',
+        actorId: actor.personId,
+        organisationId: null,
+        signedDocumentId: null,
+      });
+    });
+  }
+}

@@ -1,0 +1,118 @@
+import type { CoreServices } from '../index.js';
+import type { MsuRepository, OpenDataFilter, Texts } from './repository.js';
+import { astanaDayRange } from './rules.js';
+
+export const OPEN_DATA_PAGE = 50;
+/** downloads are bounded: a filter narrows a larger set */
+export const OPEN_DATA_EXPORT_LIMIT = 50_000;
+
+export interface OpenDataQuery {
+  institutionId?: number | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  page?: number | undefined;
+}
+
+/**
+ * The public open data of seed 004's model: the protocol of released places (with the end of each
+ * priority window and its outcome), the log of issued referrals (initials only), the queue check.
+ * Nothing here identifies a person beyond masked initials.
+ */
+export class MsuOpenDataService {
+  constructor(
+    private readonly core: CoreServices,
+    private readonly repo: MsuRepository,
+  ) {}
+
+  private filter(q: OpenDataQuery, all: boolean): OpenDataFilter {
+    const range = astanaDayRange(q.from, q.to);
+    const page = Math.max(1, q.page ?? 1);
+    return {
+      institutionId: q.institutionId,
+      from: range.from,
+      to: range.to,
+      limit: all ? OPEN_DATA_EXPORT_LIMIT : OPEN_DATA_PAGE,
+      offset: all ? 0 : (page - 1) * OPEN_DATA_PAGE,
+    };
+  }
+
+  async institutions(): Promise<{ id: number; name: string }[]> {
+    const rows = await this.repo.institutions(this.core.db, { includeInactive: true });
+    return rows.map((r) => ({ id: r.id, name: r.name })).sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+  }
+
+  async releases(q: OpenDataQuery, opts: { all?: boolean } = {}) {
+    const r = await this.repo.releases(this.core.db, this.filter(q, Boolean(opts.all)));
+    return { ...r, pages: Math.max(1, Math.ceil(r.total / OPEN_DATA_PAGE)) };
+  }
+
+  async referrals(q: OpenDataQuery, opts: { all?: boolean } = {}) {
+    const r = await this.repo.referrals(this.core.db, this.filter(q, Boolean(opts.all)));
+    return { ...r, pages: Math.max(1, Math.ceil(r.total / OPEN_DATA_PAGE)) };
+  }
+
+  /**
+   * «Проверить очередь»: the position of an МСУ order by its number and the recipient's birth date.
+   * A wrong pair and an unknown number answer the same way (null), so the form reveals nothing.
+   */
+  async queueCheck(orderNumber: string, birthDate: string): Promise<QueueCheckResult | null> {
+    const { db } = this.core;
+    const row = (await db('orders as o')
+      .join('persons as p', 'p.id', 'o.recipient_id')
+      .join('msu_orders as m', 'm.order_id', 'o.id')
+      .join('msu_departments as d', 'd.id', 'm.department_id')
+      .join('msu_institutions as i', 'i.id', 'm.institution_id')
+      .where('o.number', orderNumber)
+      .andWhere('o.kind', 'msu')
+      .andWhere('p.birth_date', birthDate)
+      .first(
+        'o.id',
+        'o.number',
+        'o.status',
+        'm.department_id',
+        'm.queue_seq',
+        'm.queue_state',
+        'i.name as institution',
+        'd.name as department',
+      )) as
+      | {
+          id: number;
+          number: string;
+          status: string;
+          department_id: number;
+          queue_seq: number | null;
+          queue_state: string | null;
+          institution: string;
+          department: Texts;
+        }
+      | undefined;
+    if (!row) return null;
+    const inQueue =
+      row.queue_seq !== null && (row.queue_state === 'waiting' || row.queue_state === 'offered');
+    const position = inQueue ? await this.repo.position(db, row.department_id, row.queue_seq!) : null;
+    const queueLength = inQueue ? await this.repo.queueLength(db, row.department_id) : null;
+    const offer =
+      row.status === 'place_offered' ? ((await this.repo.pendingReleaseOf(db, row.id)) ?? null) : null;
+    return {
+      number: row.number,
+      status: row.status,
+      institution: row.institution,
+      department: row.department,
+      position,
+      queueLength,
+      queueNumber: row.queue_seq,
+      priorityEndsAt: offer?.priority_ends_at ?? null,
+    };
+  }
+}
+
+export interface QueueCheckResult {
+  number: string;
+  status: string;
+  institution: string;
+  department: Texts;
+  position: number | null;
+  queueLength: number | null;
+  queueNumber: number | null;
+  priorityEndsAt: Date | null;
+}

@@ -1,0 +1,227 @@
+/**
+ * МСУ rules that need no database: the order's life as data, who fits a department, the arrival
+ * deadline and the priority window in Astana time, queue arithmetic and the open-data CSV.
+ */
+import { DateTime } from 'luxon';
+import { StateMachine } from '../orders/state-machine.js';
+import { ASTANA_ZONE, astanaDate } from '../../lib/clock.js';
+import { AppError } from '../../lib/errors.js';
+
+export const MSU_HELP_TYPE = 'MSU';
+/** calendar days the recipient has to arrive after a bed is held for them */
+export const ARRIVAL_DAYS = 3;
+
+export const PROFILES = ['general', 'psychoneurological', 'mercy', 'rehabilitation'] as const;
+export type Profile = (typeof PROFILES)[number];
+export const SEXES = ['any', 'M', 'F'] as const;
+export type DepartmentSex = (typeof SEXES)[number];
+export const AGE_GROUPS = ['any', 'children', 'adults', 'elderly'] as const;
+export type AgeGroup = (typeof AGE_GROUPS)[number];
+
+export const MSU_STATUSES = [
+  'awaiting_arrival',
+  'queued',
+  'place_offered',
+  'queue_cancelled',
+  'offer_declined',
+  'offer_lapsed',
+  'enrolment_cancelled',
+  'enrolled',
+  'no_show',
+  'discharged',
+] as const;
+export type MsuStatus = (typeof MSU_STATUSES)[number];
+
+export type MsuAction =
+  | 'enrol'
+  | 'queue'
+  | 'cancel_queue'
+  | 'offer'
+  | 'accept_offer'
+  | 'decline_offer'
+  | 'lapse_offer'
+  | 'cancel_enrolment'
+  | 'arrive'
+  | 'no_show'
+  | 'discharge';
+
+/** Seed 000 items 10–18 and the steps the seeds leave to the institution and the queue. */
+export const msuMachine = new StateMachine<MsuStatus, MsuAction>(
+  'msu',
+  ['awaiting_arrival', 'queued'],
+  [
+    {
+      from: ['queued', 'place_offered'],
+      action: 'cancel_queue',
+      by: ['recipient', 'guardian'],
+      signed: true,
+      to: 'queue_cancelled',
+      closes: true,
+      reasonRequired: true,
+    },
+    // the system offers a released bed to the first in the queue (no person's role)
+    { from: ['queued'], action: 'offer', by: [], signed: false, to: 'place_offered' },
+    {
+      from: ['place_offered'],
+      action: 'accept_offer',
+      by: ['recipient', 'guardian'],
+      signed: true,
+      to: 'awaiting_arrival',
+    },
+    {
+      from: ['place_offered'],
+      action: 'decline_offer',
+      by: ['recipient', 'guardian'],
+      signed: true,
+      to: 'offer_declined',
+      closes: true,
+    },
+    {
+      from: ['place_offered'],
+      action: 'lapse_offer',
+      by: [],
+      signed: false,
+      to: 'offer_lapsed',
+      closes: true,
+    },
+    {
+      from: ['awaiting_arrival'],
+      action: 'cancel_enrolment',
+      by: ['recipient', 'guardian'],
+      signed: true,
+      to: 'enrolment_cancelled',
+      closes: true,
+      reasonRequired: true,
+    },
+    { from: ['awaiting_arrival'], action: 'arrive', by: ['employee'], signed: true, to: 'enrolled' },
+    {
+      from: ['awaiting_arrival'],
+      action: 'no_show',
+      by: ['employee'],
+      signed: true,
+      to: 'no_show',
+      closes: true,
+    },
+    {
+      from: ['enrolled'],
+      action: 'discharge',
+      by: ['employee'],
+      signed: true,
+      to: 'discharged',
+      closes: true,
+      reasonRequired: true,
+    },
+  ],
+  ['queue_cancelled', 'offer_declined', 'offer_lapsed', 'enrolment_cancelled', 'no_show', 'discharged'],
+);
+
+/** How a status is shown beside its name (never by colour alone: the name is always written). */
+export function statusTone(status: string): 'open' | 'done' | 'closed' | 'warning' {
+  switch (status) {
+    case 'enrolled':
+      return 'done';
+    case 'place_offered':
+      return 'warning';
+    case 'awaiting_arrival':
+    case 'queued':
+      return 'open';
+    default:
+      return 'closed';
+  }
+}
+
+/** Full years between a birth date and a day (both YYYY-MM-DD). */
+export function ageOn(birthDate: string, today: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  let age = ty - by;
+  if (tm < bm || (tm === bm && td < bd)) age--;
+  return age;
+}
+
+export function fitsAgeGroup(group: AgeGroup, age: number): boolean {
+  switch (group) {
+    case 'children':
+      return age < 18;
+    case 'adults':
+      return age >= 18;
+    case 'elderly':
+      return age >= 60;
+    default:
+      return true;
+  }
+}
+
+/** Why a person cannot be placed in a department (null when they can). */
+export function unsuitability(
+  dept: { sex: DepartmentSex; age_group: AgeGroup },
+  person: { sex: 'M' | 'F'; birth_date: string },
+  today: string,
+): 'sex' | 'age' | null {
+  if (dept.sex !== 'any' && dept.sex !== person.sex) return 'sex';
+  if (!fitsAgeGroup(dept.age_group, ageOn(person.birth_date, today))) return 'age';
+  return null;
+}
+
+/** The last calendar day (Astana) on which the recipient may arrive. */
+export function arrivalDeadline(now: Date, days = ARRIVAL_DAYS): string {
+  return DateTime.fromJSDate(now).setZone(ASTANA_ZONE).plus({ days }).toISODate() ?? '';
+}
+
+/** A no-show may be recorded only once the arrival deadline has passed (the whole day, Astana time). */
+export function noShowAllowed(deadline: string | null, now: Date): boolean {
+  return deadline !== null && astanaDate(now) > deadline;
+}
+
+/** End of the priority window of an offered place: the same time of day, `days` calendar days later. */
+export function priorityEndsAt(offeredAt: Date, days: number): Date {
+  return DateTime.fromJSDate(offeredAt).setZone(ASTANA_ZONE).plus({ days }).toJSDate();
+}
+
+/** Position of an entry in its queue: 1 + the entries still waiting ahead of it. */
+export function positionOf(seq: number, activeSeqs: readonly number[]): number {
+  return activeSeqs.filter((s) => s < seq).length + 1;
+}
+
+/** Whole days (possibly fractional) between two instants, for the wait statistics. */
+export function daysBetween(from: Date, to: Date): number {
+  return (to.getTime() - from.getTime()) / 86_400_000;
+}
+
+/** A reason typed by a person: trimmed, inner whitespace collapsed. */
+export function cleanReason(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export type CsvValue = string | number | null | undefined;
+
+/**
+ * CSV as spreadsheet programs in Kazakhstan open it: UTF-8 with a BOM, CRLF, every field quoted when it
+ * needs to be, and cells a spreadsheet would run as a formula (=, +, -, @) prefixed with an apostrophe.
+ */
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
+  const cell = (v: CsvValue): string => {
+    if (v === null || v === undefined) return '';
+    let s = String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [header, ...rows].map((r) => r.map(cell).join(','));
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+/** Start and end instants of an inclusive range of Astana calendar days (either side may be open). */
+export function astanaDayRange(from?: string, to?: string): { from?: Date; to?: Date } {
+  const out: { from?: Date; to?: Date } = {};
+  if (from) out.from = DateTime.fromISO(from, { zone: ASTANA_ZONE }).startOf('day').toJSDate();
+  if (to) out.to = DateTime.fromISO(to, { zone: ASTANA_ZONE }).plus({ days: 1 }).startOf('day').toJSDate();
+  return out;
+}
+
+/** A new bed total may not drop below the beds that are taken (held, offered or lived in). */
+export function checkBedTotal(dept: { beds_total: number; free: number }, total: number): void {
+  if (!Number.isInteger(total) || total < 0 || total > 10_000)
+    throw new AppError('msu:errors.bedsInvalid', 400);
+  const occupied = dept.beds_total - dept.free;
+  if (total < occupied) throw new AppError('msu:errors.bedsBelowOccupied', 409, { occupied });
+}
