@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { derToPem, inspectCertificate, type ParsedCertificate } from './certificate.js';
 import { parseCrl, verifyCrlSignature, type ParsedCrl } from './crl.js';
-import { EdsError } from './errors.js';
+import { EdsError, type EdsErrorCode } from './errors.js';
 import { OID } from './oids.js';
 
 export interface TrustLogEntry {
@@ -89,6 +89,8 @@ interface CrlRecord {
 interface CrlSource {
   source: string;
   url: string | null;
+  /** a file re-read by refreshCrls() (dev stand) */
+  file: string | null;
   record: CrlRecord | null;
   lastError: string | null;
   lastSuccessAt: Date | null;
@@ -97,7 +99,7 @@ interface CrlSource {
 interface ChainResult {
   parsed: ParsedCertificate;
   anchor: TrustAnchor | null;
-  error: EdsError | null;
+  error: { code: EdsErrorCode; detail?: string } | null;
 }
 
 export interface CheckedCertificate {
@@ -151,6 +153,7 @@ export class TrustStore {
         this.sources.set(url, {
           source: url,
           url,
+          file: null,
           record: null,
           lastError: 'not fetched yet',
           lastSuccessAt: null,
@@ -170,7 +173,12 @@ export class TrustStore {
       if (fs.existsSync(path.join(pkiDir, name))) crls.push(read(name));
     }
     const store = new TrustStore({ ...opts, anchors: [read('root.pem'), read('ca.pem')], crls: [] });
-    crls.forEach((c, i) => store.addCrl(c, path.join(pkiDir, i === 0 ? 'crl.pem' : 'root-crl.pem')));
+    crls.forEach((c, i) => {
+      const file = path.join(pkiDir, i === 0 ? 'crl.pem' : 'root-crl.pem');
+      store.addCrl(c, file);
+      const src = store.sources.get(file);
+      if (src) src.file = file;
+    });
     return store;
   }
 
@@ -239,6 +247,7 @@ export class TrustStore {
     const src = this.sources.get(source) ?? {
       source,
       url: null,
+      file: null,
       record: null,
       lastError: null,
       lastSuccessAt: null,
@@ -294,9 +303,22 @@ export class TrustStore {
     return !deltaConfigured || (slot.delta !== null && isFresh(slot.delta.crl, now));
   }
 
-  /** Downloads every configured CRL URL (in parallel); failures are logged and kept for health(). */
+  /**
+   * Downloads every configured CRL URL (in parallel) and re-reads CRL files (dev stand, where
+   * ensureDevPki re-issues them); failures are logged and kept for health().
+   */
   async refreshCrls(): Promise<void> {
-    const urls = [...this.sources.values()].filter((s) => s.url !== null).map((s) => s.url as string);
+    const all = [...this.sources.values()];
+    for (const s of all) {
+      if (!s.file) continue;
+      try {
+        this.addCrl(fs.readFileSync(s.file), s.source);
+      } catch (e) {
+        s.lastError = e instanceof Error ? e.message : String(e);
+        this.log({ level: 'error', message: 'CRL file unusable', url: s.file, error: s.lastError });
+      }
+    }
+    const urls = all.filter((s) => s.url !== null).map((s) => s.url as string);
     await Promise.all(urls.map((u) => this.refreshOne(u)));
   }
 
@@ -381,7 +403,7 @@ export class TrustStore {
     const margin = this.opts.refreshMarginMs ?? 900_000;
     let delay = max;
     for (const s of this.sources.values()) {
-      if (!s.url) continue;
+      if (!s.url && !s.file) continue;
       if (s.lastError || !s.record) return retry;
       const next = s.record.crl.nextUpdate;
       if (next) delay = Math.min(delay, next.getTime() - margin - now.getTime());
@@ -430,9 +452,9 @@ export class TrustStore {
       info.signatureAlgorithm.startsWith('1.2.398.3.10.') ||
       info.signatureAlgorithm.startsWith('1.2.643.')
     ) {
-      result.error = new EdsError('EDS_GOST', 'GOST certificate');
+      result.error = { code: 'EDS_GOST', detail: 'GOST certificate' };
     } else if (info.keyAlgorithm !== 'RSA') {
-      result.error = new EdsError('EDS_ALGORITHM', 'the certificate key is not RSA');
+      result.error = { code: 'EDS_ALGORITHM', detail: 'the certificate key is not RSA' };
     } else {
       const candidates = (this.anchorsBySubject.get(parsed.issuerKey) ?? []).filter(
         (a) => a.parsed.info.isCa,
@@ -443,9 +465,9 @@ export class TrustStore {
         if (info.isCa)
           result.error = new EdsError('EDS_CERT_UNTRUSTED', 'a CA certificate cannot act as a user');
       } else if (info.selfIssued && safeVerify(parsed, parsed)) {
-        result.error = new EdsError('EDS_CERT_SELF_SIGNED');
+        result.error = { code: 'EDS_CERT_SELF_SIGNED' };
       } else {
-        result.error = new EdsError('EDS_CERT_UNTRUSTED', `issuer ${info.issuerDn} not trusted`);
+        result.error = { code: 'EDS_CERT_UNTRUSTED', detail: `issuer ${info.issuerDn} not trusted` };
       }
     }
     if (this.chainCache.size >= this.certCacheSize) {
@@ -464,7 +486,7 @@ export class TrustStore {
   checkCertificate(derOrPem: string | Buffer, now = new Date(), cacheKey?: string): CheckedCertificate {
     const key = cacheKey ?? (Buffer.isBuffer(derOrPem) ? derOrPem.toString('base64') : derOrPem);
     const chain = this.chainOf(key, derOrPem);
-    if (chain.error) throw chain.error;
+    if (chain.error) throw new EdsError(chain.error.code, chain.error.detail);
     const anchor = chain.anchor as TrustAnchor;
     const info = chain.parsed.info;
     const t = now.getTime();

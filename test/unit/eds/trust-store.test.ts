@@ -203,6 +203,9 @@ describe('dev PKI maintenance', () => {
     const p = devPkiPaths(pki.dataDir);
     const before = parseCrl(fs.readFileSync(p.crl));
     const later = new Date(Date.now() + 25 * 86_400_000);
+    const devStore = TrustStore.fromDirectory(p.pkiDir);
+    const muchLater = new Date(later.getTime() + 10 * 86_400_000);
+    expect(devStore.health(muchLater).ok).toBe(false);
     const s = await ensureDevPki(pki.dataDir, { people, organisations: ORGANISATIONS, now: later });
     expect(s.generated).toBe(false);
     expect(s.crlRefreshed).toBe(true);
@@ -212,6 +215,9 @@ describe('dev PKI maintenance', () => {
     expect(Number.parseInt(after.crlNumber ?? '0', 16)).toBe(
       Number.parseInt(before.crlNumber ?? '0', 16) + 1,
     );
+    // a running dev trust store picks the re-issued files up on refresh
+    await devStore.refreshCrls();
+    expect(devStore.health(muchLater).ok).toBe(true);
 
     const oldRoot = fs.readFileSync(p.root, 'utf8');
     const forced = await ensureDevPki(pki.dataDir, { people, organisations: ORGANISATIONS, force: true });
