@@ -109,35 +109,27 @@ export const cabinetQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
 
-/** «Проверить очередь»: the order number and the recipient's birth date (govuk date input). */
+/** «Проверить очередь»: the order number and the recipient's birth date (govuk date input); both checked at once. */
 export const queueCheckForm = z
   .object({
     ...csrf,
-    number: z
-      .string()
-      .optional()
-      .transform((v) => (v ?? '').trim().replace(/^№\s*/, ''))
-      .pipe(
-        z
-          .string()
-          .min(1, 'msu:errors.numberRequired')
-          .regex(/^\d{4}-\d{7}$/, 'msu:errors.numberFormat'),
-      ),
+    number: z.string().optional(),
     'birth-day': z.string().optional(),
     'birth-month': z.string().optional(),
     'birth-year': z.string().optional(),
   })
   .strict()
   .transform((v, ctx) => {
-    const d = Number(v['birth-day']);
-    const m = Number(v['birth-month']);
-    const y = Number(v['birth-year']);
-    const date = DateTime.fromObject({ year: y, month: m, day: d });
-    if (!v['birth-day'] || !v['birth-month'] || !v['birth-year'] || !date.isValid || y < 1900 || y > 2100) {
-      ctx.addIssue({ code: 'custom', path: ['birth'], message: 'msu:errors.birthDateInvalid' });
-      return z.NEVER;
-    }
-    return { number: v.number, birthDate: date.toISODate()! };
+    const number = (v.number ?? '').trim().replace(/^№\s*/, '');
+    if (!number) ctx.addIssue({ code: 'custom', path: ['number'], message: 'msu:errors.numberRequired' });
+    else if (!/^\d{4}-\d{7}$/.test(number))
+      ctx.addIssue({ code: 'custom', path: ['number'], message: 'msu:errors.numberFormat' });
+    const [d, m, y] = [v['birth-day'], v['birth-month'], v['birth-year']].map((x) => (x ?? '').trim());
+    const date = DateTime.fromObject({ year: Number(y), month: Number(m), day: Number(d) });
+    const dateOk = Boolean(d && m && y) && /^\d{4}$/.test(y!) && date.isValid && Number(y) >= 1900;
+    if (!dateOk) ctx.addIssue({ code: 'custom', path: ['birth'], message: 'msu:errors.birthDateInvalid' });
+    if (!number || !/^\d{4}-\d{7}$/.test(number) || !dateOk) return z.NEVER;
+    return { number, birthDate: date.toISODate()! };
   });
 
 const texts = (prefix: string, max: number) => ({

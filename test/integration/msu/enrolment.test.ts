@@ -27,7 +27,9 @@ describe('МСУ catalogue', () => {
     const res = await request(ctx.app).get('/msu?profile=mercy').expect(200);
     expect(res.text).toContain(ASTANA_MERCY);
     expect(res.text).not.toContain('Психоневрологическое отделение (мужское)');
-    const kar = await request(ctx.app).get('/msu?region=' + encodeURIComponent('Карагандинская область')).expect(200);
+    const kar = await request(ctx.app)
+      .get('/msu?region=' + encodeURIComponent('Карагандинская область'))
+      .expect(200);
     expect(kar.text).toContain('Темиртауский');
     expect(kar.text).not.toContain('г. Алматы»');
   });
@@ -92,7 +94,9 @@ describe('«Встать в очередь» and «Отменить ожидан
     const empty = await postForm(agent, form.text, `/msu/orders/${order.id}/cancel-queue`, { reason: '' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Укажите причину');
-    const signPage = await postForm(agent, form.text, `/msu/orders/${order.id}/cancel-queue`, { reason: 'Переезд к родственникам' });
+    const signPage = await postForm(agent, form.text, `/msu/orders/${order.id}/cancel-queue`, {
+      reason: 'Переезд к родственникам',
+    });
     expect(signPage.status).toBe(200);
     expect(signPage.text).toContain('Подписать');
     const done = await submitSigned(ctx, agent, signPage.text, 'r20');
