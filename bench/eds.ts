@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const key = devKey(dataDir, 'r01', 'SIGN');
     const iin = key.cert.iin as string;
 
-    const entries = Array.from({ length: 12 }, (_, i) => ({
+    const entries = Array.from({ length: 8 }, (_, i) => ({
       date: `2025-03-${String(i + 1).padStart(2, '0')}`,
       service: 'Услуги специалиста жестового языка',
       hours: 2,

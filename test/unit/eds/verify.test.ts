@@ -1,4 +1,4 @@
-import { createSign } from 'node:crypto';
+import { createSign, sign as cryptoSign } from 'node:crypto';
 import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import forge from 'node-forge';
 import { SignedXml } from 'xml-crypto';
@@ -10,6 +10,7 @@ import {
   buildCrl,
   issueCertificate,
   loadDevCa,
+  encodeName,
   generateRsaKey,
   type IssuedKey,
 } from '../../../src/eds/pki.js';
@@ -23,6 +24,8 @@ import {
   type VerifyOptions,
 } from '../../../src/eds/verify.js';
 import { ALG, DSIG_NS } from '../../../src/eds/xml.js';
+import { der } from '../../../src/eds/der.js';
+import { OID } from '../../../src/eds/oids.js';
 import { codeOf, orderXml, setupPki, type Pki } from './fixtures.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -405,6 +408,26 @@ describe('negative cases of eds.md, each with its own code', () => {
       {},
       'EDS_GOST',
     );
+  });
+
+  it('GOST certificate', () => {
+    const ca = loadDevCa(pki.dataDir);
+    const algId = der.seq(der.oid(OID.sha256WithRSA), der.null());
+    const gostSpki = der.seq(
+      der.seq(der.oid('1.2.398.3.10.1.1.2.3.1'), der.null()),
+      der.bitString(Buffer.alloc(64, 7)),
+    );
+    const tbs = der.seq(
+      der.explicit(0, der.int(2)),
+      der.int(0x1234567),
+      algId,
+      ca.name,
+      der.seq(der.time(new Date(Date.now() - 3_600_000)), der.time(new Date(Date.now() + 86_400_000))),
+      encodeName({ cn: 'ТЕСТОВ ТЕСТ', surname: 'ТЕСТОВ', iin: r01Iin }),
+      gostSpki,
+    );
+    const certDer = der.seq(tbs, algId, der.bitString(cryptoSign('sha256', tbs, ca.privateKey)));
+    refused(signed.replace(/(<ds:X509Certificate>)[^<]+/, `$1${certDer.toString('base64')}`), {}, 'EDS_GOST');
   });
 
   it('no certificate, or a garbled one', () => {
