@@ -8,6 +8,7 @@
  *   <dataDir>/pki/private/*.key.pem  CA keys (dev only: to re-issue CRLs and test certificates)
  *   <dataDir>/keys/<person>/AUTH_RSA256_<serial>.p12 + RSA256_<serial>.p12   (password Qwerty12)
  *   <dataDir>/keys/{expired,revoked,foreign,legal-entity}/…   bad keys copying r01's identity
+ *   <dataDir>/keys/foreign/foreign-ca.pem   the foreign CA (the real CA's DN, another key)
  *   <dataDir>/keys/manifest.json
  *
  * RSA keys: two 1024-bit primes from node:crypto's async generatePrime (thread pool, in parallel),
@@ -706,8 +707,20 @@ async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promis
     issuerPublicKey: rootKey.publicKey,
     profile: { kind: 'ca' },
   });
-  // the foreign CA copies the real issuing CA's DN but has its own key (self-signed)
+  // the foreign CA copies the real issuing CA's DN but has its own key (self-signed); its
+  // certificate is kept next to the foreign keys (never in pki/, which holds the trust anchors)
   const foreignKey = await foreignKeyP;
+  const foreignCaDer = buildCertificate({
+    serial: newSerial(),
+    issuer: caName,
+    subject: caName,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + 5 * 365 * DAY),
+    subjectKey: foreignKey.publicKey,
+    signingKey: foreignKey.privateKey,
+    issuerPublicKey: foreignKey.publicKey,
+    profile: { kind: 'ca' },
+  });
   fs.writeFileSync(bp.root, derToPem(rootDer));
   fs.writeFileSync(bp.ca, derToPem(caDer));
   fs.writeFileSync(bp.rootKey, rootKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
@@ -725,6 +738,8 @@ async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promis
       const name = encodeName(personName(job.person, job.org));
       const dir = path.join(bp.keysDir, job.key);
       fs.mkdirSync(dir, { recursive: true });
+      if (job.status === 'foreign')
+        fs.writeFileSync(path.join(dir, 'foreign-ca.pem'), derToPem(foreignCaDer));
       const [nb, na] =
         job.status === 'expired'
           ? [new Date(now.getTime() - yearMs - 2 * DAY), new Date(now.getTime() - 2 * DAY)]

@@ -141,7 +141,7 @@ function algorithmOf(el: Element, allowInclusiveNs: boolean): string {
 function scan(doc: Document): Element[] {
   const signatures: Element[] = [];
   const root = doc.documentElement as Element;
-  // nodes outside the root: only whitespace is allowed (the XML declaration is not a node)
+  // nodes outside the root: only whitespace (and the XML declaration, which xmldom keeps as a PI)
   for (let n = doc.firstChild; n; n = n.nextSibling) {
     if (n === root) continue;
     if (n.nodeType === NODE_TYPE.TEXT && !/\S/.test(n.nodeValue ?? '')) continue;

@@ -169,6 +169,17 @@ describe('certificate parsing of the generated keys', () => {
     expect(trust.isRevoked(devKey(dataDir, 'r01', 'SIGN').cert.serialHex)).toBe(false);
     const foreign = devKey(dataDir, 'foreign', 'SIGN').cert;
     expect(foreign.issuerDn).toBe(devKey(dataDir, 'r01', 'SIGN').cert.issuerDn);
+    const foreignCa = inspectCertificate(
+      fs.readFileSync(path.join(devPkiPaths(dataDir).keysDir, 'foreign', 'foreign-ca.pem')),
+    );
+    const realCa = inspectCertificate(fs.readFileSync(devPkiPaths(dataDir).ca));
+    expect(foreignCa.subjectDer.equals(realCa.subjectDer)).toBe(true);
+    expect(foreignCa.info.fingerprint256).not.toBe(realCa.info.fingerprint256);
+    expect(
+      inspectCertificate(devKey(dataDir, 'foreign', 'SIGN').certPem)
+        .x509()
+        .verify(foreignCa.publicKey()),
+    ).toBe(true);
     const legal = devKey(dataDir, 'legal-entity', 'SIGN').cert;
     expect(legal.subjectKind).toBe('legal');
     expect(legal.iin).toBe(devKey(dataDir, 'r01', 'SIGN').cert.iin);
