@@ -9,9 +9,15 @@ export async function actorOf(ctx: TestContext, key: string, roles: Actor['roles
   return { personId: id, principalId: id, roles };
 }
 
-export async function specialistEntryId(ctx: TestContext, key: string, kind: ServiceHelpType): Promise<number> {
+export async function specialistEntryId(
+  ctx: TestContext,
+  key: string,
+  kind: ServiceHelpType,
+): Promise<number> {
   const personId = await personIdOf(ctx, key);
-  const row = (await ctx.db('specialists').where({ person_id: personId, kind }).first('id')) as { id: number };
+  const row = (await ctx.db('specialists').where({ person_id: personId, kind }).first('id')) as {
+    id: number;
+  };
   return row.id;
 }
 
@@ -19,7 +25,12 @@ export async function specialistEntryId(ctx: TestContext, key: string, kind: Ser
  * Through the services with real signatures: the recipient orders and signs the reimbursement
  * application, the specialist confirms. Returns the order id, «На исполнении».
  */
-export async function orderInProgress(ctx: TestContext, recipientKey: string, specialistKey: string, helpType: ServiceHelpType): Promise<number> {
+export async function orderInProgress(
+  ctx: TestContext,
+  recipientKey: string,
+  specialistKey: string,
+  helpType: ServiceHelpType,
+): Promise<number> {
   const area = ctx.services.specialistServices;
   const recipient = await actorOf(ctx, recipientKey, ['recipient']);
   const specialist = await actorOf(ctx, specialistKey, ['specialist']);
@@ -48,9 +59,10 @@ export async function orderInProgress(ctx: TestContext, recipientKey: string, sp
 
 /** The code the recipient received by SMS for a pending journal entry (read from the outbox). */
 export async function smsCode(ctx: TestContext, codeId: number): Promise<string> {
-  const row = (await ctx.db('outbox').where({ idempotency_key: `sms:service-hours-code:${codeId}` }).first('payload')) as
-    | { payload: { text: string } }
-    | undefined;
+  const row = (await ctx
+    .db('outbox')
+    .where({ idempotency_key: `sms:service-hours-code:${codeId}` })
+    .first('payload')) as { payload: { text: string } } | undefined;
   const m = row ? /\b(\d{6})\b/.exec(row.payload.text) : null;
   if (!m) throw new Error(`no SMS code for ${codeId}`);
   return m[1]!;
@@ -61,7 +73,13 @@ export async function addEntry(
   ctx: TestContext,
   specialistKey: string,
   orderId: number,
-  entry: { day: string; hours: number; format?: 'in_person' | 'remote'; objectsKk?: string; objectsRu?: string },
+  entry: {
+    day: string;
+    hours: number;
+    format?: 'in_person' | 'remote';
+    objectsKk?: string;
+    objectsRu?: string;
+  },
 ) {
   const area = ctx.services.specialistServices;
   const specialist = await actorOf(ctx, specialistKey, ['specialist']);
