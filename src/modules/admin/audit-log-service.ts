@@ -50,7 +50,9 @@ export class AuditLogService {
              json_build_object('from', e.from_status, 'to', e.to_status, 'reason', e.reason)::text
         from order_events e
       union all
-      select 'signature', d.id, d.signed_at, d.signer_id, 'signed.' || d.purpose, d.object_type, d.object_id, d.id,
+      select 'signature', d.id, d.signed_at,
+             -- a login is signed before anybody is known: the signer is the certificate's IIN
+             coalesce(d.signer_id, (select sp.id from persons sp where sp.iin = d.signer_iin)), 'signed.' || d.purpose, d.object_type, d.object_id, d.id,
              json_build_object('kind', d.kind, 'signer', d.signer_name, 'certSerial', d.cert_serial)::text
         from signed_documents d
     ) as u`);
