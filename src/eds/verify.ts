@@ -65,7 +65,8 @@ export interface VerifiedDocument {
   signedXml: string;
   /** canonical form of getSignedReferences()[0]: the only source of business data */
   signedContent: string;
-  signedRoot: SignedRoot;
+  /** root element, id, actor and principal of the signed content (computed on first access) */
+  readonly signedRoot: SignedRoot;
   /** DigestValue: base64 SHA-256 of signedContent */
   digest: string;
   /** hex SHA-256 of signedXml */
@@ -345,9 +346,8 @@ export function verifySignedXml(xml: string, opts: VerifyOptions): VerifiedDocum
   if (!strictBase64(parts.signatureValue))
     throw new EdsError('EDS_SIGNATURE_VALUE', 'malformed SignatureValue');
   // 4.
-  const certDer = strictBase64(parts.certBase64);
-  if (!certDer) throw new EdsError('EDS_CERT_PARSE', 'X509Certificate is not base64');
-  const { parsed } = opts.trust.checkCertificate(certDer, now, parts.certBase64);
+  // the base64 text is the cache key: a known certificate is not decoded again
+  const { parsed } = opts.trust.checkCertificate(parts.certBase64, now, parts.certBase64);
   const cert = parsed.info;
   checkCertificateUse(cert, opts.expect, opts.subject ?? 'individual', opts.allowedIins);
   // 5.
@@ -375,17 +375,15 @@ export function verifySignedXml(xml: string, opts: VerifyOptions): VerifiedDocum
   if (opts.issuedXml !== undefined && !sameDocument(opts.issuedXml, signedContent)) {
     throw new EdsError('EDS_DOCUMENT_MISMATCH');
   }
-  let signedRoot: SignedRoot;
-  try {
-    signedRoot = describeRoot(signedContent);
-  } catch (e) {
-    throw new EdsError('EDS_PARSE', 'signed content cannot be read', { cause: e });
-  }
+  let root: SignedRoot | undefined;
   return {
     cert,
     signedXml: xml,
     signedContent,
-    signedRoot,
+    // read on first use (one more parse of the signed content, skipped when nobody asks)
+    get signedRoot(): SignedRoot {
+      return (root ??= describeRoot(signedContent));
+    },
     digest: digestBytes.toString('base64'),
     sha256: createHash('sha256').update(xml, 'utf8').digest('hex'),
     algorithms: {
