@@ -38,6 +38,8 @@ interface Column {
   title: string;
   width: number;
   align?: 'left' | 'right' | 'center';
+  /** short values (dates, numbers) fit one line: no measuring pass */
+  oneLine?: boolean;
 }
 
 function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
@@ -68,9 +70,10 @@ function table(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], fon
   let y = doc.y;
   const drawRow = (cells: string[], header: boolean) => {
     doc.fontSize(header ? fontSize - 0.5 : fontSize);
-    let h = 0;
+    let h = doc.currentLineHeight(true);
     cells.forEach((text, i) => {
-      h = Math.max(h, doc.heightOfString(text, { width: columns[i]!.width - 2 * pad }));
+      if (header || !columns[i]!.oneLine)
+        h = Math.max(h, doc.heightOfString(text, { width: columns[i]!.width - 2 * pad }));
     });
     h += 2 * pad;
     if (y + h > bottom) {
@@ -158,10 +161,10 @@ export async function renderActPdf(d: ActData): Promise<Buffer> {
   table(
     doc,
     [
-      { title: '№', width: 28, align: 'right' },
-      { title: 'Күні / Дата', width: 72 },
+      { title: '№', width: 28, align: 'right', oneLine: true },
+      { title: 'Күні / Дата', width: 72, oneLine: true },
       { title: 'Көрсетілген қызмет / Оказанная услуга', width: w - 28 - 72 - 60 },
-      { title: 'Сағат / Часы', width: 60, align: 'right' },
+      { title: 'Сағат / Часы', width: 60, align: 'right', oneLine: true },
     ],
     d.rows.map((r, i) => [String(i + 1), r.date, r.description, String(r.hours)]),
   );
