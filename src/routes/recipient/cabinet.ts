@@ -4,7 +4,7 @@ import type { Services } from '../../modules/index.js';
 import { FieldError } from '../../modules/entitlements/index.js';
 import { codeForm, emailForm, phoneForm, preferencesForm } from '../../modules/entitlements/schemas.js';
 import { actorOf } from '../../web/auth-context.js';
-import { flash } from '../../web/flash.js';
+import { flashAndRedirect } from './redirect.js';
 
 export type FormErrors = Record<string, string>;
 
@@ -90,8 +90,7 @@ export function cabinetRoutes(services: Services): Router {
         return renderConfirm(req, res, err.status, { [err.field]: req.t(err.code) });
       throw err;
     }
-    flash(req, 'entitlements:flash.phoneChanged');
-    res.redirect(303, '/cabinet');
+    await flashAndRedirect(req, res, '/cabinet', 'entitlements:flash.phoneChanged');
   });
 
   // e-mail
@@ -111,15 +110,20 @@ export function cabinetRoutes(services: Services): Router {
         400,
         zodErrors(req, form.error, { email: 'entitlements:errors.emailInvalid' }),
       );
+    let email: string | null;
     try {
-      const { email } = await cabinet.changeEmail(actorOf(req), form.data.email);
-      flash(req, email ? 'entitlements:flash.emailChanged' : 'entitlements:flash.emailRemoved');
+      ({ email } = await cabinet.changeEmail(actorOf(req), form.data.email));
     } catch (err) {
       if (err instanceof FieldError)
         return renderEmail(req, res, err.status, { [err.field]: req.t(err.code) }, form.data.email);
       throw err;
     }
-    res.redirect(303, '/cabinet');
+    await flashAndRedirect(
+      req,
+      res,
+      '/cabinet',
+      email ? 'entitlements:flash.emailChanged' : 'entitlements:flash.emailRemoved',
+    );
   });
 
   // notification preferences
@@ -163,8 +167,7 @@ export function cabinetRoutes(services: Services): Router {
         return renderPreferences(req, res, err.status, { [err.field]: req.t(err.code) }, value);
       throw err;
     }
-    flash(req, 'entitlements:flash.preferencesSaved');
-    res.redirect(303, '/cabinet');
+    await flashAndRedirect(req, res, '/cabinet', 'entitlements:flash.preferencesSaved');
   });
 
   return router;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
-import { flash } from '../../web/flash.js';
+import { flashAndRedirect } from './redirect.js';
 
 const measureId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const activationForm = z.strictObject({ _csrf: z.string().optional() });
@@ -22,15 +22,15 @@ export function helpRoutes(services: Services): Router {
     const id = measureId.safeParse(req.params.id);
     if (!id.success || !activationForm.safeParse(req.body).success) throw new NotFoundError();
     const result = await help.requestActivation(actorOf(req), id.data);
-    flash(
+    await flashAndRedirect(
       req,
+      res,
+      `/help#measure-${id.data}`,
       result === 'requested'
         ? 'entitlements:flash.activationRequested'
         : 'entitlements:flash.activationAlreadyPending',
-      {},
       result === 'requested' ? 'success' : 'info',
     );
-    res.redirect(303, `/help#measure-${id.data}`);
   });
 
   return router;
