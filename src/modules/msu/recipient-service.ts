@@ -132,8 +132,20 @@ export class MsuRecipientService {
   }
 
   /**
+   * When this instance last saw a department without a free bed. It is a database observation (a
+   * read, or the conditional UPDATE finding none) carried to requests already in flight, and it is only
+   * ever used to refuse early — a bed is only ever given by the UPDATE in the transaction.
+   */
+  private readonly fullSeenAt = new Map<number, number>();
+
+  private sawFull(departmentId: number): void {
+    this.fullSeenAt.set(departmentId, performance.now());
+  }
+
+  /**
    * The signed enrolment. A department already full is refused before the signature is even verified
-   * (nothing changes, the document stays unused); otherwise the bed is taken last in the transaction
+   * (nothing changes, the document stays unused): by a read made for this request, or by a later
+   * observation of the same fact on this instance. Otherwise the bed is taken last in the transaction
    * with one conditional UPDATE, so the hot row is locked only until the commit.
    */
   async enrol(
@@ -142,10 +154,16 @@ export class MsuRecipientService {
     input: SignedInput,
   ): Promise<{ orderId: number; number: string }> {
     const { db, clock, orders, notifier, people } = this.core;
+    const asked = performance.now();
     const pre = await this.repo.department(db, departmentId);
     if (!pre || !pre.active) throw new NotFoundError();
-    if (pre.free <= 0) throw new AppError('msu:errors.noFreeBeds', 409);
-    return this.signing.apply(
+    if (pre.free <= 0) {
+      this.sawFull(departmentId);
+      throw new AppError('msu:errors.noFreeBeds', 409);
+    }
+    if ((this.fullSeenAt.get(departmentId) ?? -Infinity) > asked)
+      throw new AppError('msu:errors.noFreeBeds', 409);
+    const done = await this.signing.apply(
       actor,
       'individual',
       'msu.enrol',
@@ -207,10 +225,16 @@ export class MsuRecipientService {
         );
         // the bed, last: the only statement on the contended row, held until the commit that follows
         const bed = await this.repo.takeBed(tx, pre.id, now);
-        if (!bed) throw new AppError('msu:errors.noFreeBeds', 409);
-        return { orderId: order.id, number: order.number };
+        if (!bed) {
+          this.sawFull(pre.id);
+          throw new AppError('msu:errors.noFreeBeds', 409);
+        }
+        return { orderId: order.id, number: order.number, lastBed: bed.free === 0 };
       },
     );
+    // the last bed, taken and committed: requests already in flight need not verify their signatures
+    if (done.lastBed) this.sawFull(departmentId);
+    return { orderId: done.orderId, number: done.number };
   }
 
   /** «Встать в очередь»: what the queue means and the document to sign. */

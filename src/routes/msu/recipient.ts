@@ -61,7 +61,8 @@ export function msuRecipientRoutes(services: Services): Router {
       flash(req, 'msu:flash.enrolled', { number: r.number });
       res.redirect(303, `/msu/orders/${r.orderId}`);
     } catch (err) {
-      if (codeOf(err) === 'msu:errors.noFreeBeds') return renderNoBeds(req, res, id);
+      // the last bed went meanwhile: the enrolment page now says so and offers the queue
+      if (codeOf(err) === 'msu:errors.noFreeBeds') return res.redirect(303, `/msu/departments/${id}/enrol`);
       if (isUserError(err)) return renderEnrolOrError(req, res, id, messageOf(req, err));
       throw err;
     }
