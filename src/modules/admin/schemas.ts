@@ -156,6 +156,7 @@ export const supportForm = z
     description: z
       .string({ error: 'support:errors.descriptionRequired' })
       .trim()
+      .min(1, { error: 'support:errors.descriptionRequired' })
       .min(10, { error: 'support:errors.descriptionShort' })
       .max(4000, { error: 'support:errors.descriptionLong' }),
     location: z
