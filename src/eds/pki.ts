@@ -566,6 +566,27 @@ export function refreshDevCrls(dataDir: string, now = new Date()): void {
   writeCrls(dataDir, now, revoked, Number.parseInt(old.crlNumber ?? '0', 16) + 1);
 }
 
+function lockHolderGone(lock: string): boolean {
+  let pid = NaN;
+  let age = 0;
+  try {
+    pid = Number(fs.readFileSync(lock, 'utf8'));
+    age = Date.now() - fs.statSync(lock).mtimeMs;
+  } catch {
+    return false; // just released, or being written: look again
+  }
+  if (age > 30_000) return true; // the holder refreshes the lock every few seconds
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
+  return false;
+}
+
+/** One generator per data directory, across processes (app, worker, test setup). */
 async function withLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
   fs.mkdirSync(dataDir, { recursive: true });
   const lock = path.join(dataDir, '.pki.lock');
@@ -576,23 +597,27 @@ async function withLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let age = 0;
-      try {
-        age = Date.now() - fs.statSync(lock).mtimeMs;
-      } catch {
-        continue;
-      }
-      if (age > 60_000) {
+      if (lockHolderGone(lock)) {
         fs.rmSync(lock, { force: true });
         continue;
       }
-      if (Date.now() - started > 120_000) throw new Error('timed out waiting for the PKI lock');
+      if (Date.now() - started > 600_000) throw new Error('timed out waiting for the PKI lock');
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  const heartbeat = setInterval(() => {
+    try {
+      const t = new Date();
+      fs.utimesSync(lock, t, t);
+    } catch {
+      /* removed under us: nothing to refresh */
+    }
+  }, 5_000);
+  heartbeat.unref();
   try {
     return await fn();
   } finally {
+    clearInterval(heartbeat);
     fs.rmSync(lock, { force: true });
   }
 }

@@ -232,4 +232,16 @@ describe('dev PKI maintenance', () => {
     expect(more.generated).toBe(true);
     expect(loadManifest(pki.dataDir).map((e) => e.key)).toContain('r03');
   }, 60_000);
+
+  it('one generator per data directory: concurrent calls wait; the lock of a dead holder is taken over', async () => {
+    const people = PEOPLE.filter((p) => p.key === 'r01');
+    const dir = fs.mkdtempSync(path.join(pki.dataDir, 'lock-'));
+    fs.writeFileSync(path.join(dir, '.pki.lock'), '999999999');
+    const [a, b] = await Promise.all([
+      ensureDevPki(dir, { people, organisations: ORGANISATIONS }),
+      ensureDevPki(dir, { people, organisations: ORGANISATIONS }),
+    ]);
+    expect([a.generated, b.generated].sort()).toEqual([false, true]);
+    expect(fs.existsSync(path.join(dir, '.pki.lock'))).toBe(false);
+  }, 60_000);
 });
