@@ -19,6 +19,14 @@ async function smsTexts(phone: string): Promise<string[]> {
   return rows.filter((r) => r.payload.phone === phone).map((r) => r.payload.text);
 }
 
+/** Activation requests for one measure: written to the outbox, or received by the dev Е-Собес. */
+async function activationsOf(measureExternalId: string, table: 'outbox' | 'dev_esobes_inbox') {
+  return ctx
+    .db(table)
+    .where({ topic: 'supplier-choice-activation' })
+    .whereRaw(`payload->>'measureExternalId' = ?`, [measureExternalId]);
+}
+
 function measureCard(html: string, id: number): string {
   const start = html.indexOf(`id="measure-${id}"`);
   if (start < 0) throw new Error(`measure ${id} is not on the page`);
@@ -99,7 +107,7 @@ describe('the two-month supplier-choice window (rules, item 10)', () => {
     expect(res.headers.location).toBe(`/help#measure-${measureId}`);
     const m = await ctx.db('ipr_measures').where({ id: measureId }).first();
     expect(m.status).toBe('activation_pending');
-    const messages = await ctx.db('outbox').where({ system: 'esobes', topic: 'supplier-choice-activation' });
+    const messages = await activationsOf(m.external_id, 'outbox');
     expect(messages).toHaveLength(1);
     expect(messages[0].payload).toMatchObject({
       measureExternalId: m.external_id,
@@ -118,11 +126,9 @@ describe('the two-month supplier-choice window (rules, item 10)', () => {
       .type('form')
       .send({ _csrf: csrfFrom(after.text) })
       .expect(303);
-    expect(
-      await ctx.db('outbox').where({ system: 'esobes', topic: 'supplier-choice-activation' }),
-    ).toHaveLength(1);
+    expect(await activationsOf(m.external_id, 'outbox')).toHaveLength(1);
     await ctx.services.outbox.deliverDue(500);
-    expect(await ctx.db('dev_esobes_inbox').where({ topic: 'supplier-choice-activation' })).toHaveLength(1);
+    expect(await activationsOf(m.external_id, 'dev_esobes_inbox')).toHaveLength(1);
   });
 
   it('another recipient cannot activate this measure (404)', async () => {
