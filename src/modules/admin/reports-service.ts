@@ -57,7 +57,7 @@ export const STATUS_NAMESPACE: Record<OrdersReportRow['kind'], string> = {
   goods: 'goods',
 };
 
-/** The other modules' reports this module shows, as their engineers publish them. */
+/** The other modules' reports this module shows. */
 export interface ReportSources {
   queueStats: () => Promise<QueueStat[]>;
   hoursByMonth: (from: string, to: string) => Promise<HoursRow[]>;
@@ -177,14 +177,14 @@ export class ReportsService {
     }));
   }
 
-  /** Queue lengths and waiting times per МСУ department; null while the МСУ module does not report them. */
-  async queueStats(sources: Partial<ReportSources>): Promise<QueueStat[] | null> {
-    return sources.queueStats ? sources.queueStats() : null;
+  /** Queue lengths and waiting times per МСУ department (the МСУ module's own report). */
+  async queueStats(sources: ReportSources): Promise<QueueStat[]> {
+    return sources.queueStats();
   }
 
-  /** Specialists' hours per month; null while the specialist module does not report them. */
-  async hoursByMonth(sources: Partial<ReportSources>, from: string, to: string): Promise<HoursRow[] | null> {
-    return sources.hoursByMonth ? sources.hoursByMonth(from, to) : null;
+  /** Specialists' hours per month (the specialist services module's own report). */
+  async hoursByMonth(sources: ReportSources, from: string, to: string): Promise<HoursRow[]> {
+    return sources.hoursByMonth(from, to);
   }
 }
 

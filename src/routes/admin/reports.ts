@@ -5,40 +5,15 @@ import { ordersReportQuery } from '../../modules/admin/schemas.js';
 import { barChart } from '../../modules/admin/charts.js';
 import { toCsv } from '../../modules/admin/csv.js';
 import { formatTiyn } from '../../lib/money.js';
-import type {
-  HoursRow,
-  IprRow,
-  OrdersFilter,
-  QueueStat,
-  ReportSources,
-} from '../../modules/admin/reports-service.js';
+import type { IprRow, OrdersFilter, ReportSources } from '../../modules/admin/reports-service.js';
 import { sendCsv } from './forms.js';
 
-/**
- * The reports the МСУ and specialist modules publish about themselves, found at run time: until a
- * module offers one, the page says there is no data.
- */
-export function reportSources(services: Services): Partial<ReportSources> {
-  const msu = (services.msu as { reports?: { queueStats?: () => Promise<QueueStat[]> } }).reports;
-  const spec = (
-    services.specialistServices as {
-      reports?: {
-        hoursByMonth?: (from: string, to: string) => Promise<(HoursRow & { help_type?: string })[]>;
-      };
-    }
-  ).reports;
-  const out: Partial<ReportSources> = {};
-  if (typeof msu?.queueStats === 'function') out.queueStats = () => msu.queueStats!();
-  if (typeof spec?.hoursByMonth === 'function') {
-    out.hoursByMonth = async (from, to) =>
-      (await spec.hoursByMonth!(from, to)).map((r) => ({
-        month: r.month,
-        helpType: r.helpType ?? r.help_type ?? '',
-        specialist: r.specialist,
-        hours: Number(r.hours),
-      }));
-  }
-  return out;
+/** The reports the МСУ and specialist modules publish about themselves. */
+export function reportSources(services: Services): ReportSources {
+  return {
+    queueStats: () => services.msu.reports.queueStats(),
+    hoursByMonth: (from, to) => services.specialistServices.reports.hoursByMonth(from, to),
+  };
 }
 
 function amount(v: number, unit: IprRow['unit'], t: TFunction, lang: string): string {
@@ -119,7 +94,7 @@ export function reportsRoutes(services: Services): Router {
         values: [{ series: 'used', value: r.percent, text: `${r.percent} %` }],
       })),
     });
-    const queueChart = queues?.length
+    const queueChart = queues.length
       ? barChart({
           id: 'chart-queues',
           title: t('admin:reports.queues.chart'),
@@ -142,12 +117,12 @@ export function reportsRoutes(services: Services): Router {
         })
       : null;
     const hoursByMonth = new Map<string, Record<string, number>>();
-    for (const h of hours ?? []) {
+    for (const h of hours) {
       const m = hoursByMonth.get(h.month) ?? {};
       m[h.helpType] = (m[h.helpType] ?? 0) + h.hours;
       hoursByMonth.set(h.month, m);
     }
-    const hoursChart = hours?.length
+    const hoursChart = hours.length
       ? barChart({
           id: 'chart-hours',
           title: t('admin:reports.hours.chart'),
@@ -243,7 +218,7 @@ export function reportsRoutes(services: Services): Router {
 
   router.get('/reports/queues.csv', async (req, res) => {
     const t = req.t;
-    const rows = (await reports.queueStats(sources)) ?? [];
+    const rows = await reports.queueStats(sources);
     const csv = toCsv(
       [
         t('admin:reports.queues.institution'),
@@ -259,7 +234,7 @@ export function reportsRoutes(services: Services): Router {
   router.get('/reports/hours.csv', async (req, res) => {
     const t = req.t;
     const filter = periodOf(services, req);
-    const rows = (await reports.hoursByMonth(sources, filter.from, filter.to)) ?? [];
+    const rows = await reports.hoursByMonth(sources, filter.from, filter.to);
     const csv = toCsv(
       [
         t('admin:reports.orders.month'),
