@@ -239,6 +239,29 @@ describe('УЖЯ/УИП orders: recipient and specialist through the pages', () 
     expect(card.text).toContain('Подано заявление на исключение из реестра специалистов');
   });
 
+  it('lets a guardian order for the ward: the ward is the recipient, the guardian signs', async () => {
+    const g03 = await loginAs(ctx, 'g03', { actFor: 'r12' });
+    const id = await createOrder(g03, 'g03', 'uzhya', 's02', 'UZHYA');
+    const row = (await ctx.db('orders').where({ id }).first()) as {
+      recipient_id: number;
+      created_by: number;
+    };
+    expect(row.recipient_id).toBe(await personIdOf(ctx, 'r12'));
+    expect(row.created_by).toBe(await personIdOf(ctx, 'g03'));
+    const card = await g03.get(`/services/orders/${id}`).expect(200);
+    expect(card.text).toContain('ТУРСЫНОВА ЖАНАР');
+    const doc = (await ctx
+      .db('signed_documents')
+      .where({ object_type: null })
+      .orWhere({ purpose: 'service-order-create' })
+      .orderBy('id', 'desc')
+      .first()) as {
+      signer_id: number;
+      principal_id: number;
+    };
+    expect(doc).toMatchObject({ signer_id: row.created_by, principal_id: row.recipient_id });
+  });
+
   it('renders the cabinet in Kazakh and English', async () => {
     const kk = await s01.get('/specialist/orders?lang=kk').expect(200);
     expect(kk.text).toContain('Маман кабинеті – Қызметтерге тапсырыстар');
