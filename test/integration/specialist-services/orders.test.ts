@@ -252,9 +252,7 @@ describe('УЖЯ/УИП orders: recipient and specialist through the pages', () 
     expect(card.text).toContain('ТУРСЫНОВА ЖАНАР');
     const doc = (await ctx
       .db('signed_documents')
-      .where({ object_type: null })
-      .orWhere({ purpose: 'service-order-create' })
-      .orderBy('id', 'desc')
+      .where({ purpose: 'service-order-create', signer_id: row.created_by })
       .first()) as {
       signer_id: number;
       principal_id: number;
