@@ -761,12 +761,13 @@ export class GoodsOrdersService {
     handoverDocId: number,
     at: Date,
   ) {
-    const [recipient, org, goods, measureExternalId] = await Promise.all([
-      this.core.people.findById(tx, order.recipient_id),
-      this.repo.organisation(tx, go.organisation_id),
-      this.repo.goods(tx, go.goods_id),
-      order.measure_id ? this.repo.measureExternalId(tx, order.measure_id) : Promise.resolve(undefined),
-    ]);
+    // one connection: the queries of a transaction run one after another
+    const recipient = await this.core.people.findById(tx, order.recipient_id);
+    const org = await this.repo.organisation(tx, go.organisation_id);
+    const goods = await this.repo.goods(tx, go.goods_id);
+    const measureExternalId = order.measure_id
+      ? await this.repo.measureExternalId(tx, order.measure_id)
+      : undefined;
     const docs = await this.repo.signedDocuments(tx, [go.reimbursement_document_id ?? 0, handoverDocId]);
     const ref = (id: number | null) => {
       const d = docs.find((x) => x.id === id);

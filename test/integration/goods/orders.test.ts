@@ -284,6 +284,35 @@ describe('goods orders: choice, creation window, signed steps, hand-over', () =>
     expect(await orderRow(ctx, orderId)).toMatchObject({ status: 'created' });
   });
 
+  it('lets a guardian order for the ward: the ward is the recipient, the guardian signs', async () => {
+    const guardian = await loginAs(ctx, 'g02', { actFor: 'r07' });
+    const ward = await personIdOf(ctx, 'r07');
+    const g02 = await personIdOf(ctx, 'g02');
+    const tena = await goodsIdByName(ctx, 'Подгузники для взрослых «Tena Slip Plus», размер M, 30 шт.');
+    const wh = await locationIdByName(ctx, 'Склад «Забота и помощь» в Астане');
+    const orderId = await createOrder(ctx, guardian, 'g02', 'TSR_DIAPERS', tena, {
+      fulfilment: 'pickup',
+      warehouseId: String(wh),
+    });
+    await stepOk(ctx, guardian, 'g02', 'goods', orderId, 'confirm');
+    const order = (await ctx.db('orders').where({ id: orderId }).first()) as {
+      recipient_id: number;
+      created_by: number;
+      status: string;
+    };
+    expect(order).toMatchObject({ recipient_id: ward, created_by: g02, status: 'awaiting_supplier' });
+    const docs = (await ctx
+      .db('signed_documents')
+      .where({ object_id: String(orderId), object_type: 'goods-order' })) as {
+      signer_id: number;
+      principal_id: number;
+    }[];
+    expect(docs).toEqual([expect.objectContaining({ signer_id: g02, principal_id: ward })]);
+    // acting for herself, the guardian does not see the ward's order
+    const self = await loginAs(ctx, 'g02', { actFor: 'g02' });
+    await self.get(`/goods/orders/${orderId}`).expect(404);
+  });
+
   it('never shows one recipient’s order to another, nor one supplier’s order to another supplier', async () => {
     const order = (await ctx.db('orders').where({ kind: 'goods' }).orderBy('id').first('id')) as {
       id: number;
