@@ -44,8 +44,9 @@ export function workingCalendar(holidays: Iterable<string> = []): WorkingCalenda
 }
 
 export function isWorkingDay(isoDate: string, cal: WorkingCalendar): boolean {
-  const d = DateTime.fromISO(isoDate, { zone: cal.zone });
-  return d.isValid && d.weekday <= 5 && !cal.holidays.has(isoDate);
+  // the weekday of a calendar date does not depend on the zone: read it in UTC (cheap)
+  const day = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
+  return ISO_DATE.test(isoDate) && day >= 1 && day <= 5 && !cal.holidays.has(isoDate);
 }
 
 function minuteOfDay(d: DateTime): number {
