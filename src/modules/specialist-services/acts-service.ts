@@ -629,6 +629,15 @@ export class ActsService {
     return { buffer: pdf.buffer, fileName: pdf.fileName, mime: 'application/pdf' };
   }
 
+  /** Scans uploaded but neither confirmed nor cancelled within a day are dropped with their files. */
+  async cleanupDrafts(maxAgeHours = 24): Promise<number> {
+    const before = new Date(this.c.now().getTime() - maxAgeHours * 3600_000);
+    const stale = await inTransaction(this.c.db, (tx) => this.c.acts.cancelStaleDrafts(tx, before));
+    for (const a of stale)
+      if (a.file_path) await fs.rm(path.join(this.c.core.config.dataDir, a.file_path), { force: true });
+    return stale.length;
+  }
+
   periodOfToday(): string {
     return periodOf(this.today());
   }

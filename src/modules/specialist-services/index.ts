@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
 import { astanaDate } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
+import type { JobDefinition } from '../../jobs/types.js';
 import { assertCanOrder, consumeVolume } from '../entitlements/measures.js';
 import { AreaContext } from './context.js';
 import { ServiceOrderService } from './order-service.js';
@@ -40,8 +41,13 @@ export function createSpecialistServicesModule(core: CoreServices) {
   const journal = new JournalService(ctx, orders);
   const acts = new ActsService(ctx);
   const registry = new RegistryService(ctx);
+  const jobs: JobDefinition[] = [
+    // uploaded scans left unconfirmed for a day are dropped with their files
+    { name: 'specialist-acts-drafts-cleanup', cron: '17 * * * *', run: () => acts.cleanupDrafts() },
+  ];
   return {
     machine: serviceMachine,
+    jobs,
     orders,
     journal,
     acts,

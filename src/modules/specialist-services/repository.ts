@@ -526,6 +526,24 @@ export class ActsRepository {
     await tx('service_acts').where({ id }).update(patch);
   }
 
+  /** Drafts older than the cut-off, cancelled (their files are removed by the caller after commit). */
+  async cancelStaleDrafts(tx: Knex.Transaction, before: Date): Promise<ActRow[]> {
+    const stale = (await tx('service_acts')
+      .where({ status: 'draft' })
+      .andWhere('created_at', '<', before)
+      .forUpdate()
+      .skipLocked()
+      .limit(500)) as ActRow[];
+    if (stale.length)
+      await tx('service_acts')
+        .whereIn(
+          'id',
+          stale.map((a) => a.id),
+        )
+        .update({ status: 'cancelled' });
+    return stale;
+  }
+
   /** The act that locks a month: sent, or electronic and awaiting the recipient's signature. */
   async lockingAct(db: Db, orderId: number, period: string): Promise<ActRow | undefined> {
     return (await db('service_acts')

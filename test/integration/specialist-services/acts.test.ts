@@ -280,4 +280,36 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
     const list = await r04.get('/services/uip/specialists').expect(200);
     expect(list.text).toContain('Заказать');
   });
+
+  it('drops a scan left unconfirmed for a day, with its file', async () => {
+    const scan = (
+      await s04
+        .get(`/specialist/acts/orders/${uip}/act.pdf?period=${period}`)
+        .buffer(true)
+        .parse(binaryParser)
+    ).body as Buffer;
+    // the month of `uip` is already sent: a draft for it is refused, so use a fresh order
+    const order = await orderInProgress(ctx, 'r11', 's05', 'UIP');
+    await addEntry(ctx, 's05', order, {
+      day: astanaDate(ctx.clock.now()),
+      hours: 1,
+      objectsKk: 'Емхана',
+      objectsRu: 'Поликлиника',
+    });
+    const s05 = await loginAs(ctx, 's05');
+    const res = await upload(s05, order, { buffer: scan, name: 'act.pdf' });
+    expect(res.status).toBe(303);
+    const draft = (await ctx.db('service_acts').where({ order_id: order, status: 'draft' }).first()) as {
+      id: number;
+      file_path: string;
+    };
+    expect(fs.existsSync(path.join(ctx.dataDir, draft.file_path))).toBe(true);
+    expect(await ctx.services.specialistServices.acts.cleanupDrafts()).toBe(0);
+    ctx.clock.advance(25 * 3600_000);
+    expect(await ctx.services.specialistServices.acts.cleanupDrafts()).toBe(1);
+    expect(
+      ((await ctx.db('service_acts').where({ id: draft.id }).first()) as { status: string }).status,
+    ).toBe('cancelled');
+    expect(fs.existsSync(path.join(ctx.dataDir, draft.file_path))).toBe(false);
+  });
 });
