@@ -3,6 +3,7 @@ import type { CoreServices } from '../index.js';
 import type { Actor, Role } from '../../web/auth-context.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
+import { inTransaction } from '../../db/knex.js';
 import { assertCanOrder } from '../entitlements/measures.js';
 import { fullName, maskedName, type PersonRow } from '../people/people-repository.js';
 import type { OrderRow } from '../orders/orders-repository.js';
@@ -105,6 +106,9 @@ export class MsuRecipientService {
     if (why) throw new AppError(`msu:errors.unsuitable.${why}`, 409);
     const open = await this.core.orders.openOrder(db, person.id, MSU_HELP_TYPE);
     if (open) throw new ConflictError('msu:errors.openOrderExists', { number: open.number });
+    // the entitlement rules (measure, supplier-choice window, volume) before anything is signed
+    const today = astanaDate(this.core.clock.now());
+    await inTransaction(db, (tx) => assertCanOrder(tx, person.id, MSU_HELP_TYPE, today));
     return { dept, inst, person };
   }
 

@@ -108,3 +108,36 @@ describe('«Встать в очередь» and «Отменить ожидан
     expect(csrfFrom(again.text)).toBeTruthy();
   });
 });
+
+describe('a guardian acts for a ward', () => {
+  it('the order is the ward’s, signed by the guardian; the ward’s card is the guardian’s to open', async () => {
+    const id = await deptId(ctx, ASTANA_GENERAL);
+    const agent = await loginAs(ctx, 'g01', { actFor: 'r06' });
+    const page = await agent.get(`/msu/departments/${id}/enrol`).expect(200);
+    expect(page.text).toContain('ПЕТРОВА ЕЛЕНА');
+    const res = await submitSigned(ctx, agent, page.text, 'g01');
+    expect(res.status).toBe(303);
+    const r06 = await personIdOf(ctx, 'r06');
+    const g01 = await personIdOf(ctx, 'g01');
+    const order = (await ctx.db('orders').where({ recipient_id: r06, kind: 'msu' }).first()) as {
+      id: number;
+      created_by: number;
+    };
+    expect(order.created_by).toBe(g01);
+    const doc = (await ctx
+      .db('signed_documents')
+      .where({ purpose: 'msu.enrol', principal_id: r06 })
+      .first()) as { signer_id: number };
+    expect(doc.signer_id).toBe(g01);
+    await agent.get(`/msu/orders/${order.id}`).expect(200);
+  });
+
+  it('a recipient without an МСУ measure is told before signing anything', async () => {
+    const r02 = await personIdOf(ctx, 'r02');
+    await ctx.db('ipr_measures').where({ person_id: r02, help_type: 'MSU' }).update({ status: 'closed' });
+    const agent = await loginAs(ctx, 'r02');
+    const page = await agent.get(`/msu/departments/${await deptId(ctx, ASTANA_GENERAL)}/enrol`);
+    expect(page.status).toBe(409);
+    expect(page.text).not.toContain('data-eds-sign');
+  });
+});
