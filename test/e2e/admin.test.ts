@@ -29,19 +29,19 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-describe('a failure notice', () => {
+describe('a maintenance notice', () => {
   it('is published by the administrator and shown as a banner on every page while active', async () => {
     await admin.goto('/admin');
     await admin.clickLink('Объявления о работах и сбоях');
     await admin.clickLink('Добавить объявление');
     const p = admin.page;
-    await p.getByLabel('Технический сбой').check();
-    await p.locator('#title_ru').fill('Сбой при подписании заказов');
-    await p.locator('#title_kk').fill('Тапсырыстарға қол қою кезіндегі ақау');
-    await p.locator('#title_en').fill('Failure when signing orders');
-    await p.locator('#text_ru').fill('Подписание временно недоступно, мы устраняем сбой.');
-    await p.locator('#text_kk').fill('Қол қою уақытша қолжетімсіз, ақауды жоюдамыз.');
-    await p.locator('#text_en').fill('Signing is temporarily unavailable; we are fixing it.');
+    await p.getByLabel('Плановые технические работы').check();
+    await p.locator('#title_ru').fill('Технические работы на портале');
+    await p.locator('#title_kk').fill('Порталдағы техникалық жұмыстар');
+    await p.locator('#title_en').fill('Maintenance of the portal');
+    await p.locator('#text_ru').fill('Подписание временно недоступно: идёт обновление.');
+    await p.locator('#text_kk').fill('Қол қою уақытша қолжетімсіз: жаңарту жүріп жатыр.');
+    await p.locator('#text_en').fill('Signing is temporarily unavailable: an update is under way.');
     const fixAt = DateTime.now().setZone(ASTANA_ZONE).plus({ hours: 3 });
     await p.locator('#fix_expected_at').fill(fixAt.toFormat("yyyy-MM-dd'T'HH:mm"));
     await admin.clickButton('Сохранить');
@@ -52,18 +52,18 @@ describe('a failure notice', () => {
       for (const url of ['/', '/info', '/login', '/no-such-page']) {
         await visitor.goto(url);
         const banner = visitor.page.getByRole('region', { name: 'Объявление' });
-        await expect(banner.innerText()).resolves.toContain('Сбой при подписании заказов');
+        await expect(banner.innerText()).resolves.toContain('Технические работы на портале');
         await expect(banner.innerText()).resolves.toContain(
           `Ожидаемое время устранения: ${fixAt.toFormat('dd.MM.yyyy HH:mm')}.`,
         );
       }
       await visitor.goto('/info?lang=kk');
       expect(await visitor.page.getByRole('region').first().innerText()).toContain(
-        'Тапсырыстарға қол қою кезіндегі ақау',
+        'Порталдағы техникалық жұмыстар',
       );
       await visitor.goto('/info?lang=en');
       expect(await visitor.page.getByRole('region').first().innerText()).toContain(
-        'Failure when signing orders',
+        'Maintenance of the portal',
       );
       await visitor.goto('/info?lang=ru');
     } finally {
@@ -72,7 +72,7 @@ describe('a failure notice', () => {
 
     // ended: the banner disappears
     await admin.goto('/admin/notices');
-    await admin.clickButton('Завершить: Сбой при подписании заказов');
+    await admin.clickButton('Завершить: Технические работы на портале');
     await admin.goto('/');
     expect(await admin.page.locator('.portal-banner').count()).toBe(0);
   });
