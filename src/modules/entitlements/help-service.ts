@@ -58,20 +58,18 @@ export class HelpService {
   async page(actor: Actor, lang: Locale): Promise<HelpPage> {
     const { db, people, clock } = this.core;
     const principal = await principalOf(db, people, actor);
-    const [measures, openOrders, iprs] = await Promise.all([
-      this.repo.measuresOf(db, principal.id),
-      this.repo.openOrdersOf(db, principal.id),
-      this.repo.iprsOf(db, principal.id),
-    ]);
+    const measures = await this.repo.measuresOf(db, principal.id);
     const today = astanaDate(clock.now());
-    const openByType = new Map(openOrders.map((o) => [o.help_type, o]));
     const sections: HelpPage['sections'] = [
       { key: 'services', measures: [] },
       { key: 'tsr', measures: [] },
       { key: 'payments', measures: [] },
     ];
     for (const m of measures) {
-      const open = openByType.get(m.help_type) ?? null;
+      const open =
+        m.open_order_id && m.open_order_number && m.open_order_kind
+          ? { id: m.open_order_id, number: m.open_order_number, kind: m.open_order_kind }
+          : null;
       const facts = {
         id: m.id,
         helpType: m.help_type,
@@ -100,11 +98,15 @@ export class HelpService {
       };
       sections.find((s) => s.key === SECTION_OF[m.category])!.measures.push(view);
     }
-    const ipr = iprs[0];
+    // the newest IPR the measures come from
+    const ipr = measures.reduce<MeasureWithType | undefined>(
+      (a, m) => (!a || m.developed_on > a.developed_on ? m : a),
+      undefined,
+    );
     return {
       principal: { id: principal.id, name: fullName(principal), isSelf: principal.id === actor.personId },
       ipr: ipr
-        ? { externalId: ipr.external_id, developedOn: ipr.developed_on, validUntil: ipr.valid_until }
+        ? { externalId: ipr.ipr_external_id, developedOn: ipr.developed_on, validUntil: ipr.valid_until }
         : null,
       sections,
     };

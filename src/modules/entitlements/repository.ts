@@ -34,6 +34,9 @@ export type MeasureWithType = MeasureRow & {
   ipr_external_id: string;
   developed_on: string;
   valid_until: string | null;
+  open_order_id: number | null;
+  open_order_number: string | null;
+  open_order_kind: OrderKind | null;
 };
 
 export interface PhoneConfirmationRow {
@@ -55,10 +58,19 @@ export class EntitlementsRepository {
     return new Map(rows.map((r) => [r.code, r]));
   }
 
+  /**
+   * A person's measures with their help type, IPR and the open order of the help type (at most one:
+   * the partial unique index on open orders), in one query.
+   */
   async measuresOf(db: Db, personId: number): Promise<MeasureWithType[]> {
     return (await db('ipr_measures as m')
       .join('help_types as h', 'h.code', 'm.help_type')
       .join('iprs as i', 'i.id', 'm.ipr_id')
+      .leftJoin('orders as o', function () {
+        this.on('o.recipient_id', '=', 'm.person_id')
+          .andOn('o.help_type', '=', 'm.help_type')
+          .andOnVal('o.is_open', '=', true);
+      })
       .where('m.person_id', personId)
       .orderBy([
         { column: 'h.sort', order: 'asc' },
@@ -75,25 +87,10 @@ export class EntitlementsRepository {
         'i.external_id as ipr_external_id',
         'i.developed_on',
         'i.valid_until',
+        'o.id as open_order_id',
+        'o.number as open_order_number',
+        'o.kind as open_order_kind',
       )) as MeasureWithType[];
-  }
-
-  async iprsOf(db: Db, personId: number): Promise<IprRow[]> {
-    return (await db('iprs').where({ person_id: personId }).orderBy('developed_on', 'desc')) as IprRow[];
-  }
-
-  async openOrdersOf(
-    db: Db,
-    personId: number,
-  ): Promise<{ id: number; number: string; kind: OrderKind; help_type: string }[]> {
-    return (await db('orders')
-      .where({ recipient_id: personId, is_open: true })
-      .select('id', 'number', 'kind', 'help_type')) as {
-      id: number;
-      number: string;
-      kind: OrderKind;
-      help_type: string;
-    }[];
   }
 
   async lockMeasureOf(
