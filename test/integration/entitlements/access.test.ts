@@ -66,6 +66,7 @@ describe('«Помощь для вас»', () => {
     expect(page.text).toContain('<h1 class="govuk-heading-l">Помощь для вас</h1>');
     for (const s of ['Услуги', 'Технические средства реабилитации', 'Социальные выплаты'])
       expect(page.text).toContain(s);
+    expect(page.text).toContain('ИПР № ESOBES-IPR-R01 от 01.09.2026, действует до 31.08.2027');
     expect(card(page.text, 'MSU')).toMatch(/href="\/msu\?measure=\d+">Выбрать поставщика/);
     expect(card(page.text, 'UZHYA')).toContain('href="/services/uzhya/specialists">Выбрать поставщика');
     expect(card(page.text, 'UIP')).toContain('href="/services/uip/specialists">Выбрать поставщика');
