@@ -1,6 +1,7 @@
 /**
  * Bed rush: N signed «Записаться» attempts for B beds of one department, over HTTP, against the portal
- * started in this process (production mode, its own embedded PostgreSQL in a temporary folder).
+ * started by this script in a child process (production mode, one instance, its own embedded
+ * PostgreSQL in a temporary folder), so that the client's work is not counted as the server's.
  *
  * Untimed preparation: N recipients with MSU measures and real certificates from the dev CA (one
  * shared RSA key), a real EDS login for each, the enrolment page for each (which issues the document),
@@ -15,6 +16,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
 import { TrustStore, ensureDevPki, signXml } from '../src/eds/index.js';
@@ -27,6 +30,7 @@ import { buildServices } from '../src/modules/index.js';
 import { createApp } from '../src/app.js';
 import { devIntegrations, devRegistryPerson } from '../src/integrations/dev.js';
 import { createSyntheticRecipients, type SyntheticPerson } from '../test/support/msu-keys.js';
+import type { RegistryPerson } from '../src/integrations/ports.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -131,6 +135,110 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 }
 
+interface ServeInput {
+  pgUrl: string;
+  dataDir: string;
+  attempts: number;
+  registry: RegistryPerson[];
+}
+
+interface ServerStats {
+  verified: number;
+  verifyMs: number;
+  applied: number;
+  applyMs: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+/** The child: one portal instance as production runs it, with counters on the signing path. */
+async function serve(inputFile: string): Promise<void> {
+  const input = JSON.parse(fs.readFileSync(inputFile, 'utf8')) as ServeInput;
+  const byIin = new Map(input.registry.map((p) => [p.iin, p]));
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: input.pgUrl,
+    DATA_DIR: input.dataDir,
+    BASE_URL: 'https://portal.example.kz',
+    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    RUN_JOBS: 'false',
+    TRUST_PROXY: 'loopback',
+    LOGIN_RATE_LIMIT: String(input.attempts * 10),
+    // production wants its anchors named; the dev CA stands in for НУЦ РК here
+    EDS_TRUST_ANCHORS: ['root.pem', 'ca.pem'].map((f) => path.join(input.dataDir, 'pki', f)).join(','),
+  });
+  const db = createKnex(input.pgUrl, config.DATABASE_POOL_MAX);
+  const trust = TrustStore.fromDirectory(path.join(input.dataDir, 'pki'), { refuseWhenCrlStale: true });
+  const integrations = {
+    ...devIntegrations(db),
+    personRegistry: { findByIin: async (iin: string) => byIin.get(iin) ?? devRegistryPerson(iin) },
+    mobileBase: { phoneByIin: async () => null },
+  };
+  const services = buildServices(config, db, createLogger('silent'), { integrations, trust });
+
+  // where the server's time goes: signatures verified and signed transactions run, with their time
+  const signing = services.signing;
+  const stats = { verified: 0, verifyMs: 0, applied: 0, applyMs: 0 };
+  const verify = signing.verify.bind(signing);
+  signing.verify = async (v) => {
+    const t = performance.now();
+    try {
+      return await verify(v);
+    } finally {
+      stats.verified++;
+      stats.verifyMs += performance.now() - t;
+    }
+  };
+  const apply = signing.apply.bind(signing);
+  signing.apply = (async (a: Parameters<typeof apply>[0], fn: Parameters<typeof apply>[1]) => {
+    const t = performance.now();
+    try {
+      return await apply(a, fn);
+    } finally {
+      stats.applied++;
+      stats.applyMs += performance.now() - t;
+    }
+  }) as typeof signing.apply;
+
+  const app = createApp(services);
+  const server = await new Promise<http.Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  process.on('message', (m: string) => {
+    if (m === 'reset') {
+      Object.assign(stats, { verified: 0, verifyMs: 0, applied: 0, applyMs: 0 });
+      process.send!({ reset: true });
+    } else if (m === 'stats') {
+      const mem = process.memoryUsage();
+      process.send!({ stats: { ...stats, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20 } });
+    } else if (m === 'stop') {
+      server.closeAllConnections();
+      server.close(() => {
+        void (app.locals.sessionPool as { end: () => Promise<void> })
+          .end()
+          .then(() => db.destroy())
+          .then(() => process.exit(0));
+      });
+    }
+  });
+  process.send!({ port: (server.address() as AddressInfo).port });
+}
+
+/** Sends a message to the server child and waits for the answer carrying `key`. */
+function ask<T>(child: ReturnType<typeof fork>, msg: string, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: Record<string, unknown>) => {
+      if (key in m) {
+        child.off('message', on);
+        resolve(m[key] as T);
+      }
+    };
+    child.on('message', on);
+    child.send(msg);
+  });
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-msu-'));
   fs.chmodSync(dataDir, 0o755);
@@ -139,9 +247,8 @@ async function main(): Promise<void> {
     ephemeral: true,
     database: 'bench',
   });
-  const db = createKnex(pg.url, 10);
-  let server: http.Server | null = null;
-  let sessionPool: { end: () => Promise<void> } | null = null;
+  const db = createKnex(pg.url, 4);
+  let child: ReturnType<typeof fork> | null = null;
   try {
     const t0 = performance.now();
     await ensureDevPki(dataDir, {
@@ -151,34 +258,13 @@ async function main(): Promise<void> {
     await migrateLatest(db);
     await db.transaction((tx) => runSeeds(tx));
     const people = await createSyntheticRecipients(db, dataDir, ATTEMPTS, { tag: 'bench' });
-    const byIin = new Map(people.map((p) => [p.iin, p]));
-
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: pg.url,
-      DATA_DIR: dataDir,
-      BASE_URL: 'https://portal.example.kz',
-      SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'silent',
-      RUN_JOBS: 'false',
-      TRUST_PROXY: 'loopback',
-      LOGIN_RATE_LIMIT: String(ATTEMPTS * 10),
-      // production wants its anchors named; the dev CA stands in for НУЦ РК here
-      EDS_TRUST_ANCHORS: [path.join(dataDir, 'pki', 'root.pem'), path.join(dataDir, 'pki', 'ca.pem')].join(
-        ',',
-      ),
-    });
-    const trust = TrustStore.fromDirectory(path.join(dataDir, 'pki'), { refuseWhenCrlStale: true });
-    const integrations = {
-      ...devIntegrations(db),
-      personRegistry: {
-        findByIin: async (iin: string) => byIin.get(iin)?.registry ?? devRegistryPerson(iin),
-      },
-      mobileBase: { phoneByIin: async () => null },
-    };
-    const services = buildServices(config, db, createLogger('silent'), { integrations, trust });
+    const setup = buildServices(
+      loadConfig({ NODE_ENV: 'test', DATABASE_URL: pg.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+      db,
+      createLogger('silent'),
+    );
     const inst = (await db('msu_institutions').orderBy('id').first('id')) as { id: number };
-    const departmentId = await services.msu.admin.addDepartment(
+    const departmentId = await setup.msu.admin.addDepartment(
       { personId: 1, principalId: 1, roles: ['admin'] },
       inst.id,
       {
@@ -192,41 +278,27 @@ async function main(): Promise<void> {
       },
     );
 
-    // where the server's time goes: signatures verified and signed transactions run, with their time
-    const signing = services.signing;
-    const stats = { verified: 0, verifyMs: 0, applied: 0, applyMs: 0 };
-    const verify = signing.verify.bind(signing);
-    signing.verify = async (input) => {
-      const t = performance.now();
-      try {
-        return await verify(input);
-      } finally {
-        stats.verified++;
-        stats.verifyMs += performance.now() - t;
-      }
+    const inputFile = path.join(dataDir, 'serve.json');
+    const input: ServeInput = {
+      pgUrl: pg.url,
+      dataDir,
+      attempts: ATTEMPTS,
+      registry: people.map((p) => p.registry),
     };
-    const apply = signing.apply.bind(signing);
-    signing.apply = (async (input: Parameters<typeof apply>[0], fn: Parameters<typeof apply>[1]) => {
-      const t = performance.now();
-      try {
-        return await apply(input, fn);
-      } finally {
-        stats.applied++;
-        stats.applyMs += performance.now() - t;
-      }
-    }) as typeof signing.apply;
-
-    const app = createApp(services);
-    sessionPool = app.locals.sessionPool as { end: () => Promise<void> };
-    server = await new Promise<http.Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    fs.writeFileSync(inputFile, JSON.stringify(input));
+    child = fork(fileURLToPath(import.meta.url), ['--serve', inputFile], { execArgv: ['--import', 'tsx'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      child!.once('message', (m: { port?: number }) =>
+        m.port ? resolve(m.port) : reject(new Error('no port')),
+      );
+      child!.once('exit', (code) => reject(new Error(`the portal exited with ${code}`)));
     });
-    const base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const base = new URL(`http://127.0.0.1:${port}`);
     const agent = new http.Agent({ keepAlive: true, maxSockets: SOCKETS });
 
     // untimed: a real login and a signed enrolment document for everybody
     const prepared: { client: Client; form: Record<string, string>; action: string }[] = [];
-    await pool(people, 8, async (p: SyntheticPerson) => {
+    await pool(people, 16, async (p: SyntheticPerson) => {
       const client = new Client(base, agent);
       const login = signForm((await client.request('GET', '/login')).body);
       const r = await client.request('POST', login.action, {
@@ -245,7 +317,7 @@ async function main(): Promise<void> {
       });
     });
     const prepMs = performance.now() - t0;
-    Object.assign(stats, { verified: 0, verifyMs: 0, applied: 0, applyMs: 0 });
+    await ask(child, 'reset', 'reset');
 
     // timed: the rush
     const latencies: number[] = [];
@@ -269,6 +341,7 @@ async function main(): Promise<void> {
       }),
     );
     const settleMs = performance.now() - start;
+    const stats = await ask<ServerStats>(child, 'stats', 'stats');
 
     const dept = (await db('msu_departments').where({ id: departmentId }).first()) as { free: number };
     const held = (await db('msu_orders as m')
@@ -279,9 +352,8 @@ async function main(): Promise<void> {
     const overbooked = Math.max(0, Number(held.n) - BEDS) + (dept.free < 0 ? 1 : 0);
     const consistent = Number(held.n) + dept.free === BEDS && Number(held.n) === booked;
 
-    const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
     console.log(
-      `МСУ bed rush: ${ATTEMPTS} signed enrolment attempts for ${BEDS} beds (${SOCKETS} connections, ${os.cpus().length} cores)`,
+      `МСУ bed rush: ${ATTEMPTS} signed enrolment attempts for ${BEDS} beds (${SOCKETS} connections, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`,
     );
     console.log(
       `  preparation (untimed: people, certificates, ${ATTEMPTS} logins, documents, signatures): ${(prepMs / 1000).toFixed(1)} s`,
@@ -301,18 +373,21 @@ async function main(): Promise<void> {
         `${stats.applied} signed transactions attempted (${(stats.applyMs / Math.max(1, stats.applied)).toFixed(1)} ms each incl. verification); ` +
         `${ATTEMPTS - stats.applied} refused by the free-bed check before verification`,
     );
-    console.log(`  memory          ${rss} MB RSS (portal and bench client in one process)`);
+    console.log(
+      `  server memory   ${Math.round(stats.rssMb)} MB RSS, ${Math.round(stats.heapMb)} MB heap after the rush`,
+    );
     process.exitCode = errors === 0 && overbooked === 0 && consistent ? 0 : 1;
   } finally {
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((r) => server!.close(() => r(null)));
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.send('stop');
+      await exited;
     }
-    await sessionPool?.end();
     await db.destroy();
     await pg.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (process.argv[2] === '--serve') await serve(process.argv[3]!);
+else await main();
