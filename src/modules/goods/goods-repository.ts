@@ -531,6 +531,23 @@ export class GoodsRepository {
     }[];
   }
 
+  /** The measure an order of this kind would use (the one assertCanOrder picks), read without a lock. */
+  async latestMeasure(db: Db, recipientId: number, helpType: string) {
+    return (await db('ipr_measures')
+      .where({ person_id: recipientId, help_type: helpType })
+      .whereIn('status', ['open', 'choice_blocked', 'activation_pending', 'fulfilled'])
+      .orderBy('id', 'desc')
+      .first('id', 'status', 'volume', 'used_volume', 'deadline')) as
+      | {
+          id: number;
+          status: 'open' | 'choice_blocked' | 'activation_pending' | 'fulfilled';
+          volume: number;
+          used_volume: number;
+          deadline: string | null;
+        }
+      | undefined;
+  }
+
   async measureExternalId(db: Db, measureId: number): Promise<string | undefined> {
     const row = (await db('ipr_measures').where({ id: measureId }).first('external_id')) as
       { external_id: string } | undefined;

@@ -4,6 +4,8 @@ import type { EntitlementsModule } from '../entitlements/index.js';
 import type { Actor } from '../../web/auth-context.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { tFor, type Locale } from '../../web/i18n.js';
+import { astanaDate } from '../../lib/clock.js';
+import { measureAction } from '../entitlements/rules.js';
 import { formatTiyn } from '../../lib/money.js';
 import { audit } from '../audit/audit.js';
 import { fullName, type PersonRow } from '../people/people-repository.js';
@@ -126,25 +128,70 @@ export class GoodsOrdersService {
     return p;
   }
 
-  /** Whether the recipient may order this kind now (the entitlement rule, run in a throw-away transaction). */
+  /**
+   * Why the recipient may not order this kind now, or null: the entitlement module's own rule over
+   * the measure and any open order, read without locks (pages only; the creating transaction runs
+   * assertCanOrder with its row lock).
+   */
   private async orderBlocker(
     recipientId: number,
     helpType: string,
-  ): Promise<{ code: string; key: string; params: Record<string, string | number> } | null> {
-    const tx = await this.db.transaction();
-    try {
-      await this.entitlements.assertCanOrder(tx, recipientId, helpType);
-      return null;
-    } catch (err) {
-      if (err instanceof AppError)
+  ): Promise<{ key: string; params: Record<string, string | number> } | null> {
+    return (await this.orderState(recipientId, helpType)).blocker;
+  }
+
+  private async orderState(
+    recipientId: number,
+    helpType: string,
+  ): Promise<{
+    blocker: { key: string; params: Record<string, string | number> } | null;
+    open: OrderRow | undefined;
+  }> {
+    const [m, open] = await Promise.all([
+      this.repo.latestMeasure(this.db, recipientId, helpType),
+      this.core.orders.openOrder(this.db, recipientId, helpType),
+    ]);
+    return { blocker: this.blockerOf(helpType, m, open), open };
+  }
+
+  private blockerOf(
+    helpType: string,
+    m: Awaited<ReturnType<GoodsRepository['latestMeasure']>>,
+    open: OrderRow | undefined,
+  ): { key: string; params: Record<string, string | number> } | null {
+    if (!m) return { key: 'entitlements:errors.noMeasure', params: {} };
+    const action = measureAction(
+      {
+        id: m.id,
+        helpType,
+        category: 'tsr',
+        status: m.status,
+        volume: m.volume,
+        usedVolume: m.used_volume,
+        deadline: m.deadline,
+      },
+      open ? { id: open.id, number: open.number, kind: open.kind } : null,
+      astanaDate(this.core.clock.now()),
+    );
+    switch (action.kind) {
+      case 'choose':
+        return null;
+      case 'openOrder':
+        return { key: 'errors:one_open_order_per_help_type', params: {} };
+      case 'activate':
+        return { key: 'entitlements:errors.choiceBlocked', params: {} };
+      case 'activationPending':
+        return { key: 'entitlements:errors.activationPending', params: {} };
+      default:
         return {
-          code: err.code,
-          key: err.code.includes(':') ? err.code : `errors:${err.code}`,
-          params: err.params,
+          key:
+            action.reasonKey === 'fulfilled'
+              ? 'entitlements:errors.volumeExhausted'
+              : action.reasonKey === 'deadlinePassed'
+                ? 'entitlements:errors.deadlinePassed'
+                : 'entitlements:errors.noMeasure',
+          params: {},
         };
-      throw err;
-    } finally {
-      await tx.rollback().catch(() => undefined);
     }
   }
 
@@ -166,13 +213,14 @@ export class GoodsOrdersService {
 
   /** Goods of a ТСР kind from suppliers serving the principal's region, with price, surcharge and availability. */
   async offers(actor: Actor, helpType: string) {
-    const kind = await this.repo.tsrKind(this.db, helpType);
+    const [kind, principal] = await Promise.all([
+      this.repo.tsrKind(this.db, helpType),
+      this.person(actor.principalId),
+    ]);
     if (!kind) throw new NotFoundError();
-    const principal = await this.person(actor.principalId);
-    const [goods, blocker, open] = await Promise.all([
+    const [goods, { blocker, open }] = await Promise.all([
       this.repo.offers(this.db, helpType, principal.region),
-      this.orderBlocker(principal.id, helpType),
-      this.core.orders.openOrder(this.db, principal.id, helpType),
+      this.orderState(principal.id, helpType),
     ]);
     return {
       kind,
@@ -232,7 +280,7 @@ export class GoodsOrdersService {
   ): Promise<SignStep> {
     const w = await this.creationWindow(actor, helpType, goodsId);
     const t = tFor(lang);
-    if (w.blocker) throw new AppError(w.blocker.code, 409, w.blocker.params);
+    if (w.blocker) throw new AppError(w.blocker.key, 409, w.blocker.params);
     if (!w.options.includes(input.fulfilment))
       throw new ValidationError({ fulfilment: 'goods:errors.fulfilmentRequired' });
 
