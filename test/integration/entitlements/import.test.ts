@@ -245,3 +245,26 @@ describe('POST /api/esobes/ipr', () => {
     expect(JSON.parse((failed as { stdout: string }).stdout).fields).toHaveProperty(['iprs.0.iin']);
   });
 });
+
+describe('POST /api/esobes/ipr with a configured token', () => {
+  let configured: TestContext;
+  beforeAll(async () => {
+    configured = await createTestContext({ ESOBES_API_TOKEN: 'a-real-token-from-the-config-0123' });
+  });
+  afterAll(async () => {
+    await configured?.close();
+  });
+
+  it('accepts only that token; the dev token no longer works', async () => {
+    const body = batch(
+      personByKey('r02').iin,
+      [{ externalId: 'T-CONF-1', helpType: 'UIP', volume: 5 }],
+      'T-IPR-CONF',
+    );
+    const send = (token: string) =>
+      request(configured.app).post('/api/esobes/ipr').set('Authorization', `Bearer ${token}`).send(body);
+    await send(TOKEN).expect(401);
+    await send('a-real-token-from-the-config-0123').expect(200);
+    expect(await configured.db('ipr_measures').where({ external_id: 'T-CONF-1' }).first()).toBeDefined();
+  });
+});
