@@ -101,6 +101,20 @@ export type DeliveryAddress = {
   flat?: string;
 };
 
+export interface MeasureFacts {
+  id: number;
+  status: 'open' | 'choice_blocked' | 'activation_pending' | 'fulfilled';
+  volume: number;
+  used_volume: number;
+  deadline: string | null;
+}
+
+export interface OpenOrderFacts {
+  id: number;
+  number: string;
+  kind: 'msu' | 'service' | 'goods';
+}
+
 export interface SupplierOrderListRow {
   id: number;
   number: string;
@@ -531,21 +545,38 @@ export class GoodsRepository {
     }[];
   }
 
-  /** The measure an order of this kind would use (the one assertCanOrder picks), read without a lock. */
-  async latestMeasure(db: Db, recipientId: number, helpType: string) {
-    return (await db('ipr_measures')
-      .where({ person_id: recipientId, help_type: helpType })
-      .whereIn('status', ['open', 'choice_blocked', 'activation_pending', 'fulfilled'])
-      .orderBy('id', 'desc')
-      .first('id', 'status', 'volume', 'used_volume', 'deadline')) as
-      | {
-          id: number;
-          status: 'open' | 'choice_blocked' | 'activation_pending' | 'fulfilled';
-          volume: number;
-          used_volume: number;
-          deadline: string | null;
-        }
-      | undefined;
+  /**
+   * In one round trip: the measure an order of this kind would use (the one assertCanOrder picks) and
+   * the open order of the kind, read without locks.
+   */
+  async orderFacts(
+    db: Db,
+    recipientId: number,
+    helpType: string,
+  ): Promise<{ measure: MeasureFacts | null; open: OpenOrderFacts | null }> {
+    const r = (await db.raw(
+      `select
+         (select row_to_json(m) from (
+            select id, status, volume, used_volume, deadline::text as deadline from ipr_measures
+             where person_id = ? and help_type = ? and status in ('open','choice_blocked','activation_pending','fulfilled')
+             order by id desc limit 1) m) as measure,
+         (select row_to_json(o) from (
+            select id, number, kind from orders where recipient_id = ? and help_type = ? and is_open limit 1) o) as open`,
+      [recipientId, helpType, recipientId, helpType],
+    )) as { rows: { measure: MeasureFacts | null; open: OpenOrderFacts | null }[] };
+    return r.rows[0] ?? { measure: null, open: null };
+  }
+
+  /** A ТСР kind with the region of the person who would order it (one round trip). */
+  async kindForPerson(
+    db: Db,
+    code: string,
+    personId: number,
+  ): Promise<(TsrKindRow & { person_region: string }) | undefined> {
+    return (await db('help_types as h')
+      .crossJoin(db.raw('persons as p'))
+      .where({ 'h.code': code, 'h.category': 'tsr', 'p.id': personId })
+      .first('h.*', 'p.region as person_region')) as (TsrKindRow & { person_region: string }) | undefined;
   }
 
   async measureExternalId(db: Db, measureId: number): Promise<string | undefined> {

@@ -17,6 +17,8 @@ import type {
   GoodsOrderRow,
   GoodsRepository,
   LocationRow,
+  MeasureFacts,
+  OpenOrderFacts,
   TsrKindRow,
 } from './goods-repository.js';
 import type { CreateOrderInput } from './schemas.js';
@@ -145,19 +147,16 @@ export class GoodsOrdersService {
     helpType: string,
   ): Promise<{
     blocker: { key: string; params: Record<string, string | number> } | null;
-    open: OrderRow | undefined;
+    open: OpenOrderFacts | null;
   }> {
-    const [m, open] = await Promise.all([
-      this.repo.latestMeasure(this.db, recipientId, helpType),
-      this.core.orders.openOrder(this.db, recipientId, helpType),
-    ]);
-    return { blocker: this.blockerOf(helpType, m, open), open };
+    const { measure, open } = await this.repo.orderFacts(this.db, recipientId, helpType);
+    return { blocker: this.blockerOf(helpType, measure, open), open };
   }
 
   private blockerOf(
     helpType: string,
-    m: Awaited<ReturnType<GoodsRepository['latestMeasure']>>,
-    open: OrderRow | undefined,
+    m: MeasureFacts | null,
+    open: OpenOrderFacts | null,
   ): { key: string; params: Record<string, string | number> } | null {
     if (!m) return { key: 'entitlements:errors.noMeasure', params: {} };
     const action = measureAction(
@@ -213,18 +212,15 @@ export class GoodsOrdersService {
 
   /** Goods of a ТСР kind from suppliers serving the principal's region, with price, surcharge and availability. */
   async offers(actor: Actor, helpType: string) {
-    const [kind, principal] = await Promise.all([
-      this.repo.tsrKind(this.db, helpType),
-      this.person(actor.principalId),
-    ]);
+    const kind = await this.repo.kindForPerson(this.db, helpType, actor.principalId);
     if (!kind) throw new NotFoundError();
     const [goods, { blocker, open }] = await Promise.all([
-      this.repo.offers(this.db, helpType, principal.region),
-      this.orderState(principal.id, helpType),
+      this.repo.offers(this.db, helpType, kind.person_region),
+      this.orderState(actor.principalId, helpType),
     ]);
     return {
       kind,
-      region: principal.region,
+      region: kind.person_region,
       blocker,
       openOrder: open ? { id: open.id, number: open.number } : null,
       goods: goods.map((g) => ({
