@@ -127,6 +127,16 @@ function setUpLocals(app: Express, services: Services): void {
     res.locals.currentUrl = req.originalUrl;
     res.locals.devStand = !services.config.isProduction;
     res.locals.sessionMinutes = services.config.SESSION_IDLE_MINUTES;
+    // a redirect waits for the session to be saved, so the next page sees what this one stored
+    // (a login, a flash message) even when the browser follows the redirect at once
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session) return redirect(...args);
+      req.session.save((err) => {
+        if (err) return next(err);
+        redirect(...args);
+      });
+    }) as typeof res.redirect;
     if (req.session?.flash?.length) {
       res.locals.flash = req.session.flash;
       req.session.flash = [];

@@ -5,7 +5,8 @@ export function formatTiyn(tiyn: number | null | undefined, locale = 'ru'): stri
   const tenge = Math.trunc(tiyn / 100);
   const rest = Math.abs(tiyn % 100);
   const grouped = new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'ru-RU').format(tenge);
-  return `${grouped},${String(rest).padStart(2, '0')} ₸`;
+  // ru/kk: 12 345,67 ₸; en: 12,345.67 ₸
+  return `${grouped}${locale === 'en' ? '.' : ','}${String(rest).padStart(2, '0')} ₸`;
 }
 
 /** Parses "12 345,67" / "12345.67" / "12345" tenge into integer tiyn; null when malformed. */

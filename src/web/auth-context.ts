@@ -10,6 +10,8 @@ export interface SessionAuth {
   roles: Role[];
   /** the organisation an employee acts for (from the certificate's OU=BIN…) */
   organisationId?: number;
+  /** the directions of that organisation's activity (which cabinets it has) */
+  directions?: string[];
   /** the person whose records a recipient or guardian works with: self or a ward */
   principalId: number;
   principalName: string;

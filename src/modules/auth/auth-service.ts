@@ -72,12 +72,14 @@ export class AuthService {
       const grants = await this.people.roles(tx, person.id);
       let roles: Role[];
       let organisationId: number | undefined;
+      let directions: string[] | undefined;
       if (cert.subjectKind === 'legal') {
         const org = cert.bin ? await this.people.organisationByBin(tx, cert.bin) : undefined;
         const employee = org && grants.find((g) => g.role === 'employee' && g.organisation_id === org.id);
         if (!org || !employee) throw new EdsError('EDS_NOT_EMPLOYEE');
         roles = ['employee'];
         organisationId = org.id;
+        directions = org.directions;
       } else {
         roles = [...new Set(grants.filter((g) => g.role !== 'employee').map((g) => g.role))];
         if (roles.length === 0) {
@@ -100,6 +102,7 @@ export class AuthService {
         name: fullName(person),
         roles,
         ...(organisationId ? { organisationId } : {}),
+        ...(directions ? { directions } : {}),
         principalId: person.id,
         principalName: fullName(person),
         loginAt: now.toISOString(),

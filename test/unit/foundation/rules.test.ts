@@ -45,6 +45,7 @@ describe('IIN / BIN', () => {
 describe('money in tiyn', () => {
   it('formats and parses without floats', () => {
     expect(formatTiyn(1234567)).toMatch(/^12\s345,67 ₸$/);
+    expect(formatTiyn(12000000, 'en')).toBe('120,000.00 ₸');
     expect(parseTenge('12 345,67')).toBe(1234567);
     expect(parseTenge('0.1')).toBe(10);
     expect(parseTenge('abc')).toBeNull();
