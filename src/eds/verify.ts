@@ -401,8 +401,12 @@ export function verifySignedXml(xml: string, opts: VerifyOptions): VerifiedDocum
  * quoting and empty-element forms do not matter; content and inter-element text do.
  */
 export function sameDocument(issuedXml: string, signedContent: string): boolean {
+  // the portal renders documents already in canonical form, so the common case needs no parsing;
+  // c14n is idempotent, so matching one side's canonical form against the other is equivalent
+  if (issuedXml === signedContent) return true;
   try {
-    return canonicalDocument(issuedXml) === canonicalDocument(signedContent);
+    const issued = canonicalDocument(issuedXml);
+    return issued === signedContent || issued === canonicalDocument(signedContent);
   } catch {
     return false;
   }

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { DateTime } from 'luxon';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { launchBrowser, PortalPage, startPortal } from '../support/browser.js';
+import type { PortalPage } from '../support/browser.js';
+import { useBrowserStand } from '../support/browser.js';
 import { ASTANA_ZONE } from '../../src/lib/clock.js';
 
-let ctx: TestContext;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let browser: Browser;
+const stand = useBrowserStand();
 let admin: PortalPage;
 
 const PNG = Buffer.from(
@@ -16,17 +13,11 @@ const PNG = Buffer.from(
 );
 
 beforeAll(async () => {
-  ctx = await createTestContext();
-  portal = await startPortal(ctx);
-  browser = await launchBrowser();
-  admin = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+  admin = await stand.open();
   await admin.loginAs('a01');
 });
 afterAll(async () => {
   await admin?.close();
-  await browser?.close();
-  await portal?.close();
-  await ctx?.close();
 });
 
 describe('a maintenance notice', () => {
@@ -47,7 +38,7 @@ describe('a maintenance notice', () => {
     await admin.clickButton('Сохранить');
     expect(await admin.text()).toContain('Объявление сохранено.');
 
-    const visitor = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const visitor = await stand.open();
     try {
       for (const url of ['/', '/info', '/login', '/no-such-page']) {
         await visitor.goto(url);
@@ -80,7 +71,7 @@ describe('a maintenance notice', () => {
 
 describe('a request about a technical failure', () => {
   it('goes from filing to the fix notice, seen by the participant and worked by the contact centre', async () => {
-    const participant = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const participant = await stand.open();
     try {
       await participant.loginAs('r01');
       await participant.goto('/support');
@@ -152,7 +143,7 @@ describe('the administrator’s pages', () => {
     ]) {
       await admin.goto(url);
     }
-    const instruction = (await ctx.db('content_items').where({ kind: 'instruction' }).first('id')) as {
+    const instruction = (await stand.ctx.db('content_items').where({ kind: 'instruction' }).first('id')) as {
       id: number;
     };
     await admin.goto(`/admin/content/${instruction.id}`);

@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { launchBrowser, PortalPage, startPortal } from '../support/browser.js';
+import type { PortalPage } from '../support/browser.js';
+import { useBrowserStand } from '../support/browser.js';
 
-let ctx: TestContext;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let browser: Browser;
+const stand = useBrowserStand();
 
 interface Texts {
   cabinet: {
@@ -28,17 +25,6 @@ interface Texts {
 function texts(lang: string): Texts {
   return JSON.parse(fs.readFileSync(path.join('locales', lang, 'entitlements.json'), 'utf8')) as Texts;
 }
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  portal = await startPortal(ctx);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  await ctx?.close();
-});
 
 /** Clicks a link and waits for the page it leads to, then runs axe on it (once per page and language). */
 async function follow(p: PortalPage, name: string | RegExp, pathname: string, lang: string): Promise<void> {
@@ -74,7 +60,7 @@ describe('recipient cabinet in the browser', () => {
   let p: PortalPage;
   beforeAll(async () => {
     // one login through the .p12 dialog (the slow part); the languages follow one another in it
-    p = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    p = await stand.open();
     await p.loginAs('r09');
   });
   afterAll(async () => {
@@ -114,7 +100,7 @@ describe('recipient cabinet in the browser', () => {
       expect(new URL(p.page.url()).pathname).toBe('/cabinet/contacts/phone/confirm');
 
       // the dev stand shows what the SMS gateway "sent"
-      await ctx.services.outbox.deliverDue(500);
+      await stand.ctx.services.outbox.deliverDue(500);
       await open(p, `/dev/sms?phone=${encodeURIComponent(j.phone)}`, j.lang);
       const sms = await p.page.locator('#sms-table tbody tr td.sms-text').first().innerText();
       const code = /(\d{6})/.exec(sms)?.[1];
@@ -138,7 +124,7 @@ describe('recipient cabinet in the browser', () => {
 
   it('a recipient whose window is over presses «активации выбора поставщика» and sees the measure pending', async () => {
     const t = texts('ru');
-    const p = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const p = await stand.open();
     try {
       await p.loginAs('r13');
       await open(p, '/help', 'ru');
@@ -149,7 +135,7 @@ describe('recipient cabinet in the browser', () => {
         t.measureStatus.activationPending,
       );
       expect(
-        await ctx
+        await stand.ctx
           .db('outbox')
           .where({ system: 'esobes', topic: 'supplier-choice-activation' })
           .count('* as n')

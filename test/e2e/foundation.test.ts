@@ -1,22 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { launchBrowser, PortalPage, startPortal } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { useBrowserStand } from '../support/browser.js';
 
-let ctx: TestContext;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  portal = await startPortal(ctx);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  await ctx?.close();
-});
+const stand = useBrowserStand();
 
 const LOCALES = [
   {
@@ -45,7 +30,7 @@ const LOCALES = [
 describe('public pages in every language, zero axe violations', () => {
   for (const l of LOCALES) {
     it(`start, login and error pages in ${l.lang}`, async () => {
-      const p = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: l.lang });
+      const p = await stand.open({ lang: l.lang });
       try {
         await p.goto(`/?lang=${l.lang}`);
         expect(await p.page.locator('h1').innerText()).toContain(l.home);
@@ -78,7 +63,7 @@ describe('public pages in every language, zero axe violations', () => {
 
 describe('EDS in the browser', () => {
   it('logs in through the .p12 dialog, signs a document and opens its evidence', async () => {
-    const p = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const p = await stand.open();
     try {
       await p.loginAs('r01');
       expect(p.page.url()).toContain('/cabinet');
@@ -89,7 +74,7 @@ describe('EDS in the browser', () => {
       expect(text).toContain('Подпись проверена');
       expect(text).toContain('ТЕСТОВ ТЕСТ');
       const docId = Number(p.page.url().split('/').pop());
-      const stored = await ctx.db('signed_documents').where({ id: docId }).first();
+      const stored = await stand.ctx.db('signed_documents').where({ id: docId }).first();
       expect(stored.purpose).toBe('eds-check');
       expect(stored.signed_xml).toContain('<ds:SignatureValue>');
     } finally {
@@ -98,7 +83,7 @@ describe('EDS in the browser', () => {
   });
 
   it('says clearly when the wrong key type or a wrong password is chosen', async () => {
-    const p = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const p = await stand.open();
     try {
       await p.goto('/login');
       await p.page.getByRole('button', { name: 'Выберите ЭЦП' }).click();

@@ -1,25 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { launchBrowser, PortalPage, startPortal } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { PortalPage } from '../support/browser.js';
+import { useBrowserStand } from '../support/browser.js';
 import type { GoodsAction, GoodsStatus } from '../../src/modules/goods/rules.js';
 
-let ctx: TestContext;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  portal = await startPortal(ctx);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  await ctx?.close();
-});
+const stand = useBrowserStand();
 
 interface Texts {
   title: string;
@@ -92,18 +78,18 @@ async function openSupplierOrder(s: PortalPage, t: Texts, number: string): Promi
 
 /** Chooses the interface language the way the switch does (its cookie), without loading the heavy start page. */
 async function useLanguage(p: PortalPage, lang: string): Promise<void> {
-  await p.page.context().addCookies([{ name: 'lang', value: lang, url: portal.baseUrl }]);
+  await p.page.context().addCookies([{ name: 'lang', value: lang, url: stand.baseUrl }]);
 }
 
 async function orderNumber(id: number): Promise<string> {
-  return ((await ctx.db('orders').where({ id }).first('number')) as { number: string }).number;
+  return ((await stand.ctx.db('orders').where({ id }).first('number')) as { number: string }).number;
 }
 
 describe('ТСР goods in the browser: recipient and supplier, every page checked by axe', () => {
   it('stationary point with an accompanying service (ru): from «Помощь для вас» to «Успешно выдан в стационаре»', async () => {
     const t = texts('ru');
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
-    const s = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const r = await stand.open();
+    const s = await stand.open();
     try {
       await r.loginAs('r01');
       await r.goto('/help');
@@ -158,8 +144,8 @@ describe('ТСР goods in the browser: recipient and supplier, every page checke
   it('pickup from a warehouse (recipient in kk, supplier in en): «Самовывоз» to the issue at the warehouse', async () => {
     const kk = texts('kk');
     const en = texts('en');
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'kk' });
-    const s = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'en' });
+    const r = await stand.open({ lang: 'kk' });
+    const s = await stand.open({ lang: 'en' });
     try {
       await useLanguage(r, 'kk');
       await r.loginAs('r09');
@@ -199,8 +185,8 @@ describe('ТСР goods in the browser: recipient and supplier, every page checke
 
   it('courier delivery with a KazPost track number (ru): «Отследить доставку», then «Успешно доставлен курьером»', async () => {
     const t = texts('ru');
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
-    const s = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const r = await stand.open();
+    const s = await stand.open();
     try {
       await r.loginAs('r15');
       await r.goto('/goods/TSR_WHEELCHAIR');
@@ -232,13 +218,13 @@ describe('ТСР goods in the browser: recipient and supplier, every page checke
       expect(await r.text()).toContain(t.status.with_courier);
       const track = r.page.getByRole('link', { name: starts(t.order.trackDelivery) });
       expect(await track.getAttribute('href')).toBe(
-        ctx.services.integrations.kazpost.trackingUrl('RR123456785KZ'),
+        stand.ctx.services.integrations.kazpost.trackingUrl('RR123456785KZ'),
       );
 
       await signedStep(s, t, t.action.deliver, 'e07');
       await r.goto(`/goods/orders/${orderId}`);
       expect(await r.text()).toContain(t.status.delivered_courier);
-      const measure = (await ctx
+      const measure = (await stand.ctx
         .db('orders as o')
         .join('ipr_measures as m', 'm.id', 'o.measure_id')
         .where('o.id', orderId)
@@ -253,7 +239,7 @@ describe('ТСР goods in the browser: recipient and supplier, every page checke
   });
 
   it('the administrator’s registries of ТСР kinds and suppliers (en)', async () => {
-    const a = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'en' });
+    const a = await stand.open({ lang: 'en' });
     try {
       await useLanguage(a, 'en');
       await a.loginAs('a01');

@@ -1,25 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { launchBrowser, PortalPage, startPortal } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { PortalPage } from '../support/browser.js';
+import { useBrowserStand } from '../support/browser.js';
 import { personIdOf } from '../support/http.js';
 
-let ctx: TestContext;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  portal = await startPortal(ctx);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  await ctx?.close();
-});
+const stand = useBrowserStand();
 
 type Dict = { [k: string]: string | Dict };
 /** What a user of that language reads: the test finds buttons and statuses by their words. */
@@ -56,9 +42,9 @@ async function follow(p: PortalPage, name: string | RegExp): Promise<void> {
 }
 
 async function orderOf(key: string) {
-  return (await ctx
+  return (await stand.ctx
     .db('orders')
-    .where({ recipient_id: await personIdOf(ctx, key), kind: 'msu' })
+    .where({ recipient_id: await personIdOf(stand.ctx, key), kind: 'msu' })
     .orderBy('id', 'desc')
     .first()) as {
     id: number;
@@ -67,10 +53,10 @@ async function orderOf(key: string) {
   };
 }
 
-describe('МСУ in the browser, every page checked by axe', () => {
+describe('МСУ in the stand.browser, every page checked by axe', () => {
   it('ru: «Записаться» → what to bring → «Подтвердить» (signed) → «Ожидание прибытия получателя»; the referral is public', async () => {
     const t = texts('ru');
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const r = await stand.open();
     try {
       await r.goto('/msu');
       await r.loginAs('r01');
@@ -91,7 +77,7 @@ describe('МСУ in the browser, every page checked by axe', () => {
 
   it('kk: «Кезекке тұру» (signed) with a position, then «Кезек күтуден бас тарту» with a reason and a signature', async () => {
     const t = texts('kk');
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'kk' });
+    const r = await stand.open({ lang: 'kk' });
     try {
       await r.goto('/?lang=kk');
       await r.loginAs('r20');
@@ -117,8 +103,8 @@ describe('МСУ in the browser, every page checked by axe', () => {
   it('en + ru: a discharge releases a bed, offered to the first in the queue, who accepts it; the protocol shows it', async () => {
     const en = texts('en');
     const ru = texts('ru');
-    const e = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'en' });
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const e = await stand.open({ lang: 'en' });
+    const r = await stand.open();
     try {
       await e.goto('/?lang=en');
       await e.loginAs('e01');
@@ -160,12 +146,12 @@ describe('МСУ in the browser, every page checked by axe', () => {
 
   it('the other МСУ pages pass axe too: admin registry, bed counts with errors, a full department, open data', async () => {
     const ru = texts('ru');
-    const a = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
-    const e = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'kk' });
+    const a = await stand.open();
+    const e = await stand.open({ lang: 'kk' });
     try {
       await a.loginAs('a01');
       await a.goto('/admin/msu');
-      const inst = (await ctx.db('msu_institutions').orderBy('id').first('id')) as { id: number };
+      const inst = (await stand.ctx.db('msu_institutions').orderBy('id').first('id')) as { id: number };
       await a.goto(`/admin/msu/institutions/${inst.id}`);
       await a.goto(`/admin/msu/institutions/${inst.id}/departments/new`);
       await press(a, exact('Сохранить'), 'errors');
@@ -174,7 +160,7 @@ describe('МСУ in the browser, every page checked by axe', () => {
 
       await e.goto('/?lang=kk');
       await e.loginAs('e01');
-      const mercy = (await ctx
+      const mercy = (await stand.ctx
         .db('msu_departments')
         .whereRaw(`name->>'ru' = ?`, ['Отделение милосердия'])
         .first('id')) as { id: number };
@@ -186,10 +172,10 @@ describe('МСУ in the browser, every page checked by axe', () => {
         texts('kk')('errors.bedsBelowOccupied'),
       );
 
-      const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+      const r = await stand.open();
       try {
         await r.loginAs('r08');
-        await r.page.goto(`${portal.baseUrl}/msu/departments/${mercy.id}/enrol`);
+        await r.page.goto(`${stand.baseUrl}/msu/departments/${mercy.id}/enrol`);
         await r.checkA11y();
         expect(await r.text()).toContain(ru('noBeds.title'));
       } finally {

@@ -1,25 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { launchBrowser, PortalPage, startPortal } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { PortalPage } from '../support/browser.js';
+import { useBrowserStand } from '../support/browser.js';
 import { renderActPdf } from '../../src/modules/specialist-services/act-pdf.js';
 
-let ctx: TestContext;
-let portal: Awaited<ReturnType<typeof startPortal>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  portal = await startPortal(ctx);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-  await ctx?.close();
-});
+const stand = useBrowserStand();
 
 type Words<K extends string> = Record<K, string>;
 interface Texts {
@@ -77,7 +63,10 @@ async function follow(p: PortalPage, name: string | RegExp): Promise<void> {
 }
 
 async function smsCodeFor(phoneDigits: string): Promise<string> {
-  const rows = (await ctx.db('outbox').where({ system: 'sms', topic: 'code' }).orderBy('id', 'desc')) as {
+  const rows = (await stand.ctx
+    .db('outbox')
+    .where({ system: 'sms', topic: 'code' })
+    .orderBy('id', 'desc')) as {
     payload: { phone: string; text: string };
   }[];
   const row = rows.find((r) => r.payload.phone.replace(/\D/g, '').endsWith(phoneDigits));
@@ -89,8 +78,8 @@ async function smsCodeFor(phoneDigits: string): Promise<string> {
 describe('УЖЯ in the browser: a whole month for the recipient and the specialist, every page checked by axe', () => {
   it('order → signed application → confirmation → journal entry with the SMS code → act sent → month locked (ru)', async () => {
     const t = texts('ru');
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
-    const s = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const r = await stand.open();
+    const s = await stand.open();
     try {
       await r.loginAs('r02');
       await r.goto('/services/uzhya/specialists');
@@ -134,7 +123,7 @@ describe('УЖЯ in the browser: a whole month for the recipient and the special
       const actHref = await s.page
         .getByRole('link', { name: 'Акт оказанных услуг (PDF)' })
         .getAttribute('href');
-      const pdf = await s.page.request.get(portal.baseUrl + actHref!);
+      const pdf = await s.page.request.get(stand.baseUrl + actHref!);
       expect(pdf.headers()['content-disposition']).toMatch(/^attachment;/);
       expect(pdf.headers()['content-type']).toContain('application/pdf');
       await press(s, exact(t.button.sendAct));
@@ -177,9 +166,9 @@ describe('УЖЯ in the browser: a whole month for the recipient and the special
   it('key pages in Kazakh and English, and the administrator’s registry', async () => {
     const kk = texts('kk');
     const en = texts('en');
-    const s = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'kk' });
-    const r = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir, { lang: 'en' });
-    const a = await PortalPage.open(browser, portal.baseUrl, ctx.dataDir);
+    const s = await stand.open({ lang: 'kk' });
+    const r = await stand.open({ lang: 'en' });
+    const a = await stand.open();
     try {
       await s.goto('/?lang=kk');
       await s.loginAs('s03');

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { TestContext } from './context.js';
+import { createTestContext, type TestContext } from './context.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -190,4 +191,55 @@ export class PortalPage {
   async close(): Promise<void> {
     await this.page.context().close();
   }
+}
+
+export interface BrowserStand {
+  /** the test file's database, app and clock */
+  readonly ctx: TestContext;
+  readonly baseUrl: string;
+  readonly browser: Browser;
+  /** a new browser context and page on the portal, every page it lands on checked by axe */
+  open(opts?: { lang?: string }): Promise<PortalPage>;
+}
+
+/**
+ * The browser tier's stand for one test file: a fresh database and app served on a free port, and
+ * Chromium; started before the file's tests and closed after them.
+ */
+export function useBrowserStand(env: Record<string, string> = {}): BrowserStand {
+  let ctx: TestContext | undefined;
+  let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
+  let browser: Browser | undefined;
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`the browser stand is not started (${what})`);
+    return v;
+  };
+  beforeAll(async () => {
+    ctx = await createTestContext(env);
+    portal = await startPortal(ctx);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+    await ctx?.close();
+  });
+  return {
+    get ctx() {
+      return need(ctx, 'ctx');
+    },
+    get baseUrl() {
+      return need(portal, 'portal').baseUrl;
+    },
+    get browser() {
+      return need(browser, 'browser');
+    },
+    open: (opts = {}) =>
+      PortalPage.open(
+        need(browser, 'browser'),
+        need(portal, 'portal').baseUrl,
+        need(ctx, 'ctx').dataDir,
+        opts,
+      ),
+  };
 }

@@ -130,3 +130,20 @@ describe('renderDocument', () => {
     expect(() => readDocument('<x/>')).toThrow();
   });
 });
+
+describe('the reference check', () => {
+  it('finds rendered documents already canonical, escapes and Kazakh letters included', async () => {
+    const { sameDocument } = await import('../../../src/eds/verify.js');
+    for (const kind of DOCUMENT_KINDS) {
+      const xml = renderDocument(kind, {
+        actorIin: iin,
+        principalIin: ward,
+        object: { type: 'order', id: 7, version: 3 },
+        fields: { ...SAMPLE[kind], note: 'Ә Ғ Қ Ң Ө Ұ Ү Һ І & < > " \' \r\n\t конец' } as never,
+      });
+      expect(canonicalDocument(xml), kind).toBe(xml);
+      expect(sameDocument(xml, xml)).toBe(true);
+      expect(sameDocument(xml, xml.replace('конец', 'начало'))).toBe(false);
+    }
+  });
+});
