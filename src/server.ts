@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { openDatabase, prepareDatabase } from './db/setup.js';
 import { buildServices } from './modules/index.js';
@@ -9,16 +9,7 @@ import { startJobs, type JobRunner } from './jobs/index.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config, logger);
   let server: Server | null = null;

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { openDatabase } from './db/setup.js';
 import { migrationsCurrent } from './db/migrator.js';
@@ -8,16 +8,7 @@ import { startJobs } from './jobs/index.js';
 
 /** `npm run worker`: the background jobs alone, for deployments that scale web and workers apart. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   if (!config.DATABASE_URL) {
     console.error('The worker needs DATABASE_URL (the database of the running portal).');
