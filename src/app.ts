@@ -89,6 +89,8 @@ function setUpSessions(app: Express, services: Services): void {
     }
   }
   const pool = new pg.Pool({ connectionString: dbUrl(services), max: 4 });
+  // an idle connection dropped by the server (restart, shutdown) is logged, never a crash
+  pool.on('error', (err) => services.logger.warn({ err }, 'session store connection lost'));
   app.use(
     session({
       name: 'portal.sid',

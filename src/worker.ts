@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     await database.close();
     process.exit(0);
   };
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }
