@@ -20,6 +20,14 @@ import { routes } from './routes/index.js';
 
 export const LOW_VISION_COOKIE = 'lv';
 
+/** IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone). */
+export function maskUrl(url: string): string {
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).replace(/\b\d{12}\b/g, (m) => maskIin(m));
+  if (q < 0) return path;
+  return path + url.slice(q).replace(/\d{6,}/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`);
+}
+
 function setUpLogging(app: Express, services: Services): void {
   app.use(
     pinoHttp({
@@ -36,7 +44,7 @@ function setUpLogging(app: Express, services: Services): void {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.replace(/\b\d{12}\b/g, (m) => maskIin(m)),
+          url: maskUrl(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

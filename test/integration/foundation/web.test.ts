@@ -96,6 +96,7 @@ describe('security basics', () => {
     const app = createApp(buildServices(ctx.config, ctx.db, logger, { clock: ctx.clock }));
     const person = PEOPLE.find((p) => p.key === 'r05')!;
     await request(app).get(`/queue-check?order=1&iin=${person.iin}`);
+    await request(app).get(`/admin/users?q=${person.iin.slice(0, 8)}`);
     const agent = request.agent(app);
     const page = await agent.get('/login');
     await agent
@@ -111,6 +112,7 @@ describe('security basics', () => {
     const log = lines.join('');
     expect(log).toContain('request completed');
     expect(log).not.toContain(person.iin);
+    expect(log).not.toContain(person.iin.slice(0, 8));
     expect(log).not.toContain('Qwerty12');
     expect(log).not.toContain('<a>');
   });
