@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../logger.js';
+import { languageOf, LOCALES, tFor } from './i18n.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 422, 429]);
 
@@ -50,6 +51,13 @@ export function errorHandler(logger: Logger, production: boolean) {
     res.locals.currentPath ??= req.path;
     res.locals.currentUrl ??= req.originalUrl;
     res.locals.auth ??= req.session?.auth ?? null;
+    if (!req.t) {
+      req.lang = languageOf(req);
+      req.t = tFor(req.lang);
+      res.locals.lang = req.lang;
+      res.locals.t = req.t;
+      res.locals.locales = LOCALES;
+    }
     const t = req.t;
     const title = t ? t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.title`) : 'Error';
     const key = code.includes(':') ? code : `errors:${code}`;

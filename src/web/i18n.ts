@@ -55,6 +55,14 @@ export function tFor(lang: Locale): TFunction {
   return initI18n().getFixedT(lang);
 }
 
+/** The request's language without the cookie middleware (for errors raised before it ran). */
+export function languageOf(req: Request): Locale {
+  const q = req.query?.lang;
+  if (isLocale(q)) return q;
+  const m = /(?:^|;\s*)lang=([a-z]{2})/.exec(req.headers.cookie ?? '');
+  return isLocale(m?.[1]) ? (m![1] as Locale) : DEFAULT_LOCALE;
+}
+
 /** Language from the query (remembered in a cookie), then the cookie, then the default. */
 export function languageMiddleware(secureCookies: boolean) {
   initI18n();

@@ -7,6 +7,7 @@ import { createApp } from '../../../src/app.js';
 import { buildServices } from '../../../src/modules/index.js';
 import { createLogger } from '../../../src/logger.js';
 import { PEOPLE } from '../../../src/devstand/people.js';
+import { loadConfig } from '../../../src/config.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -127,6 +128,49 @@ describe('error pages', () => {
     const res = await request(ctx.app).get(`/no-such-page?lang=${lang}`).expect(404);
     expect(res.text).toContain(title);
     expect(res.text).toContain(`<html lang="${lang}"`);
+  });
+
+  it.each([
+    ['ru', 'Ошибка на стороне портала', 'Номер обращения'],
+    ['kk', 'Портал жағындағы қате', 'Өтініш нөмірі'],
+    ['en', 'Something went wrong on the portal', 'Reference'],
+  ])('500 in %s shows a reference id and, in production, never a stack', async (lang, title, ref) => {
+    const prod = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: ctx.databaseUrl,
+      SESSION_SECRET: 'x'.repeat(40),
+      BASE_URL: 'https://portal.example',
+      EDS_TRUST_ANCHORS: '/dev/null',
+      PERSON_REGISTRY_URL: 'http://127.0.0.1:9/registry',
+      MOBILE_BASE_URL: 'http://127.0.0.1:9/bmg',
+      SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms',
+      ESOBES_URL: 'http://127.0.0.1:9/esobes',
+      DATA_DIR: ctx.dataDir,
+      LOG_LEVEL: 'silent',
+    });
+    const services = buildServices(prod, ctx.db, createLogger('silent'), { trust: ctx.services.trust });
+    services.health.ready = async () => {
+      throw new Error('secret internals: connection to 10.0.0.5 refused');
+    };
+    const app = createApp(services);
+    const res = await request(app).get(`/readyz?lang=${lang}`).set('accept', 'text/html');
+    await (app.locals.sessionPool as { end: () => Promise<void> }).end();
+    expect(res.status).toBe(500);
+    expect(res.text).toContain(title);
+    expect(res.text).toContain(ref);
+    expect(res.text).toContain(res.headers['x-request-id'] as string);
+    expect(res.text).not.toContain('secret internals');
+    expect(res.text).not.toContain('at ');
+  });
+
+  it('400 for a malformed body, in the chosen language', async () => {
+    const res = await request(ctx.app)
+      .post('/api/esobes/ipr?lang=kk')
+      .set('content-type', 'application/json')
+      .set('accept', 'text/html')
+      .send('{"iprs": [');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Қате сұрау');
   });
 
   it('403 for a role that may not enter, in the chosen language', async () => {
