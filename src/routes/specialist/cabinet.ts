@@ -13,11 +13,10 @@ import {
   entryForm,
   fieldErrors,
   journalSearch,
-  reasonForm,
   specialistSearch,
 } from '../../modules/specialist-services/schemas.js';
 import type { UploadedFile } from '../../modules/specialist-services/acts-service.js';
-import { idOf, renderSign, sendAttachment, signedOf, withValidation } from './helpers.js';
+import { idOf, reasonActionRoutes, renderSign, sendAttachment, signedOf, withValidation } from './helpers.js';
 
 function periodOf(req: Request): string {
   const p = String(req.query.period ?? '');
@@ -89,66 +88,8 @@ export function specialistCabinetRoutes(services: Services): Router {
   for (const [path, action] of [
     ['reject', 'reject'],
     ['cancel', 'specialist_cancel'],
-  ] as const) {
-    const renderReason = async (
-      req: Request,
-      res: Response,
-      status: number,
-      values?: Record<string, unknown>,
-      errors?: Record<string, string>,
-    ) => {
-      const id = idOf(req.params.id);
-      const { order } = await area.orders.actionTarget(actorOf(req), id, action);
-      res.status(status).render('pages/services/reason.njk', {
-        order,
-        action,
-        reasons: area.orders.reasonsFor(action),
-        formAction: `/specialist/orders/${id}/${path}`,
-        backHref: `/specialist/orders/${id}`,
-        title: req.t(`services:${action}.title`),
-        lead: req.t(`services:${action}.lead`),
-        warning: action === 'specialist_cancel' ? req.t('services:specialist_cancel.warning') : '',
-        submitLabel: req.t('services:button.confirm'),
-        values: values ?? {},
-        errors,
-      });
-    };
-    router.get(`/specialist/orders/:id/${path}`, async (req, res) => {
-      await renderReason(req, res, 200);
-    });
-    router.post(`/specialist/orders/:id/${path}`, async (req, res) => {
-      const id = idOf(req.params.id);
-      const form = reasonForm.safeParse(req.body);
-      if (!form.success)
-        return renderReason(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
-      const issued = await withValidation(
-        () => area.orders.issueAction(actorOf(req), id, action, form.data),
-        (errors) => renderReason(req, res, 400, req.body as Record<string, unknown>, errors),
-      );
-      if (!issued) return;
-      const t = req.t;
-      renderSign(res, {
-        title: t(`services:${action}.signTitle`),
-        rows: [
-          { key: t('services:field.number'), value: issued.order.number },
-          { key: t('services:field.recipient'), value: issued.order.recipient_name },
-          { key: t('services:field.reason'), value: t(`services:reasons.${form.data.reason}`) },
-          { key: t('services:field.comment'), value: form.data.comment || '—' },
-        ],
-        signRequest: issued.signRequest,
-        action: `/specialist/orders/${id}/${path}/sign`,
-        label: t('services:button.sign'),
-        cancelHref: `/specialist/orders/${id}`,
-        cancelLabel: t('services:button.cancelSigning'),
-      });
-    });
-    router.post(`/specialist/orders/:id/${path}/sign`, async (req, res) => {
-      const id = idOf(req.params.id);
-      await area.orders.applyAction(actorOf(req), id, action, signedOf(req));
-      flash(req, `services:flash.${action}`);
-      res.redirect(303, `/specialist/orders/${id}`);
-    });
-  }
+  ] as const)
+    reasonActionRoutes(router, area, { base: '/specialist/orders', path, action, party: 'recipient' });
 
   // ---------------------------------------------------------------- «Журнал учета оказания услуг»
   router.get('/specialist/journal', async (req, res) => {

@@ -1,7 +1,17 @@
-import type { Request, Response } from 'express';
+import type { Request, Response, Router } from 'express';
+import type { Services } from '../../modules/index.js';
 import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
+import type { ReasonAction } from '../../modules/specialist-services/rules.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { idParam, signedForm, type SignedInput } from '../../modules/specialist-services/schemas.js';
+import {
+  fieldErrors,
+  idParam,
+  reasonForm,
+  signedForm,
+  type SignedInput,
+} from '../../modules/specialist-services/schemas.js';
+import { actorOf } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
 
 /** A path or query id, or 404. */
 export function idOf(v: unknown): number {
@@ -56,4 +66,86 @@ export function sendAttachment(res: Response, buffer: Buffer, fileName: string, 
   res.type(mime);
   res.setHeader('Cache-Control', 'private, no-store');
   res.send(buffer);
+}
+
+export interface ReasonActionRoutes {
+  /** '/specialist/orders' or '/services/orders' */
+  base: string;
+  /** the URL segment of the action under `${base}/:id/` */
+  path: string;
+  action: ReasonAction;
+  /** the other party of the order, shown on the sign page */
+  party: 'recipient' | 'specialist';
+}
+
+/**
+ * A signed action with a reason, on either side: GET the reason form, POST it (→ the sign page),
+ * POST `/sign` (→ the order card with a flash).
+ */
+export function reasonActionRoutes(
+  router: Router,
+  area: Services['specialistServices'],
+  { base, path, action, party }: ReasonActionRoutes,
+): void {
+  const renderReason = async (
+    req: Request,
+    res: Response,
+    status: number,
+    values?: Record<string, unknown>,
+    errors?: Record<string, string>,
+  ) => {
+    const id = idOf(req.params.id);
+    const { order } = await area.orders.actionTarget(actorOf(req), id, action);
+    res.status(status).render('pages/services/reason.njk', {
+      order,
+      action,
+      reasons: area.orders.reasonsFor(action),
+      formAction: `${base}/${id}/${path}`,
+      backHref: `${base}/${id}`,
+      title: req.t(`services:${action}.title`),
+      lead: req.t(`services:${action}.lead`),
+      warning: action === 'specialist_cancel' ? req.t('services:specialist_cancel.warning') : '',
+      submitLabel: req.t('services:button.confirm'),
+      values: values ?? {},
+      errors,
+    });
+  };
+  router.get(`${base}/:id/${path}`, async (req, res) => {
+    await renderReason(req, res, 200);
+  });
+  router.post(`${base}/:id/${path}`, async (req, res) => {
+    const id = idOf(req.params.id);
+    const form = reasonForm.safeParse(req.body);
+    if (!form.success)
+      return renderReason(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
+    const issued = await withValidation(
+      () => area.orders.issueAction(actorOf(req), id, action, form.data),
+      (errors) => renderReason(req, res, 400, req.body as Record<string, unknown>, errors),
+    );
+    if (!issued) return;
+    const t = req.t;
+    renderSign(res, {
+      title: t(`services:${action}.signTitle`),
+      rows: [
+        { key: t('services:field.number'), value: issued.order.number },
+        {
+          key: t(`services:field.${party}`),
+          value: party === 'recipient' ? issued.order.recipient_name : issued.order.specialist_name,
+        },
+        { key: t('services:field.reason'), value: t(`services:reasons.${form.data.reason}`) },
+        { key: t('services:field.comment'), value: form.data.comment || '—' },
+      ],
+      signRequest: issued.signRequest,
+      action: `${base}/${id}/${path}/sign`,
+      label: t('services:button.sign'),
+      cancelHref: `${base}/${id}`,
+      cancelLabel: t('services:button.cancelSigning'),
+    });
+  });
+  router.post(`${base}/:id/${path}/sign`, async (req, res) => {
+    const id = idOf(req.params.id);
+    await area.orders.applyAction(actorOf(req), id, action, signedOf(req));
+    flash(req, `services:flash.${action}`);
+    res.redirect(303, `${base}/${id}`);
+  });
 }

@@ -4,8 +4,8 @@ import { NotFoundError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { helpTypeFromSlug, slugOf, type ServiceHelpType } from '../../modules/specialist-services/rules.js';
-import { fieldErrors, orderForm, reasonForm } from '../../modules/specialist-services/schemas.js';
-import { idOf, renderSign, sendAttachment, signedOf, withValidation } from './helpers.js';
+import { fieldErrors, orderForm } from '../../modules/specialist-services/schemas.js';
+import { idOf, reasonActionRoutes, renderSign, sendAttachment, signedOf } from './helpers.js';
 
 function helpTypeOf(req: Request): ServiceHelpType {
   const h = helpTypeFromSlug(String(req.params.slug ?? ''));
@@ -141,65 +141,8 @@ export function recipientServiceRoutes(services: Services): Router {
   });
 
   // «Отменить» (before the specialist confirms) and «Отказаться» (during execution): reason → sign
-  for (const action of ['cancel', 'refuse'] as const) {
-    const renderReason = async (
-      req: Request,
-      res: Response,
-      status: number,
-      values?: Record<string, unknown>,
-      errors?: Record<string, string>,
-    ) => {
-      const id = idOf(req.params.id);
-      const { order } = await area.orders.actionTarget(actorOf(req), id, action);
-      res.status(status).render('pages/services/reason.njk', {
-        order,
-        action,
-        reasons: area.orders.reasonsFor(action),
-        formAction: `/services/orders/${id}/${action}`,
-        backHref: `/services/orders/${id}`,
-        title: req.t(`services:${action}.title`),
-        lead: req.t(`services:${action}.lead`),
-        submitLabel: req.t('services:button.confirm'),
-        values: values ?? {},
-        errors,
-      });
-    };
-    router.get(`/services/orders/:id/${action}`, async (req, res) => {
-      await renderReason(req, res, 200);
-    });
-    router.post(`/services/orders/:id/${action}`, async (req, res) => {
-      const id = idOf(req.params.id);
-      const form = reasonForm.safeParse(req.body);
-      if (!form.success)
-        return renderReason(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
-      const issued = await withValidation(
-        () => area.orders.issueAction(actorOf(req), id, action, form.data),
-        (errors) => renderReason(req, res, 400, req.body as Record<string, unknown>, errors),
-      );
-      if (!issued) return;
-      const t = req.t;
-      renderSign(res, {
-        title: t(`services:${action}.signTitle`),
-        rows: [
-          { key: t('services:field.number'), value: issued.order.number },
-          { key: t('services:field.specialist'), value: issued.order.specialist_name },
-          { key: t('services:field.reason'), value: t(`services:reasons.${form.data.reason}`) },
-          { key: t('services:field.comment'), value: form.data.comment || '—' },
-        ],
-        signRequest: issued.signRequest,
-        action: `/services/orders/${id}/${action}/sign`,
-        label: t('services:button.sign'),
-        cancelHref: `/services/orders/${id}`,
-        cancelLabel: t('services:button.cancelSigning'),
-      });
-    });
-    router.post(`/services/orders/:id/${action}/sign`, async (req, res) => {
-      const id = idOf(req.params.id);
-      await area.orders.applyAction(actorOf(req), id, action, signedOf(req));
-      flash(req, `services:flash.${action}`);
-      res.redirect(303, `/services/orders/${id}`);
-    });
-  }
+  for (const action of ['cancel', 'refuse'] as const)
+    reasonActionRoutes(router, area, { base: '/services/orders', path: action, action, party: 'specialist' });
 
   // the electronic act (seed 002): the recipient signs the act the specialist signed
   router.get('/services/orders/:id/acts/:actId', async (req, res) => {
