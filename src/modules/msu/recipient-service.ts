@@ -157,7 +157,7 @@ export class MsuRecipientService {
     departmentId: number,
     input: SignedInput,
   ): Promise<{ orderId: number; number: string }> {
-    const { db, clock, orders, notifier, people } = this.core;
+    const { db, clock, notifier } = this.core;
     const asked = performance.now();
     const pre = await this.repo.department(db, departmentId);
     if (!pre || !pre.active) throw new NotFoundError();
@@ -175,31 +175,15 @@ export class MsuRecipientService {
       input,
       async (tx, doc) => {
         const now = clock.now();
-        const today = astanaDate(now);
-        const measure = await assertCanOrder(tx, actor.principalId, MSU_HELP_TYPE, today);
-        const person = await people.findById(tx, actor.principalId);
-        const inst = await this.repo.institution(tx, pre.institution_id);
-        if (!person || !inst) throw new NotFoundError();
-        const why = unsuitability(pre, person, today);
-        if (why) throw new AppError(`msu:errors.unsuitable.${why}`, 409);
-        const order = await orders.create(tx, {
-          kind: 'msu',
-          helpType: MSU_HELP_TYPE,
-          recipientId: person.id,
-          createdBy: actor.personId,
-          measureId: measure.id,
-          organisationId: inst.organisation_id,
-          status: 'awaiting_arrival',
-          details: {
-            institutionId: inst.id,
-            departmentId: pre.id,
-            institution: inst.name,
-            department: pre.name.ru ?? '',
-          },
-          signedDocumentId: doc.id,
-          action: 'enrol',
-          at: now,
-        });
+        const { order, person, inst } = await this.createOrder(
+          tx,
+          actor,
+          pre,
+          doc.id,
+          now,
+          'awaiting_arrival',
+          'enrol',
+        );
         const deadline = arrivalDeadline(now);
         await this.repo.insertDetail(tx, {
           order_id: order.id,
@@ -241,6 +225,48 @@ export class MsuRecipientService {
     return { orderId: done.orderId, number: done.number };
   }
 
+  /**
+   * The order of a signed «Записаться» or «Встать в очередь», inside its transaction: the measure
+   * allows it, the person suits the department, the order row with its first event.
+   */
+  private async createOrder(
+    tx: Knex.Transaction,
+    actor: Actor,
+    pre: DepartmentRow,
+    signedDocumentId: number,
+    now: Date,
+    status: MsuStatus,
+    action: MsuAction,
+  ) {
+    const { orders, people } = this.core;
+    const today = astanaDate(now);
+    const measure = await assertCanOrder(tx, actor.principalId, MSU_HELP_TYPE, today);
+    const person = await people.findById(tx, actor.principalId);
+    const inst = await this.repo.institution(tx, pre.institution_id);
+    if (!person || !inst) throw new NotFoundError();
+    const why = unsuitability(pre, person, today);
+    if (why) throw new AppError(`msu:errors.unsuitable.${why}`, 409);
+    const order = await orders.create(tx, {
+      kind: 'msu',
+      helpType: MSU_HELP_TYPE,
+      recipientId: person.id,
+      createdBy: actor.personId,
+      measureId: measure.id,
+      organisationId: inst.organisation_id,
+      status,
+      details: {
+        institutionId: inst.id,
+        departmentId: pre.id,
+        institution: inst.name,
+        department: pre.name.ru ?? '',
+      },
+      signedDocumentId,
+      action,
+      at: now,
+    });
+    return { order, person, inst };
+  }
+
   /** «Встать в очередь»: what the queue means and the document to sign. */
   async startQueue(actor: Actor, departmentId: number) {
     const { dept, inst, person } = await this.target(actor, departmentId);
@@ -272,7 +298,7 @@ export class MsuRecipientService {
     departmentId: number,
     input: SignedInput,
   ): Promise<{ orderId: number; number: string; position: number }> {
-    const { db, clock, orders, notifier, people } = this.core;
+    const { db, clock, notifier } = this.core;
     const pre = await this.repo.department(db, departmentId);
     if (!pre || !pre.active) throw new NotFoundError();
     if (pre.free > 0) throw new AppError('msu:errors.freeBedsAvailable', 409);
@@ -284,31 +310,15 @@ export class MsuRecipientService {
       input,
       async (tx, doc) => {
         const now = clock.now();
-        const today = astanaDate(now);
-        const measure = await assertCanOrder(tx, actor.principalId, MSU_HELP_TYPE, today);
-        const person = await people.findById(tx, actor.principalId);
-        const inst = await this.repo.institution(tx, pre.institution_id);
-        if (!person || !inst) throw new NotFoundError();
-        const why = unsuitability(pre, person, today);
-        if (why) throw new AppError(`msu:errors.unsuitable.${why}`, 409);
-        const order = await orders.create(tx, {
-          kind: 'msu',
-          helpType: MSU_HELP_TYPE,
-          recipientId: person.id,
-          createdBy: actor.personId,
-          measureId: measure.id,
-          organisationId: inst.organisation_id,
-          status: 'queued',
-          details: {
-            institutionId: inst.id,
-            departmentId: pre.id,
-            institution: inst.name,
-            department: pre.name.ru ?? '',
-          },
-          signedDocumentId: doc.id,
-          action: 'queue',
-          at: now,
-        });
+        const { order, person, inst } = await this.createOrder(
+          tx,
+          actor,
+          pre,
+          doc.id,
+          now,
+          'queued',
+          'queue',
+        );
         const seq = await this.repo.takeQueueNumber(tx, pre.id);
         if (seq === null) throw new AppError('msu:errors.freeBedsAvailable', 409);
         await this.repo.insertDetail(tx, {
