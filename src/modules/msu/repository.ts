@@ -431,42 +431,49 @@ export class MsuRepository {
     return q;
   }
 
-  async releases(db: Db, f: OpenDataFilter) {
-    const base = this.openDataBase(db, 'msu_releases', 'released_at', f);
+  /** One page of an open-data register, newest first, with the count of all its rows. */
+  private async openDataPage<T>(
+    base: Knex.QueryBuilder,
+    timeColumn: string,
+    f: OpenDataFilter,
+    columns: string[],
+  ) {
     const total = (await base.clone().count<{ count: number }[]>('* as count').first()) as
       { count: number } | undefined;
     const q = base
       .clone()
-      .select(
-        'x.id',
-        'x.released_at',
-        'x.cause',
-        'x.priority_ends_at',
-        'x.outcome',
-        'x.outcome_at',
-        'x.queue_number',
-        'i.name as institution',
-        'd.name as department',
-        'd.profile',
-      )
-      .orderBy('x.released_at', 'desc')
+      .select(...columns)
+      .orderBy(`x.${timeColumn}`, 'desc')
       .orderBy('x.id', 'desc');
     if (f.limit) q.limit(f.limit).offset(f.offset ?? 0);
-    return {
-      total: Number(total?.count ?? 0),
-      rows: (await q) as {
-        id: number;
-        released_at: Date;
-        cause: string;
-        priority_ends_at: Date | null;
-        outcome: ReleaseRow['outcome'];
-        outcome_at: Date | null;
-        queue_number: number | null;
-        institution: string;
-        department: Texts;
-        profile: Profile;
-      }[],
-    };
+    return { total: Number(total?.count ?? 0), rows: (await q) as T[] };
+  }
+
+  async releases(db: Db, f: OpenDataFilter) {
+    const base = this.openDataBase(db, 'msu_releases', 'released_at', f);
+    return this.openDataPage<{
+      id: number;
+      released_at: Date;
+      cause: string;
+      priority_ends_at: Date | null;
+      outcome: ReleaseRow['outcome'];
+      outcome_at: Date | null;
+      queue_number: number | null;
+      institution: string;
+      department: Texts;
+      profile: Profile;
+    }>(base, 'released_at', f, [
+      'x.id',
+      'x.released_at',
+      'x.cause',
+      'x.priority_ends_at',
+      'x.outcome',
+      'x.outcome_at',
+      'x.queue_number',
+      'i.name as institution',
+      'd.name as department',
+      'd.profile',
+    ]);
   }
 
   async referrals(db: Db, f: OpenDataFilter) {
@@ -475,40 +482,29 @@ export class MsuRepository {
       'o.id',
       'x.order_id',
     );
-    const total = (await base.clone().count<{ count: number }[]>('* as count').first()) as
-      { count: number } | undefined;
-    const q = base
-      .clone()
-      .select(
-        'x.id',
-        'x.issued_at',
-        'x.recipient_masked',
-        'x.via',
-        'x.queue_number',
-        'x.queue_position',
-        'o.status',
-        'i.name as institution',
-        'd.name as department',
-        'd.profile',
-      )
-      .orderBy('x.issued_at', 'desc')
-      .orderBy('x.id', 'desc');
-    if (f.limit) q.limit(f.limit).offset(f.offset ?? 0);
-    return {
-      total: Number(total?.count ?? 0),
-      rows: (await q) as {
-        id: number;
-        issued_at: Date;
-        recipient_masked: string;
-        via: 'free_bed' | 'queue_offer';
-        queue_number: number | null;
-        queue_position: number | null;
-        status: string;
-        institution: string;
-        department: Texts;
-        profile: Profile;
-      }[],
-    };
+    return this.openDataPage<{
+      id: number;
+      issued_at: Date;
+      recipient_masked: string;
+      via: 'free_bed' | 'queue_offer';
+      queue_number: number | null;
+      queue_position: number | null;
+      status: string;
+      institution: string;
+      department: Texts;
+      profile: Profile;
+    }>(base, 'issued_at', f, [
+      'x.id',
+      'x.issued_at',
+      'x.recipient_masked',
+      'x.via',
+      'x.queue_number',
+      'x.queue_position',
+      'o.status',
+      'i.name as institution',
+      'd.name as department',
+      'd.profile',
+    ]);
   }
 
   // ---------------------------------------------------------------- institution cabinet
