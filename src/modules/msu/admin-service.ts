@@ -3,22 +3,12 @@ import type { Actor } from '../../web/auth-context.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { MsuRepository, Texts } from './repository.js';
+import type { InstitutionRow, MsuRepository, Texts } from './repository.js';
 import type { MsuEngine } from './engine.js';
 import { cleanReason, type AgeGroup, type DepartmentSex, type Profile } from './rules.js';
 
-export interface InstitutionInput {
-  name: string;
-  description: Texts;
-  arrival_info: Texts;
-  region: string;
-  locality: string;
-  address: string;
-  phone: string | null;
-  email: string | null;
-  working_hours: string;
-  active: boolean;
-}
+/** What an administrator edits of an institution: every column but the keys and timestamps. */
+export type InstitutionInput = Omit<InstitutionRow, 'id' | 'organisation_id' | 'created_at' | 'updated_at'>;
 
 export interface DepartmentInput {
   name: Texts;
