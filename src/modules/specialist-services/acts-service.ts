@@ -8,7 +8,7 @@ import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate, astanaDateTime } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { IssuedSignRequest } from '../signing/signing-service.js';
+import type { IssuedSignRequest, SignerCert, SignRequestRow } from '../signing/signing-service.js';
 import type { AreaContext } from './context.js';
 import type { ActRow, EntryRow, ServiceOrderView } from './repository.js';
 import { renderActPdf, renderSheetPdf, type ActData } from './act-pdf.js';
@@ -324,20 +324,42 @@ export class ActsService {
     return { act, order, hours, signRequest };
   }
 
-  /** «Подтвердить»: the act is sent to Е-Собес (outbox) and the month is locked, in one transaction. */
-  async confirmSend(actor: Actor, actId: number, signed: SignedInput): Promise<ActRow> {
-    const pre = await this.ownAct(this.c.db, actor, actId);
+  /**
+   * Applies the actor's own signature of a step's document; a document issued for another object
+   * than this one is 404.
+   */
+  private applyOn<T>(
+    actor: Actor,
+    signed: SignedInput,
+    purpose: string,
+    object: { type: 'service-act' | 'service-order'; id: number },
+    fn: (tx: Knex.Transaction, doc: { id: number; request: SignRequestRow; cert: SignerCert }) => Promise<T>,
+  ): Promise<T> {
     return this.c.core.signing.apply(
       {
         signRequestId: signed.signRequestId,
         signedXml: signed.signedXml,
-        purpose: ACT_SEND_PURPOSE,
+        purpose,
         actorId: actor.personId,
         signer: 'individual',
       },
       async (tx, doc) => {
-        if (doc.request.object_type !== 'service-act' || doc.request.object_id !== String(actId))
+        if (doc.request.object_type !== object.type || doc.request.object_id !== String(object.id))
           throw new NotFoundError();
+        return fn(tx, doc);
+      },
+    );
+  }
+
+  /** «Подтвердить»: the act is sent to Е-Собес (outbox) and the month is locked, in one transaction. */
+  async confirmSend(actor: Actor, actId: number, signed: SignedInput): Promise<ActRow> {
+    const pre = await this.ownAct(this.c.db, actor, actId);
+    return this.applyOn(
+      actor,
+      signed,
+      ACT_SEND_PURPOSE,
+      { type: 'service-act', id: actId },
+      async (tx, doc) => {
         await this.c.core.orders.lock(tx, pre.order_id);
         const act = (await this.c.acts.lock(tx, actId))!;
         if (act.status !== 'draft') throw new AppError('services:errors.actNotDraft', 409);
@@ -481,17 +503,12 @@ export class ActsService {
 
   async createElectronic(actor: Actor, orderId: number, signed: SignedInput): Promise<ActRow> {
     await this.executedOrder(this.c.db, actor, orderId);
-    return this.c.core.signing.apply(
-      {
-        signRequestId: signed.signRequestId,
-        signedXml: signed.signedXml,
-        purpose: ACT_ELECTRONIC_PURPOSE,
-        actorId: actor.personId,
-        signer: 'individual',
-      },
+    return this.applyOn(
+      actor,
+      signed,
+      ACT_ELECTRONIC_PURPOSE,
+      { type: 'service-order', id: orderId },
       async (tx, doc) => {
-        if (doc.request.object_type !== 'service-order' || doc.request.object_id !== String(orderId))
-          throw new NotFoundError();
         const p = doc.request.payload as { period?: string; hours?: number; endsJointWork?: boolean };
         const period = String(p.period ?? '');
         const order = await this.c.core.orders.lock(tx, orderId);
@@ -566,17 +583,12 @@ export class ActsService {
 
   async recipientSign(actor: Actor, orderId: number, actId: number, signed: SignedInput): Promise<ActRow> {
     await this.c.recipientOrder(this.c.db, actor, orderId);
-    return this.c.core.signing.apply(
-      {
-        signRequestId: signed.signRequestId,
-        signedXml: signed.signedXml,
-        purpose: ACT_RECIPIENT_PURPOSE,
-        actorId: actor.personId,
-        signer: 'individual',
-      },
+    return this.applyOn(
+      actor,
+      signed,
+      ACT_RECIPIENT_PURPOSE,
+      { type: 'service-act', id: actId },
       async (tx, doc) => {
-        if (doc.request.object_type !== 'service-act' || doc.request.object_id !== String(actId))
-          throw new NotFoundError();
         await this.c.core.orders.lock(tx, orderId);
         const act = await this.c.acts.lock(tx, actId);
         if (!act || act.order_id !== orderId || act.recipient_id !== actor.principalId)
