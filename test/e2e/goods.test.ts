@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PortalPage } from '../support/browser.js';
-import { useBrowserStand } from '../support/browser.js';
+import { exact, follow, named, press, starts, useBrowserStand } from '../support/browser.js';
 import type { GoodsAction, GoodsStatus } from '../../src/modules/goods/rules.js';
 
 const stand = useBrowserStand();
@@ -33,28 +33,6 @@ interface Texts {
 /** What a user of that language reads (the tests find buttons and statuses by their words). */
 function texts(lang: string): Texts {
   return JSON.parse(fs.readFileSync(path.join('locales', lang, 'goods.json'), 'utf8')) as Texts;
-}
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const starts = (s: string) => new RegExp(`^${escape(s)}`);
-const exact = (s: string) => new RegExp(`^${escape(s)}$`);
-/** A button or link «Label: what» whose second part is visually hidden (Chromium may put a space before the colon). */
-const named = (label: string, what: string) => new RegExp(`^${escape(label)}\\s*:\\s*${escape(what)}`);
-
-async function press(p: PortalPage, name: string | RegExp, label = ''): Promise<void> {
-  await Promise.all([
-    p.page.waitForNavigation({ waitUntil: 'load' }),
-    p.page.getByRole('button', { name }).first().click(),
-  ]);
-  await p.checkA11y(label);
-}
-
-async function follow(p: PortalPage, name: string | RegExp): Promise<void> {
-  await Promise.all([
-    p.page.waitForNavigation({ waitUntil: 'load' }),
-    p.page.getByRole('link', { name }).first().click(),
-  ]);
-  await p.checkA11y();
 }
 
 /** A step on an order card: the button, then the signing page's «Подписать» with the person's RSA key. */

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PortalPage } from '../support/browser.js';
-import { useBrowserStand } from '../support/browser.js';
+import { exact, follow, named, press, useBrowserStand } from '../support/browser.js';
 import { personIdOf } from '../support/http.js';
 
 const stand = useBrowserStand();
@@ -18,27 +17,6 @@ function texts(lang: string) {
     if (typeof v !== 'string') throw new Error(`no ${lang} text ${key}`);
     return v;
   };
-}
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const exact = (s: string) => new RegExp(`^${escape(s)}$`);
-/** «Label: what» with the second part visually hidden */
-const named = (label: string, what: string) => new RegExp(`^${escape(label)}\\s*:\\s*${escape(what)}`);
-
-async function press(p: PortalPage, name: string | RegExp, label = ''): Promise<void> {
-  await Promise.all([
-    p.page.waitForNavigation({ waitUntil: 'load' }),
-    p.page.getByRole('button', { name }).first().click(),
-  ]);
-  await p.checkA11y(label);
-}
-
-async function follow(p: PortalPage, name: string | RegExp): Promise<void> {
-  await Promise.all([
-    p.page.waitForNavigation({ waitUntil: 'load' }),
-    p.page.getByRole('link', { name }).first().click(),
-  ]);
-  await p.checkA11y();
 }
 
 async function orderOf(key: string) {

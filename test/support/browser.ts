@@ -243,3 +243,32 @@ export function useBrowserStand(env: Record<string, string> = {}): BrowserStand 
       ),
   };
 }
+
+// ------------------------------------------------------------------ steps shared by the e2e journeys
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** An accessible name that is exactly s. */
+export const exact = (s: string) => new RegExp(`^${escapeRegExp(s)}$`);
+/** An accessible name that starts with s. */
+export const starts = (s: string) => new RegExp(`^${escapeRegExp(s)}`);
+/** A button or link «Label: what» whose second part is visually hidden (Chromium may put a space before the colon). */
+export const named = (label: string, what: string) =>
+  new RegExp(`^${escapeRegExp(label)}\\s*:\\s*${escapeRegExp(what)}`);
+
+/** Presses a button that navigates; checks the new page (under the state label). */
+export async function press(p: PortalPage, name: string | RegExp, label = ''): Promise<void> {
+  await Promise.all([
+    p.page.waitForNavigation({ waitUntil: 'load' }),
+    p.page.getByRole('button', { name }).first().click(),
+  ]);
+  await p.checkA11y(label);
+}
+
+/** Follows a link; checks the new page. */
+export async function follow(p: PortalPage, name: string | RegExp): Promise<void> {
+  await Promise.all([
+    p.page.waitForNavigation({ waitUntil: 'load' }),
+    p.page.getByRole('link', { name }).first().click(),
+  ]);
+  await p.checkA11y();
+}
