@@ -10,7 +10,7 @@ import type { OrderRow } from '../orders/orders-repository.js';
 import type { FieldValue } from '../../eds/index.js';
 import type { CatalogueFilter, DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
-import type { MsuSigning, SignedInput } from './steps.js';
+import type { MsuSigning, SignedDoc, SignedInput } from './steps.js';
 import {
   arrivalDeadline,
   msuMachine,
@@ -422,27 +422,48 @@ export class MsuRecipientService {
     return { dept, order, detail };
   }
 
+  /**
+   * A signed step on the recipient's own order: the document signed for it, the department and the
+   * order locked at the signed version, the step allowed from the order's status.
+   */
+  private async applyOrderStep(
+    actor: Actor,
+    orderId: number,
+    action: 'cancel_queue' | 'accept_offer' | 'decline_offer' | 'cancel_enrolment',
+    input: SignedInput,
+    fn: (
+      tx: Knex.Transaction,
+      doc: SignedDoc,
+      locked: Awaited<ReturnType<MsuRecipientService['lockForStep']>> & { now: Date },
+    ) => Promise<void>,
+  ): Promise<void> {
+    await this.signing.apply(
+      actor,
+      'individual',
+      `msu.${action}`,
+      { type: 'msu-order', id: orderId },
+      input,
+      async (tx, doc) => {
+        const now = this.core.clock.now();
+        const locked = await this.lockForStep(tx, actor, orderId, doc.request.object_version);
+        msuMachine.require(locked.order.status as MsuStatus, action, actor.roles);
+        await fn(tx, doc, { ...locked, now });
+      },
+    );
+  }
+
   /** «Отменить ожидание очереди» → the refusal form's reason → «Подписать». */
   startCancelQueue(actor: Actor, orderId: number, reason: string) {
     return this.startOrderStep(actor, orderId, 'cancel_queue', 'msu.cancel_queue', 'refusal', { reason });
   }
 
   async cancelQueue(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.signing.apply(
+    await this.applyOrderStep(
       actor,
-      'individual',
-      'msu.cancel_queue',
-      { type: 'msu-order', id: orderId },
+      orderId,
+      'cancel_queue',
       input,
-      async (tx, doc) => {
-        const now = this.core.clock.now();
-        const { dept, order, detail } = await this.lockForStep(
-          tx,
-          actor,
-          orderId,
-          doc.request.object_version,
-        );
-        msuMachine.require(order.status as MsuStatus, 'cancel_queue', actor.roles);
+      async (tx, doc, { dept, order, detail, now }) => {
         const reason = String(doc.request.payload.reason ?? '');
         const offered =
           order.status === 'place_offered' ? await this.repo.pendingReleaseFor(tx, order.id) : undefined;
@@ -476,21 +497,12 @@ export class MsuRecipientService {
   }
 
   async acceptOffer(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.signing.apply(
+    await this.applyOrderStep(
       actor,
-      'individual',
-      'msu.accept_offer',
-      { type: 'msu-order', id: orderId },
+      orderId,
+      'accept_offer',
       input,
-      async (tx, doc) => {
-        const now = this.core.clock.now();
-        const { dept, order, detail } = await this.lockForStep(
-          tx,
-          actor,
-          orderId,
-          doc.request.object_version,
-        );
-        msuMachine.require(order.status as MsuStatus, 'accept_offer', actor.roles);
+      async (tx, doc, { dept, order, detail, now }) => {
         await this.engine.acceptOffer(tx, dept, order, detail, actor.personId, doc.id, now);
       },
     );
@@ -503,21 +515,12 @@ export class MsuRecipientService {
   }
 
   async declineOffer(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.signing.apply(
+    await this.applyOrderStep(
       actor,
-      'individual',
-      'msu.decline_offer',
-      { type: 'msu-order', id: orderId },
+      orderId,
+      'decline_offer',
       input,
-      async (tx, doc) => {
-        const now = this.core.clock.now();
-        const { dept, order, detail } = await this.lockForStep(
-          tx,
-          actor,
-          orderId,
-          doc.request.object_version,
-        );
-        msuMachine.require(order.status as MsuStatus, 'decline_offer', actor.roles);
+      async (tx, doc, { dept, order, detail, now }) => {
         const release = await this.repo.pendingReleaseFor(tx, order.id);
         if (!release)
           throw new AppError('order_action_not_allowed', 409, {
@@ -542,16 +545,12 @@ export class MsuRecipientService {
   }
 
   async cancelEnrolment(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.signing.apply(
+    await this.applyOrderStep(
       actor,
-      'individual',
-      'msu.cancel_enrolment',
-      { type: 'msu-order', id: orderId },
+      orderId,
+      'cancel_enrolment',
       input,
-      async (tx, doc) => {
-        const now = this.core.clock.now();
-        const { dept, order } = await this.lockForStep(tx, actor, orderId, doc.request.object_version);
-        msuMachine.require(order.status as MsuStatus, 'cancel_enrolment', actor.roles);
+      async (tx, doc, { dept, order, now }) => {
         const reason = String(doc.request.payload.reason ?? '');
         await this.engine.transition(tx, order, 'cancel_enrolment', {
           actorId: actor.personId,
