@@ -8,7 +8,12 @@ import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate, astanaDateTime } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { IssuedSignRequest, SignerCert, SignRequestRow } from '../signing/signing-service.js';
+import type {
+  IssueInput,
+  IssuedSignRequest,
+  SignerCert,
+  SignRequestRow,
+} from '../signing/signing-service.js';
 import type { AreaContext } from './context.js';
 import type { ActRow, EntryRow, ServiceOrderView } from './repository.js';
 import { renderActPdf, renderSheetPdf, type ActData } from './act-pdf.js';
@@ -302,14 +307,11 @@ export class ActsService {
     const order = await this.executedOrder(this.c.db, actor, act.order_id);
     const { first, last } = periodBounds(act.period);
     const hours = await this.c.journal.hoursOfMonth(this.c.db, act.order_id, first, last);
-    const me = await this.c.person(this.c.db, actor.personId);
-    const signRequest = await this.c.core.signing.issue({
-      kind: 'act',
-      purpose: ACT_SEND_PURPOSE,
-      keyType: 'SIGN',
-      actor: { personId: me.id, iin: me.iin },
-      object: { type: 'service-act', id: act.id, version: 0 },
-      payload: {
+    const signRequest = await this.issueOwnAct(
+      actor,
+      ACT_SEND_PURPOSE,
+      { type: 'service-act', id: act.id, version: 0 },
+      {
         period: act.period,
         orderNumber: order.number,
         helpType: order.help_type,
@@ -320,8 +322,26 @@ export class ActsService {
         fileSha256: act.file_sha256,
         endsJointWork: act.ends_joint_work,
       },
-    });
+    );
     return { act, order, hours, signRequest };
+  }
+
+  /** Issues an act document the actor signs alone (as the specialist), about the act or the order. */
+  private async issueOwnAct(
+    actor: Actor,
+    purpose: string,
+    object: { type: 'service-act' | 'service-order'; id: number; version: number },
+    payload: IssueInput['payload'],
+  ): Promise<IssuedSignRequest> {
+    const me = await this.c.person(this.c.db, actor.personId);
+    return this.c.core.signing.issue({
+      kind: 'act',
+      purpose,
+      keyType: 'SIGN',
+      actor: { personId: me.id, iin: me.iin },
+      object,
+      payload,
+    });
   }
 
   /**
@@ -470,15 +490,12 @@ export class ActsService {
     const hours = entries.reduce((s, e) => s + e.hours, 0);
     if (!fields.period && hours === 0 && !ends) fields.period = 'services:errors.noHoursInPeriod';
     if (Object.keys(fields).length) throw new ValidationError(fields);
-    const me = await this.c.person(this.c.db, actor.personId);
-    const signRequest = await this.c.core.signing.issue({
-      kind: 'act',
-      purpose: ACT_ELECTRONIC_PURPOSE,
-      keyType: 'SIGN',
-      actor: { personId: me.id, iin: me.iin },
-      object: { type: 'service-order', id: order.id, version: 0 },
-      payload: this.actPayload(order, form.period, entries, ends),
-    });
+    const signRequest = await this.issueOwnAct(
+      actor,
+      ACT_ELECTRONIC_PURPOSE,
+      { type: 'service-order', id: order.id, version: 0 },
+      this.actPayload(order, form.period, entries, ends),
+    );
     return { signRequest, order, period: form.period, hours, entries, endsJointWork: ends };
   }
 
