@@ -286,7 +286,9 @@ async function main(): Promise<void> {
       registry: people.map((p) => p.registry),
     };
     fs.writeFileSync(inputFile, JSON.stringify(input));
-    child = fork(fileURLToPath(import.meta.url), ['--serve', inputFile], { execArgv: ['--import', 'tsx', '--max-semi-space-size=4'] });
+    child = fork(fileURLToPath(import.meta.url), ['--serve', inputFile], {
+      execArgv: ['--import', 'tsx', '--max-semi-space-size=4'],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child!.once('message', (m: { port?: number }) =>
         m.port ? resolve(m.port) : reject(new Error('no port')),

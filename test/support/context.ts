@@ -66,3 +66,25 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     },
   };
 }
+
+/**
+ * A production configuration on the test's database: real secrets and gateway addresses that lead
+ * nowhere (nothing here calls them); `without` drops variables to see production refuse to start.
+ */
+export function productionConfig(ctx: TestContext, without: string[] = []): Config {
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    DATABASE_URL: ctx.databaseUrl,
+    SESSION_SECRET: 'x'.repeat(40),
+    BASE_URL: 'https://portal.example',
+    EDS_TRUST_ANCHORS: '/dev/null',
+    PERSON_REGISTRY_URL: 'http://127.0.0.1:9/registry',
+    MOBILE_BASE_URL: 'http://127.0.0.1:9/bmg',
+    SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms',
+    ESOBES_URL: 'http://127.0.0.1:9/esobes',
+    DATA_DIR: ctx.dataDir,
+    LOG_LEVEL: 'silent',
+  };
+  for (const k of without) delete env[k];
+  return loadConfig(env);
+}

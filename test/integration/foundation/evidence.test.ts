@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createTestContext, type TestContext } from '../../support/context.js';
+import { createTestContext, productionConfig, type TestContext } from '../../support/context.js';
 import { csrfFrom, loginAs, submitSigned } from '../../support/http.js';
-import { loadConfig } from '../../../src/config.js';
 import { buildServices } from '../../../src/modules/index.js';
 import { createApp } from '../../../src/app.js';
 import { createLogger } from '../../../src/logger.js';
@@ -95,19 +94,7 @@ describe('the dev stand', () => {
 
   it('shows the SMS page only outside production', async () => {
     await request(ctx.app).get('/dev/sms').expect(200);
-    const prod = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: ctx.databaseUrl,
-      SESSION_SECRET: 'x'.repeat(40),
-      BASE_URL: 'https://portal.example',
-      EDS_TRUST_ANCHORS: '/dev/null',
-      PERSON_REGISTRY_URL: 'http://127.0.0.1:9/registry',
-      MOBILE_BASE_URL: 'http://127.0.0.1:9/bmg',
-      SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms',
-      ESOBES_URL: 'http://127.0.0.1:9/esobes',
-      DATA_DIR: ctx.dataDir,
-      LOG_LEVEL: 'silent',
-    });
+    const prod = productionConfig(ctx);
     const app = createApp(buildServices(prod, ctx.db, createLogger('silent'), { trust: ctx.services.trust }));
     await request(app).get('/dev/sms').expect(404);
     const home = await request(app).get('/').expect(200);
@@ -116,14 +103,12 @@ describe('the dev stand', () => {
   });
 
   it('refuses to start production without real state-system adapters, naming them', () => {
-    const prod = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: ctx.databaseUrl,
-      SESSION_SECRET: 'x'.repeat(40),
-      BASE_URL: 'https://portal.example',
-      EDS_TRUST_ANCHORS: '/dev/null',
-      DATA_DIR: ctx.dataDir,
-    });
+    const prod = productionConfig(ctx, [
+      'PERSON_REGISTRY_URL',
+      'MOBILE_BASE_URL',
+      'SMS_GATEWAY_URL',
+      'ESOBES_URL',
+    ]);
     expect(() => buildServices(prod, ctx.db, createLogger('silent'), { trust: ctx.services.trust })).toThrow(
       /PERSON_REGISTRY_URL, MOBILE_BASE_URL, SMS_GATEWAY_URL, ESOBES_URL/,
     );

@@ -1,13 +1,12 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { createTestContext, type TestContext } from '../../support/context.js';
+import { createTestContext, productionConfig, type TestContext } from '../../support/context.js';
 import { csrfFrom, loginAs, signFormFrom } from '../../support/http.js';
 import { createApp } from '../../../src/app.js';
 import { buildServices } from '../../../src/modules/index.js';
 import { createLogger } from '../../../src/logger.js';
 import { PEOPLE } from '../../../src/devstand/people.js';
-import { loadConfig } from '../../../src/config.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -135,19 +134,7 @@ describe('error pages', () => {
     ['kk', 'Портал жағындағы қате', 'Өтініш нөмірі'],
     ['en', 'Something went wrong on the portal', 'Reference'],
   ])('500 in %s shows a reference id and, in production, never a stack', async (lang, title, ref) => {
-    const prod = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: ctx.databaseUrl,
-      SESSION_SECRET: 'x'.repeat(40),
-      BASE_URL: 'https://portal.example',
-      EDS_TRUST_ANCHORS: '/dev/null',
-      PERSON_REGISTRY_URL: 'http://127.0.0.1:9/registry',
-      MOBILE_BASE_URL: 'http://127.0.0.1:9/bmg',
-      SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms',
-      ESOBES_URL: 'http://127.0.0.1:9/esobes',
-      DATA_DIR: ctx.dataDir,
-      LOG_LEVEL: 'silent',
-    });
+    const prod = productionConfig(ctx);
     const services = buildServices(prod, ctx.db, createLogger('silent'), { trust: ctx.services.trust });
     services.health.ready = async () => {
       throw new Error('secret internals: connection to 10.0.0.5 refused');
