@@ -16,6 +16,7 @@ import { PeopleRepository } from './people/people-repository.js';
 import { HealthService } from './health/health-service.js';
 import { EvidenceService } from './signing/evidence-service.js';
 import { SignatureCheckService } from './signing/signature-check.js';
+import { DevMailbox } from './devstand/dev-mailbox.js';
 import type { TrustStore } from '../eds/index.js';
 import { createEntitlementsModule, type EntitlementsModule } from './entitlements/index.js';
 import { createMsuModule, type MsuModule } from './msu/index.js';
@@ -42,6 +43,7 @@ export interface CoreServices {
   health: HealthService;
   evidence: EvidenceService;
   signatureCheck: SignatureCheckService;
+  devMailbox: DevMailbox;
 }
 
 export interface Services extends CoreServices {
@@ -87,6 +89,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     health,
     evidence,
     signatureCheck,
+    devMailbox: new DevMailbox(db),
   };
   return {
     ...core,

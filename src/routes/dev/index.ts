@@ -3,22 +3,19 @@ import { Router } from 'express';
 import type { Services } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 
+const phoneOf = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+
 /** Dev-stand only pages: the SMS the dev gateway "sent", and the demo key files. Absent in production. */
 export function devRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/dev/sms', async (req, res) => {
-    const phone = typeof req.query.phone === 'string' ? req.query.phone.trim() : '';
-    const q = services.db('dev_sms').orderBy('id', 'desc').limit(100);
-    if (phone) q.where({ phone });
-    res.render('pages/dev/sms.njk', { messages: await q, phone });
+    const phone = phoneOf(req.query.phone);
+    res.render('pages/dev/sms.njk', { messages: await services.devMailbox.sms(phone), phone });
   });
 
   router.get('/dev/sms.json', async (req, res) => {
-    const phone = typeof req.query.phone === 'string' ? req.query.phone.trim() : '';
-    const q = services.db('dev_sms').orderBy('id', 'desc').limit(100);
-    if (phone) q.where({ phone });
-    res.json(await q);
+    res.json(await services.devMailbox.sms(phoneOf(req.query.phone)));
   });
 
   router.get('/dev/keys/*path', (req, res, next) => {
