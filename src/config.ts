@@ -29,6 +29,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z.string().optional(),
     RUN_JOBS: bool.default(true),
+    /** how often each instance polls the outbox for due messages, besides the per-minute job */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     SEED_DEMO_DATA: bool.optional(),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     /** production trust anchors: PEM files separated by commas */
@@ -42,7 +44,10 @@ export const configSchema = z
       .min(1)
       .max(24 * 60)
       .default(30),
-    /** adapters for state systems: "dev" (the dev stand's local adapters) or "http" with a URL */
+    /**
+     * adapters for state systems: "dev" (the dev stand's local adapters) or "http" with a URL;
+     * outside production ESOBES_URL alone switches Е-Собес to its HTTP adapter (a test stand of Е-Собес)
+     */
     PERSON_REGISTRY_URL: z.url().optional(),
     MOBILE_BASE_URL: z.url().optional(),
     SMS_GATEWAY_URL: z.url().optional(),

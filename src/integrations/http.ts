@@ -1,4 +1,4 @@
-import type { Integrations, RegistryPerson } from './ports.js';
+import type { ESobes, Integrations, RegistryPerson } from './ports.js';
 import { isValidS10 } from './dev.js';
 
 /**
@@ -21,6 +21,27 @@ function join(base: string, path: string): string {
   return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
 }
 
+function jsonHeaders(token?: string, key?: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(key ? { 'idempotency-key': key } : {}),
+  };
+}
+
+/** Е-Собес behind its gateway: each message is POSTed to {topic} with its idempotency key. */
+export function httpESobes(base: string, token?: string): ESobes {
+  return {
+    deliver: async ({ topic, idempotencyKey, payload }) => {
+      await call(join(base, encodeURIComponent(topic)), {
+        method: 'POST',
+        headers: jsonHeaders(token, idempotencyKey),
+        body: JSON.stringify(payload),
+      });
+    },
+  };
+}
+
 export function httpIntegrations(urls: {
   personRegistry: string;
   mobileBase: string;
@@ -29,11 +50,7 @@ export function httpIntegrations(urls: {
   kazpostTracking: string;
   token?: string;
 }): Integrations {
-  const headers = (key?: string): Record<string, string> => ({
-    'content-type': 'application/json',
-    ...(urls.token ? { authorization: `Bearer ${urls.token}` } : {}),
-    ...(key ? { 'idempotency-key': key } : {}),
-  });
+  const headers = (key?: string) => jsonHeaders(urls.token, key);
   return {
     personRegistry: {
       findByIin: async (iin) => {
@@ -71,15 +88,7 @@ export function httpIntegrations(urls: {
         });
       },
     },
-    esobes: {
-      deliver: async ({ topic, idempotencyKey, payload }) => {
-        await call(join(urls.esobes, encodeURIComponent(topic)), {
-          method: 'POST',
-          headers: headers(idempotencyKey),
-          body: JSON.stringify(payload),
-        });
-      },
-    },
+    esobes: httpESobes(urls.esobes, urls.token),
     kazpost: {
       trackingUrl: (track) => `${urls.kazpostTracking}${encodeURIComponent(track)}`,
       isValidTrackNumber: isValidS10,

@@ -25,8 +25,9 @@ export interface JobRunner {
 
 /**
  * The job queue on the same PostgreSQL (pg-boss): cron schedules are shared by all instances and each
- * run is taken by one worker. Outbox delivery also polls every second, so codes arrive at once;
- * its rows are locked with SKIP LOCKED, so pollers on several instances never send one message twice.
+ * run is taken by one worker. Outbox delivery also polls every OUTBOX_POLL_MS (a second by default),
+ * so codes arrive at once; its rows are locked with SKIP LOCKED, so pollers on several instances never
+ * send one message twice.
  */
 export async function startJobs(services: Services, connectionString: string): Promise<JobRunner> {
   const log = services.logger.child({ component: 'jobs' });
@@ -56,7 +57,7 @@ export async function startJobs(services: Services, connectionString: string): P
       .finally(() => {
         running = false;
       });
-  }, 1000);
+  }, services.config.OUTBOX_POLL_MS);
   timer.unref();
   log.info({ jobs: jobs.map((j) => j.name) }, 'background jobs started');
   return {
