@@ -1,10 +1,15 @@
+const grouping = {
+  en: new Intl.NumberFormat('en-US'),
+  ru: new Intl.NumberFormat('ru-RU'),
+};
+
 /** Money is integer tiyn (1 ₸ = 100 tiyn); only presentation turns it into tenge. */
 export function formatTiyn(tiyn: number | null | undefined, locale = 'ru'): string {
   if (tiyn === null || tiyn === undefined) return '—';
   if (!Number.isInteger(tiyn)) throw new Error('money must be integer tiyn');
   const tenge = Math.trunc(tiyn / 100);
   const rest = Math.abs(tiyn % 100);
-  const grouped = new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'ru-RU').format(tenge);
+  const grouped = grouping[locale === 'en' ? 'en' : 'ru'].format(tenge);
   // ru/kk: 12 345,67 ₸; en: 12,345.67 ₸
   return `${grouped}${locale === 'en' ? '.' : ','}${String(rest).padStart(2, '0')} ₸`;
 }

@@ -51,8 +51,50 @@ export function initI18n(): i18n {
   return inst;
 }
 
+const fixedTs = new Map<Locale, TFunction>();
+
+/**
+ * The language's t function, memoised: a page calls t a few hundred times, and i18next resolves each
+ * key anew (namespaces, fallbacks, plurals, nesting), which was most of a page's render time. The
+ * resources never change while the process runs, so a string result for the same key and the same
+ * primitive options is always the same string.
+ */
 export function tFor(lang: Locale): TFunction {
-  return initI18n().getFixedT(lang);
+  let t = fixedTs.get(lang);
+  if (!t) {
+    t = memoised(initI18n().getFixedT(lang));
+    fixedTs.set(lang, t);
+  }
+  return t;
+}
+
+const MEMO_LIMIT = 20_000;
+
+function memoised(t: TFunction): TFunction {
+  const cache = new Map<string, string>();
+  const wrapped = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    const call = () => (t as unknown as (...a: unknown[]) => unknown)(key, options, ...rest);
+    if (typeof key !== 'string' || rest.length > 0 || !primitiveOptions(options)) return call();
+    const k = options === undefined ? key : `${key}\u0000${JSON.stringify(options)}`;
+    const hit = cache.get(k);
+    if (hit !== undefined) return hit;
+    const value = call();
+    if (typeof value === 'string') {
+      if (cache.size >= MEMO_LIMIT) cache.clear();
+      cache.set(k, value);
+    }
+    return value;
+  };
+  return wrapped as unknown as TFunction;
+}
+
+function primitiveOptions(options: unknown): boolean {
+  if (options === undefined) return true;
+  if (typeof options !== 'object' || options === null) return false;
+  for (const v of Object.values(options)) {
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
+  }
+  return true;
 }
 
 /** The request's language without the cookie middleware (for errors raised before it ran). */

@@ -6,7 +6,7 @@
  * Pure functions: no database, no clock. The caller passes the holidays (configuration plus the table
  * administrators edit) and the instants.
  */
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import { ASTANA_ZONE } from '../../lib/clock.js';
 
 export interface WorkingCalendar {
@@ -15,7 +15,7 @@ export interface WorkingCalendar {
   /** start and end of the working day in minutes after midnight */
   dayStartMinute: number;
   dayEndMinute: number;
-  zone: string;
+  zone: string | Zone;
 }
 
 export const WORK_DAY_START = 9 * 60;
