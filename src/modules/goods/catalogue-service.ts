@@ -51,6 +51,11 @@ export class CatalogueService {
     return org;
   }
 
+  /** Refuses (403) an organisation without the ТСР sales direction, before a form is read. */
+  async assertSeller(actor: Actor): Promise<void> {
+    await this.sellerOf(actor);
+  }
+
   /** «Карточка организации»: the state registry's record and the directions its activity code opens. */
   async card(actor: Actor) {
     const org = await this.organisationOf(actor);

@@ -13,6 +13,11 @@ const employeeOnly = requireRole('employee');
 export function msuInstitutionRoutes(services: Services): Router {
   const router = Router();
   const inst = services.msu.institution;
+  // an employee of another kind of organisation is refused before any form or signature is read
+  router.use('/institution', employeeOnly, async (req, _res, next) => {
+    await inst.institutionOf(actorOf(req));
+    next();
+  });
 
   router.get('/institution', employeeOnly, async (req, res) => {
     const q = cabinetQuery.parse(req.query);

@@ -77,11 +77,12 @@ export function supplierCabinetRoutes(services: Services): Router {
   }
 
   router.get('/supplier/goods/new', employee, async (req, res) => {
-    await catalogue.catalogue(actorOf(req)); // only ТСР sellers keep a catalogue
+    await catalogue.assertSeller(actorOf(req)); // only ТСР sellers keep a catalogue
     await renderNew(req, res, 200);
   });
 
   router.post('/supplier/goods', employee, async (req, res) => {
+    await catalogue.assertSeller(actorOf(req));
     const parsed = parseForm(goodsForm, req.body);
     if (!parsed.ok) return renderNew(req, res, 400, { errors: parsed.errors, values: formValues(req.body) });
     try {
