@@ -1,0 +1,293 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import type { TestContext } from '../../support/context.js';
+import { loginAs, personIdOf, signAs, type Agent } from '../../support/http.js';
+import { astanaDate } from '../../../src/lib/clock.js';
+import type { Actor, Role } from '../../../src/web/auth-context.js';
+import { MP4, PNG, VTT } from '../admin/fixtures.js';
+import { addEntry, orderInProgress, smsCode } from '../specialist-services/helpers.js';
+import { createOrder } from '../goods/helpers.js';
+
+/** The roles of the matrix: who asks. */
+export const ROLES = [
+  'anonymous',
+  'recipient',
+  'guardian',
+  'specialist',
+  'supplier',
+  'institution',
+  'operator',
+  'admin',
+] as const;
+export type MatrixRole = (typeof ROLES)[number];
+
+/**
+ * Who plays each role (dev-stand people): a recipient; a guardian acting for a ward; a sign-language
+ * specialist; an employee of a ТСР supplier; an employee of an МСУ institution; an operator of the
+ * contact centre (s05 leaves the specialists for it); the administrator.
+ */
+export const PLAYERS: Record<Exclude<MatrixRole, 'anonymous'>, { key: string; actFor?: string }> = {
+  recipient: { key: 'r03' },
+  guardian: { key: 'g04', actFor: 'r16' },
+  specialist: { key: 's01' },
+  supplier: { key: 'e05' },
+  institution: { key: 'e01' },
+  operator: { key: 's05' },
+  admin: { key: 'a01' },
+};
+
+/** Records of the dev stand (seeded or made here), by owner: `mine` for one player, `theirs` for another. */
+export interface World {
+  agents: Record<MatrixRole, Agent>;
+  ids: {
+    /** person ids of the players and their principals */
+    person: Record<string, number>;
+    /** МСУ orders: the recipient's (r03, institution 1) and the ward's (r16, institution 4) */
+    msuOrder: { recipient: number; guardian: number };
+    /** departments: of the institution e01 works at, and of another one */
+    department: { own: number; other: number };
+    institution: { own: number; other: number };
+    /** sign-language / assistant orders: r03 ↔ s01 and r16 ↔ s06, each in progress with an electronic act */
+    serviceOrder: { recipient: number; guardian: number };
+    act: { recipient: number; guardian: number };
+    /** pending SMS codes of journal entries: s01's and s06's */
+    journalCode: { own: number; other: number };
+    /** goods orders: r03 at the supplier e05 works for (org 5), r16 at another supplier (org 7) */
+    goodsOrder: { recipient: number; guardian: number };
+    goods: { own: number; other: number };
+    location: { own: number; other: number };
+    photo: { own: number; other: number };
+    /** support requests: the recipient's (with a screenshot) and the seeded one of r02 */
+    support: { own: number; other: number };
+    supportFile: number;
+    /** signed documents: the recipient's, the guardian's (for the ward), the specialist's */
+    document: { recipient: number; guardian: number; specialist: number };
+    content: number;
+    media: number;
+    notice: number;
+    holiday: string;
+    outbox: number;
+    application: number;
+    grant: number;
+    tsrKind: string;
+    supplierOrg: number;
+    measure: { recipient: number; guardian: number };
+    /** a dev-stand key file of the recipient, under /dev/keys/ */
+    devKey: string;
+    /** the month of the acts (YYYY-MM) */
+    period: string;
+    /** order numbers by id */
+    numbers: Record<number, string>;
+    /** specialists to order from: an assistant in Astana (s04) for r03, a sign-language one in Karaganda (s03) for r16 */
+    specialistEntry: { recipient: number; guardian: number };
+    /** prostheses delivered where they live: of the supplier e05 works for (org 5), of org 7 */
+    prosthesis: { recipient: number; guardian: number };
+  };
+}
+
+async function actor(ctx: TestContext, key: string, roles: Role[], principal?: string): Promise<Actor> {
+  const personId = await personIdOf(ctx, key);
+  const principalId = principal ? await personIdOf(ctx, principal) : personId;
+  return { personId, principalId, roles };
+}
+
+/** What a journal entry of either kind needs besides day and hours (format for УЖЯ, places for УИП). */
+const ENTRY = { format: 'in_person', objectsKk: 'Әкімдік', objectsRu: 'Акимат' } as const;
+
+/** An electronic act of the current month on an order in progress: an hour in the journal, signed by the specialist. */
+async function electronicAct(ctx: TestContext, specialistKey: string, orderId: number): Promise<number> {
+  const today = astanaDate(ctx.clock.now());
+  await addEntry(ctx, specialistKey, orderId, { day: today, hours: 2, ...ENTRY });
+  const acts = ctx.services.specialistServices.acts;
+  const specialist = await actor(ctx, specialistKey, ['specialist']);
+  const issued = await acts.issueElectronic(specialist, orderId, { period: today.slice(0, 7) });
+  const act = await acts.createElectronic(specialist, orderId, {
+    signRequestId: issued.signRequest.id,
+    signedXml: signAs(ctx, specialistKey, 'SIGN', issued.signRequest.xml),
+  });
+  return act.id;
+}
+
+/** A code sent to the recipient for a journal entry that is not yet confirmed. */
+async function pendingCode(ctx: TestContext, specialistKey: string, orderId: number): Promise<number> {
+  const specialist = await actor(ctx, specialistKey, ['specialist']);
+  const id = await ctx.services.specialistServices.journal.requestCode(specialist, {
+    order: orderId,
+    day: astanaDate(ctx.clock.now()),
+    hours: 1,
+    ...ENTRY,
+  });
+  await smsCode(ctx, id); // the code went out
+  return id;
+}
+
+async function firstId(ctx: TestContext, table: string, where: Record<string, unknown>): Promise<number> {
+  const row = (await ctx.db(table).where(where).orderBy('id').first('id')) as { id: number } | undefined;
+  if (!row) throw new Error(`no ${table} row for ${JSON.stringify(where)}`);
+  return row.id;
+}
+
+/**
+ * Logs every player in and makes the records the matrix needs where the seeds have none: service
+ * orders with acts and journal codes, goods orders and photos, a support request with a screenshot,
+ * an instruction video; the operator is a person with that role only.
+ */
+export async function buildWorld(ctx: TestContext): Promise<World> {
+  ctx.clock.set(new Date());
+  const operatorId = await personIdOf(ctx, PLAYERS.operator.key);
+  await ctx.db('person_roles').where({ person_id: operatorId }).delete();
+  await ctx.db('person_roles').insert({ person_id: operatorId, role: 'operator' });
+
+  const person: Record<string, number> = {};
+  for (const key of ['r02', 'r03', 'r16', 'g04', 's01', 's05', 's06', 'e01', 'e05', 'a01'])
+    person[key] = await personIdOf(ctx, key);
+
+  // sign-language / assistant orders, each with an act awaiting the recipient and a pending journal code
+  const serviceR = await orderInProgress(ctx, 'r03', 's01', 'UZHYA');
+  const serviceG = await orderInProgress(ctx, 'r16', 's06', 'UIP');
+  const codeOwn = await pendingCode(ctx, 's01', serviceR);
+  const codeOther = await pendingCode(ctx, 's06', serviceG);
+  const actR = await electronicAct(ctx, 's01', serviceR);
+  const actG = await electronicAct(ctx, 's06', serviceG);
+
+  const agents = { anonymous: request.agent(ctx.app) } as Record<MatrixRole, Agent>;
+  for (const [role, p] of Object.entries(PLAYERS))
+    agents[role as MatrixRole] = await loginAs(ctx, p.key, p.actFor ? { actFor: p.actFor } : {});
+
+  // goods: a photo of each supplier's goods, an order of the recipient at e05's organisation (5), the ward's at 7
+  const goodsOwn = await firstId(ctx, 'goods', { organisation_id: 5, help_type: 'TSR_WHEELCHAIR' });
+  const goodsOther = await firstId(ctx, 'goods', { organisation_id: 7, help_type: 'TSR_WHEELCHAIR' });
+  const locationOwn = await firstId(ctx, 'goods_locations', { organisation_id: 5, kind: 'warehouse' });
+  const locationOther = await firstId(ctx, 'goods_locations', { organisation_id: 7, kind: 'warehouse' });
+  const catalogue = ctx.services.goods.catalogue;
+  const photoFile = { buffer: PNG, size: PNG.length, originalname: 'photo.png', fieldname: 'photo' };
+  await catalogue.uploadPhoto(
+    { ...(await actor(ctx, 'e05', ['employee'])), organisationId: 5 },
+    goodsOwn,
+    photoFile,
+  );
+  await catalogue.uploadPhoto(
+    { ...(await actor(ctx, 'e07', ['employee'])), organisationId: 7 },
+    goodsOther,
+    photoFile,
+  );
+  for (const [goodsId, locationId] of [
+    [goodsOwn, locationOwn],
+    [goodsOther, locationOther],
+  ] as const)
+    await ctx
+      .db('goods_stock')
+      .insert({ goods_id: goodsId, location_id: locationId, quantity: 5, reserved: 0 })
+      .onConflict(['goods_id', 'location_id'])
+      .merge({ quantity: 5 });
+  const goodsR = await createOrder(ctx, agents.recipient, 'r03', 'TSR_WHEELCHAIR', goodsOwn, {
+    fulfilment: 'pickup',
+    warehouseId: String(locationOwn),
+  });
+  const goodsG = await createOrder(ctx, agents.guardian, 'g04', 'TSR_WHEELCHAIR', goodsOther, {
+    fulfilment: 'pickup',
+    warehouseId: String(locationOther),
+  });
+
+  // a support request of the recipient with a screenshot; the seeded one is r02's
+  const filed = await ctx.services.admin.support.file(
+    await actor(ctx, 'r03', ['recipient']),
+    { description: 'Страница заказа не открывается', location: 'Заказы товаров' },
+    [
+      {
+        fieldname: 'screenshots',
+        originalname: 'screen.png',
+        mimetype: 'image/png',
+        size: PNG.length,
+        buffer: PNG,
+      },
+    ],
+  );
+  const supportFile = await firstId(ctx, 'support_attachments', { request_id: filed.id });
+
+  // an instruction's video
+  const content = await firstId(ctx, 'content_items', { kind: 'instruction' });
+  await ctx.services.admin.content.uploadMedia(await actor(ctx, 'a01', ['admin']), content, {
+    video: {
+      fieldname: 'video',
+      originalname: 'login.mp4',
+      mimetype: 'video/mp4',
+      size: MP4.length,
+      buffer: MP4,
+    },
+    captions: {
+      ru: {
+        fieldname: 'captions_ru',
+        originalname: 'ru.vtt',
+        mimetype: 'text/vtt',
+        size: VTT.length,
+        buffer: VTT,
+      },
+    },
+  });
+
+  const docOf = async (signer: number) => firstId(ctx, 'signed_documents', { signer_id: signer });
+
+  return {
+    agents,
+    ids: {
+      person,
+      msuOrder: {
+        recipient: await firstId(ctx, 'orders', { kind: 'msu', recipient_id: person.r03 }),
+        guardian: await firstId(ctx, 'orders', { kind: 'msu', recipient_id: person.r16 }),
+      },
+      department: {
+        own: await firstId(ctx, 'msu_departments', { institution_id: 1 }),
+        other: await firstId(ctx, 'msu_departments', { institution_id: 4 }),
+      },
+      institution: { own: 1, other: 4 },
+      serviceOrder: { recipient: serviceR, guardian: serviceG },
+      act: { recipient: actR, guardian: actG },
+      journalCode: { own: codeOwn, other: codeOther },
+      goodsOrder: { recipient: goodsR, guardian: goodsG },
+      goods: { own: goodsOwn, other: goodsOther },
+      location: { own: locationOwn, other: locationOther },
+      photo: {
+        own: await firstId(ctx, 'goods_photos', { goods_id: goodsOwn }),
+        other: await firstId(ctx, 'goods_photos', { goods_id: goodsOther }),
+      },
+      support: { own: filed.id, other: await firstId(ctx, 'support_requests', { person_id: person.r02 }) },
+      supportFile,
+      document: {
+        recipient: await docOf(person.r03!),
+        guardian: await docOf(person.g04!),
+        specialist: await docOf(person.s01!),
+      },
+      content,
+      media: await firstId(ctx, 'content_media', { content_id: content }),
+      notice: await firstId(ctx, 'notices', {}),
+      holiday: ((await ctx.db('holidays').orderBy('day').first('day')) as { day: string }).day,
+      outbox: await firstId(ctx, 'outbox', {}),
+      application: await firstId(ctx, 'specialist_applications', {}),
+      grant: await firstId(ctx, 'person_roles', { person_id: person.s01 }),
+      tsrKind: 'TSR_WHEELCHAIR',
+      supplierOrg: 5,
+      measure: {
+        recipient: await firstId(ctx, 'ipr_measures', { person_id: person.r03, help_type: 'TSR_DIAPERS' }),
+        guardian: await firstId(ctx, 'ipr_measures', { person_id: person.r16, help_type: 'TSR_DIAPERS' }),
+      },
+      period: astanaDate(ctx.clock.now()).slice(0, 7),
+      numbers: Object.fromEntries(
+        ((await ctx.db('orders').select('id', 'number')) as { id: number; number: string }[]).map((o) => [
+          o.id,
+          o.number,
+        ]),
+      ),
+      specialistEntry: {
+        recipient: await firstId(ctx, 'specialists', { person_id: await personIdOf(ctx, 's04') }),
+        guardian: await firstId(ctx, 'specialists', { person_id: await personIdOf(ctx, 's03') }),
+      },
+      prosthesis: {
+        recipient: await firstId(ctx, 'goods', { organisation_id: 5, help_type: 'TSR_PROSTHESIS' }),
+        guardian: await firstId(ctx, 'goods', { organisation_id: 7, help_type: 'TSR_PROSTHESIS' }),
+      },
+      devKey: `r03/${fs.readdirSync(path.join(ctx.dataDir, 'keys', 'r03')).find((f) => f.endsWith('.p12'))}`,
+    },
+  };
+}
