@@ -1,19 +1,20 @@
 /**
- * Bed rush: N signed «Записаться» attempts for B beds of one department, over HTTP, against the portal
- * started by this script in a child process (production mode, one instance, its own embedded
- * PostgreSQL in a temporary folder), so that the client's work is not counted as the server's.
+ * Signed МСУ enrolments over HTTP against one portal instance started by this script in a child process
+ * (production mode, its own embedded PostgreSQL in a temporary folder), so that the client's work is not
+ * counted as the server's. Two runs:
+ * - the bed rush: N signed «Записаться» attempts for B beds of one department (settle time, errors,
+ *   overbookings);
+ * - signed order submissions per second: every attempt finds a bed, so each one is verified and committed.
  *
- * Untimed preparation: N recipients with MSU measures and real certificates from the dev CA (one
- * shared RSA key), a real EDS login for each, the enrolment page for each (which issues the document),
- * and its signature. Timed: all N signed posts fired at once (through `--sockets` keep-alive
- * connections). Reported: time to settle, p50/p99 latency, errors, overbookings, and where the server's
- * time went (signatures verified, transactions run).
+ * Untimed preparation: recipients with MSU measures and real certificates from the dev CA (one shared RSA
+ * key), a real EDS login for each, the enrolment page for each (which issues the document), and its
+ * signature. Timed: all posts fired at once through `--sockets` keep-alive connections.
  *
- *   npm run bench:msu [-- --attempts 2000 --beds 50 --sockets 64]
+ *   npm run bench:msu [-- --attempts 2000 --beds 50 --sockets 64 --orders 600 --departments 12]
+ *   [--rush-only | --orders-only]
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fork } from 'node:child_process';
@@ -21,6 +22,19 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
 import { TrustStore, ensureDevPki, signXml } from '../src/eds/index.js';
+import { Client, signForm } from './lib/client.js';
+import {
+  arg,
+  isMain,
+  load1,
+  memoryOf,
+  pct,
+  pool,
+  printSection,
+  table,
+  tempDir,
+  type Section,
+} from './lib/common.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createKnex } from '../src/db/knex.js';
 import { migrateLatest, runSeeds } from '../src/db/migrator.js';
@@ -31,109 +45,6 @@ import { createApp } from '../src/app.js';
 import { devIntegrations, devRegistryPerson } from '../src/integrations/dev.js';
 import { createSyntheticRecipients, type SyntheticPerson } from '../test/support/msu-keys.js';
 import type { RegistryPerson } from '../src/integrations/ports.js';
-
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : def;
-}
-
-const ATTEMPTS = arg('attempts', 2000);
-const BEDS = arg('beds', 50);
-const SOCKETS = arg('sockets', 64);
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A tiny HTTP client: one cookie jar per person, the proxy header that makes the session cookie secure. */
-class Client {
-  private cookies = new Map<string, string>();
-  constructor(
-    private readonly base: URL,
-    private readonly agent: http.Agent,
-  ) {}
-
-  request(method: 'GET' | 'POST', pathname: string, form?: Record<string, string>): Promise<Reply> {
-    const body = form ? new URLSearchParams(form).toString() : undefined;
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: this.base.hostname,
-          port: this.base.port,
-          method,
-          path: pathname,
-          agent: this.agent,
-          headers: {
-            'x-forwarded-proto': 'https',
-            accept: 'text/html',
-            ...(this.cookies.size
-              ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }
-              : {}),
-            ...(body
-              ? {
-                  'content-type': 'application/x-www-form-urlencoded',
-                  'content-length': Buffer.byteLength(body),
-                }
-              : {}),
-          },
-        },
-        (res) => {
-          for (const c of res.headers['set-cookie'] ?? []) {
-            const [pair] = c.split(';');
-            const eq = pair!.indexOf('=');
-            this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-          }
-          const chunks: Buffer[] = [];
-          res.on('data', (d: Buffer) => chunks.push(d));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      if (body) req.write(body);
-      req.end();
-    });
-  }
-}
-
-function decode(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-function signForm(html: string) {
-  const f = /<form[^>]*action="([^"]*)"[^>]*data-eds-sign="(?:AUTH|SIGN)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  if (!f) throw new Error(`no signing form on the page: ${html.slice(0, 300)}`);
-  const v = (name: string) => decode(new RegExp(`name="${name}" value="([^"]*)"`).exec(f[2]!)![1]!);
-  return { action: decode(f[1]!), csrf: v('_csrf'), signRequestId: v('signRequestId'), xml: v('xml') };
-}
-
-async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (i < items.length) await fn(items[i++]!);
-    }),
-  );
-}
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-}
 
 interface ServeInput {
   pgUrl: string;
@@ -239,9 +150,37 @@ function ask<T>(child: ReturnType<typeof fork>, msg: string, key: string): Promi
   });
 }
 
-async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-msu-'));
-  fs.chmodSync(dataDir, 0o755);
+export interface EnrolmentRun {
+  attempts: number;
+  beds: number;
+  departments: number;
+  sockets: number;
+  prepMs: number;
+  settleMs: number;
+  p50: number;
+  p99: number;
+  max: number;
+  booked: number;
+  refused: number;
+  errors: number;
+  overbooked: number;
+  consistent: boolean;
+  stats: ServerStats;
+  peakRssMb: number;
+}
+
+/**
+ * `attempts` signed «Записаться» posts by as many distinct recipients, spread over `departments`
+ * departments of `beds` free beds in all, fired at once through `sockets` keep-alive connections.
+ */
+export async function signedEnrolments(opts: {
+  attempts: number;
+  beds: number;
+  departments: number;
+  sockets: number;
+}): Promise<EnrolmentRun> {
+  const { attempts, beds, departments, sockets } = opts;
+  const dataDir = tempDir('bench-msu-');
   const pg = await startEmbeddedPostgres({
     dir: path.join(dataDir, 'pg'),
     ephemeral: true,
@@ -257,32 +196,33 @@ async function main(): Promise<void> {
     });
     await migrateLatest(db);
     await db.transaction((tx) => runSeeds(tx));
-    const people = await createSyntheticRecipients(db, dataDir, ATTEMPTS, { tag: 'bench' });
+    const people = await createSyntheticRecipients(db, dataDir, attempts, { tag: 'bench' });
     const setup = buildServices(
       loadConfig({ NODE_ENV: 'test', DATABASE_URL: pg.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
       db,
       createLogger('silent'),
     );
     const inst = (await db('msu_institutions').orderBy('id').first('id')) as { id: number };
-    const departmentId = await setup.msu.admin.addDepartment(
-      { personId: 1, principalId: 1, roles: ['admin'] },
-      inst.id,
-      {
-        name: { ru: 'Отделение для замера' },
-        profile: 'general',
-        sex: 'any',
-        age_group: 'any',
-        beds_total: BEDS,
-        active: true,
-        reason: 'bench',
-      },
-    );
+    const departmentIds: number[] = [];
+    for (let d = 0; d < departments; d++) {
+      departmentIds.push(
+        await setup.msu.admin.addDepartment({ personId: 1, principalId: 1, roles: ['admin'] }, inst.id, {
+          name: { ru: `Отделение для замера ${d + 1}` },
+          profile: 'general',
+          sex: 'any',
+          age_group: 'any',
+          beds_total: Math.floor(beds / departments) + (d < beds % departments ? 1 : 0),
+          active: true,
+          reason: 'bench',
+        }),
+      );
+    }
 
     const inputFile = path.join(dataDir, 'serve.json');
     const input: ServeInput = {
       pgUrl: pg.url,
       dataDir,
-      attempts: ATTEMPTS,
+      attempts,
       registry: people.map((p) => p.registry),
     };
     fs.writeFileSync(inputFile, JSON.stringify(input));
@@ -296,19 +236,15 @@ async function main(): Promise<void> {
       child!.once('exit', (code) => reject(new Error(`the portal exited with ${code}`)));
     });
     const base = new URL(`http://127.0.0.1:${port}`);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: SOCKETS });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
 
     // untimed: a real login and a signed enrolment document for everybody
     const prepared: { client: Client; form: Record<string, string>; action: string }[] = [];
+    let n = 0;
     await pool(people, 16, async (p: SyntheticPerson) => {
+      const departmentId = departmentIds[n++ % departments]!;
       const client = new Client(base, agent);
-      const login = signForm((await client.request('GET', '/login')).body);
-      const r = await client.request('POST', login.action, {
-        _csrf: login.csrf,
-        signRequestId: login.signRequestId,
-        signedXml: signXml(login.xml, p.auth),
-      });
-      if (r.status !== 303) throw new Error(`login failed: ${r.status} ${r.body.slice(0, 300)}`);
+      await client.login(p.auth);
       const page = await client.request('GET', `/msu/departments/${departmentId}/enrol`);
       if (page.status !== 200) throw new Error(`enrolment page: ${page.status}`);
       const f = signForm(page.body);
@@ -321,7 +257,7 @@ async function main(): Promise<void> {
     const prepMs = performance.now() - t0;
     await ask(child, 'reset', 'reset');
 
-    // timed: the rush
+    // timed: all at once
     const latencies: number[] = [];
     let booked = 0;
     let refused = 0;
@@ -344,41 +280,35 @@ async function main(): Promise<void> {
     );
     const settleMs = performance.now() - start;
     const stats = await ask<ServerStats>(child, 'stats', 'stats');
+    const peakRssMb = memoryOf(child.pid!).peak;
 
-    const dept = (await db('msu_departments').where({ id: departmentId }).first()) as { free: number };
+    const depts = (await db('msu_departments').whereIn('id', departmentIds).select('free')) as {
+      free: number;
+    }[];
+    const free = depts.reduce((a, d) => a + d.free, 0);
     const held = (await db('msu_orders as m')
       .join('orders as o', 'o.id', 'm.order_id')
-      .where({ 'm.department_id': departmentId, 'o.status': 'awaiting_arrival' })
+      .whereIn('m.department_id', departmentIds)
+      .where({ 'o.status': 'awaiting_arrival' })
       .count('* as n')
       .first()) as { n: number };
-    const overbooked = Math.max(0, Number(held.n) - BEDS) + (dept.free < 0 ? 1 : 0);
-    const consistent = Number(held.n) + dept.free === BEDS && Number(held.n) === booked;
-
-    console.log(
-      `МСУ bed rush: ${ATTEMPTS} signed enrolment attempts for ${BEDS} beds (${SOCKETS} connections, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`,
-    );
-    console.log(
-      `  preparation (untimed: people, certificates, ${ATTEMPTS} logins, documents, signatures): ${(prepMs / 1000).toFixed(1)} s`,
-    );
-    console.log(
-      `  settled in      ${(settleMs / 1000).toFixed(2)} s  (${Math.round((ATTEMPTS * 1000) / settleMs)} attempts/s)`,
-    );
-    console.log(
-      `  latency         p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms, max ${pct(latencies, 100).toFixed(0)} ms`,
-    );
-    console.log(`  outcome         ${booked} booked, ${refused} told «no free beds», ${errors} errors`);
-    console.log(
-      `  overbookings    ${overbooked} (beds held ${held.n}, free left ${dept.free}; consistent: ${consistent})`,
-    );
-    console.log(
-      `  server time     ${stats.verified} signatures verified (${(stats.verifyMs / Math.max(1, stats.verified)).toFixed(1)} ms each incl. queueing), ` +
-        `${stats.applied} signed transactions attempted (${(stats.applyMs / Math.max(1, stats.applied)).toFixed(1)} ms each incl. verification); ` +
-        `${ATTEMPTS - stats.applied} refused by the free-bed check before verification`,
-    );
-    console.log(
-      `  server memory   ${Math.round(stats.rssMb)} MB RSS, ${Math.round(stats.heapMb)} MB heap after the rush`,
-    );
-    process.exitCode = errors === 0 && overbooked === 0 && consistent ? 0 : 1;
+    const overbooked = Math.max(0, Number(held.n) - beds) + depts.filter((d) => d.free < 0).length;
+    const consistent = Number(held.n) + free === beds && Number(held.n) === booked;
+    return {
+      ...opts,
+      prepMs,
+      settleMs,
+      p50: pct(latencies, 50),
+      p99: pct(latencies, 99),
+      max: pct(latencies, 100),
+      booked,
+      refused,
+      errors,
+      overbooked,
+      consistent,
+      stats,
+      peakRssMb,
+    };
   } finally {
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
@@ -391,5 +321,117 @@ async function main(): Promise<void> {
   }
 }
 
+function serverTime(r: EnrolmentRun): string {
+  const s = r.stats;
+  return (
+    `${s.verified} signatures verified (${(s.verifyMs / Math.max(1, s.verified)).toFixed(0)} ms each including queueing), ` +
+    `${s.applied} signed transactions (${(s.applyMs / Math.max(1, s.applied)).toFixed(0)} ms each including verification)`
+  );
+}
+
+/** The bed rush: 2,000 signed attempts for 50 beds of one department. */
+export async function bedRush(
+  attempts = arg('attempts', 2000),
+  beds = arg('beds', 50),
+  sockets = arg('sockets', 64),
+): Promise<Section> {
+  const load = load1();
+  const r = await signedEnrolments({ attempts, beds, departments: 1, sockets });
+  const s = (r.settleMs / 1000).toFixed(2);
+  return {
+    title: 'МСУ bed rush',
+    command: 'npm run bench:msu -- --rush-only',
+    body:
+      `${r.attempts.toLocaleString('en')} signed «Записаться» attempts by as many distinct recipients (real certificates from the dev CA, ` +
+      `real logins) for ${r.beds} free beds of one department, all fired at once through ${r.sockets} keep-alive connections, ` +
+      `against one portal instance in a child process (production mode). Load average ${load} before the run.\n\n` +
+      table(
+        [
+          'settled',
+          'attempts/s',
+          'p50 / p99 / max',
+          'booked',
+          'told «no free beds»',
+          'errors',
+          'overbookings',
+          'counts consistent',
+        ],
+        [
+          [
+            `**${s} s**`,
+            Math.round((r.attempts * 1000) / r.settleMs),
+            `${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} / ${r.max.toFixed(0)} ms`,
+            r.booked,
+            r.refused,
+            `**${r.errors}**`,
+            `**${r.overbooked}**`,
+            r.consistent ? 'yes' : 'NO',
+          ],
+        ],
+      ) +
+      `\n\nServer time: ${serverTime(r)}; the other attempts were refused by the free-bed check before ` +
+      'verification (a refusal needs no signature; a bed is only ever given by the atomic ' +
+      '`UPDATE … SET free = free - 1 WHERE free > 0 RETURNING`). ' +
+      `Peak RSS of the instance: ${r.peakRssMb} MB. Preparation (untimed: people, certificates, logins, documents, signatures): ${(r.prepMs / 1000).toFixed(1)} s.`,
+    targets: [
+      { what: 'bed rush settled', target: '≤ 10 s', measured: `${s} s`, met: r.settleMs <= 10_000 },
+      {
+        what: 'bed rush errors and overbookings',
+        target: '0 and 0',
+        measured: `${r.errors} and ${r.overbooked}`,
+        met: r.errors === 0 && r.overbooked === 0 && r.consistent,
+      },
+    ],
+  };
+}
+
+/** Signed order submissions per second: every attempt finds a bed, so every one is verified and committed. */
+export async function signedOrders(
+  attempts = arg('orders', 600),
+  departments = arg('departments', 12),
+  sockets = arg('sockets', 64),
+): Promise<Section> {
+  const load = load1();
+  const r = await signedEnrolments({ attempts, beds: attempts, departments, sockets });
+  const rate = (r.booked * 1000) / r.settleMs;
+  return {
+    title: 'Signed order submissions',
+    command: 'npm run bench:msu -- --orders-only',
+    body:
+      `${r.attempts} signed МСУ orders («Записаться») by as many distinct recipients, spread over ${r.departments} departments ` +
+      `with a bed for each, fired at once through ${r.sockets} keep-alive connections against one instance in a child process ` +
+      '(production mode). Each submission is a full signed step: CSRF, session, the XML signature verified ' +
+      '(chain, CRL, key usage, IIN, reference against the issued document), the order, the bed and the signed document ' +
+      `committed in one transaction. Load average ${load} before the run.\n\n` +
+      table(
+        ['orders committed', 'errors', 'wall time', 'signed orders/s', 'p50 / p99 / max'],
+        [
+          [
+            r.booked,
+            r.errors + r.refused,
+            `${(r.settleMs / 1000).toFixed(2)} s`,
+            `**${rate.toFixed(0)}**`,
+            `${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} / ${r.max.toFixed(0)} ms`,
+          ],
+        ],
+      ) +
+      `\n\nServer time: ${serverTime(r)}. Peak RSS of the instance: ${r.peakRssMb} MB.`,
+    targets: [
+      {
+        what: 'signed orders all committed',
+        target: `${r.attempts} of ${r.attempts}, 0 errors`,
+        measured: `${r.booked}, ${r.errors + r.refused} errors`,
+        met: r.booked === r.attempts && r.errors === 0 && r.consistent,
+      },
+    ],
+  };
+}
+
 if (process.argv[2] === '--serve') await serve(process.argv[3]!);
-else await main();
+else if (isMain(import.meta.url)) {
+  const sections = process.argv.includes('--orders-only')
+    ? [await signedOrders()]
+    : [await bedRush(), ...(process.argv.includes('--rush-only') ? [] : [await signedOrders()])];
+  for (const s of sections) printSection(s);
+  process.exitCode = sections.every((s) => s.targets.every((t) => t.met)) ? 0 : 1;
+}

@@ -1,135 +1,211 @@
 /**
- * Throughput of an authenticated, database-backed page («Помощь для вас», /help) against a bare
- * Express + Nunjucks render of the same template with the same data, in the same run, 50 connections.
- * Run: `npm run bench` (or `npx tsx bench/pages.ts`). Uses its own embedded PostgreSQL in a temp folder.
+ * The authenticated, database-backed page «Помощь для вас» (/help) under 50 connections, beside a bare
+ * Express + Nunjucks render of the same template with the same data, in the same run; and the memory
+ * of that portal instance under the load.
+ *
+ * - The portal is the compiled production entry (`node --max-semi-space-size=4 dist/src/server.js`,
+ *   as `npm run start:prod`), logging at info, jobs running, dev-stand adapters (NODE_ENV=test), on its
+ *   own embedded PostgreSQL in a temporary folder; a recipient logged in through the real EDS login.
+ * - The bare server (bench/lib/bare-server.ts) is another process: it captures one real render of the
+ *   page and serves that template with that data from a bare Express + Nunjucks app.
+ * - autocannon runs in this process: warm-up, then alternating rounds (bare, portal); medians.
+ *
+ *   npm run bench:pages [-- --rounds 3 --seconds 8 --connections 50]
  */
-import fs from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import request from 'supertest';
+import fs from 'node:fs';
 import autocannon from 'autocannon';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { createKnex } from '../src/db/knex.js';
-import { migrateLatest, runSeeds } from '../src/db/migrator.js';
-import { devKey, ensureDevPki, signXml } from '../src/eds/index.js';
-import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { buildServices } from '../src/modules/index.js';
-import { createApp } from '../src/app.js';
-import { setUpNunjucks } from '../src/web/nunjucks.js';
-import { signFormFrom } from '../test/support/http.js';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { devKey } from '../src/eds/index.js';
+import { Client } from './lib/client.js';
+import {
+  ROOT,
+  arg,
+  build,
+  isMain,
+  load1,
+  median,
+  memoryOf,
+  printSection,
+  table,
+  tempDir,
+  waitFor,
+  type Section,
+} from './lib/common.js';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 50;
-const PATH = '/help';
+const PAGE = '/help';
+const PERSON = 'r01';
+const P99_TARGET_MS = 50;
 
-function listen(app: express.Express): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () => new Promise((r) => server.close(() => r())),
-      });
-    });
-  });
+interface Round {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
 }
 
-async function run(url: string, cookie?: string) {
-  const result = await autocannon({
-    url: url + PATH,
-    connections: CONNECTIONS,
-    duration: DURATION,
-    headers: cookie ? { cookie } : {},
+async function load(url: string, seconds: number, connections: number, cookie?: string): Promise<Round> {
+  const r = await autocannon({
+    url: url + PAGE,
+    connections,
+    duration: seconds,
+    headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) },
   });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
-fs.chmodSync(dataDir, 0o755);
-const pg = await startEmbeddedPostgres({ dir: path.join(dataDir, 'pg'), ephemeral: true });
-const db = createKnex(pg.url, 10);
-try {
-  await migrateLatest(db);
-  await db.transaction((tx) => runSeeds(tx));
-  await ensureDevPki(dataDir, { people: PEOPLE, organisations: ORGANISATIONS });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: pg.url,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    RUN_JOBS: 'false',
+function stop(child: ChildProcess, how: () => void): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  how();
+  return exited;
+}
+
+export async function pageThroughput(
+  opts: { rounds?: number; seconds?: number; connections?: number; skipBuild?: boolean } = {},
+): Promise<Section[]> {
+  const rounds = opts.rounds ?? arg('rounds', 3);
+  const seconds = opts.seconds ?? arg('seconds', 8);
+  const connections = opts.connections ?? arg('connections', 50);
+  if (!opts.skipBuild) await build();
+  const dataDir = tempDir('bench-pages-');
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dataDir, 'pg'),
+    ephemeral: true,
+    database: 'bench',
   });
-  const app = createApp(buildServices(config, db, createLogger('warn')));
-
-  // capture the template and the data of one real render, for the bare server
-  let captured: { view: string; locals: Record<string, unknown> } | null = null;
-  const original = app.response.render;
-  app.response.render = function (this: express.Response, view: string, options?: object) {
-    if (!captured && view.includes('recipient/help'))
-      captured = { view, locals: { ...this.locals, ...options } };
-    return original.call(this, view, options as never);
-  } as typeof original;
-
-  // log in as a recipient through the real EDS login
-  const agent = request.agent(app);
-  const page = await agent.get('/login');
-  const form = signFormFrom(page.text);
-  const login = await agent
-    .post('/login')
-    .type('form')
-    .send({
-      _csrf: form.csrf,
-      signRequestId: form.signRequestId,
-      signedXml: signXml(form.xml, devKey(dataDir, 'r01', 'AUTH')),
+  let portal: ChildProcess | null = null;
+  let bare: ChildProcess | null = null;
+  try {
+    const port = await freePort();
+    portal = spawn('node', ['--max-semi-space-size=4', 'dist/src/server.js'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: pg.url,
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        LOGIN_RATE_LIMIT: '1000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
-  const cookie = ([] as string[])
-    .concat(login.headers['set-cookie'] ?? [])
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  await agent.get('/welcome');
-  const help = await agent.get(PATH);
-  if (help.status !== 200 || !captured) throw new Error(`could not render ${PATH}: ${help.status}`);
-  const { view, locals } = captured as { view: string; locals: Record<string, unknown> };
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/readyz`);
 
-  const bare = express();
-  setUpNunjucks(bare, { development: false });
-  bare.get(PATH, (_req, res) => res.render(view, locals));
+    bare = fork(path.join(ROOT, 'bench', 'lib', 'bare-server.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, DATABASE_URL: pg.url, DATA_DIR: dataDir, BARE_PATH: PAGE, BARE_PERSON: PERSON },
+    });
+    const { port: barePort, bytes } = await new Promise<{ port: number; bytes: number }>(
+      (resolve, reject) => {
+        bare!.once('message', (m: { port: number; bytes: number }) => resolve(m));
+        bare!.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
+      },
+    );
+    const bareUrl = `http://127.0.0.1:${barePort}`;
 
-  const portal = await listen(app);
-  const bareServer = await listen(bare);
-  await run(bareServer.url); // warm-up
-  await run(portal.url, cookie);
-  const b = await run(bareServer.url);
-  const p = await run(portal.url, cookie);
-  await new Promise((r) => setTimeout(r, 1000));
-  await portal.close();
-  await bareServer.close();
-  await (app.locals.sessionPool as { end: () => Promise<void> }).end();
+    const client = new Client(new URL(base), new http.Agent({ keepAlive: false }));
+    await client.login(devKey(dataDir, PERSON, 'AUTH'));
+    await client.request('GET', '/welcome');
+    const page = await client.request('GET', PAGE);
+    if (page.status !== 200) throw new Error(`${PAGE} answered ${page.status}`);
+    const cookie = client.cookieHeader();
 
-  const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-  console.log(
-    `page ${PATH} (${Math.round(help.text.length / 1024)} KB), ${CONNECTIONS} connections, ${DURATION} s each, ${os.cpus().length} cores`,
-  );
-  console.log(
-    `bare Express + Nunjucks, same template and data: ${b.rps.toFixed(0)} req/s, p50 ${b.p50} ms, p99 ${b.p99} ms, errors ${b.errors}`,
-  );
-  console.log(
-    `portal (session, CSRF, helmet, logging, database): ${p.rps.toFixed(0)} req/s, p50 ${p.p50} ms, p99 ${p.p99} ms, errors ${p.errors}`,
-  );
-  console.log(
-    `throughput ratio ${(p.rps / b.rps).toFixed(2)} (target ≥ 0.50); p99 ratio ${(p.p99 / b.p99).toFixed(2)} (target ≤ 2.00); RSS ${rss} MB`,
-  );
-} finally {
-  await db.destroy();
-  await pg.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+    const idle = memoryOf(portal.pid!).rss;
+    await load(bareUrl, 3, connections);
+    await load(base, 3, connections, cookie);
+    const b: Round[] = [];
+    const p: Round[] = [];
+    for (let i = 0; i < rounds; i++) {
+      b.push(await load(bareUrl, seconds, connections));
+      p.push(await load(base, seconds, connections, cookie));
+    }
+    const after = memoryOf(portal.pid!);
+    const m = (xs: Round[], k: keyof Round) => median(xs.map((x) => x[k]));
+    const ratio = m(p, 'rps') / m(b, 'rps');
+    const p99Ratio = m(p, 'p99') / m(b, 'p99');
+    const errors = p.reduce((a, x) => a + x.errors, 0) + b.reduce((a, x) => a + x.errors, 0);
+    const row = (name: string, xs: Round[]) => [
+      name,
+      `**${m(xs, 'rps').toFixed(0)}**`,
+      `${m(xs, 'p50').toFixed(0)} ms`,
+      `**${m(xs, 'p99').toFixed(0)} ms**`,
+      xs.map((x) => x.rps.toFixed(0)).join(', '),
+      xs.reduce((a, x) => a + x.errors, 0),
+    ];
+    const loadNote = `load average ${load1()} after the run, ${os.cpus().length} cores`;
+    const pageSection: Section = {
+      title: 'Authenticated database-backed page («Помощь для вас»)',
+      command: 'npm run bench:pages',
+      body:
+        `\`GET ${PAGE}\` (${Math.round(bytes / 1024)} KB) as a recipient logged in through the real EDS login: session in PostgreSQL, ` +
+        'CSRF, helmet, request logging at info, i18n, notices, the IPR queries; against a bare Express + Nunjucks ' +
+        'server rendering the same template with the data of a real render. Both are separate processes; ' +
+        `autocannon in the bench process, ${connections} connections, ${rounds} alternating rounds of ${seconds} s after a warm-up; medians; ${loadNote}.\n\n` +
+        table(
+          ['server', 'req/s', 'p50', 'p99', 'req/s per round', 'errors'],
+          [
+            row('bare Express + Nunjucks, same template and data', b),
+            row('portal (compiled, production entry)', p),
+          ],
+        ) +
+        `\n\nThroughput ratio **${ratio.toFixed(2)}** (target ≥ 0.50); p99 ratio ${p99Ratio.toFixed(2)} (quality.md: ≤ 2); ` +
+        `portal p99 ${m(p, 'p99').toFixed(0)} ms (issue target ≤ ${P99_TARGET_MS} ms).`,
+      targets: [
+        { what: 'page throughput vs bare', target: '≥ 0.50', measured: ratio.toFixed(2), met: ratio >= 0.5 },
+        {
+          what: 'page p99 at 50 connections',
+          target: `≤ ${P99_TARGET_MS} ms`,
+          measured: `${m(p, 'p99').toFixed(0)} ms`,
+          met: m(p, 'p99') <= P99_TARGET_MS,
+        },
+        { what: 'page p99 vs bare p99', target: '≤ 2', measured: p99Ratio.toFixed(2), met: p99Ratio <= 2 },
+        { what: 'page errors', target: '0', measured: String(errors), met: errors === 0 },
+      ],
+    };
+    const memorySection: Section = {
+      title: 'Memory per instance under load',
+      command: 'npm run bench:pages',
+      body:
+        'RSS of the portal process of the page benchmark above (`node --max-semi-space-size=4 dist/src/server.js`, ' +
+        `jobs running), from \`/proc/<pid>/status\`: before the load, at its peak (VmHWM) and after ${rounds + 1} rounds ` +
+        `of ${connections} connections.\n\n` +
+        table(
+          ['idle', 'peak under load', 'after the load', `pages served`],
+          [
+            [
+              `${idle} MB`,
+              `**${after.peak} MB**`,
+              `${after.rss} MB`,
+              Math.round(p.reduce((a, x) => a + x.rps * seconds, 0)),
+            ],
+          ],
+        ),
+      targets: [
+        {
+          what: 'peak RSS of one instance under load',
+          target: '≤ 250 MB',
+          measured: `${after.peak} MB`,
+          met: after.peak <= 250,
+        },
+      ],
+    };
+    return [pageSection, memorySection];
+  } finally {
+    if (bare) await stop(bare, () => bare!.send('stop'));
+    if (portal) await stop(portal, () => portal!.kill('SIGTERM'));
+    await pg.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const sections = await pageThroughput();
+  for (const s of sections) printSection(s);
 }
