@@ -132,6 +132,9 @@ function dbUrl(services: Services): string {
 function setUpLocals(app: Express, services: Services): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.auth = req.session?.auth ?? null;
+    // a logged-in person's pages hold personal data: never kept by a browser or a proxy (the back
+    // button after logout on a shared computer shows nothing), so no ETag is worth computing for them
+    if (req.session?.auth) res.setHeader('Cache-Control', 'private, no-store');
     res.locals.lowVision = req.cookies?.[LOW_VISION_COOKIE] === '1';
     res.locals.currentPath = req.path;
     res.locals.currentUrl = req.originalUrl;
@@ -159,6 +162,8 @@ export function createApp(services: Services): Express {
   const app = express();
   const { config } = services;
   app.disable('x-powered-by');
+  // pages are rendered per person and per session (CSRF tokens); static assets keep their own ETags
+  app.set('etag', false);
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY);
   app.set('query parser', 'simple');
   app.locals.services = services;

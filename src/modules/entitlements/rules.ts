@@ -25,16 +25,30 @@ export type MeasureStatus = 'open' | 'choice_blocked' | 'activation_pending' | '
  * months (the end of a shorter month clamps: 31 December → 28/29 February).
  */
 export function choiceBlockedOn(notifiedAt: Date): string {
-  return DateTime.fromJSDate(notifiedAt)
-    .setZone(ASTANA_ZONE)
-    .startOf('day')
-    .plus({ months: CHOICE_WINDOW_MONTHS })
-    .toISODate()!;
+  return windowOf(notifiedAt).blockedOn;
 }
 
 /** The last Astana date on which the recipient may still choose a supplier. */
 export function lastChoiceDay(notifiedAt: Date): string {
-  return DateTime.fromISO(choiceBlockedOn(notifiedAt), { zone: ASTANA_ZONE }).minus({ days: 1 }).toISODate()!;
+  return windowOf(notifiedAt).lastDay;
+}
+
+/** Both dates of a notice's window, remembered per notice instant («Помощь для вас» shows them for every measure). */
+const windows = new Map<number, { blockedOn: string; lastDay: string }>();
+
+function windowOf(notifiedAt: Date): { blockedOn: string; lastDay: string } {
+  const key = notifiedAt.getTime();
+  let w = windows.get(key);
+  if (!w) {
+    const blocked = DateTime.fromJSDate(notifiedAt)
+      .setZone(ASTANA_ZONE)
+      .startOf('day')
+      .plus({ months: CHOICE_WINDOW_MONTHS });
+    w = { blockedOn: blocked.toISODate()!, lastDay: blocked.minus({ days: 1 }).toISODate()! };
+    if (windows.size >= 10_000) windows.clear();
+    windows.set(key, w);
+  }
+  return w;
 }
 
 /** True once the window is over (Astana dates, so the boundary is midnight in Astana). */
