@@ -9,6 +9,7 @@ import type { AreaContext } from './context.js';
 import type { EntryRow, EntryView, ServiceOrderView } from './repository.js';
 import type { ServiceOrderService } from './order-service.js';
 import {
+  CODES_PER_HOUR,
   CODE_TTL_MINUTES,
   MAX_CODE_ATTEMPTS,
   MAX_HOURS_PER_DAY,
@@ -154,6 +155,11 @@ export class JournalService {
       const locked = await this.c.core.orders.lock(tx, order.id);
       if (locked.status !== 'in_progress') throw new AppError('services:errors.orderNotInProgress', 409);
       const now = this.c.now();
+      // the order's row lock makes the hourly limit hold under concurrent requests
+      if (
+        (await this.c.journal.codesSince(tx, order.id, new Date(now.getTime() - 3600_000))) >= CODES_PER_HOUR
+      )
+        throw new AppError('services:errors.tooManyCodes', 429, { max: CODES_PER_HOUR });
       await this.c.journal.supersedePending(tx, order.id);
       const row = await this.c.journal.insertCode(tx, {
         order_id: order.id,

@@ -468,6 +468,15 @@ export class JournalRepository {
     await tx('service_hour_codes').where({ id }).update({ code_hash: hash });
   }
 
+  async codesSince(db: Db, orderId: number, since: Date): Promise<number> {
+    const row = (await db('service_hour_codes')
+      .where({ order_id: orderId })
+      .where('created_at', '>=', since)
+      .count<{ n: string | number }>('* as n')
+      .first())!;
+    return Number(row.n);
+  }
+
   async supersedePending(tx: Knex.Transaction, orderId: number): Promise<void> {
     await tx('service_hour_codes')
       .where({ order_id: orderId, state: 'pending' })

@@ -217,6 +217,8 @@ export function hoursProblem(
 
 export const CODE_TTL_MINUTES = 10;
 export const MAX_CODE_ATTEMPTS = 5;
+/** codes sent per order and hour: each is an SMS to the recipient and five more guesses */
+export const CODES_PER_HOUR = 5;
 
 export function generateCode(): string {
   return String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
