@@ -52,7 +52,11 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
       await regenerate(req); // the session id rotates at login
       req.session.auth = result.auth;
       if (result.person.locale && !req.cookies?.lang)
-        res.cookie('lang', result.person.locale, { httpOnly: true, sameSite: 'lax' });
+        res.cookie('lang', result.person.locale, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: services.config.isProduction,
+        });
       if (!result.person.welcomed_at) return res.redirect(303, '/welcome');
       if (result.wards.length > 0) return res.redirect(303, '/act-for');
       res.redirect(303, after ?? homeHref(result.auth));
