@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { listRoutes } from './route-list.js';
-import { MATRIX, type Outcome } from './matrix.js';
+import { DOWNLOADS, MATRIX, type Outcome } from './matrix.js';
 import { buildWorld, ROLES, type MatrixRole, type World } from './world.js';
-import { changedTables, csrfOf, gist, outcomeOf, snapshot } from './support.js';
+import { changedTables, csrfOf, expectSecurityHeaders, gist, outcomeOf, snapshot } from './support.js';
 
 let ctx: TestContext;
 let world: World;
@@ -36,6 +36,10 @@ describe('the table of expected answers', () => {
     ).toEqual([]);
   });
 
+  it('knows the download routes by their names in the table', () => {
+    for (const route of DOWNLOADS) expect(Object.keys(MATRIX)).toContain(route);
+  });
+
   it('refuses every POST to every role it does not allow', () => {
     for (const [route, entry] of Object.entries(MATRIX)) {
       if (!route.startsWith('POST ')) continue;
@@ -55,6 +59,11 @@ describe.each(Object.keys(MATRIX).filter((r) => r.startsWith('GET ')))('%s', (ro
     const url = entry.url(world, role);
     const res = await world.agents[role].get(url);
     expect(outcomeOf(res), `${role} GET ${url}: ${gist(res)}`).toBe(expected);
+    expectSecurityHeaders(res);
+    if (DOWNLOADS.includes(route) && res.status === 200)
+      expect(res.headers['content-disposition'], `${route} is sent as an attachment`).toMatch(
+        /^attachment\b/,
+      );
     const reached = typeof expected === 'number' && expected < 400;
     const other = reached ? entry.foreign?.(world, role) : undefined;
     if (other) {
@@ -76,6 +85,7 @@ describe.each(Object.keys(MATRIX).filter((r) => r.startsWith('POST ')))('%s', (r
         const url = entry.url(world, role);
         const res = await world.agents[role].post(url).type('form').send({ _csrf: tokens[role] });
         expect(outcomeOf(res), `${role} POST ${url}: ${gist(res)}`).toBe(entry.expect[role]);
+        expectSecurityHeaders(res);
       }
       expect(changedTables(before, await snapshot(ctx))).toEqual([]);
     },

@@ -31,6 +31,31 @@ const RECIPIENTS: MatrixRole[] = ['recipient', 'guardian'];
 const DESK: MatrixRole[] = ['operator', 'admin'];
 const EMPLOYEES: MatrixRole[] = ['supplier', 'institution'];
 
+/**
+ * Routes that send a file (uploads, signed documents, PDFs, exports, key files): each is served as
+ * an attachment, never rendered in the portal's origin.
+ */
+export const DOWNLOADS = [
+  'GET /documents/:id/xml',
+  'GET /dev/keys/*path',
+  'GET /open-data/releases.csv',
+  'GET /open-data/releases.json',
+  'GET /open-data/referrals.csv',
+  'GET /open-data/referrals.json',
+  'GET /info/media/:id',
+  'GET /support/:id/files/:fileId',
+  'GET /goods/photos/:id',
+  'GET /specialist/documents/:actId/file',
+  'GET /specialist/acts/orders/:id/act.pdf',
+  'GET /specialist/acts/orders/:id/sheet.pdf',
+  'GET /services/orders/:id/acts/:actId/pdf',
+  'GET /admin/audit.csv',
+  'GET /admin/reports/orders.csv',
+  'GET /admin/reports/ipr.csv',
+  'GET /admin/reports/queues.csv',
+  'GET /admin/reports/hours.csv',
+];
+
 function cells(f: (role: MatrixRole) => Cell): Expectation {
   return Object.fromEntries(ROLES.map((r) => [r, f(r)])) as Expectation;
 }

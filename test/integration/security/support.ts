@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Response } from 'supertest';
 import type { TestContext } from '../../support/context.js';
 import { csrfFrom, type Agent } from '../../support/http.js';
@@ -58,4 +59,24 @@ export function gist(res: Response): string {
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 300);
+}
+
+/**
+ * The headers every answer carries, whatever the route, role or status: a Content-Security-Policy
+ * without 'unsafe-inline' that forbids framing, no MIME sniffing, a referrer policy, and no
+ * X-Powered-By.
+ */
+export function expectSecurityHeaders(res: Response): void {
+  const where = `${res.status} ${(res as unknown as { req?: { path?: string } }).req?.path ?? ''}`;
+  const csp = String(res.headers['content-security-policy'] ?? '');
+  expect(csp, where).toContain("default-src 'self'");
+  expect(csp, where).toContain("script-src 'self'");
+  expect(csp, where).toContain("frame-ancestors 'none'");
+  expect(csp, where).toContain("object-src 'none'");
+  expect(csp, where).not.toContain('unsafe-inline');
+  expect(csp, where).not.toContain('unsafe-eval');
+  expect(res.headers['x-content-type-options'], where).toBe('nosniff');
+  expect(res.headers['x-frame-options'], where).toBe('SAMEORIGIN');
+  expect(res.headers['referrer-policy'], where).toBe('no-referrer');
+  expect(res.headers['x-powered-by'], where).toBeUndefined();
 }
