@@ -24,7 +24,7 @@ const step = async (make: () => Promise<Section | Section[]>) => {
 };
 
 await build();
-await step(() => pageThroughput({ skipBuild: true }));
+await step(() => pageThroughput());
 await step(() => edsVerification());
 await step(() => signedOrders());
 await step(() => bedRush());

@@ -17,14 +17,23 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { TrustStore, ensureDevPki, signXml } from '../src/eds/index.js';
+import { ensureDevPki, signXml } from '../src/eds/index.js';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { createKnex } from '../src/db/knex.js';
+import { migrateLatest, runSeeds } from '../src/db/migrator.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { buildServices } from '../src/modules/index.js';
+import { createSyntheticRecipients, type SyntheticPerson } from '../test/support/msu-keys.js';
 import { Client, signForm } from './lib/client.js';
+import { startStateGateways } from './lib/gateways.js';
 import {
+  ROOT,
   arg,
+  build,
+  cpuMsOf,
   isMain,
   load1,
   memoryOf,
@@ -33,122 +42,9 @@ import {
   printSection,
   table,
   tempDir,
+  waitFor,
   type Section,
 } from './lib/common.js';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { createKnex } from '../src/db/knex.js';
-import { migrateLatest, runSeeds } from '../src/db/migrator.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { buildServices } from '../src/modules/index.js';
-import { createApp } from '../src/app.js';
-import { devIntegrations, devRegistryPerson } from '../src/integrations/dev.js';
-import { createSyntheticRecipients, type SyntheticPerson } from '../test/support/msu-keys.js';
-import type { RegistryPerson } from '../src/integrations/ports.js';
-
-interface ServeInput {
-  pgUrl: string;
-  dataDir: string;
-  attempts: number;
-  registry: RegistryPerson[];
-}
-
-interface ServerStats {
-  verified: number;
-  verifyMs: number;
-  applied: number;
-  applyMs: number;
-  rssMb: number;
-  heapMb: number;
-}
-
-/** The child: one portal instance as production runs it, with counters on the signing path. */
-async function serve(inputFile: string): Promise<void> {
-  const input = JSON.parse(fs.readFileSync(inputFile, 'utf8')) as ServeInput;
-  const byIin = new Map(input.registry.map((p) => [p.iin, p]));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: input.pgUrl,
-    DATA_DIR: input.dataDir,
-    BASE_URL: 'https://portal.example.kz',
-    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'silent',
-    RUN_JOBS: 'false',
-    TRUST_PROXY: 'loopback',
-    LOGIN_RATE_LIMIT: String(input.attempts * 10),
-    // production wants its anchors named; the dev CA stands in for НУЦ РК here
-    EDS_TRUST_ANCHORS: ['root.pem', 'ca.pem'].map((f) => path.join(input.dataDir, 'pki', f)).join(','),
-  });
-  const db = createKnex(input.pgUrl, config.DATABASE_POOL_MAX);
-  const trust = TrustStore.fromDirectory(path.join(input.dataDir, 'pki'), { refuseWhenCrlStale: true });
-  const integrations = {
-    ...devIntegrations(db),
-    personRegistry: { findByIin: async (iin: string) => byIin.get(iin) ?? devRegistryPerson(iin) },
-    mobileBase: { phoneByIin: async () => null },
-  };
-  const services = buildServices(config, db, createLogger('silent'), { integrations, trust });
-
-  // where the server's time goes: signatures verified and signed transactions run, with their time
-  const signing = services.signing;
-  const stats = { verified: 0, verifyMs: 0, applied: 0, applyMs: 0 };
-  const verify = signing.verify.bind(signing);
-  signing.verify = async (v) => {
-    const t = performance.now();
-    try {
-      return await verify(v);
-    } finally {
-      stats.verified++;
-      stats.verifyMs += performance.now() - t;
-    }
-  };
-  const apply = signing.apply.bind(signing);
-  signing.apply = (async (a: Parameters<typeof apply>[0], fn: Parameters<typeof apply>[1]) => {
-    const t = performance.now();
-    try {
-      return await apply(a, fn);
-    } finally {
-      stats.applied++;
-      stats.applyMs += performance.now() - t;
-    }
-  }) as typeof signing.apply;
-
-  const app = createApp(services);
-  const server = await new Promise<http.Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  process.on('message', (m: string) => {
-    if (m === 'reset') {
-      Object.assign(stats, { verified: 0, verifyMs: 0, applied: 0, applyMs: 0 });
-      process.send!({ reset: true });
-    } else if (m === 'stats') {
-      const mem = process.memoryUsage();
-      process.send!({ stats: { ...stats, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20 } });
-    } else if (m === 'stop') {
-      server.closeAllConnections();
-      server.close(() => {
-        void (app.locals.sessionPool as { end: () => Promise<void> })
-          .end()
-          .then(() => db.destroy())
-          .then(() => process.exit(0));
-      });
-    }
-  });
-  process.send!({ port: (server.address() as AddressInfo).port });
-}
-
-/** Sends a message to the server child and waits for the answer carrying `key`. */
-function ask<T>(child: ReturnType<typeof fork>, msg: string, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: Record<string, unknown>) => {
-      if (key in m) {
-        child.off('message', on);
-        resolve(m[key] as T);
-      }
-    };
-    child.on('message', on);
-    child.send(msg);
-  });
-}
 
 export interface EnrolmentRun {
   attempts: number;
@@ -165,7 +61,9 @@ export interface EnrolmentRun {
   errors: number;
   overbooked: number;
   consistent: boolean;
-  stats: ServerStats;
+  /** signed documents stored and the server's CPU time during the timed part */
+  signedStored: number;
+  serverCpuMs: number;
   peakRssMb: number;
 }
 
@@ -180,6 +78,7 @@ export async function signedEnrolments(opts: {
   sockets: number;
 }): Promise<EnrolmentRun> {
   const { attempts, beds, departments, sockets } = opts;
+  await build();
   const dataDir = tempDir('bench-msu-');
   const pg = await startEmbeddedPostgres({
     dir: path.join(dataDir, 'pg'),
@@ -187,7 +86,8 @@ export async function signedEnrolments(opts: {
     database: 'bench',
   });
   const db = createKnex(pg.url, 4);
-  let child: ReturnType<typeof fork> | null = null;
+  let child: ChildProcess | null = null;
+  let gateways: Awaited<ReturnType<typeof startStateGateways>> | null = null;
   try {
     const t0 = performance.now();
     await ensureDevPki(dataDir, {
@@ -218,23 +118,40 @@ export async function signedEnrolments(opts: {
       );
     }
 
-    const inputFile = path.join(dataDir, 'serve.json');
-    const input: ServeInput = {
-      pgUrl: pg.url,
+    // the compiled production entry, as `npm run start:prod` runs it, with HTTP adapters to the state systems
+    gateways = await startStateGateways(
+      people.map((p) => p.registry),
       dataDir,
-      attempts,
-      registry: people.map((p) => p.registry),
-    };
-    fs.writeFileSync(inputFile, JSON.stringify(input));
-    child = fork(fileURLToPath(import.meta.url), ['--serve', inputFile], {
-      execArgv: ['--import', 'tsx', '--max-semi-space-size=4'],
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      child!.once('message', (m: { port?: number }) =>
-        m.port ? resolve(m.port) : reject(new Error('no port')),
-      );
-      child!.once('exit', (code) => reject(new Error(`the portal exited with ${code}`)));
-    });
+    );
+    const port = await freePort();
+    child = spawn(
+      'node',
+      [
+        '--max-semi-space-size=4',
+        // BENCH_SERVER_FLAGS: more node flags for the server, e.g. --cpu-prof to see where its time goes
+        ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+        'dist/src/server.js',
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...gateways.env,
+          NODE_ENV: 'production',
+          DATABASE_URL: pg.url,
+          DATA_DIR: dataDir,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          BASE_URL: 'https://portal.example.kz',
+          SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+          TRUST_PROXY: 'loopback',
+          LOGIN_RATE_LIMIT: String(attempts * 10),
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    await waitFor(`http://127.0.0.1:${port}/readyz`);
     const base = new URL(`http://127.0.0.1:${port}`);
     const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
 
@@ -255,7 +172,8 @@ export async function signedEnrolments(opts: {
       });
     });
     const prepMs = performance.now() - t0;
-    await ask(child, 'reset', 'reset');
+    const signedBefore = await countSigned(db);
+    const cpuBefore = cpuMsOf(child.pid!);
 
     // timed: all at once
     const latencies: number[] = [];
@@ -279,7 +197,8 @@ export async function signedEnrolments(opts: {
       }),
     );
     const settleMs = performance.now() - start;
-    const stats = await ask<ServerStats>(child, 'stats', 'stats');
+    const serverCpuMs = cpuMsOf(child.pid!) - cpuBefore;
+    const signedStored = (await countSigned(db)) - signedBefore;
     const peakRssMb = memoryOf(child.pid!).peak;
 
     const depts = (await db('msu_departments').whereIn('id', departmentIds).select('free')) as {
@@ -306,26 +225,31 @@ export async function signedEnrolments(opts: {
       errors,
       overbooked,
       consistent,
-      stats,
+      signedStored,
+      serverCpuMs,
       peakRssMb,
     };
   } finally {
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
-      child.send('stop');
+      child.kill('SIGTERM');
       await exited;
     }
+    await gateways?.close();
     await db.destroy();
     await pg.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+async function countSigned(db: ReturnType<typeof createKnex>): Promise<number> {
+  return Number(((await db('signed_documents').count('* as n').first()) as { n: number }).n);
+}
+
 function serverTime(r: EnrolmentRun): string {
-  const s = r.stats;
   return (
-    `${s.verified} signatures verified (${(s.verifyMs / Math.max(1, s.verified)).toFixed(0)} ms each including queueing), ` +
-    `${s.applied} signed transactions (${(s.applyMs / Math.max(1, s.applied)).toFixed(0)} ms each including verification)`
+    `the server used ${(r.serverCpuMs / 1000).toFixed(2)} s of CPU for the ${r.attempts} requests ` +
+    `(${(r.serverCpuMs / r.attempts).toFixed(1)} ms each) and stored ${r.signedStored} signed documents`
   );
 }
 
@@ -427,8 +351,7 @@ export async function signedOrders(
   };
 }
 
-if (process.argv[2] === '--serve') await serve(process.argv[3]!);
-else if (isMain(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const sections = process.argv.includes('--orders-only')
     ? [await signedOrders()]
     : [await bedRush(), ...(process.argv.includes('--rush-only') ? [] : [await signedOrders()])];

@@ -65,12 +65,12 @@ function stop(child: ChildProcess, how: () => void): Promise<void> {
 }
 
 export async function pageThroughput(
-  opts: { rounds?: number; seconds?: number; connections?: number; skipBuild?: boolean } = {},
+  opts: { rounds?: number; seconds?: number; connections?: number } = {},
 ): Promise<Section[]> {
   const rounds = opts.rounds ?? arg('rounds', 3);
   const seconds = opts.seconds ?? arg('seconds', 8);
   const connections = opts.connections ?? arg('connections', 50);
-  if (!opts.skipBuild) await build();
+  await build();
   const dataDir = tempDir('bench-pages-');
   const pg = await startEmbeddedPostgres({
     dir: path.join(dataDir, 'pg'),

@@ -93,7 +93,17 @@ export async function waitFor(url: string, seconds = 120): Promise<void> {
 }
 
 /** The production build (`npm run build`): the compiled server the page and memory figures are taken on. */
+let built = false;
 export async function build(): Promise<void> {
+  if (built) return;
   const { execSync } = await import('node:child_process');
   execSync('npm run build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  built = true;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
