@@ -273,6 +273,29 @@
       event.preventDefault();
       if (!busy) closeDialog(true);
     });
+    dialog.addEventListener('keydown', keepFocusInside);
+  }
+
+  // Tab from the last control comes back to the first, Shift+Tab from the first goes to the last:
+  // the focus never leaves the open dialog for the page behind it or the browser's own controls.
+  function keepFocusInside(event) {
+    if (event.key !== 'Tab') return;
+    var controls = Array.prototype.filter.call(
+      dialog.querySelectorAll('input:not([type="hidden"]), button, select, textarea, a[href]'),
+      function (c) {
+        return !c.disabled && !c.hidden && c.getClientRects().length > 0;
+      },
+    );
+    if (!controls.length) return;
+    var first = controls[0];
+    var last = controls[controls.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   function openDialog(form) {
