@@ -37,6 +37,7 @@ import {
   isMain,
   load1,
   memoryOf,
+  productionNodeFlags,
   pct,
   pool,
   printSection,
@@ -127,7 +128,7 @@ export async function signedEnrolments(opts: {
     child = spawn(
       'node',
       [
-        '--max-semi-space-size=4',
+        ...productionNodeFlags(),
         // BENCH_SERVER_FLAGS: more node flags for the server, e.g. --cpu-prof to see where its time goes
         ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
         'dist/src/server.js',
@@ -305,6 +306,12 @@ export async function bedRush(
         measured: `${r.errors} and ${r.overbooked}`,
         met: r.errors === 0 && r.overbooked === 0 && r.consistent,
       },
+      {
+        what: 'peak RSS of the instance through the logins and the rush',
+        target: '≤ 250 MB',
+        measured: `${r.peakRssMb} MB`,
+        met: r.peakRssMb <= 250,
+      },
     ],
   };
 }
@@ -346,6 +353,12 @@ export async function signedOrders(
         target: `${r.attempts} of ${r.attempts}, 0 errors`,
         measured: `${r.booked}, ${r.errors + r.refused} errors`,
         met: r.booked === r.attempts && r.errors === 0 && r.consistent,
+      },
+      {
+        what: 'peak RSS of the instance through the logins and the orders',
+        target: '≤ 250 MB',
+        measured: `${r.peakRssMb} MB`,
+        met: r.peakRssMb <= 250,
       },
     ],
   };

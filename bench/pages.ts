@@ -3,8 +3,8 @@
  * Express + Nunjucks render of the same template with the same data, in the same run; and the memory
  * of that portal instance under the load.
  *
- * - The portal is the compiled production entry (`node --max-semi-space-size=4 dist/src/server.js`,
- *   as `npm run start:prod`), logging at info, jobs running, dev-stand adapters (NODE_ENV=test), on its
+ * - The portal is the compiled production entry with the node flags of `npm run start:prod`, logging
+ *   at info, jobs running, dev-stand adapters (NODE_ENV=test), on its
  *   own embedded PostgreSQL in a temporary folder; a recipient logged in through the real EDS login.
  * - The bare server (bench/lib/bare-server.ts) is another process: it captures one real render of the
  *   page and serves that template with that data from a bare Express + Nunjucks app.
@@ -29,6 +29,7 @@ import {
   load1,
   median,
   memoryOf,
+  productionNodeFlags,
   printSection,
   table,
   tempDir,
@@ -81,7 +82,7 @@ export async function pageThroughput(
   let bare: ChildProcess | null = null;
   try {
     const port = await freePort();
-    portal = spawn('node', ['--max-semi-space-size=4', 'dist/src/server.js'], {
+    portal = spawn('node', [...productionNodeFlags(), 'dist/src/server.js'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -173,7 +174,7 @@ export async function pageThroughput(
       title: 'Memory per instance under load',
       command: 'npm run bench:pages',
       body:
-        'RSS of the portal process of the page benchmark above (`node --max-semi-space-size=4 dist/src/server.js`, ' +
+        `RSS of the portal process of the page benchmark above (\`npm run start:prod\`: \`node ${productionNodeFlags().join(' ')} dist/src/server.js\`, ` +
         `jobs running), from \`/proc/<pid>/status\`: before the load, at its peak (VmHWM) and after ${rounds + 1} rounds ` +
         `of ${connections} connections.\n\n` +
         table(

@@ -107,3 +107,12 @@ export function cpuMsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/** The node flags of `npm run start:prod`: the benchmarks run the server exactly as production does. */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (pkg.scripts['start:prod'] ?? '').split(/\s+/);
+  return words.filter((w) => w.startsWith('--'));
+}
