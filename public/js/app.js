@@ -42,6 +42,13 @@
       btn.addEventListener('click', extend);
       dialog.appendChild(p);
       dialog.appendChild(btn);
+      // one control: Tab and Shift+Tab stay on it instead of leaving the dialog
+      dialog.addEventListener('keydown', function (event) {
+        if (event.key === 'Tab') {
+          event.preventDefault();
+          btn.focus();
+        }
+      });
       document.body.appendChild(dialog);
     }
 
