@@ -6,12 +6,9 @@
  * the recipient's code (day counters, volume, entry), several orders in parallel.
  * npm run bench:acts [-- --runs 30 --days 40]
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createKnex } from '../src/db/knex.js';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateLatest, runSeeds } from '../src/db/migrator.js';
 import { buildServices, type Services } from '../src/modules/index.js';
 import { ControllableClock, astanaDate } from '../src/lib/clock.js';
@@ -20,7 +17,17 @@ import { devKey, ensureDevPki, signXml } from '../src/eds/index.js';
 import { renderActPdf, type ActData } from '../src/modules/specialist-services/act-pdf.js';
 import type { Actor } from '../src/web/auth-context.js';
 import type { ServiceHelpType } from '../src/modules/specialist-services/rules.js';
-import { arg, isMain, load1, median, pct, printSection, table, tempDir, type Section } from './lib/common.js';
+import {
+  arg,
+  benchStand,
+  isMain,
+  load1,
+  median,
+  pct,
+  printSection,
+  table,
+  type Section,
+} from './lib/common.js';
 
 function month31(): ActData {
   return {
@@ -106,9 +113,9 @@ export async function actsAndJournal(runs = arg('runs', 30), days = arg('days', 
   const alone = await timeIt(() => renderActPdf(data), runs);
 
   // 2. a real database
-  const dir = tempDir('bench-acts-');
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), ephemeral: true, database: 'bench' });
-  const db = createKnex(pg.url, 10);
+  const stand = await benchStand('bench-acts-');
+  const dir = stand.dataDir;
+  const db = createKnex(stand.url, 10);
   try {
     await migrateLatest(db);
     await db.transaction((tx) => runSeeds(tx));
@@ -117,7 +124,12 @@ export async function actsAndJournal(runs = arg('runs', 30), days = arg('days', 
       people: PEOPLE.filter((p) => keys.includes(p.key)),
       organisations: ORGANISATIONS,
     });
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: pg.url, DATA_DIR: dir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: stand.url,
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    });
     const clock = new ControllableClock();
     clock.set(new Date());
     const services = buildServices(config, db, createLogger('silent'), { clock });
@@ -227,8 +239,7 @@ export async function actsAndJournal(runs = arg('runs', 30), days = arg('days', 
     };
   } finally {
     await db.destroy();
-    await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stand.remove();
   }
 }
 

@@ -13,14 +13,12 @@
  *   npm run bench:msu [-- --attempts 2000 --beds 50 --sockets 64 --orders 600 --departments 12]
  *   [--rush-only | --orders-only]
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
 import { ensureDevPki, signXml } from '../src/eds/index.js';
-import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { freePort } from '../src/db/embedded.js';
 import { createKnex } from '../src/db/knex.js';
 import { migrateLatest, runSeeds } from '../src/db/migrator.js';
 import { loadConfig } from '../src/config.js';
@@ -42,7 +40,7 @@ import {
   pool,
   printSection,
   table,
-  tempDir,
+  benchStand,
   waitFor,
   type Section,
 } from './lib/common.js';
@@ -80,13 +78,9 @@ export async function signedEnrolments(opts: {
 }): Promise<EnrolmentRun> {
   const { attempts, beds, departments, sockets } = opts;
   await build();
-  const dataDir = tempDir('bench-msu-');
-  const pg = await startEmbeddedPostgres({
-    dir: path.join(dataDir, 'pg'),
-    ephemeral: true,
-    database: 'bench',
-  });
-  const db = createKnex(pg.url, 4);
+  const stand = await benchStand('bench-msu-');
+  const { dataDir } = stand;
+  const db = createKnex(stand.url, 4);
   let child: ChildProcess | null = null;
   let gateways: Awaited<ReturnType<typeof startStateGateways>> | null = null;
   try {
@@ -99,7 +93,7 @@ export async function signedEnrolments(opts: {
     await db.transaction((tx) => runSeeds(tx));
     const people = await createSyntheticRecipients(db, dataDir, attempts, { tag: 'bench' });
     const setup = buildServices(
-      loadConfig({ NODE_ENV: 'test', DATABASE_URL: pg.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+      loadConfig({ NODE_ENV: 'test', DATABASE_URL: stand.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
       db,
       createLogger('silent'),
     );
@@ -139,7 +133,7 @@ export async function signedEnrolments(opts: {
           ...process.env,
           ...gateways.env,
           NODE_ENV: 'production',
-          DATABASE_URL: pg.url,
+          DATABASE_URL: stand.url,
           DATA_DIR: dataDir,
           HOST: '127.0.0.1',
           PORT: String(port),
@@ -238,8 +232,7 @@ export async function signedEnrolments(opts: {
     }
     await gateways?.close();
     await db.destroy();
-    await pg.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stand.remove();
   }
 }
 

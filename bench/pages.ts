@@ -16,9 +16,8 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs';
 import autocannon from 'autocannon';
-import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
+import { freePort } from '../src/db/embedded.js';
 import { devKey } from '../src/eds/index.js';
 import { Client } from './lib/client.js';
 import {
@@ -32,7 +31,7 @@ import {
   productionNodeFlags,
   printSection,
   table,
-  tempDir,
+  benchStand,
   waitFor,
   type Section,
 } from './lib/common.js';
@@ -72,12 +71,8 @@ export async function pageThroughput(
   const seconds = opts.seconds ?? arg('seconds', 8);
   const connections = opts.connections ?? arg('connections', 50);
   await build();
-  const dataDir = tempDir('bench-pages-');
-  const pg = await startEmbeddedPostgres({
-    dir: path.join(dataDir, 'pg'),
-    ephemeral: true,
-    database: 'bench',
-  });
+  const stand = await benchStand('bench-pages-');
+  const { dataDir } = stand;
   let portal: ChildProcess | null = null;
   let bare: ChildProcess | null = null;
   try {
@@ -87,7 +82,7 @@ export async function pageThroughput(
       env: {
         ...process.env,
         NODE_ENV: 'test',
-        DATABASE_URL: pg.url,
+        DATABASE_URL: stand.url,
         DATA_DIR: dataDir,
         HOST: '127.0.0.1',
         PORT: String(port),
@@ -101,7 +96,13 @@ export async function pageThroughput(
 
     bare = fork(path.join(ROOT, 'bench', 'lib', 'bare-server.ts'), [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, DATABASE_URL: pg.url, DATA_DIR: dataDir, BARE_PATH: PAGE, BARE_PERSON: PERSON },
+      env: {
+        ...process.env,
+        DATABASE_URL: stand.url,
+        DATA_DIR: dataDir,
+        BARE_PATH: PAGE,
+        BARE_PERSON: PERSON,
+      },
     });
     const { port: barePort, bytes } = await new Promise<{ port: number; bytes: number }>(
       (resolve, reject) => {
@@ -201,8 +202,7 @@ export async function pageThroughput(
   } finally {
     if (bare) await stop(bare, () => bare!.send('stop'));
     if (portal) await stop(portal, () => portal!.kill('SIGTERM'));
-    await pg.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stand.remove();
   }
 }
 

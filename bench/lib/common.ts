@@ -116,3 +116,24 @@ export function productionNodeFlags(): string[] {
   const words = (pkg.scripts['start:prod'] ?? '').split(/\s+/);
   return words.filter((w) => w.startsWith('--'));
 }
+
+/** A temporary data folder with its own embedded PostgreSQL (database `bench`); `remove()` stops and deletes both. */
+export async function benchStand(
+  prefix: string,
+): Promise<{ dataDir: string; url: string; remove: () => Promise<void> }> {
+  const { startEmbeddedPostgres } = await import('../../src/db/embedded.js');
+  const dataDir = tempDir(prefix);
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dataDir, 'pg'),
+    ephemeral: true,
+    database: 'bench',
+  });
+  return {
+    dataDir,
+    url: pg.url,
+    remove: async () => {
+      await pg.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
