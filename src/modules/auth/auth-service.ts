@@ -56,10 +56,18 @@ export class AuthService {
     const cert = v.cert;
     const now = this.clock.now();
 
-    // state registries first (outside the transaction: they are remote systems)
-    const registryPerson = await this.integrations.personRegistry.findByIin(cert.iin);
+    // state registries first (outside the transaction: they are remote systems); when they do not
+    // answer, the person is told so, nothing is written and the challenge stays unused for a retry
+    const { registryPerson, phone } = await Promise.all([
+      this.integrations.personRegistry.findByIin(cert.iin),
+      this.integrations.mobileBase.phoneByIin(cert.iin),
+    ]).then(
+      ([registryPerson, phone]) => ({ registryPerson, phone }),
+      (err: unknown) => {
+        throw new AppError('registry_unavailable', 503, { detail: String(err) });
+      },
+    );
     if (!registryPerson) throw new AppError('person_not_in_registry', 403);
-    const phone = await this.integrations.mobileBase.phoneByIin(cert.iin);
 
     return this.db.transaction(async (tx) => {
       const docId = await this.signing.consume(tx, v);

@@ -4,6 +4,10 @@ import { createTestContext, type TestContext } from '../../support/context.js';
 import { csrfFrom, loginAs, signAs, signFormFrom, submitSigned } from '../../support/http.js';
 import { PEOPLE } from '../../../src/devstand/people.js';
 import { devKey, loadManifest, signXml } from '../../../src/eds/index.js';
+import { buildServices } from '../../../src/modules/index.js';
+import { createApp } from '../../../src/app.js';
+import { createLogger } from '../../../src/logger.js';
+import { devIntegrations } from '../../../src/integrations/dev.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -157,5 +161,65 @@ describe('login with the AUTH key', () => {
     expect(messages.size).toBe(cases.length);
     expect(await countSessions()).toBe(sessions);
     expect(await countDocs()).toBe(docs);
+  });
+});
+
+describe('login while a state registry does not answer', () => {
+  it('tells the person in their language, writes nothing, and the next attempt works', async () => {
+    let registryDown = true;
+    const dev = devIntegrations(ctx.db);
+    const services = buildServices(ctx.config, ctx.db, createLogger('silent'), {
+      integrations: {
+        ...dev,
+        personRegistry: {
+          findByIin: async (iin) => {
+            if (registryDown) throw new Error('connect ECONNREFUSED 10.0.0.1:443');
+            return dev.personRegistry.findByIin(iin);
+          },
+        },
+      },
+    });
+    const app = createApp(services);
+    try {
+      const iin = PEOPLE.find((p) => p.key === 'r05')!.iin;
+      const before = await ctx.db('persons').where({ iin }).first();
+      const docs = Number((await ctx.db('signed_documents').count<{ c: number }[]>('* as c'))[0]!.c);
+      for (const [lang, text] of [
+        ['ru', 'не отвечают'],
+        ['en', 'not answering'],
+      ] as const) {
+        const agent = request.agent(app);
+        await agent.get(`/?lang=${lang}`);
+        const form = signFormFrom((await agent.get('/login')).text);
+        const res = await agent
+          .post('/login')
+          .type('form')
+          .send({
+            _csrf: form.csrf,
+            signRequestId: form.signRequestId,
+            signedXml: signAs(ctx, 'r05', 'AUTH', form.xml),
+          });
+        expect(res.status).toBe(503);
+        expect(res.text).toContain(text);
+        expect((await agent.get('/cabinet')).headers.location).toMatch(/^\/login/);
+      }
+      expect(await ctx.db('persons').where({ iin }).first()).toEqual(before);
+      expect(Number((await ctx.db('signed_documents').count<{ c: number }[]>('* as c'))[0]!.c)).toBe(docs);
+
+      registryDown = false;
+      const agent = request.agent(app);
+      const form = signFormFrom((await agent.get('/login')).text);
+      const ok = await agent
+        .post('/login')
+        .type('form')
+        .send({
+          _csrf: form.csrf,
+          signRequestId: form.signRequestId,
+          signedXml: signAs(ctx, 'r05', 'AUTH', form.xml),
+        });
+      expect(ok.status).toBe(303);
+    } finally {
+      await (app.locals.sessionPool as { end: () => Promise<void> }).end();
+    }
   });
 });
