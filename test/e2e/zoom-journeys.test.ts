@@ -1,7 +1,8 @@
 /**
- * A guardian orders for the ward: logs in with the guardian's own key, chooses to act for the ward,
- * orders a ТСР the ward is entitled to and signs with the guardian's own key. At 200 % zoom (640 px):
- * every page passes axe, reflows without horizontal scrolling and has targets of at least 24×24 px.
+ * Main flows of the roles the other journeys leave out, at 200 % zoom (640 px), where every page must
+ * pass axe, reflow without horizontal scrolling and have targets of at least 24×24 px:
+ * - a guardian logs in with her own key, acts for the ward, orders a ТСР and signs with her own key;
+ * - МСУ staff mark a recipient's arrival and another's no-show, each signed with the employee's key.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,27 @@ import { personIdOf } from '../support/http.js';
 import { personByKey } from '../../src/devstand/people.js';
 
 const stand = useBrowserStand();
+
+type Dict = { [k: string]: string | Dict };
+/** The МСУ words of a language, by dotted key. */
+function msuTexts(lang: string) {
+  const d = JSON.parse(fs.readFileSync(path.join('locales', lang, 'msu.json'), 'utf8')) as Dict;
+  return (key: string): string => {
+    const v = key
+      .split('.')
+      .reduce<string | Dict | undefined>((o, k) => (typeof o === 'object' ? o[k] : undefined), d);
+    if (typeof v !== 'string') throw new Error(`no ${lang} text ${key}`);
+    return v;
+  };
+}
+
+async function latestMsuOrder(personKey: string) {
+  return (await stand.ctx
+    .db('orders')
+    .where({ recipient_id: await personIdOf(stand.ctx, personKey), kind: 'msu' })
+    .orderBy('id', 'desc')
+    .first('id', 'number', 'status')) as { id: number; number: string; status: string };
+}
 
 interface GoodsTexts {
   kinds: { choose: string };
@@ -75,6 +97,48 @@ describe('a guardian acting for the ward, at 640 px', () => {
       expect(await g.text()).not.toContain(order.number);
     } finally {
       await g.close();
+    }
+  });
+});
+
+describe('МСУ staff at 640 px', () => {
+  it('e01 (kk) marks the arrival of a recipient who enrolled; e04 (en) marks a no-show after the deadline', async () => {
+    const ru = msuTexts('ru');
+    const kk = msuTexts('kk');
+    const en = msuTexts('en');
+    const r = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir);
+    const e = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir, { lang: 'kk' });
+    const t = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir, { lang: 'en' });
+    try {
+      await r.loginAs('r01');
+      await r.goto('/msu?profile=general&region=' + encodeURIComponent('г. Астана'));
+      await press(r, named(ru('button.enrol'), 'Отделение общего типа'));
+      await r.sign(exact(ru('button.confirm')), 'r01');
+      expect(await r.text()).toContain(ru('status.awaiting_arrival'));
+      const enrolled = await latestMsuOrder('r01');
+
+      await e.loginAs('e01');
+      await e.goto('/institution');
+      await follow(e, exact(`№ ${enrolled.number}`));
+      await press(e, exact(kk('button.arrived')));
+      await e.sign(exact(kk('button.sign')), 'e01');
+      expect(await e.text()).toContain(kk('status.enrolled'));
+      await r.goto(`/msu/orders/${enrolled.id}`);
+      expect(await r.text()).toContain(ru('status.enrolled'));
+
+      // the ward of g04 in Temirtau did not arrive by the deadline
+      const ward = await latestMsuOrder('r16');
+      await t.loginAs('e04');
+      await t.goto('/institution');
+      await follow(t, exact(`№ ${ward.number}`));
+      await press(t, exact(en('button.noShow')));
+      await t.sign(exact(en('button.sign')), 'e04');
+      expect(await t.text()).toContain(en('status.no_show'));
+      expect((await latestMsuOrder('r16')).status).toBe('no_show');
+    } finally {
+      await r.close();
+      await e.close();
+      await t.close();
     }
   });
 });
