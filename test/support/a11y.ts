@@ -186,7 +186,11 @@ export class KeyboardUser {
   constructor(
     readonly p: PortalPage,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    // file choosers are intercepted from the start, so that the Space on the key file field can never
+    // open the native dialog before the interception is on (a race on a busy machine)
+    p.page.on('filechooser', () => undefined);
+  }
 
   get page(): Page {
     return this.p.page;
@@ -270,7 +274,7 @@ export class KeyboardUser {
     expect((await this.check(handle, true)).isTarget).toBe(true);
 
     const [chooser] = await Promise.all([
-      this.page.waitForEvent('filechooser'),
+      this.page.waitForEvent('filechooser', { timeout: 30_000 }),
       this.page.keyboard.press('Space'),
     ]);
     await chooser.setFiles(keyFile(this.dataDir, personKey, type));
