@@ -24,7 +24,11 @@ import { migrateLatest, runSeeds } from '../src/db/migrator.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { buildServices } from '../src/modules/index.js';
-import { createSyntheticRecipients, type SyntheticPerson } from '../test/support/msu-keys.js';
+import {
+  addOpenDepartment,
+  createSyntheticRecipients,
+  type SyntheticPerson,
+} from '../test/support/msu-keys.js';
 import { Client, signForm } from './lib/client.js';
 import { startStateGateways } from './lib/gateways.js';
 import {
@@ -101,15 +105,12 @@ export async function signedEnrolments(opts: {
     const departmentIds: number[] = [];
     for (let d = 0; d < departments; d++) {
       departmentIds.push(
-        await setup.msu.admin.addDepartment({ personId: 1, principalId: 1, roles: ['admin'] }, inst.id, {
-          name: { ru: `Отделение для замера ${d + 1}` },
-          profile: 'general',
-          sex: 'any',
-          age_group: 'any',
-          beds_total: Math.floor(beds / departments) + (d < beds % departments ? 1 : 0),
-          active: true,
-          reason: 'bench',
-        }),
+        await addOpenDepartment(
+          setup,
+          inst.id,
+          `Отделение для замера ${d + 1}`,
+          Math.floor(beds / departments) + (d < beds % departments ? 1 : 0),
+        ),
       );
     }
 

@@ -6,30 +6,12 @@
  * must stay inside; every page must pass axe, reflow without horizontal scrolling and have targets of
  * at least 24×24 px.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exact, named, useBrowserStand } from '../support/browser.js';
+import { exact, localeTexts, named, useBrowserStand } from '../support/browser.js';
 import { KeyboardUser, ZoomPage } from '../support/a11y.js';
 import { HELP_TYPES } from '../../migrations/20261125000500_create_entitlements_and_orders.js';
 
 const stand = useBrowserStand();
-
-type Dict = { [k: string]: string | Dict };
-/** The words a user of that language reads, by "namespace:dotted.key". */
-function texts(lang: string) {
-  const cache = new Map<string, Dict>();
-  return (key: string): string => {
-    const [ns, rest] = key.split(':') as [string, string];
-    if (!cache.has(ns))
-      cache.set(ns, JSON.parse(fs.readFileSync(path.join('locales', lang, `${ns}.json`), 'utf8')) as Dict);
-    const v = rest
-      .split('.')
-      .reduce<string | Dict | undefined>((o, k) => (typeof o === 'object' ? o[k] : undefined), cache.get(ns));
-    if (typeof v !== 'string') throw new Error(`no ${lang} text ${key}`);
-    return v;
-  };
-}
 
 const helpName = (code: string, lang: 'ru' | 'kk' | 'en') => {
   const h = HELP_TYPES.find((x) => x.code === code);
@@ -60,7 +42,7 @@ async function loginToHelp(p: ZoomPage, k: KeyboardUser, person: string, t: (key
 
 describe('keyboard only, at 640 px: the recipient orders from login to the confirmation', () => {
   it('МСУ (ru): «Записаться» → «Подтвердить» signed in the dialog → «Ожидание прибытия получателя», listed in the cabinet', async () => {
-    const t = texts('ru');
+    const t = localeTexts('ru');
     const { p, k } = await keyboardUser('ru');
     try {
       await loginToHelp(p, k, 'r01', t);
@@ -91,7 +73,7 @@ describe('keyboard only, at 640 px: the recipient orders from login to the confi
   });
 
   it('УЖЯ (kk): a specialist → the order form typed in → signed → confirmed with the signed application', async () => {
-    const t = texts('kk');
+    const t = localeTexts('kk');
     const { p, k } = await keyboardUser('kk');
     try {
       await loginToHelp(p, k, 'r02', t);
@@ -124,7 +106,7 @@ describe('keyboard only, at 640 px: the recipient orders from login to the confi
   });
 
   it('ТСР (en): radio buttons with the arrow keys, a select with the arrow keys → signed → confirmed, in «Goods orders»', async () => {
-    const t = texts('en');
+    const t = localeTexts('en');
     const { p, k } = await keyboardUser('en');
     try {
       await loginToHelp(p, k, 'r04', t);
@@ -173,7 +155,7 @@ describe('keyboard only, at 640 px: the recipient orders from login to the confi
 
 describe('the session timeout warning, by keyboard', () => {
   it('comes before the session ends, keeps the focus on «extend» and extends the session with Enter', async () => {
-    const t = texts('ru');
+    const t = localeTexts('ru');
     const { p, k } = await keyboardUser('ru');
     try {
       await p.page.clock.install();

@@ -1,23 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exact, follow, named, press, useBrowserStand } from '../support/browser.js';
+import { exact, follow, localeTexts, named, press, useBrowserStand } from '../support/browser.js';
 import { personIdOf } from '../support/http.js';
 
 const stand = useBrowserStand();
-
-type Dict = { [k: string]: string | Dict };
 /** What a user of that language reads: the test finds buttons and statuses by their words. */
-function texts(lang: string) {
-  const d = JSON.parse(fs.readFileSync(path.join('locales', lang, 'msu.json'), 'utf8')) as Dict;
-  return (key: string): string => {
-    const v = key
-      .split('.')
-      .reduce<string | Dict | undefined>((o, k) => (typeof o === 'object' ? o[k] : undefined), d);
-    if (typeof v !== 'string') throw new Error(`no ${lang} text ${key}`);
-    return v;
-  };
-}
+const texts = (lang: string) => localeTexts(lang, 'msu');
 
 async function orderOf(key: string) {
   return (await stand.ctx

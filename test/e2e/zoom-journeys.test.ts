@@ -7,25 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exact, follow, named, press, useBrowserStand } from '../support/browser.js';
+import { exact, follow, localeTexts, named, press, useBrowserStand } from '../support/browser.js';
 import { ZoomPage } from '../support/a11y.js';
 import { personIdOf } from '../support/http.js';
 import { personByKey } from '../../src/devstand/people.js';
 
 const stand = useBrowserStand();
-
-type Dict = { [k: string]: string | Dict };
-/** The МСУ words of a language, by dotted key. */
-function msuTexts(lang: string) {
-  const d = JSON.parse(fs.readFileSync(path.join('locales', lang, 'msu.json'), 'utf8')) as Dict;
-  return (key: string): string => {
-    const v = key
-      .split('.')
-      .reduce<string | Dict | undefined>((o, k) => (typeof o === 'object' ? o[k] : undefined), d);
-    if (typeof v !== 'string') throw new Error(`no ${lang} text ${key}`);
-    return v;
-  };
-}
 
 async function latestMsuOrder(personKey: string) {
   return (await stand.ctx
@@ -103,9 +90,9 @@ describe('a guardian acting for the ward, at 640 px', () => {
 
 describe('МСУ staff at 640 px', () => {
   it('e01 (kk) marks the arrival of a recipient who enrolled; e04 (en) marks a no-show after the deadline', async () => {
-    const ru = msuTexts('ru');
-    const kk = msuTexts('kk');
-    const en = msuTexts('en');
+    const ru = localeTexts('ru', 'msu');
+    const kk = localeTexts('kk', 'msu');
+    const en = localeTexts('en', 'msu');
     const r = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir);
     const e = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir, { lang: 'kk' });
     const t = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir, { lang: 'en' });

@@ -272,3 +272,29 @@ export async function follow(p: PortalPage, name: string | RegExp): Promise<void
   ]);
   await p.checkA11y();
 }
+
+type Dict = { [k: string]: string | Dict };
+
+/**
+ * The words a user of that language reads, from locales/<lang>/: by "namespace:dotted.key", or by
+ * "dotted.key" within `ns` when it is given. The journeys find buttons and statuses by these words.
+ */
+export function localeTexts(lang: string, ns?: string): (key: string) => string {
+  const cache = new Map<string, Dict>();
+  return (key: string): string => {
+    const [space, rest] = ns ? [ns, key] : (key.split(':') as [string, string]);
+    if (!cache.has(space))
+      cache.set(
+        space,
+        JSON.parse(fs.readFileSync(path.join('locales', lang, `${space}.json`), 'utf8')) as Dict,
+      );
+    const v = rest
+      .split('.')
+      .reduce<string | Dict | undefined>(
+        (o, k) => (typeof o === 'object' ? o[k] : undefined),
+        cache.get(space),
+      );
+    if (typeof v !== 'string') throw new Error(`no ${lang} text ${space}:${rest}`);
+    return v;
+  };
+}

@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 import { issueCertificate, loadDevCa, type SignKeyMaterial } from '../../src/eds/index.js';
 import { generateRsaKey } from '../../src/eds/pki.js';
 import { makeIin } from '../../src/lib/iin.js';
+import type { Services } from '../../src/modules/index.js';
 
 export interface SyntheticPerson {
   id: number;
@@ -168,4 +169,22 @@ export async function createSyntheticRecipients(
     );
   }
   return people.map((p, i) => ({ ...p, id: ids[i]! }));
+}
+
+/** A general department for everybody (any sex, any age) with `beds` free beds, added as the administrator. */
+export function addOpenDepartment(
+  services: Services,
+  institutionId: number,
+  nameRu: string,
+  beds: number,
+): Promise<number> {
+  return services.msu.admin.addDepartment({ personId: 1, principalId: 1, roles: ['admin'] }, institutionId, {
+    name: { ru: nameRu },
+    profile: 'general',
+    sex: 'any',
+    age_group: 'any',
+    beds_total: beds,
+    active: true,
+    reason: 'test',
+  });
 }

@@ -190,15 +190,7 @@ describe('login while a state registry does not answer', () => {
       ] as const) {
         const agent = request.agent(app);
         await agent.get(`/?lang=${lang}`);
-        const form = signFormFrom((await agent.get('/login')).text);
-        const res = await agent
-          .post('/login')
-          .type('form')
-          .send({
-            _csrf: form.csrf,
-            signRequestId: form.signRequestId,
-            signedXml: signAs(ctx, 'r05', 'AUTH', form.xml),
-          });
+        const res = await submitSigned(ctx, agent, (await agent.get('/login')).text, 'r05');
         expect(res.status).toBe(503);
         expect(res.text).toContain(text);
         expect((await agent.get('/cabinet')).headers.location).toMatch(/^\/login/);
@@ -208,15 +200,7 @@ describe('login while a state registry does not answer', () => {
 
       registryDown = false;
       const agent = request.agent(app);
-      const form = signFormFrom((await agent.get('/login')).text);
-      const ok = await agent
-        .post('/login')
-        .type('form')
-        .send({
-          _csrf: form.csrf,
-          signRequestId: form.signRequestId,
-          signedXml: signAs(ctx, 'r05', 'AUTH', form.xml),
-        });
+      const ok = await submitSigned(ctx, agent, (await agent.get('/login')).text, 'r05');
       expect(ok.status).toBe(303);
     } finally {
       await (app.locals.sessionPool as { end: () => Promise<void> }).end();

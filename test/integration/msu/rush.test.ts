@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { loginAs, signFormFrom, signAs, type Agent } from '../../support/http.js';
-import { createSyntheticRecipients, type SyntheticPerson } from '../../support/msu-keys.js';
+import {
+  addOpenDepartment,
+  createSyntheticRecipients,
+  type SyntheticPerson,
+} from '../../support/msu-keys.js';
 import { signXml } from '../../../src/eds/index.js';
 import { AppError } from '../../../src/lib/errors.js';
 import type { Actor } from '../../../src/web/auth-context.js';
@@ -25,19 +29,7 @@ let agents: Map<string, Agent>;
 beforeAll(async () => {
   ctx = await createTestContext();
   const inst = (await ctx.db('msu_institutions').orderBy('id').first('id')) as { id: number };
-  departmentId = await ctx.services.msu.admin.addDepartment(
-    { personId: 1, principalId: 1, roles: ['admin'] },
-    inst.id,
-    {
-      name: { ru: 'Отделение для нагрузочного теста' },
-      profile: 'general',
-      sex: 'any',
-      age_group: 'any',
-      beds_total: BEDS,
-      active: true,
-      reason: 'test',
-    },
-  );
+  departmentId = await addOpenDepartment(ctx.services, inst.id, 'Отделение для нагрузочного теста', BEDS);
   const all = await createSyntheticRecipients(ctx.db, ctx.dataDir, SYNTHETIC + 3, { tag: 'rush' });
   people = all.slice(0, SYNTHETIC);
   late = all.slice(SYNTHETIC);

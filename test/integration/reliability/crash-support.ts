@@ -1,5 +1,4 @@
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -15,13 +14,7 @@ import { csrfFrom, signFormFrom } from '../../support/http.js';
  * logs in and signs over real HTTP.
  */
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../../src/db/embedded.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

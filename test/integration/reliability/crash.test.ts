@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { csrfFrom, signFormFrom } from '../../support/http.js';
+import { addOpenDepartment } from '../../support/msu-keys.js';
 import { ORGANISATIONS, PEOPLE, personByKey } from '../../../src/devstand/people.js';
 import { verifySignedXml } from '../../../src/eds/index.js';
 import { createDevTrustStore } from '../../../src/modules/signing/signing-service.js';
@@ -83,19 +84,7 @@ beforeAll(async () => {
     .join('organisations', 'organisations.id', 'msu_institutions.organisation_id')
     .where('organisations.bin', org.bin)
     .first('msu_institutions.id')) as { id: number };
-  departmentId = await ctx.services.msu.admin.addDepartment(
-    { personId: 1, principalId: 1, roles: ['admin'] },
-    inst.id,
-    {
-      name: { ru: 'Отделение для проверки сбоев' },
-      profile: 'general',
-      sex: 'any',
-      age_group: 'any',
-      beds_total: BEDS,
-      active: true,
-      reason: 'test',
-    },
-  );
+  departmentId = await addOpenDepartment(ctx.services, inst.id, 'Отделение для проверки сбоев', BEDS);
 
   // adult recipients acting for themselves, without an open МСУ order; each gets an МСУ measure
   const wards = new Set(PEOPLE.flatMap((p) => p.wards ?? []));
