@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
+import { maskIin } from '../../lib/iin.js';
 import type { Integrations } from '../../integrations/index.js';
 import { EdsError } from '../../eds/index.js';
 import { audit } from '../audit/audit.js';
@@ -64,7 +65,10 @@ export class AuthService {
     ]).then(
       ([registryPerson, phone]) => ({ registryPerson, phone }),
       (err: unknown) => {
-        throw new AppError('registry_unavailable', 503, { detail: String(err) });
+        // the gateway's answer names the path, which holds the IIN: the log gets it masked
+        throw new AppError('registry_unavailable', 503, {
+          detail: String(err).replace(/\b\d{12}\b/g, (m) => maskIin(m)),
+        });
       },
     );
     if (!registryPerson) throw new AppError('person_not_in_registry', 403);

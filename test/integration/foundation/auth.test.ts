@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../../support/context.js';
@@ -168,12 +169,20 @@ describe('login while a state registry does not answer', () => {
   it('tells the person in their language, writes nothing, and the next attempt works', async () => {
     let registryDown = true;
     const dev = devIntegrations(ctx.db);
-    const services = buildServices(ctx.config, ctx.db, createLogger('silent'), {
+    let log = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        log += chunk.toString();
+        done();
+      },
+    });
+    const services = buildServices(ctx.config, ctx.db, createLogger('info', sink), {
       integrations: {
         ...dev,
         personRegistry: {
           findByIin: async (iin) => {
-            if (registryDown) throw new Error('connect ECONNREFUSED 10.0.0.1:443');
+            // what the HTTP adapter throws: the path it called, with the IIN in it
+            if (registryDown) throw new Error(`GET /registry/persons/${iin} answered 502`);
             return dev.personRegistry.findByIin(iin);
           },
         },
@@ -197,6 +206,10 @@ describe('login while a state registry does not answer', () => {
       }
       expect(await ctx.db('persons').where({ iin }).first()).toEqual(before);
       expect(Number((await ctx.db('signed_documents').count<{ c: number }[]>('* as c'))[0]!.c)).toBe(docs);
+      // the operator sees why in the log, without the IIN in clear
+      expect(log).toContain('registry_unavailable');
+      expect(log).toContain('answered 502');
+      expect(log).not.toContain(iin);
 
       registryDown = false;
       const agent = request.agent(app);
