@@ -185,7 +185,7 @@ export function createApp(services: Services): Express {
   app.use(express.json({ limit: '2mb' }));
   setUpSessions(app, services);
   setUpLocals(app, services);
-  setUpCsrf(app, { exemptPaths: [/^\/api\//] });
+  setUpCsrf(app, { secret: config.SESSION_SECRET, exemptPaths: [/^\/api\//] });
 
   const loginLimiter = rateLimit({
     windowMs: 15 * 60_000,

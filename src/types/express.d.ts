@@ -15,6 +15,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     auth?: SessionAuth;
+    /** the session has rendered a form (its CSRF token is derived from the session id) */
+    csrf?: true;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];
   }
 }

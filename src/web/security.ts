@@ -38,30 +38,50 @@ export function setUpSecurityHeaders(app: Express, production: boolean): void {
   );
 }
 
-const csrf = csrfSync({
-  getTokenFromRequest: (req: Request) => {
-    const body = req.body as Record<string, unknown> | undefined;
-    const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
-    const header = req.headers['x-csrf-token'];
-    return fromBody ?? (typeof header === 'string' ? header : undefined);
-  },
-});
+/**
+ * The session's CSRF token is an HMAC of the session id under the session secret: it exists as soon
+ * as the session does, every page of a session shows the same token, and nothing is stored that a
+ * save of an overlapping request could overwrite (a stored token generated on first render was lost
+ * that way: two first pages of a new session each stored their own, and «Далее» on the page whose
+ * token lost answered 403). The id rotates at login, and so does the token; the id never leaves the
+ * HttpOnly cookie, and the token does not reveal it.
+ */
+function csrfFor(secret: string) {
+  const tokenOf = (req: Request) =>
+    crypto.createHmac('sha256', secret).update(`csrf:${req.sessionID}`).digest('base64url');
+  return csrfSync({
+    getTokenFromRequest: (req: Request) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+      const header = req.headers['x-csrf-token'];
+      return fromBody ?? (typeof header === 'string' ? header : undefined);
+    },
+    getTokenFromState: (req: Request) => (req.sessionID ? tokenOf(req) : undefined),
+    storeTokenInState: () => undefined,
+  });
+}
 
 /**
  * Every POST (PUT, PATCH, DELETE) must carry the session's CSRF token. Multipart bodies are parsed
  * here first (into memory, bounded) so that no upload route can skip the check.
  */
-export function setUpCsrf(app: Express, opts: { exemptPaths?: RegExp[] } = {}): void {
+export function setUpCsrf(app: Express, opts: { secret: string; exemptPaths?: RegExp[] }): void {
+  const csrf = csrfFor(opts.secret);
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 10, fields: 100 },
   }).any();
   app.use((req: Request, res: Response, next: NextFunction) => {
-    // a getter, so that only pages that render a form create a session
+    // a getter, so that only pages that render a form keep a session for an anonymous visitor (the
+    // mark makes express-session store it); a logged-in session is stored at login, and rendering
+    // its pages writes nothing to it (a save could undo what an overlapping request changed)
     Object.defineProperty(res.locals, 'csrfToken', {
       configurable: true,
       enumerable: true,
-      get: () => csrf.generateToken(req),
+      get: () => {
+        if (req.session && !req.session.auth && !req.session.csrf) req.session.csrf = true;
+        return csrf.generateToken(req);
+      },
     });
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
     if (opts.exemptPaths?.some((re) => re.test(req.path))) return next();
