@@ -32,6 +32,42 @@ export function loadResources(dir = path.join(ROOT_DIR, 'locales')): Resources {
 
 let instance: i18n | null = null;
 
+/**
+ * Under the tests a key that is missing, or that names a group of texts rather than a text, throws
+ * (the page answers 500 and the test fails) instead of reaching the page as raw text (a dotted key,
+ * "key 'x (ru)' returned an object instead of string"). A call that passes its own defaultValue
+ * accepts that the key may be absent.
+ */
+export const STRICT_KEYS = process.env.VITEST !== undefined || process.env.NODE_ENV === 'test';
+
+export class I18nKeyError extends Error {}
+
+function missingKey(
+  lngs: readonly string[],
+  ns: string,
+  key: string,
+  _fallback: string,
+  _u: boolean,
+  opt: object,
+) {
+  if ((opt as { defaultValue?: unknown }).defaultValue !== undefined) return;
+  throw new I18nKeyError(`i18n: no text for ${ns}:${key} (${lngs.join(', ')})`);
+}
+
+function objectKey(
+  key: string,
+  _value: unknown,
+  opt: { ns?: string | readonly string[]; lng?: string },
+): string {
+  if (STRICT_KEYS) {
+    const ns = Array.isArray(opt.ns) ? opt.ns[0] : opt.ns;
+    throw new I18nKeyError(
+      `i18n: ${ns ? `${ns}:` : ''}${key} is a group of texts, not a text (${opt.lng ?? ''})`,
+    );
+  }
+  return key;
+}
+
 export function initI18n(): i18n {
   if (instance) return instance;
   const resources = loadResources();
@@ -46,6 +82,9 @@ export function initI18n(): i18n {
     interpolation: { escapeValue: false },
     returnNull: false,
     initAsync: false,
+    saveMissing: STRICT_KEYS,
+    missingKeyHandler: STRICT_KEYS ? missingKey : false,
+    returnedObjectHandler: objectKey,
   });
   instance = inst;
   return inst;
