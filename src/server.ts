@@ -6,11 +6,15 @@ import { buildServices } from './modules/index.js';
 import { createTrustStore } from './modules/signing/signing-service.js';
 import { createApp } from './app.js';
 import { startJobs, type JobRunner } from './jobs/index.js';
+import { ensureAssets } from './web/assets.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
+  // the stylesheet is built (when missing or stale) while the database starts
+  const assets = ensureAssets(config.isProduction, logger);
+  assets.catch(() => undefined);
   const database = await openDatabase(config, logger);
   let server: Server | null = null;
   let jobs: JobRunner | null = null;
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
+    await assets;
     await prepareDatabase(config, database.db, logger);
     const trust = await createTrustStore(config, logger);
     const services = buildServices(config, database.db, logger, { trust });
