@@ -270,7 +270,8 @@ async function crawl(role: Role, lang: string, context: BrowserContext) {
 
 describe('every page of every role in ru, kk and en at 640 px: axe, reflow, targets, styles, translations, no errors', () => {
   for (const role of ROLES) {
-    it(role.name, async () => {
+    // a role's three languages take minutes on a busy machine (the administrator's 25 routes × 3)
+    it(role.name, { timeout: 600_000 }, async () => {
       const contexts = await loggedIn(role);
       try {
         // the three languages at once, each in its own context with the same session
