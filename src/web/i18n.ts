@@ -48,10 +48,10 @@ function missingKey(
   key: string,
   _fallback: string,
   _u: boolean,
-  opt: object,
+  opt: { defaultValue?: unknown; lng?: string },
 ) {
-  if ((opt as { defaultValue?: unknown }).defaultValue !== undefined) return;
-  throw new I18nKeyError(`i18n: no text for ${ns}:${key} (${lngs.join(', ')})`);
+  if (opt.defaultValue !== undefined) return;
+  throw new I18nKeyError(`i18n: no text for ${ns}:${key} (${opt.lng ?? lngs.join(', ')})`);
 }
 
 function objectKey(
