@@ -30,7 +30,7 @@ export const MAX_YEAR = 2100;
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000B-\u001F\u007F]/;
 /** In one line: no tab or line break either. */
 // eslint-disable-next-line no-control-regex
-const CONTROL_LINE = /[\u0000-\u0008\u000A-\u001F\u007F]/;
+const CONTROL_LINE = /[\u0000-\u001F\u007F]/;
 
 /** True when the string holds a character no field of the portal takes (NUL and other C0 controls). */
 export function hasControlCharacters(s: string, multiline = true): boolean {

@@ -12,10 +12,12 @@ import {
   formsOf,
   HOSTILE,
   HOSTILE_IN_PATH,
+  kindOf,
   linkQueriesOf,
   params,
   routeOf,
   withSegment,
+  type FieldKind,
   type PageForm,
 } from './fuzz.js';
 
@@ -37,8 +39,13 @@ const tokens = {} as Record<MatrixRole, string>;
 
 /** Forms found per route (`POST /x/:id`), with the role whose page rendered them. */
 const forms = new Map<string, { role: MatrixRole; form: PageForm }[]>();
-/** Query keys found per GET route (filter forms and links). */
-const queryKeys = new Map<string, Set<string>>();
+/** Query fields found per GET route (filter forms and links), with the kind of value each holds. */
+const queryKeys = new Map<string, Map<string, FieldKind>>();
+function addQueryKey(route: string, key: string, kind: FieldKind) {
+  const keys = queryKeys.get(route) ?? new Map<string, FieldKind>();
+  if (!keys.has(key) || keys.get(key) === 'unknown') keys.set(key, kind);
+  queryKeys.set(route, keys);
+}
 
 /**
  * A POST route whose form no GET page renders (a signing step that follows another POST, a button
@@ -66,6 +73,7 @@ function roleFor(route: string): MatrixRole | undefined {
 }
 
 const fiveXX: string[] = [];
+const cpuAtStart = process.cpuUsage();
 const stats = { requests: 0, snapshots: 0, snapshotMs: 0, crawlMs: 0, perRoute: [] as string[] };
 
 /** The message of the error handler's second line (PostgreSQL refused the data), in every language. */
@@ -134,9 +142,7 @@ beforeAll(async () => {
         if (!target) continue;
         const key = `${target.method} ${target.path}`;
         if (form.method === 'GET') {
-          const keys = queryKeys.get(key) ?? new Set();
-          for (const f of form.fields.keys()) keys.add(f);
-          queryKeys.set(key, keys);
+          for (const f of form.fields.keys()) addQueryKey(key, f, form.kinds.get(f) ?? 'unknown');
           continue;
         }
         const list = forms.get(key) ?? [];
@@ -148,10 +154,7 @@ beforeAll(async () => {
       for (const link of linkQueriesOf(res.text)) {
         const target = routeOf(routes, 'GET', link.path);
         if (!target) continue;
-        const key = `GET ${target.path}`;
-        const keys = queryKeys.get(key) ?? new Set();
-        for (const k of link.keys) keys.add(k);
-        queryKeys.set(key, keys);
+        for (const [k, v] of link.fields) addQueryKey(`GET ${target.path}`, k, kindOf('text', v));
       }
     }
   }
@@ -162,7 +165,8 @@ afterAll(async () => {
   if (process.env.FUZZ_REPORT) {
     console.log(`5xx answers: ${fiveXX.length}\n${fiveXX.join('\n')}`);
     const { perRoute, ...rest } = stats;
-    console.log(JSON.stringify(rest));
+    const cpu = process.cpuUsage(cpuAtStart);
+    console.log(JSON.stringify({ ...rest, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));
     console.log(
       perRoute
         .sort((a, b) => parseInt(b) - parseInt(a))
@@ -190,8 +194,8 @@ function casesOf(route: string, role: MatrixRole): Case[] {
         const u = withSegment(path!, p.index, h.value as string) + (query ? `?${query}` : '');
         out.push({ label: `:${p.name} = ${h.name}`, send: (a) => a.get(u) });
       }
-    for (const key of queryKeys.get(route) ?? [])
-      for (const h of HOSTILE) {
+    for (const [key, kind] of queryKeys.get(route) ?? [])
+      for (const h of HOSTILE.filter((x) => x.kinds.includes(kind))) {
         const q = new URLSearchParams(query);
         q.delete(key);
         const u = `${path}?${q.toString() ? `${q.toString()}&` : ''}${encodeForm({ [key]: h.value })}`;

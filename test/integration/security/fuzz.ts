@@ -37,8 +37,13 @@ export function kindOf(type: string, value: string): FieldKind {
   return value === '' ? 'unknown' : 'text';
 }
 
-/** In a URL path a repeated value cannot be expressed; the rest go there percent-encoded. */
-export const HOSTILE_IN_PATH = HOSTILE.filter((h) => typeof h.value === 'string');
+/**
+ * In a URL path (an id, a day, a code, an order number) a repeated value cannot be expressed; NUL,
+ * length, impossible days and out-of-range numbers go there percent-encoded.
+ */
+export const HOSTILE_IN_PATH = HOSTILE.filter((h) =>
+  ['NUL', '10,000 characters', 'year 0', '30 February', 'negative number', 'huge number'].includes(h.name),
+);
 
 /** A form a page renders: where it posts (or gets), its fields with the values the page put in them. */
 export interface PageForm {
@@ -129,13 +134,13 @@ export function formsOf(html: string, pageUrl: string): PageForm[] {
   return out;
 }
 
-/** The query keys of the page's links to a path (pagination, sorting, filters written as links). */
-export function linkQueriesOf(html: string): { path: string; keys: string[] }[] {
-  const out: { path: string; keys: string[] }[] = [];
+/** The query fields of the page's links to a path (pagination, sorting, filters written as links). */
+export function linkQueriesOf(html: string): { path: string; fields: [string, string][] }[] {
+  const out: { path: string; fields: [string, string][] }[] = [];
   for (const m of html.matchAll(/<a\b[^>]*\bhref="([^"#]*\?[^"#]*)"/g)) {
     const [p, q] = decodeEntities(m[1]!).split('?');
     if (!p?.startsWith('/')) continue;
-    out.push({ path: p, keys: [...new URLSearchParams(q).keys()] });
+    out.push({ path: p, fields: [...new URLSearchParams(q).entries()] });
   }
   return out;
 }
