@@ -9,6 +9,35 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
   next(new AppError('not_found', 404));
 }
 
+/**
+ * Errors of the body parsers (body-parser, raw-body): their `type` → our code. Each is the sender's
+ * fault (too large, too many fields, malformed, an unknown charset or encoding, a broken upload).
+ */
+const BODY_ERRORS: Record<string, { status: number; code: string }> = {
+  'entity.too.large': { status: 413, code: 'too_large' },
+  'parameters.too.many': { status: 413, code: 'too_many_fields' },
+  'entity.parse.failed': { status: 400, code: 'bad_request' },
+  'entity.verify.failed': { status: 400, code: 'bad_request' },
+  'request.aborted': { status: 400, code: 'bad_request' },
+  'request.size.invalid': { status: 400, code: 'bad_request' },
+  'charset.unsupported': { status: 415, code: 'unsupported_encoding' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_encoding' },
+};
+
+/**
+ * PostgreSQL's data exceptions (class 22: a NUL byte, a date out of range, a number too large for its
+ * column, text too long) caused by input that the schemas should have refused. A second line of
+ * defence: the person gets a 400 with a translated message, the log a warning naming the gap.
+ */
+function isDataException(err: unknown): boolean {
+  const code = codeOf(err);
+  return (
+    typeof code === 'string' &&
+    /^22[0-9A-Z]{3}$/.test(code) &&
+    typeof (err as { severity?: unknown }).severity === 'string'
+  );
+}
+
 function codeOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err
     ? String((err as { code: unknown }).code)
@@ -17,9 +46,9 @@ function codeOf(err: unknown): string | undefined {
 
 /**
  * Typed errors become a translated page with their status; anything else is a 500 with a reference id
- * (the request id, also on the log line). Development shows the stack; production never does.
+ * (the request id, also on the log line). The stack goes to the log only, never to the page.
  */
-export function errorHandler(logger: Logger, production: boolean) {
+export function errorHandler(logger: Logger, _production: boolean) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const reference = String(req.id ?? '');
     let status = 500;
@@ -29,15 +58,15 @@ export function errorHandler(logger: Logger, production: boolean) {
       status = err.status;
       code = err.code;
       params = err.params;
-    } else if ((err as { type?: string }).type === 'entity.too.large') {
-      status = 413;
-      code = 'too_large';
-    } else if ((err as { type?: string }).type === 'entity.parse.failed') {
-      status = 400;
-      code = 'bad_request';
+    } else if (BODY_ERRORS[String((err as { type?: unknown }).type)]) {
+      ({ status, code } = BODY_ERRORS[String((err as { type?: unknown }).type)]!);
     } else if (codeOf(err)?.startsWith('EDS_')) {
       status = (err as { status?: number }).status ?? 400;
       code = codeOf(err)!;
+    } else if (isDataException(err)) {
+      status = 400;
+      code = 'input_rejected';
+      logger.warn({ err, reqId: reference }, 'input reached the database unchecked');
     }
     if (status >= 500) logger.error({ err, reqId: reference }, 'request failed');
     else logger.info({ code, status, reqId: reference }, 'request refused');
@@ -59,11 +88,10 @@ export function errorHandler(logger: Logger, production: boolean) {
       res.locals.locales = LOCALES;
     }
     const t = req.t;
-    const title = t ? t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.title`) : 'Error';
+    const page = PAGE_STATUSES.has(status) ? status : status < 500 ? 400 : 500;
+    const title = t ? t(`errors:page.${page}.title`) : 'Error';
     const key = code.includes(':') ? code : `errors:${code}`;
-    const message = t
-      ? t(key, { ...params, defaultValue: t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.body`) })
-      : code;
+    const message = t ? t(key, { ...params, defaultValue: t(`errors:page.${page}.body`) }) : code;
     if (req.accepts(['html', 'json']) === 'json' && !req.accepts('html')) {
       res.json({
         error: code,
@@ -73,15 +101,11 @@ export function errorHandler(logger: Logger, production: boolean) {
       });
       return;
     }
+    // no stack or driver message on the page, on the dev stand either (it may quote SQL and data):
+    // the reference finds them in the log
     res.render(
       'pages/error.njk',
-      {
-        status,
-        title,
-        message,
-        reference,
-        stack: !production && status >= 500 && err instanceof Error ? err.stack : undefined,
-      },
+      { status, title, message, reference },
       (renderErr: Error | null, html?: string) => {
         if (renderErr) {
           logger.error({ err: renderErr, reqId: reference }, 'error page failed to render');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as blocks from '../../lib/schema-blocks.js';
 import { CONTENT_KINDS } from './content-service.js';
 import { NOTICE_KINDS } from './site-service.js';
 import { GRANTABLE_ROLES } from './users-service.js';
@@ -11,33 +12,22 @@ import { OUTBOX_STATES, OUTBOX_SYSTEMS } from './exchange-service.js';
  */
 const csrf = { _csrf: z.string().optional() };
 
-const text = (key: string, max: number) =>
-  z.string({ error: key }).trim().min(1, { error: key }).max(max, { error: 'admin:errors.tooLong' });
+const text = (key: string, max: number, multiline = false) =>
+  blocks.text({ max, required: key, tooLong: 'admin:errors.tooLong', multiline });
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: 'admin:errors.tooLong' })
-    .optional()
-    .transform((v) => v ?? '');
+const optionalText = (max: number) => blocks.text({ max, tooLong: 'admin:errors.tooLong' });
 
 const checkbox = z
   .literal('on')
   .optional()
   .transform((v) => v === 'on');
 
-const localDateTime = (key: string) =>
-  z.string({ error: key }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: key });
-const optionalLocalDateTime = z
-  .union([
-    z.literal(''),
-    z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: 'admin:errors.dateTime' }),
-  ])
-  .optional()
-  .transform((v) => v || '');
+const localDateTime = (key: string) => blocks.localDateTime(key);
+const optionalLocalDateTime = blocks.optionalLocalDateTime('admin:errors.dateTime');
 
-const isoDate = z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional();
+const isoDate = blocks.filterDate;
+const filterText = blocks.filterText;
+const page = blocks.pageNumber;
 
 export const contentForm = z
   .object({
@@ -46,14 +36,10 @@ export const contentForm = z
     title_ru: text('admin:errors.titleRequired', 300),
     title_kk: text('admin:errors.titleRequired', 300),
     title_en: text('admin:errors.titleRequired', 300),
-    body_ru: text('admin:errors.bodyRequired', 20_000),
-    body_kk: text('admin:errors.bodyRequired', 20_000),
-    body_en: text('admin:errors.bodyRequired', 20_000),
-    sort: z.coerce
-      .number({ error: 'admin:errors.sort' })
-      .int({ error: 'admin:errors.sort' })
-      .min(0, { error: 'admin:errors.sort' })
-      .max(9999, { error: 'admin:errors.sort' }),
+    body_ru: text('admin:errors.bodyRequired', 20_000, true),
+    body_kk: text('admin:errors.bodyRequired', 20_000, true),
+    body_en: text('admin:errors.bodyRequired', 20_000, true),
+    sort: blocks.integer({ min: 0, max: 9999, message: 'admin:errors.sort' }),
     published: checkbox,
   })
   .strict();
@@ -65,9 +51,9 @@ export const noticeForm = z
     title_ru: text('admin:errors.titleRequired', 300),
     title_kk: text('admin:errors.titleRequired', 300),
     title_en: text('admin:errors.titleRequired', 300),
-    text_ru: text('admin:errors.textRequired', 1000),
-    text_kk: text('admin:errors.textRequired', 1000),
-    text_en: text('admin:errors.textRequired', 1000),
+    text_ru: text('admin:errors.textRequired', 1000, true),
+    text_kk: text('admin:errors.textRequired', 1000, true),
+    text_en: text('admin:errors.textRequired', 1000, true),
     starts_at: localDateTime('admin:errors.startsAt'),
     ends_at: optionalLocalDateTime,
     fix_expected_at: optionalLocalDateTime,
@@ -77,17 +63,16 @@ export const noticeForm = z
 export const phoneForm = z
   .object({
     ...csrf,
-    phone: z
-      .string({ error: 'admin:errors.phone' })
-      .trim()
-      .regex(/^(\+?\d[\d\s()-]{2,20}\d)$/, { error: 'admin:errors.phone' }),
+    phone: blocks
+      .text({ max: 40, required: 'admin:errors.phone' })
+      .pipe(z.string().regex(/^(\+?\d[\d\s()-]{2,20}\d)$/, { error: 'admin:errors.phone' })),
   })
   .strict();
 
 export const holidayForm = z
   .object({
     ...csrf,
-    day: z.string({ error: 'admin:errors.day' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'admin:errors.day' }),
+    day: blocks.calendarDate('admin:errors.day'),
     name: optionalText(200),
   })
   .strict();
@@ -96,44 +81,41 @@ export const grantForm = z
   .object({
     ...csrf,
     role: z.enum(GRANTABLE_ROLES, { error: 'admin:errors.role' }),
-    organisationId: z
-      .union([z.literal(''), z.coerce.number().int().positive()])
-      .optional()
-      .transform((v) => (typeof v === 'number' ? v : null)),
+    organisationId: blocks.optionalId('admin:errors.organisationRequired').transform((v) => v ?? null),
   })
   .strict();
 
 export const emptyForm = z.object({ ...csrf }).strict();
 
 export const usersQuery = z.object({
-  q: z.string().max(100).optional().catch(undefined),
+  q: filterText(100),
   role: z
     .enum(['recipient', 'guardian', 'specialist', 'employee', 'admin', 'operator', ''])
     .optional()
     .catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+  page,
 });
 
 export const auditQuery = z.object({
   from: isoDate.catch(undefined),
   to: isoDate.catch(undefined),
-  action: z.string().max(100).optional().catch(undefined),
-  objectType: z.string().max(60).optional().catch(undefined),
-  objectId: z.string().max(60).optional().catch(undefined),
-  actor: z.string().max(100).optional().catch(undefined),
+  action: filterText(100),
+  objectType: filterText(60),
+  objectId: filterText(60),
+  actor: filterText(100),
   source: z
     .enum([...AUDIT_SOURCES, ''])
     .optional()
     .catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  page,
 });
 
 export const ordersReportQuery = z.object({
   from: isoDate.catch(undefined),
   to: isoDate.catch(undefined),
-  helpType: z.string().max(40).optional().catch(undefined),
-  region: z.string().max(200).optional().catch(undefined),
-  status: z.string().max(60).optional().catch(undefined),
+  helpType: filterText(40),
+  region: filterText(200),
+  status: filterText(60),
 });
 
 export const exchangeQuery = z.object({
@@ -145,7 +127,7 @@ export const exchangeQuery = z.object({
     .enum([...OUTBOX_SYSTEMS, ''])
     .optional()
     .catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+  page,
 });
 
 // ---- contact-centre requests
@@ -153,36 +135,28 @@ export const exchangeQuery = z.object({
 export const supportForm = z
   .object({
     ...csrf,
-    description: z
-      .string({ error: 'support:errors.descriptionRequired' })
-      .trim()
-      .min(1, { error: 'support:errors.descriptionRequired' })
-      .min(10, { error: 'support:errors.descriptionShort' })
-      .max(4000, { error: 'support:errors.descriptionLong' }),
-    location: z
-      .string()
-      .trim()
-      .max(500, { error: 'support:errors.locationLong' })
-      .optional()
-      .transform((v) => v ?? ''),
+    description: blocks.text({
+      max: 4000,
+      min: 10,
+      multiline: true,
+      required: 'support:errors.descriptionRequired',
+      tooShort: 'support:errors.descriptionShort',
+      tooLong: 'support:errors.descriptionLong',
+    }),
+    location: blocks.text({ max: 500, tooLong: 'support:errors.locationLong' }),
   })
   .strict();
 
 export const supportActionForm = z
   .object({
     ...csrf,
-    version: z.coerce.number().int().min(1),
-    comment: z
-      .string()
-      .trim()
-      .max(1000, { error: 'support:errors.commentLong' })
-      .optional()
-      .transform((v) => v ?? ''),
+    version: blocks.integer({ min: 1, max: 1_000_000 }),
+    comment: blocks.text({ max: 1000, multiline: true, tooLong: 'support:errors.commentLong' }),
     fix_expected_at: optionalLocalDateTime,
   })
   .strict();
 
 export const supportQueueQuery = z.object({
   show: z.enum(['open', 'closed', 'all']).optional().catch(undefined),
-  number: z.string().max(40).optional().catch(undefined),
+  number: filterText(40),
 });

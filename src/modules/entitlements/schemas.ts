@@ -1,12 +1,16 @@
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import { isValidIin } from '../../lib/iin.js';
+import * as blocks from '../../lib/schema-blocks.js';
+import { hasControlCharacters, isCalendarDate, MAX_YEAR, MIN_YEAR } from '../../lib/schema-blocks.js';
 
-/** A calendar date 'YYYY-MM-DD' that exists. */
+/**
+ * A calendar date 'YYYY-MM-DD' that exists, between 1900 and 2100 (the shared rule of
+ * lib/schema-blocks; the API answers in English, field by field).
+ */
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => DateTime.fromISO(s).isValid, 'must be an existing date');
+  .refine(isCalendarDate, `must be an existing date between ${MIN_YEAR} and ${MAX_YEAR}`);
 
 const externalId = z
   .string()
@@ -16,7 +20,11 @@ const externalId = z
 
 export const importMeasureSchema = z.strictObject({
   externalId,
-  helpType: z.string().min(1).max(64),
+  helpType: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((s) => !hasControlCharacters(s, false), 'must not contain control characters'),
   volume: z.number().int().min(0).max(100_000_000),
   deadline: isoDate.nullable().optional(),
 });
@@ -79,9 +87,9 @@ export function issuesToFields(error: z.ZodError): Record<string, string> {
 
 const csrf = { _csrf: z.string().optional() };
 
-export const phoneForm = z.strictObject({ ...csrf, phone: z.string().trim().max(40) });
-export const codeForm = z.strictObject({ ...csrf, code: z.string().trim().max(20) });
-export const emailForm = z.strictObject({ ...csrf, email: z.string().trim().max(254) });
+export const phoneForm = z.strictObject({ ...csrf, phone: blocks.text({ max: 40 }) });
+export const codeForm = z.strictObject({ ...csrf, code: blocks.text({ max: 20 }) });
+export const emailForm = z.strictObject({ ...csrf, email: blocks.text({ max: 254 }) });
 export const preferencesForm = z.strictObject({
   ...csrf,
   notifyChannel: z.enum(['sms', 'email']),
@@ -95,13 +103,7 @@ export const SERVICE_FILTERS = ['msu', 'specialist'] as const;
 export type ServiceFilter = (typeof SERVICE_FILTERS)[number];
 
 /** A filter date as the browser's date field sends it (YYYY-MM-DD) or as people type it (DD.MM.YYYY). */
-const filterDate = z.preprocess(
-  (v) =>
-    typeof v === 'string' && /^\d{2}\.\d{2}\.\d{4}$/.test(v.trim())
-      ? v.trim().split('.').reverse().join('-')
-      : v,
-  z.union([z.literal(''), isoDate]),
-);
+const filterDate = blocks.optionalCalendarDate('entitlements:errors.filterDate');
 
 /** The query of «Заказанные услуги» / «Заказы товаров»; empty fields mean «all». */
 export const ordersQuery = z.object({
@@ -111,9 +113,9 @@ export const ordersQuery = z.object({
     .max(64)
     .regex(/^[a-z0-9_]*$/)
     .optional(),
-  from: filterDate.optional(),
-  to: filterDate.optional(),
-  page: z.coerce.number().int().min(1).max(100_000).optional(),
+  from: filterDate,
+  to: filterDate,
+  page: blocks.integer({ min: 1, max: 100_000 }).optional(),
   lang: z.string().optional(),
 });
 

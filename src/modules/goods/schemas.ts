@@ -3,22 +3,14 @@
  * failed parse becomes the page's error summary and field messages as they are.
  */
 import { z } from 'zod';
-import { parseTenge } from '../../lib/money.js';
+import * as blocks from '../../lib/schema-blocks.js';
 import { AppError } from '../../lib/errors.js';
 import { DIRECTIONS, FULFILMENTS, GOODS_STATUSES, KZ_REGIONS, LOCATION_KINDS } from './rules.js';
 
 const csrf = { _csrf: z.string().optional() };
 
-const text = (max: number, required: string | null) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      required
-        ? z.string().min(1, required).max(max, 'goods:errors.tooLong')
-        : z.string().max(max, 'goods:errors.tooLong'),
-    );
+const text = (max: number, required: string | null, multiline = false) =>
+  blocks.text({ max, required: required ?? undefined, tooLong: 'goods:errors.tooLong', multiline });
 
 /** Checkbox groups arrive as one string, several strings, or nothing. */
 const list = z
@@ -28,25 +20,9 @@ const list = z
 
 const yesNo = z.enum(['yes', 'no'], { error: 'goods:errors.chooseYesNo' }).transform((v) => v === 'yes');
 
-const money = (required: string) =>
-  z
-    .string({ error: required })
-    .trim()
-    .min(1, required)
-    .transform((v, ctx) => {
-      const tiyn = parseTenge(v);
-      if (tiyn === null) {
-        ctx.addIssue({ code: 'custom', message: 'goods:errors.moneyFormat' });
-        return z.NEVER;
-      }
-      return tiyn;
-    });
+const money = (required: string) => blocks.money({ required, format: 'goods:errors.moneyFormat' });
 
-const id = (message: string) =>
-  z
-    .string({ error: message })
-    .regex(/^\d{1,12}$/, message)
-    .transform(Number);
+const id = (message: string) => blocks.id(message);
 
 /** Kazakhstan mobile or city number, written any usual way; stored as +7XXXXXXXXXX. */
 export function normalisePhone(input: string): string | null {
@@ -55,27 +31,23 @@ export function normalisePhone(input: string): string | null {
   return m ? `+7${m[1]}` : null;
 }
 
-const phone = z
-  .string()
-  .optional()
-  .transform((v) => (v ?? '').trim())
-  .transform((v, ctx) => {
-    if (v === '') return '';
-    const p = normalisePhone(v);
-    if (!p) {
-      ctx.addIssue({ code: 'custom', message: 'goods:errors.phoneFormat' });
-      return z.NEVER;
-    }
-    return p;
-  });
+const phone = blocks.text({ max: 40, tooLong: 'goods:errors.phoneFormat' }).transform((v, ctx) => {
+  if (v === '') return '';
+  const p = normalisePhone(v);
+  if (!p) {
+    ctx.addIssue({ code: 'custom', message: 'goods:errors.phoneFormat' });
+    return z.NEVER;
+  }
+  return p;
+});
 
 // ---- supplier catalogue
 
 export const goodsForm = z.strictObject({
   ...csrf,
-  helpType: z.string({ error: 'goods:errors.kindRequired' }).min(1, 'goods:errors.kindRequired').max(64),
+  helpType: text(64, 'goods:errors.kindRequired'),
   name: text(200, 'goods:errors.nameRequired'),
-  characteristics: text(4000, null),
+  characteristics: text(4000, null, true),
   price: money('goods:errors.priceRequired').refine((v) => v > 0, 'goods:errors.pricePositive'),
   accompanyingService: yesNo,
   deliveryOptions: list.pipe(
@@ -131,15 +103,15 @@ export const createOrderForm = z
   .strictObject({
     ...csrf,
     fulfilment: z.enum(FULFILMENTS, { error: 'goods:errors.fulfilmentRequired' }),
-    stationaryId: z.string().optional(),
-    warehouseId: z.string().optional(),
-    region: z.string().optional(),
+    stationaryId: text(12, null),
+    warehouseId: text(12, null),
+    region: text(200, null),
     locality: text(120, null),
     street: text(200, null),
     house: text(20, null),
     flat: text(20, null),
     phone,
-    comment: text(500, null),
+    comment: text(500, null, true),
   })
   .superRefine((v, ctx) => {
     const need = (field: string, ok: boolean, message: string) => {
@@ -167,9 +139,16 @@ export type CreateOrderInput = z.output<typeof createOrderForm>;
 
 export const reasonForm = z.strictObject({
   ...csrf,
-  reason: text(1000, 'goods:errors.reasonRequired').pipe(z.string().min(3, 'goods:errors.reasonTooShort')),
+  reason: blocks.text({
+    max: 1000,
+    min: 3,
+    multiline: true,
+    required: 'goods:errors.reasonRequired',
+    tooShort: 'goods:errors.reasonTooShort',
+    tooLong: 'goods:errors.tooLong',
+  }),
 });
-export const optionalReasonForm = z.strictObject({ ...csrf, reason: text(1000, null) });
+export const optionalReasonForm = z.strictObject({ ...csrf, reason: text(1000, null, true) });
 export const emptyForm = z.strictObject({ ...csrf });
 export const reserveForm = z.strictObject({
   ...csrf,
@@ -177,44 +156,27 @@ export const reserveForm = z.strictObject({
 });
 export const courierForm = z.strictObject({
   ...csrf,
-  trackNumber: z
-    .string({ error: 'goods:errors.trackRequired' })
+  trackNumber: text(40, 'goods:errors.trackRequired')
     .transform((v) => v.replace(/\s+/g, '').toUpperCase())
     .pipe(z.string().min(1, 'goods:errors.trackRequired').max(13, 'goods:errors.trackInvalid')),
 });
 export const handoverForm = z.strictObject({
   ...csrf,
-  handedOverAt: z
-    .string({ error: 'goods:errors.handoverTimeInvalid' })
-    .trim()
-    .min(1, 'goods:errors.handoverTimeInvalid'),
+  handedOverAt: text(40, 'goods:errors.handoverTimeInvalid'),
 });
 
 export const signedForm = z.strictObject({
   ...csrf,
-  signRequestId: z.string().min(1).max(64),
-  signedXml: z
-    .string()
-    .min(1, 'errors:EDS_NO_SIGNATURE')
-    .max(256 * 1024),
-  xml: z.string().optional(),
+  ...blocks.signedFields(256 * 1024),
 });
 
 export const supplierOrdersQuery = z.object({
   status: z.enum(GOODS_STATUSES).optional().catch(undefined),
   fulfilment: z.enum(FULFILMENTS).optional().catch(undefined),
-  from: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .catch(undefined),
-  to: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+  from: blocks.filterDate,
+  to: blocks.filterDate,
+  q: blocks.filterText(100),
+  page: blocks.pageNumber,
 });
 
 // ---- administration

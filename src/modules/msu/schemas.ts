@@ -3,7 +3,7 @@
  * becomes the page's error summary and field messages as they are.
  */
 import { z } from 'zod';
-import { DateTime } from 'luxon';
+import * as blocks from '../../lib/schema-blocks.js';
 import { AGE_GROUPS, PROFILES, SEXES } from './rules.js';
 
 const csrf = { _csrf: z.string().optional() };
@@ -12,47 +12,38 @@ const csrf = { _csrf: z.string().optional() };
 export const signedForm = z
   .object({
     ...csrf,
-    signRequestId: z.string().min(1).max(64),
-    signedXml: z
-      .string()
-      .min(1)
-      .max(256 * 1024),
-    // the document as issued may come back with the signed one; it is never read
-    xml: z.string().optional(),
+    ...blocks.signedFields(256 * 1024),
   })
   .strict();
 
-const text = (max: number, required: string | null) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      required
-        ? z.string().min(1, required).max(max, 'msu:errors.tooLong')
-        : z.string().max(max, 'msu:errors.tooLong'),
-    );
+const text = (max: number, required: string | null, multiline = false) =>
+  blocks.text({ max, required: required ?? undefined, tooLong: 'msu:errors.tooLong', multiline });
+
+/** A reason of a few words at least. */
+const reason = blocks.text({
+  max: 1000,
+  min: 3,
+  multiline: true,
+  required: 'msu:errors.reasonRequired',
+  tooShort: 'msu:errors.reasonTooShort',
+  tooLong: 'msu:errors.tooLong',
+});
 
 /** Refusal forms (cancel the queue, cancel an enrolment, discharge): a reason of a few words at least. */
 export const reasonForm = z
   .object({
     ...csrf,
-    reason: text(1000, 'msu:errors.reasonRequired').pipe(z.string().min(3, 'msu:errors.reasonTooShort')),
+    reason,
   })
   .strict();
 
-const count = (message: string) =>
-  z
-    .string({ error: message })
-    .trim()
-    .regex(/^\d{1,5}$/, message)
-    .transform(Number);
+const count = (message: string) => blocks.integer({ min: 0, max: 99_999, message });
 
 export const bedsForm = z
   .object({
     ...csrf,
     total: count('msu:errors.bedsInvalid'),
-    reason: text(1000, 'msu:errors.reasonRequired').pipe(z.string().min(3, 'msu:errors.reasonTooShort')),
+    reason,
   })
   .strict();
 
@@ -62,33 +53,23 @@ const yesNoBox = z
   .optional()
   .transform((v) => ((Array.isArray(v) ? v : [v]).includes('yes') ? 'yes' : 'no'));
 
-const optionalId = z
-  .string()
-  .optional()
-  .transform((v) => (v && /^\d{1,12}$/.test(v) ? Number(v) : undefined));
+const optionalId = blocks.optionalId();
 
-const isoDay = z
-  .string()
-  .optional()
-  .transform((v) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid ? v : undefined));
+const isoDay = blocks.filterDate;
 
 /** GET filters: anything unexpected is ignored rather than refused (they are links people share). */
 export const catalogueQuery = z.object({
-  region: z.string().max(200).optional().catch(undefined),
-  locality: z.string().max(200).optional().catch(undefined),
+  region: blocks.filterText(200),
+  locality: blocks.filterText(200),
   profile: z.enum(PROFILES).optional().catch(undefined),
-  measure: z
-    .string()
-    .regex(/^\d{1,12}$/)
-    .optional()
-    .catch(undefined),
+  measure: blocks.id().optional().catch(undefined),
 });
 
 export const openDataQuery = z.object({
   institution: optionalId.catch(undefined),
   from: isoDay.catch(undefined),
   to: isoDay.catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  page: blocks.pageNumber,
   format: z.enum(['html', 'csv', 'json']).optional().catch(undefined),
 });
 
@@ -106,17 +87,17 @@ export const cabinetQuery = z.object({
     .optional()
     .catch(undefined),
   department: optionalId.catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  page: blocks.pageNumber,
 });
 
 /** «Проверить очередь»: the order number and the recipient's birth date (govuk date input); both checked at once. */
 export const queueCheckForm = z
   .object({
     ...csrf,
-    number: z.string().optional(),
-    'birth-day': z.string().optional(),
-    'birth-month': z.string().optional(),
-    'birth-year': z.string().optional(),
+    number: text(40, null),
+    'birth-day': text(10, null),
+    'birth-month': text(10, null),
+    'birth-year': text(10, null),
   })
   .strict()
   .transform((v, ctx) => {
@@ -124,18 +105,18 @@ export const queueCheckForm = z
     if (!number) ctx.addIssue({ code: 'custom', path: ['number'], message: 'msu:errors.numberRequired' });
     else if (!/^\d{4}-\d{7}$/.test(number))
       ctx.addIssue({ code: 'custom', path: ['number'], message: 'msu:errors.numberFormat' });
-    const [d, m, y] = [v['birth-day'], v['birth-month'], v['birth-year']].map((x) => (x ?? '').trim());
-    const date = DateTime.fromObject({ year: Number(y), month: Number(m), day: Number(d) });
-    const dateOk = Boolean(d && m && y) && /^\d{4}$/.test(y!) && date.isValid && Number(y) >= 1900;
+    const [d, m, y] = [v['birth-day'], v['birth-month'], v['birth-year']];
+    const birthDate = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+    const dateOk = /^\d{1,2}$/.test(d) && /^\d{1,2}$/.test(m) && blocks.isCalendarDate(birthDate);
     if (!dateOk) ctx.addIssue({ code: 'custom', path: ['birth'], message: 'msu:errors.birthDateInvalid' });
     if (!number || !/^\d{4}-\d{7}$/.test(number) || !dateOk) return z.NEVER;
-    return { number, birthDate: date.toISODate()! };
+    return { number, birthDate };
   });
 
 const texts = (prefix: string, max: number) => ({
-  [`${prefix}_ru`]: text(max, null),
-  [`${prefix}_kk`]: text(max, null),
-  [`${prefix}_en`]: text(max, null),
+  [`${prefix}_ru`]: text(max, null, true),
+  [`${prefix}_kk`]: text(max, null, true),
+  [`${prefix}_en`]: text(max, null, true),
 });
 
 export const institutionForm = z
@@ -165,17 +146,14 @@ export const departmentForm = z
     age_group: z.enum(AGE_GROUPS, { error: 'msu:errors.ageGroupRequired' }),
     beds_total: count('msu:errors.bedsInvalid'),
     active: yesNoBox,
-    reason: text(1000, null),
+    reason: text(1000, null, true),
   })
   .strict();
 
 export const registerForm = z
   .object({
     ...csrf,
-    organisation: z
-      .string()
-      .regex(/^\d{1,12}$/, 'msu:errors.organisationRequired')
-      .transform(Number),
+    organisation: blocks.id('msu:errors.organisationRequired'),
   })
   .strict();
 

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { StateMachine } from '../orders/state-machine.js';
+import { isCalendarDate } from '../../lib/schema-blocks.js';
 
 export type ServiceHelpType = 'UZHYA' | 'UIP';
 export const SERVICE_HELP_TYPES: readonly ServiceHelpType[] = ['UZHYA', 'UIP'];
@@ -151,10 +152,8 @@ export const MAX_HOURS_PER_DAY = 8;
 export const UZHYA_FORMATS = ['in_person', 'remote'] as const;
 export type UzhyaFormat = (typeof UZHYA_FORMATS)[number];
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export function isIsoDate(v: string): boolean {
-  return ISO_DATE.test(v) && DateTime.fromISO(v).isValid;
+  return isCalendarDate(v);
 }
 
 /** 'YYYY-MM' of a calendar date. */
@@ -163,7 +162,7 @@ export function periodOf(day: string): string {
 }
 
 export function isPeriod(v: string): boolean {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(v);
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(v) && isCalendarDate(`${v}-01`);
 }
 
 /** First and last calendar day of a period. */

@@ -1,30 +1,17 @@
 import { z } from 'zod';
-import { MAX_HOURS_PER_DAY, UZHYA_FORMATS, isIsoDate, isPeriod } from './rules.js';
+import * as blocks from '../../lib/schema-blocks.js';
+import { MAX_HOURS_PER_DAY, UZHYA_FORMATS, isPeriod } from './rules.js';
 
 /** One strict zod schema per form; every form may carry `_csrf`. Messages are locale keys. */
 const csrf = { _csrf: z.string().optional() };
-const text = (max: number) =>
-  z
-    .string()
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .pipe(z.string().max(max, 'services:errors.tooLong'));
-const optionalText = (max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim())
-    .pipe(z.string().max(max, 'services:errors.tooLong'));
-const isoDate = z.string().trim().refine(isIsoDate, 'services:errors.dateInvalid');
-const optionalIsoDate = z
-  .string()
-  .trim()
-  .optional()
-  .transform((s) => s || undefined)
-  .refine((s) => s === undefined || isIsoDate(s), 'services:errors.dateInvalid');
+const text = (max: number) => blocks.text({ max, multiline: true, tooLong: 'services:errors.tooLong' });
+const optionalText = text;
+const isoDate = blocks.calendarDate('services:errors.dateInvalid');
+const optionalIsoDate = blocks.optionalCalendarDate('services:errors.dateInvalid');
 
 /** A Kazakh mobile number, spaces and brackets allowed, stored as +7XXXXXXXXXX. */
-export const phoneSchema = z
-  .string()
+export const phoneSchema = blocks
+  .text({ max: 40, required: 'services:errors.phone' })
   .transform((s) => s.replace(/[\s()-]/g, ''))
   .transform((s) => (s.startsWith('8') && s.length === 11 ? `+7${s.slice(1)}` : s))
   .pipe(z.string().regex(/^\+7\d{10}$/, 'services:errors.phone'));
@@ -33,11 +20,8 @@ export const orderForm = z
   .object({
     ...csrf,
     phone: phoneSchema,
-    email: z
-      .string()
-      .trim()
-      .optional()
-      .transform((s) => s || undefined)
+    email: blocks
+      .optionalText({ max: 200, tooLong: 'services:errors.tooLong' })
       .pipe(z.email('services:errors.email').max(200, 'services:errors.tooLong').optional()),
     address: text(500).pipe(z.string().min(5, 'services:errors.address')),
     comment: optionalText(1000),
@@ -48,10 +32,7 @@ export type OrderFormInput = z.infer<typeof orderForm>;
 export const reasonForm = z
   .object({
     ...csrf,
-    reason: z
-      .string({ error: 'services:errors.reasonRequired' })
-      .min(1, 'services:errors.reasonRequired')
-      .max(40),
+    reason: blocks.text({ max: 40, required: 'services:errors.reasonRequired' }),
     comment: optionalText(1000),
   })
   .strict()
@@ -64,15 +45,7 @@ export type ReasonInput = z.infer<typeof reasonForm>;
 export const signedForm = z
   .object({
     ...csrf,
-    signRequestId: z.string().min(1).max(64),
-    signedXml: z
-      .string()
-      .min(1)
-      .max(512 * 1024),
-    xml: z
-      .string()
-      .max(512 * 1024)
-      .optional(),
+    ...blocks.signedFields(512 * 1024),
   })
   .strict();
 export type SignedInput = z.infer<typeof signedForm>;
@@ -80,15 +53,15 @@ export type SignedInput = z.infer<typeof signedForm>;
 export const specialistSearch = z.object({
   from: optionalIsoDate.catch(undefined),
   to: optionalIsoDate.catch(undefined),
-  status: z.string().max(40).optional().catch(undefined),
-  surname: z.string().trim().max(100).optional().catch(undefined),
-  name: z.string().trim().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+  status: blocks.filterText(40),
+  surname: blocks.filterText(100),
+  name: blocks.filterText(100),
+  page: blocks.integer({ min: 1, max: 10_000 }).catch(1).default(1),
 });
 export type SpecialistSearch = z.infer<typeof specialistSearch>;
 
 export const journalSearch = z.object({
-  order: z.coerce.number().int().positive().optional().catch(undefined),
+  order: blocks.id().optional().catch(undefined),
   from: optionalIsoDate.catch(undefined),
   to: optionalIsoDate.catch(undefined),
 });
@@ -96,13 +69,9 @@ export const journalSearch = z.object({
 export const entryForm = z
   .object({
     ...csrf,
-    order: z.coerce.number().int().positive(),
+    order: blocks.id(),
     day: isoDate,
-    hours: z.coerce
-      .number({ error: 'services:errors.hoursInvalid' })
-      .int('services:errors.hoursInvalid')
-      .min(1, 'services:errors.hoursInvalid')
-      .max(MAX_HOURS_PER_DAY, 'services:errors.hoursInvalid'),
+    hours: blocks.integer({ min: 1, max: MAX_HOURS_PER_DAY, message: 'services:errors.hoursInvalid' }),
     format: z.enum(UZHYA_FORMATS, { error: 'services:errors.formatRequired' }).optional(),
     objectsKk: optionalText(500),
     objectsRu: optionalText(500),
@@ -113,19 +82,20 @@ export type EntryInput = z.infer<typeof entryForm>;
 export const codeForm = z
   .object({
     ...csrf,
-    code: z
-      .string()
-      .trim()
-      .regex(/^\d{6}$/, 'services:errors.codeFormat'),
+    code: blocks
+      .text({ max: 6, required: 'services:errors.codeFormat', tooLong: 'services:errors.codeFormat' })
+      .pipe(z.string().regex(/^\d{6}$/, 'services:errors.codeFormat')),
   })
   .strict();
 
 export const actSearch = z.object({
-  year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
-  month: z.coerce.number().int().min(1).max(12).optional().catch(undefined),
+  year: blocks.integer({ min: 2000, max: blocks.MAX_YEAR }).optional().catch(undefined),
+  month: blocks.integer({ min: 1, max: 12 }).optional().catch(undefined),
 });
 
-export const periodSchema = z.string().refine(isPeriod, 'services:errors.periodInvalid');
+export const periodSchema = blocks
+  .text({ max: 7, required: 'services:errors.periodInvalid', tooLong: 'services:errors.periodInvalid' })
+  .pipe(z.string().refine(isPeriod, 'services:errors.periodInvalid'));
 
 export const actSendForm = z
   .object({
@@ -167,7 +137,7 @@ export const decisionForm = z
   })
   .strict();
 
-export const idParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const idParam = blocks.id();
 
 /** zod issues → { field: 'ns:key' } for the error summary and the field messages. */
 export function fieldErrors(error: z.ZodError, fallback = 'services:errors.invalid'): Record<string, string> {
@@ -175,7 +145,7 @@ export function fieldErrors(error: z.ZodError, fallback = 'services:errors.inval
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? 'form');
     if (out[field]) continue;
-    out[field] = issue.message.startsWith('services:') ? issue.message : fallback;
+    out[field] = issue.message.includes(':') ? issue.message : fallback;
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { NoticeInput, NoticeRow } from '../../modules/admin/site-service.js
 import type { UploadedFile } from '../../modules/admin/uploads.js';
 import type { Locale } from '../../web/i18n.js';
 import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
+import { isCalendarDate } from '../../lib/schema-blocks.js';
 
 const kindQuery = z.enum(CONTENT_KINDS).optional().catch(undefined);
 
@@ -279,7 +280,7 @@ export function contentRoutes(services: Services): Router {
   router.post('/settings/holidays/:day/delete', async (req, res) => {
     parseForm(emptyForm, req.body);
     const day = String(req.params.day);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new NotFoundError();
+    if (!isCalendarDate(day)) throw new NotFoundError();
     await site.removeHoliday(actorOf(req), day);
     flash(req, 'admin:flash.holidayRemoved');
     res.redirect(303, '/admin/settings');

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError, NotFoundError } from '../../lib/errors.js';
+import { parseId } from '../../lib/schema-blocks.js';
 import type { UploadedFile } from '../../modules/admin/uploads.js';
 
 export type FormErrors = Record<string, string>;
@@ -27,9 +28,9 @@ export function parseForm<S extends z.ZodType>(
 
 /** A positive integer route parameter, or 404. */
 export function idParam(req: Request, name = 'id'): number {
-  const r = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).safeParse(req.params[name]);
-  if (!r.success) throw new NotFoundError();
-  return r.data;
+  const id = parseId(req.params[name]);
+  if (id === null) throw new NotFoundError();
+  return id;
 }
 
 /** Files of a multipart request (parsed into memory by the CSRF layer). */

@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { requireAuth } from '../../web/auth-context.js';
 import { fullName } from '../../modules/people/people-repository.js';
 import { homeHref } from '../public/index.js';
+import { id, signedFields } from '../../lib/schema-blocks.js';
 
 const nextUrl = z
   .string()
@@ -13,14 +14,8 @@ const nextUrl = z
   .optional()
   .catch(undefined);
 
-const loginForm = z.object({
-  _csrf: z.string().optional(),
-  signRequestId: z.string().min(1).max(64),
-  signedXml: z
-    .string()
-    .min(1)
-    .max(256 * 1024),
-});
+const { signRequestId, signedXml } = signedFields(256 * 1024);
+const loginForm = z.object({ _csrf: z.string().optional(), signRequestId, signedXml });
 
 function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
@@ -92,7 +87,7 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
   });
 
   router.post('/act-for', requireAuth, async (req, res) => {
-    const parsed = z.object({ principalId: z.coerce.number().int().positive() }).safeParse(req.body);
+    const parsed = z.object({ principalId: id() }).safeParse(req.body);
     const auth = req.session.auth!;
     if (!parsed.success) return res.redirect(303, '/act-for');
     req.session.auth = await services.auth.actFor(auth, parsed.data.principalId);

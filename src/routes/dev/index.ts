@@ -2,8 +2,10 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { Services } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
+import { filterText } from '../../lib/schema-blocks.js';
 
-const phoneOf = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+/** The phone filter: text of a phone's length without control characters, else no filter. */
+const phoneOf = (v: unknown): string => filterText(40).parse(v) ?? '';
 
 /** Dev-stand only pages: the SMS the dev gateway "sent", and the demo key files. Absent in production. */
 export function devRoutes(services: Services): Router {

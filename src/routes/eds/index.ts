@@ -2,20 +2,15 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../modules/index.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
+import * as blocks from '../../lib/schema-blocks.js';
 import { requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 
-const signedBody = z.object({
-  _csrf: z.string().optional(),
-  signRequestId: z.string().min(1).max(64),
-  signedXml: z
-    .string()
-    .min(1)
-    .max(256 * 1024),
-});
+const { signRequestId, signedXml } = blocks.signedFields(256 * 1024);
+const signedBody = z.object({ _csrf: z.string().optional(), signRequestId, signedXml });
 const prepareBody = z.object({
-  signRequestId: z.string().min(1).max(64),
-  certPem: z.string().min(100).max(20_000),
+  signRequestId,
+  certPem: blocks.text({ max: 20_000, min: 100, raw: true }),
 });
 
 /** The browser signer's server half, and the evidence of every signed document. */
@@ -74,7 +69,7 @@ export function edsRoutes(services: Services): Router {
   });
 
   router.get('/documents/:id', requireAuth, async (req, res) => {
-    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    const id = blocks.id().safeParse(req.params.id);
     if (!id.success) throw new NotFoundError();
     const auth = req.session.auth!;
     const view = await services.evidence.show(auth, id.data);
@@ -82,7 +77,7 @@ export function edsRoutes(services: Services): Router {
   });
 
   router.get('/documents/:id/xml', requireAuth, async (req, res) => {
-    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    const id = blocks.id().safeParse(req.params.id);
     if (!id.success) throw new NotFoundError();
     const { doc } = await services.evidence.show(req.session.auth!, id.data);
     res.setHeader('Content-Type', 'application/xml; charset=utf-8');
@@ -91,7 +86,7 @@ export function edsRoutes(services: Services): Router {
   });
 
   router.post('/documents/:id/reverify', requireRole('admin'), async (req, res) => {
-    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    const id = blocks.id().safeParse(req.params.id);
     if (!id.success) throw new NotFoundError();
     const result = await services.signing.reverify(id.data, req.session.auth!.personId);
     flash(

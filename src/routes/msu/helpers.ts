@@ -1,14 +1,15 @@
 import type { Request } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { parseId } from '../../lib/schema-blocks.js';
 import { EdsError } from '../../eds/index.js';
 import { fieldErrors, type FieldErrors } from '../../modules/msu/schemas.js';
 
 /** A positive integer route parameter, or 404. */
 export function idParam(req: Request, name = 'id'): number {
-  const r = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).safeParse(req.params[name]);
-  if (!r.success) throw new NotFoundError();
-  return r.data;
+  const id = parseId(req.params[name]);
+  if (id === null) throw new NotFoundError();
+  return id;
 }
 
 /** An error a person can act on (a refused signature, a rule, a conflict) rather than a fault. */

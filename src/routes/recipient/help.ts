@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
+import { id } from '../../lib/schema-blocks.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flashAndRedirect } from './redirect.js';
 
-const measureId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const measureId = id();
 const activationForm = z.strictObject({ _csrf: z.string().optional() });
 
 /** «Помощь для вас»: the IPR measures with the action that fits each, and «активации выбора поставщика». */

@@ -1,12 +1,11 @@
 import type { Request } from 'express';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { parseId } from '../../lib/schema-blocks.js';
 
 /** A positive integer id from the URL, or the 404 every unknown record gets. */
 export function idParam(req: Request, name = 'id'): number {
-  const raw = req.params[name];
-  if (typeof raw !== 'string' || !/^\d{1,12}$/.test(raw)) throw new NotFoundError();
-  const n = Number(raw);
-  if (n <= 0) throw new NotFoundError();
+  const n = parseId(req.params[name]);
+  if (n === null) throw new NotFoundError();
   return n;
 }
 
