@@ -5,6 +5,7 @@
  * | case in eds.md                                   | code                          |
  * |--------------------------------------------------|-------------------------------|
  * | size limit                                       | EDS_TOO_LARGE                 |
+ * | too many elements, attributes, namespace declarations, too deep | EDS_TOO_COMPLEX |
  * | DOCTYPE or entity payloads                       | EDS_DOCTYPE                   |
  * | not well-formed XML, bad XML declaration         | EDS_PARSE                     |
  * | a second Signature (or none)                     | EDS_SIGNATURE_COUNT           |
@@ -46,6 +47,10 @@ export type EdsStatus = 400 | 401 | 403 | 422;
 
 export const EDS_ERRORS = {
   EDS_TOO_LARGE: { status: 400, message: 'The signed document is larger than allowed' },
+  EDS_TOO_COMPLEX: {
+    status: 400,
+    message: 'The document has more elements, attributes, namespace declarations or nesting than allowed',
+  },
   EDS_DOCTYPE: { status: 400, message: 'DOCTYPE and entity declarations are not allowed' },
   EDS_PARSE: { status: 400, message: 'The document is not well-formed XML' },
   EDS_SIGNATURE_COUNT: { status: 400, message: 'The document must hold exactly one ds:Signature' },
