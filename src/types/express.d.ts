@@ -15,6 +15,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     auth?: SessionAuth;
+    /** the login challenge this session was given (a challenge is good only in its own session) */
+    loginChallengeId?: string;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];
   }
 }
