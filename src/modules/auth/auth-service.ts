@@ -52,6 +52,15 @@ export class AuthService {
     return this.issueChallenge();
   }
 
+  /**
+   * Why a challenge posted from a session that was not given it is refused: a challenge already
+   * used says so (the replay of eds.md), any other is another session's.
+   */
+  async foreignChallengeCode(id: string): Promise<'EDS_CHALLENGE_USED' | 'login_challenge_not_yours'> {
+    const row = await this.signing.findRequest(id);
+    return row?.purpose === 'login' && row.consumed_at ? 'EDS_CHALLENGE_USED' : 'login_challenge_not_yours';
+  }
+
   issueChallenge(): Promise<IssuedSignRequest> {
     return this.signing.issue({
       kind: 'auth-challenge',

@@ -48,8 +48,10 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
     const form = loginForm.safeParse(req.body);
     if (!form.success) return renderLogin(req, res, req.t('errors:EDS_NO_SIGNATURE'));
     // a challenge is good only in the session that was given it
-    if (form.data.signRequestId !== req.session.loginChallengeId)
-      return renderLogin(req, res, req.t('errors:login_challenge_not_yours'));
+    if (form.data.signRequestId !== req.session.loginChallengeId) {
+      const code = await services.auth.foreignChallengeCode(form.data.signRequestId);
+      return renderLogin(req, res, req.t(`errors:${code}`));
+    }
     try {
       const result = await services.auth.login(form.data.signRequestId, form.data.signedXml);
       const after = nextUrl.parse(req.query.next);
