@@ -40,6 +40,11 @@
  * | a login challenge used twice / expired           | EDS_CHALLENGE_USED / EDS_CHALLENGE_EXPIRED |
  * | wrong .p12 password / unreadable .p12            | EDS_P12_PASSWORD / EDS_P12_FORMAT |
  *
+ * When the issued document is known (every signed step and login), the posted document minus its
+ * signature is compared with it before xml-crypto runs (after the certificate checks, so a wrong key
+ * is still named first): a difference is EDS_DIGEST when the DigestValue is the issued document's
+ * (the signer signed it, the content changed afterwards), otherwise EDS_DOCUMENT_MISMATCH.
+ *
  * The request/challenge codes are raised by the web layer (it owns the sign-request store); they are
  * defined here so that every EDS refusal shares one code list.
  */
