@@ -147,7 +147,8 @@ function setUpSessionChecks(app: Express, services: Services): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const auth = req.session?.auth;
     if (!auth) return next();
-    if (services.clock.now().getTime() - Date.parse(auth.loginAt) >= lifetimeMs) {
+    // real time, as the idle timeout of the cookie and the store (the business clock may be moved)
+    if (Date.now() - (req.session.startedAt ?? Date.parse(auth.loginAt)) >= lifetimeMs) {
       req.session.destroy((err) => {
         if (err) return next(err);
         res.clearCookie('portal.sid');

@@ -15,6 +15,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     auth?: SessionAuth;
+    /** when the login that started this session happened (ms since the epoch, the server's own clock) */
+    startedAt?: number;
     /** the login challenge this session was given (a challenge is good only in its own session) */
     loginChallengeId?: string;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];

@@ -57,6 +57,7 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
       const after = nextUrl.parse(req.query.next);
       await regenerate(req); // the session id rotates at login
       req.session.auth = result.auth;
+      req.session.startedAt = Date.now();
       if (result.person.locale && !req.cookies?.lang)
         res.cookie('lang', result.person.locale, {
           httpOnly: true,
