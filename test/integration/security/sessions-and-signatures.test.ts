@@ -199,9 +199,9 @@ describe('login challenges and sign requests', () => {
 
 describe('sessions', () => {
   it('end 12 hours after the login however active they are', async () => {
-    const agent = await loginAs(ctx, 'r07');
-    const personId = await personIdOf(ctx, 'r07');
-    /** moves the stored start of r07's sessions back (sessions use the server's real clock) */
+    const agent = await loginAs(ctx, 'r02');
+    const personId = await personIdOf(ctx, 'r02');
+    /** moves the stored start of r02's sessions back (sessions use the server's real clock) */
     const loggedInAgo = (ms: number) =>
       ctx.db.raw(
         `update sessions set sess = jsonb_set(sess::jsonb, '{startedAt}', to_jsonb(?::bigint))::json
