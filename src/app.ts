@@ -1,6 +1,12 @@
 import path from 'node:path';
 import crypto from 'node:crypto';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import cookieParser from 'cookie-parser';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
@@ -15,6 +21,8 @@ import { setUpCsrf, setUpSecurityHeaders } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { PgRateLimitStore } from './web/rate-limit-store.js';
 import { AppError } from './lib/errors.js';
+import { UnauthenticatedError } from './web/auth-context.js';
+import { flash } from './web/flash.js';
 import { maskIin } from './lib/iin.js';
 import { routes } from './routes/index.js';
 
@@ -128,6 +136,37 @@ function dbUrl(services: Services): string {
   return c.connection.connectionString;
 }
 
+/**
+ * Checked on every request of a logged-in person: the session ends SESSION_ABSOLUTE_HOURS after the
+ * login however active it is (the idle timeout is the cookie's and the store's); a guardian whose
+ * guardianship of the ward has ended acts for themselves again from this request on (told so by a
+ * banner), so every page of the ward's records answers 404, as for a stranger.
+ */
+function setUpSessionChecks(app: Express, services: Services): void {
+  const lifetimeMs = services.config.SESSION_ABSOLUTE_HOURS * 3_600_000;
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const auth = req.session?.auth;
+    if (!auth) return next();
+    // real time, as the idle timeout of the cookie and the store (the business clock may be moved)
+    if (Date.now() - (req.session.startedAt ?? Date.parse(auth.loginAt)) >= lifetimeMs) {
+      req.session.destroy((err) => {
+        if (err) return next(err);
+        res.clearCookie('portal.sid');
+        next(new UnauthenticatedError());
+      });
+      return;
+    }
+    if (auth.principalId === auth.personId) return next();
+    services.auth.stillActsFor(auth).then((ok) => {
+      if (!ok) {
+        req.session.auth = { ...auth, principalId: auth.personId, principalName: auth.name };
+        flash(req, 'auth:guardianship_ended', { name: auth.principalName }, 'info');
+      }
+      next();
+    }, next);
+  });
+}
+
 /** What every page needs: who is logged in, the low-vision switch, the flash messages, the current path. */
 function setUpLocals(app: Express, services: Services): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -158,6 +197,70 @@ function setUpLocals(app: Express, services: Services): void {
   });
 }
 
+/** The certificate text of a posted signature, found without parsing (a key for the login limit). */
+function postedCertificate(req: Request): string | undefined {
+  const xml = (req.body as { signedXml?: unknown } | undefined)?.signedXml;
+  if (typeof xml !== 'string') return undefined;
+  const m = /<(?:[A-Za-z_][\w.-]*:)?X509Certificate>([A-Za-z0-9+/=\s&#;]{64,16000})</.exec(xml);
+  return m
+    ? crypto
+        .createHash('sha256')
+        .update(m[1]!.replace(/\s|&#13;/g, ''))
+        .digest('hex')
+    : undefined;
+}
+
+/**
+ * Rate limits counted in PostgreSQL (shared by every instance). Logins count failures only: per
+ * client address, with a budget an office behind one address does not reach in a day, and per
+ * certificate; a login that succeeds (or that the registries could not answer) gives its count back.
+ * Signed posts («Проверка ЭЦП» and every signed step) count per person. Returns the login limiter.
+ */
+function setUpRateLimits(app: Express, services: Services): RequestHandler {
+  const { config, db } = services;
+  const common = { standardHeaders: 'draft-8', legacyHeaders: false } as const;
+  const failuresOnly = {
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req: Request, res: Response) => res.statusCode < 400 || res.statusCode >= 500,
+  };
+  const tooManyLogins = (_req: Request, _res: Response, next: NextFunction) =>
+    next(new AppError('too_many_login_attempts', 429));
+  const perAddress = rateLimit({
+    ...common,
+    ...failuresOnly,
+    windowMs: 15 * 60_000,
+    limit: config.LOGIN_RATE_LIMIT,
+    store: new PgRateLimitStore(db, 'login:'),
+    handler: tooManyLogins,
+  });
+  const perCertificate = rateLimit({
+    ...common,
+    ...failuresOnly,
+    windowMs: 15 * 60_000,
+    limit: config.LOGIN_CERT_RATE_LIMIT,
+    store: new PgRateLimitStore(db, 'login-cert:'),
+    skip: (req) => postedCertificate(req) === undefined,
+    keyGenerator: (req) => postedCertificate(req) as string,
+    handler: tooManyLogins,
+  });
+  app.use(
+    rateLimit({
+      ...common,
+      windowMs: 10 * 60_000,
+      limit: config.SIGNED_RATE_LIMIT,
+      store: new PgRateLimitStore(db, 'signed:'),
+      skip: (req) =>
+        req.method !== 'POST' ||
+        !req.session?.auth ||
+        typeof (req.body as { signedXml?: unknown } | undefined)?.signedXml !== 'string',
+      keyGenerator: (req) => `person:${req.session.auth!.personId}`,
+      handler: (_req, _res, next) => next(new AppError('too_many_signatures', 429)),
+    }),
+  );
+  return (req, res, next) =>
+    perAddress(req, res, (err?: unknown) => (err ? next(err) : perCertificate(req, res, next)));
+}
+
 export function createApp(services: Services): Express {
   const app = express();
   const { config } = services;
@@ -184,17 +287,11 @@ export function createApp(services: Services): Express {
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '2mb' }));
   setUpSessions(app, services);
+  setUpSessionChecks(app, services);
   setUpLocals(app, services);
   setUpCsrf(app, { secret: config.SESSION_SECRET, exemptPaths: [/^\/api\//] });
 
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: config.LOGIN_RATE_LIMIT,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    store: new PgRateLimitStore(services.db, 'login:'),
-    handler: (_req, _res, next) => next(new AppError('too_many_login_attempts', 429)),
-  });
+  const loginLimiter = setUpRateLimits(app, services);
   app.use(routes(services, { loginLimiter }));
 
   app.use(notFoundHandler);

@@ -32,7 +32,14 @@ export const configSchema = z
     /** how often each instance polls the outbox for due messages, besides the per-minute job */
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     SEED_DEMO_DATA: bool.optional(),
-    LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    /** failed logins per client address per 15 minutes (an office behind one address shares it) */
+    LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(100),
+    /** failed logins with one certificate per 15 minutes */
+    LOGIN_CERT_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    /** signed posts («Проверка ЭЦП», signed steps) per person per 10 minutes */
+    SIGNED_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+    /** a session ends this long after the login, however active it is */
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
     /** production trust anchors: PEM files separated by commas */
     EDS_TRUST_ANCHORS: z.string().optional(),
     EDS_CRL_URLS: z.string().optional(),

@@ -94,6 +94,8 @@ export interface CertInfo {
   /** OID of the certificate's signature algorithm */
   signatureAlgorithm: string;
   isCa: boolean;
+  /** basicConstraints pathLenConstraint of a CA certificate; null when absent (no limit) */
+  pathLen: number | null;
   selfIssued: boolean;
 }
 
@@ -178,10 +180,11 @@ interface Extensions {
   extKeyUsage: string[];
   policies: string[];
   isCa: boolean;
+  pathLen: number | null;
 }
 
 function parseExtensions(t: Tlv | undefined): Extensions {
-  const ext: Extensions = { keyUsage: [], extKeyUsage: [], policies: [], isCa: false };
+  const ext: Extensions = { keyUsage: [], extKeyUsage: [], policies: [], isCa: false, pathLen: null };
   if (!t) return ext;
   const seq = expectTag(childrenOf(t)[0], TAG.SEQUENCE, 'Extensions');
   for (const e of childrenOf(seq)) {
@@ -207,8 +210,14 @@ function parseExtensions(t: Tlv | undefined): Extensions {
         }
         break;
       case OID.basicConstraints: {
-        const first = childrenOf(expectTag(inner, TAG.SEQUENCE, 'basicConstraints'))[0];
+        const [first, second] = childrenOf(expectTag(inner, TAG.SEQUENCE, 'basicConstraints'));
         ext.isCa = first?.tag === TAG.BOOLEAN && valueOf(first)[0] !== 0;
+        const len = first?.tag === TAG.INTEGER ? first : second;
+        if (len?.tag === TAG.INTEGER) {
+          const v = valueOf(len);
+          // a negative or absurd constraint reads as 0: the strictest
+          ext.pathLen = v.length > 4 || ((v[0] ?? 0) & 0x80) !== 0 ? 0 : v.reduce((a, b) => a * 256 + b, 0);
+        }
         break;
       }
       default:
@@ -329,6 +338,7 @@ function inspectDer(derBytes: Buffer): ParsedCertificate {
     keyBits,
     signatureAlgorithm,
     isCa: ext.isCa,
+    pathLen: ext.pathLen,
     selfIssued: subjectDer.equals(issuerDer),
   };
 

@@ -5,6 +5,7 @@
  * | case in eds.md                                   | code                          |
  * |--------------------------------------------------|-------------------------------|
  * | size limit                                       | EDS_TOO_LARGE                 |
+ * | too many elements, attributes, namespace declarations, too deep | EDS_TOO_COMPLEX |
  * | DOCTYPE or entity payloads                       | EDS_DOCTYPE                   |
  * | not well-formed XML, bad XML declaration         | EDS_PARSE                     |
  * | a second Signature (or none)                     | EDS_SIGNATURE_COUNT           |
@@ -39,6 +40,11 @@
  * | a login challenge used twice / expired           | EDS_CHALLENGE_USED / EDS_CHALLENGE_EXPIRED |
  * | wrong .p12 password / unreadable .p12            | EDS_P12_PASSWORD / EDS_P12_FORMAT |
  *
+ * When the issued document is known (every signed step and login), the posted document minus its
+ * signature is compared with it before xml-crypto runs (after the certificate checks, so a wrong key
+ * is still named first): a difference is EDS_DIGEST when the DigestValue is the issued document's
+ * (the signer signed it, the content changed afterwards), otherwise EDS_DOCUMENT_MISMATCH.
+ *
  * The request/challenge codes are raised by the web layer (it owns the sign-request store); they are
  * defined here so that every EDS refusal shares one code list.
  */
@@ -46,6 +52,10 @@ export type EdsStatus = 400 | 401 | 403 | 422;
 
 export const EDS_ERRORS = {
   EDS_TOO_LARGE: { status: 400, message: 'The signed document is larger than allowed' },
+  EDS_TOO_COMPLEX: {
+    status: 400,
+    message: 'The document has more elements, attributes, namespace declarations or nesting than allowed',
+  },
   EDS_DOCTYPE: { status: 400, message: 'DOCTYPE and entity declarations are not allowed' },
   EDS_PARSE: { status: 400, message: 'The document is not well-formed XML' },
   EDS_SIGNATURE_COUNT: { status: 400, message: 'The document must hold exactly one ds:Signature' },

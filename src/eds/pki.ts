@@ -197,9 +197,7 @@ function extension(oid: string, critical: boolean, value: Buffer): Buffer {
   return der.seq(der.oid(oid), ...(critical ? [der.bool(true)] : []), der.octet(value));
 }
 
-function keyUsageExt(
-  names: Array<'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'keyCertSign' | 'cRLSign'>,
-) {
+function keyUsageExt(names: KeyUsageBit[]) {
   const bit = { digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 };
   let v = 0;
   for (const n of names) v |= 0x80 >> bit[n];
@@ -214,25 +212,34 @@ function keyId(publicKey: KeyObject): Buffer {
     .digest();
 }
 
+type KeyUsageBit = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'keyCertSign' | 'cRLSign';
+
+/** A CA's basicConstraints pathLenConstraint (null: none) and keyUsage bits; defaults as NCA issues them. */
+interface CaOptions {
+  pathLen?: number | null;
+  keyUsage?: KeyUsageBit[];
+}
+
 export type CertProfile =
-  { kind: 'root' } | { kind: 'ca' } | { kind: 'user'; keyType: 'AUTH' | 'SIGN'; legal: boolean };
+  | ({ kind: 'root' } & CaOptions)
+  | ({ kind: 'ca' } & CaOptions)
+  | { kind: 'user'; keyType: 'AUTH' | 'SIGN'; legal: boolean };
 
 function profileExtensions(profile: CertProfile, subjectKey: KeyObject, issuerKey: KeyObject): Buffer[] {
   const ski = extension(OID.subjectKeyIdentifier, false, der.octet(keyId(subjectKey)));
   const aki = extension(OID.authorityKeyIdentifier, false, der.seq(der.implicit(0, keyId(issuerKey))));
-  if (profile.kind === 'root') {
+  if (profile.kind === 'root' || profile.kind === 'ca') {
+    // the root sets no path length, the issuing CA 0 (it issues only end-entity certificates)
+    const pathLen = profile.pathLen === undefined ? (profile.kind === 'ca' ? 0 : null) : profile.pathLen;
     return [
-      extension(OID.basicConstraints, true, der.seq(der.bool(true))),
-      keyUsageExt(['keyCertSign', 'cRLSign']),
+      extension(
+        OID.basicConstraints,
+        true,
+        der.seq(der.bool(true), ...(pathLen === null ? [] : [der.int(pathLen)])),
+      ),
+      keyUsageExt(profile.keyUsage ?? ['keyCertSign', 'cRLSign']),
       ski,
-    ];
-  }
-  if (profile.kind === 'ca') {
-    return [
-      extension(OID.basicConstraints, true, der.seq(der.bool(true), der.int(0))),
-      keyUsageExt(['keyCertSign', 'cRLSign']),
-      ski,
-      aki,
+      ...(profile.kind === 'ca' ? [aki] : []),
     ];
   }
   const sign = profile.keyType === 'SIGN';

@@ -462,8 +462,8 @@ export class TrustStore {
       const anchor = candidates.find((a) => safeVerify(parsed, a.parsed)) ?? null;
       if (anchor) {
         result = { parsed, anchor, error: null };
-        if (info.isCa)
-          result.error = new EdsError('EDS_CERT_UNTRUSTED', 'a CA certificate cannot act as a user');
+        const problem = info.isCa ? 'a CA certificate cannot act as a user' : this.issuingProblem(anchor);
+        if (problem) result.error = { code: 'EDS_CERT_UNTRUSTED', detail: problem };
       } else if (info.selfIssued && safeVerify(parsed, parsed)) {
         result.error = { code: 'EDS_CERT_SELF_SIGNED' };
       } else {
@@ -476,6 +476,30 @@ export class TrustStore {
     }
     this.chainCache.set(key, result);
     return result;
+  }
+
+  /**
+   * Why the CA path above an end-entity certificate may not issue it, or null: NCA issues user
+   * certificates from an issuing CA, never from the root; every CA on the path must be a CA with
+   * keyCertSign, and none may have more CA certificates below it than its pathLenConstraint allows.
+   */
+  private issuingProblem(issuing: TrustAnchor): string | null {
+    if (issuing.root) return 'an end-entity certificate issued directly by a root CA';
+    let cur: TrustAnchor | undefined = issuing;
+    let below = 0; // CA certificates between `cur` and the end-entity certificate
+    for (let step = 0; cur && step < 16; step++) {
+      const ca = cur.parsed.info;
+      if (!ca.isCa) return `${ca.subjectDn} is not a CA certificate`;
+      if (!ca.keyUsage.includes('keyCertSign'))
+        return `${ca.subjectDn} may not sign certificates (no keyCertSign)`;
+      if (ca.pathLen !== null && below > ca.pathLen)
+        return `path length constraint ${ca.pathLen} of ${ca.subjectDn} exceeded`;
+      if (cur.root || !cur.issuerId) return null;
+      if (!ca.selfIssued) below++;
+      const up: string = cur.issuerId;
+      cur = this.anchors.find((a) => a.id === up);
+    }
+    return 'the CA path is too long';
   }
 
   /**

@@ -1,11 +1,14 @@
 /**
  * Server-side verification of an enveloped XML signature, in the order of eds.md:
- *  1. size limit, no DOCTYPE, strict parse;
+ *  1. size limit, no DOCTYPE, limits on elements, attributes, namespace declarations and depth,
+ *     strict parse;
  *  2. exactly one ds:Signature, the last child of the root; one SignedInfo; one Reference URI="";
  *     nothing else inside the signature (no Object, no comments, one X509Certificate);
  *  3. algorithms on the allowlist (GOST named as such);
  *  4. the KeyInfo certificate checked first: chain to the trust anchors, validity, CRL, strength,
  *     key type, individual/employee, IIN;
+ *  4b. when the issued document is known: the posted document minus its signature must be it, node
+ *     for node (no canonicalisation yet: xml-crypto's is quadratic in namespace declarations);
  *  5. xml-crypto checkSignature with that certificate only;
  *  6. business data only from getSignedReferences()[0].
  * Every refusal is an EdsError; nothing else escapes.
@@ -334,6 +337,76 @@ function describeRoot(signedContent: string): SignedRoot {
   };
 }
 
+/** Children as the canonical form sees them: elements (the signature left out) and merged text runs. */
+function contentItems(el: Element, skip: Element | null): Array<Element | string> {
+  const out: Array<Element | string> = [];
+  let text = '';
+  for (let n = el.firstChild; n; n = n.nextSibling) {
+    if (n === skip) continue;
+    if (n.nodeType === NODE_TYPE.TEXT || n.nodeType === NODE_TYPE.CDATA) text += n.nodeValue ?? '';
+    else if (n.nodeType === NODE_TYPE.ELEMENT) {
+      if (text) out.push(text);
+      text = '';
+      out.push(n as Element);
+    }
+    // comments and PIs outside the signature were refused by scan(); issued documents have none
+  }
+  if (text) out.push(text);
+  return out;
+}
+
+function sameAttributes(a: Element, b: Element): boolean {
+  if (a.attributes.length !== b.attributes.length) return false;
+  for (let i = 0; i < a.attributes.length; i++) {
+    const x = a.attributes.item(i);
+    if (!x || b.getAttribute(x.name) !== x.value || !b.hasAttribute(x.name)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the posted document minus its ds:Signature is the issued document, node for node: names,
+ * namespaces, attributes with their values, namespace declarations, text. What the parser erases
+ * (attribute order and quotes, empty-element tags, CRLF, character references, an XML declaration)
+ * does not count; anything else does, so equal trees have equal canonical forms under every
+ * canonicalisation the profile allows. Linear in the size of the smaller document.
+ */
+function sameTree(posted: Element, signature: Element, issued: Element): boolean {
+  const stack: Array<[Element, Element]> = [[posted, issued]];
+  while (stack.length > 0) {
+    const [p, i] = stack.pop() as [Element, Element];
+    if (p.nodeName !== i.nodeName || (p.namespaceURI ?? null) !== (i.namespaceURI ?? null)) return false;
+    if (!sameAttributes(p, i)) return false;
+    const pk = contentItems(p, signature);
+    const ik = contentItems(i, null);
+    if (pk.length !== ik.length) return false;
+    for (let k = 0; k < pk.length; k++) {
+      const x = pk[k] as Element | string;
+      const y = ik[k] as Element | string;
+      if (typeof x === 'string' || typeof y === 'string') {
+        if (x !== y) return false;
+      } else stack.push([x, y]);
+    }
+  }
+  return true;
+}
+
+/**
+ * Step 4b, before xml-crypto canonicalises anything: the posted document minus its signature must
+ * be the issued one. A difference is EDS_DIGEST when the signer signed the issued document (its
+ * DigestValue is the issued document's digest: the content was changed after signing), otherwise
+ * EDS_DOCUMENT_MISMATCH (another document was signed). Both cost one parse of the small issued text.
+ */
+function checkIssuedContent(doc: Document, parts: SignatureParts, issuedXml: string, digest: Buffer): void {
+  const issued = parseXmlStrict(issuedXml, Number.MAX_SAFE_INTEGER);
+  if (sameTree(doc.documentElement as Element, parts.signature, issued.documentElement as Element)) return;
+  const last = parts.transforms[1];
+  const exclusive = last === ALG.excC14n || last === ALG.excC14nWithComments;
+  const issuedDigest = createHash('sha256').update(canonicalRoot(issued, { exclusive }), 'utf8').digest();
+  if (issuedDigest.equals(digest)) throw new EdsError('EDS_DIGEST', 'the signed document was changed');
+  throw new EdsError('EDS_DOCUMENT_MISMATCH');
+}
+
 /** Verifies a signed document; throws EdsError on any refusal. Synchronous (CPU only). */
 export function verifySignedXml(xml: string, opts: VerifyOptions): VerifiedDocument {
   const now = opts.now ?? new Date();
@@ -350,6 +423,8 @@ export function verifySignedXml(xml: string, opts: VerifyOptions): VerifiedDocum
   const { parsed } = opts.trust.checkCertificate(parts.certBase64, now, parts.certBase64);
   const cert = parsed.info;
   checkCertificateUse(cert, opts.expect, opts.subject ?? 'individual', opts.allowedIins);
+  // 4b. the content is the issued document, compared before any canonicalisation
+  if (opts.issuedXml !== undefined) checkIssuedContent(doc, parts, opts.issuedXml, digestBytes);
   // 5.
   const sx = new SignedXml({ publicCert: parsed.publicKey(), getCertFromKeyInfo: () => null });
   let valid: boolean;

@@ -42,10 +42,114 @@ const parser = new DOMParser({
 });
 
 /**
- * Step 1 of eds.md: size limit, no DOCTYPE/ENTITY, a strict XML declaration (if any), then a
- * strict @xmldom/xmldom parse (every warning is an error).
+ * What a signed document may hold, whatever the size limit lets through. The portal's documents have
+ * one namespace declaration (the root's) plus the signature's, no attributes outside the signature,
+ * a few hundred elements and a depth below 10; xml-crypto's canonicalisation costs elements ×
+ * declarations in scope, and xmldom's attribute handling grows with the attributes of one element.
  */
-export function parseXmlStrict(xml: unknown, maxBytes = DEFAULT_MAX_BYTES): Document {
+export interface XmlLimits {
+  elements: number;
+  attributesPerElement: number;
+  namespaceDeclarations: number;
+  /** nesting depth, the root being 1 */
+  depth: number;
+}
+
+export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = {
+  elements: 10_000,
+  attributesPerElement: 16,
+  namespaceDeclarations: 32,
+  depth: 64,
+};
+
+function tooComplex(detail: string): never {
+  throw new EdsError('EDS_TOO_COMPLEX', detail);
+}
+
+function isXmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/**
+ * One linear pass over the markup before the parser sees it: counts elements, attributes per
+ * element, namespace declarations and depth, and refuses at the first count over its limit. It
+ * reads only as much of the grammar as counting needs; anything it cannot follow is EDS_PARSE (the
+ * strict parser would refuse it too).
+ */
+export function checkXmlLimits(src: string, limits: Readonly<XmlLimits> = DEFAULT_XML_LIMITS): void {
+  let elements = 0;
+  let declarations = 0;
+  let depth = 0;
+  const n = src.length;
+  let i = src.indexOf('<');
+  while (i !== -1) {
+    const c = src.charCodeAt(i + 1);
+    let end: number;
+    if (c === 0x2f /* </ */) {
+      depth--;
+      end = src.indexOf('>', i + 2);
+    } else if (c === 0x21 /* <! */) {
+      if (src.startsWith('<!--', i)) end = src.indexOf('-->', i + 4) + 2;
+      else if (src.startsWith('<![CDATA[', i)) end = src.indexOf(']]>', i + 9) + 2;
+      else end = src.indexOf('>', i + 2);
+    } else if (c === 0x3f /* <? */) {
+      end = src.indexOf('?>', i + 2) + 1;
+    } else {
+      if (++elements > limits.elements) tooComplex(`more than ${limits.elements} elements`);
+      let j = i + 1;
+      while (j < n) {
+        const k = src.charCodeAt(j);
+        if (isXmlSpace(k) || k === 0x3e || k === 0x2f) break;
+        j++;
+      }
+      let attributes = 0;
+      for (;;) {
+        while (j < n && isXmlSpace(src.charCodeAt(j))) j++;
+        const k = src.charCodeAt(j);
+        if (k === 0x3e /* > */) {
+          if (++depth > limits.depth) tooComplex(`nesting deeper than ${limits.depth}`);
+          break;
+        }
+        if (k === 0x2f /* /> */) break;
+        if (j >= n) failParse('unterminated start tag');
+        const nameStart = j;
+        while (j < n) {
+          const m = src.charCodeAt(j);
+          if (isXmlSpace(m) || m === 0x3d || m === 0x3e || m === 0x2f) break;
+          j++;
+        }
+        const name = src.slice(nameStart, j);
+        while (j < n && isXmlSpace(src.charCodeAt(j))) j++;
+        if (src.charCodeAt(j) !== 0x3d /* = */) failParse(`attribute ${name.slice(0, 40)} without a value`);
+        j++;
+        while (j < n && isXmlSpace(src.charCodeAt(j))) j++;
+        const q = src[j];
+        if (q !== '"' && q !== "'") failParse('unquoted attribute value');
+        const close = src.indexOf(q, j + 1);
+        if (close === -1) failParse('unterminated attribute value');
+        j = close + 1;
+        if (++attributes > limits.attributesPerElement)
+          tooComplex(`more than ${limits.attributesPerElement} attributes on one element`);
+        if ((name === 'xmlns' || name.startsWith('xmlns:')) && ++declarations > limits.namespaceDeclarations)
+          tooComplex(`more than ${limits.namespaceDeclarations} namespace declarations`);
+      }
+      end = j;
+    }
+    if (end < i) failParse('unterminated markup');
+    i = src.indexOf('<', end + 1);
+  }
+}
+
+/**
+ * Step 1 of eds.md: size limit, no DOCTYPE/ENTITY, a strict XML declaration (if any), the limits on
+ * elements, attributes, namespace declarations and depth, then a strict @xmldom/xmldom parse (every
+ * warning is an error).
+ */
+export function parseXmlStrict(
+  xml: unknown,
+  maxBytes = DEFAULT_MAX_BYTES,
+  limits: Readonly<XmlLimits> = DEFAULT_XML_LIMITS,
+): Document {
   if (typeof xml !== 'string') failParse('not a string');
   if (xml.length > maxBytes || (xml.length * 3 > maxBytes && Buffer.byteLength(xml, 'utf8') > maxBytes)) {
     throw new EdsError('EDS_TOO_LARGE', `limit ${maxBytes} bytes`);
@@ -53,6 +157,7 @@ export function parseXmlStrict(xml: unknown, maxBytes = DEFAULT_MAX_BYTES): Docu
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new EdsError('EDS_DOCTYPE');
   const src = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   if (src.startsWith('<?xml') && !XML_DECL.test(src)) failParse('bad XML declaration');
+  checkXmlLimits(src, limits);
   let doc: Document;
   try {
     doc = parser.parseFromString(src, 'text/xml');

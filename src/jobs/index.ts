@@ -15,6 +15,8 @@ export function allJobs(services: Services): JobDefinition[] {
   ].flatMap((m) => ((m as { jobs?: JobDefinition[] }).jobs ?? []) as JobDefinition[]);
   return [
     { name: 'outbox-deliver', cron: '* * * * *', run: () => services.outbox.deliverDue(200) },
+    // unused sign requests (names, IINs, addresses) do not outlive their TTL by more than 10 minutes
+    { name: 'sign-requests-expire', cron: '*/10 * * * *', run: () => services.signing.deleteExpired() },
     ...fromModules,
   ];
 }

@@ -17,6 +17,10 @@ declare module 'express-session' {
     auth?: SessionAuth;
     /** the session has rendered a form (its CSRF token is derived from the session id) */
     csrf?: true;
+    /** when the login that started this session happened (ms since the epoch, the server's own clock) */
+    startedAt?: number;
+    /** the login challenge this session was given (a challenge is good only in its own session) */
+    loginChallengeId?: string;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];
   }
 }

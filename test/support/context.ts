@@ -41,6 +41,8 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RUN_JOBS: 'false',
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_CERT_RATE_LIMIT: '1000',
+    SIGNED_RATE_LIMIT: '100000',
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Clock } from '../../lib/clock.js';
+import { astanaDate, type Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { maskIin } from '../../lib/iin.js';
 import type { Integrations } from '../../integrations/index.js';
@@ -9,6 +9,9 @@ import { audit } from '../audit/audit.js';
 import { fullName, type PeopleRepository, type PersonRow } from '../people/people-repository.js';
 import type { IssuedSignRequest, SigningService } from '../signing/signing-service.js';
 import type { Role, SessionAuth } from '../../web/auth-context.js';
+
+/** a challenge is given out again only while it has at least this long to live */
+const CHALLENGE_REUSE_MARGIN_MS = 5 * 60_000;
 
 export interface LoginResult {
   auth: SessionAuth;
@@ -27,6 +30,36 @@ export class AuthService {
     private readonly integrations: Integrations,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * The login challenge of a session: the one it was given while that is unused and has more than
+   * a few minutes left (a page reload writes nothing), otherwise a new one. Unused challenges are
+   * deleted after their TTL (SigningService.deleteExpired).
+   */
+  async challengeFor(currentId: string | undefined): Promise<IssuedSignRequest> {
+    if (currentId) {
+      const row = await this.signing.findRequest(currentId);
+      const now = this.clock.now().getTime();
+      if (
+        row &&
+        row.purpose === 'login' &&
+        !row.consumed_at &&
+        new Date(row.expires_at).getTime() - now > CHALLENGE_REUSE_MARGIN_MS
+      ) {
+        return { id: row.id, xml: row.xml, keyType: row.key_type, expiresAt: new Date(row.expires_at) };
+      }
+    }
+    return this.issueChallenge();
+  }
+
+  /**
+   * Why a challenge posted from a session that was not given it is refused: a challenge already
+   * used says so (the replay of eds.md), any other is another session's.
+   */
+  async foreignChallengeCode(id: string): Promise<'EDS_CHALLENGE_USED' | 'login_challenge_not_yours'> {
+    const row = await this.signing.findRequest(id);
+    return row?.purpose === 'login' && row.consumed_at ? 'EDS_CHALLENGE_USED' : 'login_challenge_not_yours';
+  }
 
   issueChallenge(): Promise<IssuedSignRequest> {
     return this.signing.issue({
@@ -151,6 +184,18 @@ export class AuthService {
       objectId: principalId,
     });
     return { ...auth, principalId, principalName: fullName(ward) };
+  }
+
+  /**
+   * Whether the session may still act for its principal: always for oneself; for a ward only while
+   * the guardianship lasts (checked on every request, so its end takes effect at once).
+   */
+  async stillActsFor(auth: SessionAuth): Promise<boolean> {
+    if (auth.principalId === auth.personId) return true;
+    return (
+      auth.roles.includes('guardian') &&
+      this.people.isGuardianOf(this.db, auth.personId, auth.principalId, astanaDate(this.clock.now()))
+    );
   }
 
   async markWelcomed(personId: number): Promise<void> {

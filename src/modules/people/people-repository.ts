@@ -141,8 +141,16 @@ export class PeopleRepository {
       .select('p.*')) as PersonRow[];
   }
 
-  async isGuardianOf(db: Knex | Knex.Transaction, guardianId: number, wardId: number): Promise<boolean> {
-    return Boolean(await db('guardianships').where({ guardian_id: guardianId, ward_id: wardId }).first('id'));
+  /** With `today` (YYYY-MM-DD, Astana), a guardianship whose valid_until has passed no longer counts. */
+  async isGuardianOf(
+    db: Knex | Knex.Transaction,
+    guardianId: number,
+    wardId: number,
+    today?: string,
+  ): Promise<boolean> {
+    const q = db('guardianships').where({ guardian_id: guardianId, ward_id: wardId });
+    if (today) q.andWhere((w) => w.whereNull('valid_until').orWhere('valid_until', '>=', today));
+    return Boolean(await q.first('id'));
   }
 
   async organisationByBin(db: Knex | Knex.Transaction, bin: string): Promise<OrganisationRow | undefined> {

@@ -153,6 +153,17 @@ export class SigningService {
     return { id, xml, keyType: input.keyType, expiresAt };
   }
 
+  /**
+   * Deletes sign requests that expired unused (login challenges, documents nobody signed): they hold
+   * names, IINs and addresses. Consumed ones stay with their signed documents. Returns the count.
+   */
+  async deleteExpired(): Promise<number> {
+    return this.db('sign_requests')
+      .whereNull('consumed_at')
+      .andWhere('expires_at', '<=', this.clock.now())
+      .delete();
+  }
+
   async findRequest(id: string, db: Knex | Knex.Transaction = this.db): Promise<SignRequestRow | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     return (await db('sign_requests').where({ id }).first()) as SignRequestRow | undefined;

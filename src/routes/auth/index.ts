@@ -25,7 +25,8 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
   const router = Router();
 
   async function renderLogin(req: Request, res: Response, error?: string) {
-    const challenge = await services.auth.issueChallenge();
+    const challenge = await services.auth.challengeFor(req.session.loginChallengeId);
+    req.session.loginChallengeId = challenge.id;
     res.status(error ? 400 : 200).render('pages/auth/login.njk', {
       challenge,
       next: nextUrl.parse(req.query.next),
@@ -41,11 +42,17 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
   router.post('/login', loginLimiter, async (req, res, next) => {
     const form = loginForm.safeParse(req.body);
     if (!form.success) return renderLogin(req, res, req.t('errors:EDS_NO_SIGNATURE'));
+    // a challenge is good only in the session that was given it
+    if (form.data.signRequestId !== req.session.loginChallengeId) {
+      const code = await services.auth.foreignChallengeCode(form.data.signRequestId);
+      return renderLogin(req, res, req.t(`errors:${code}`));
+    }
     try {
       const result = await services.auth.login(form.data.signRequestId, form.data.signedXml);
       const after = nextUrl.parse(req.query.next);
       await regenerate(req); // the session id rotates at login
       req.session.auth = result.auth;
+      req.session.startedAt = Date.now();
       if (result.person.locale && !req.cookies?.lang)
         res.cookie('lang', result.person.locale, {
           httpOnly: true,

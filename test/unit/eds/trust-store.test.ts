@@ -6,7 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORGANISATIONS, PEOPLE } from '../../../src/devstand/people.js';
 import { crlDer, parseCrl } from '../../../src/eds/crl.js';
 import { derToPem } from '../../../src/eds/certificate.js';
-import { buildCrl, devPkiPaths, ensureDevPki, loadDevCa, loadManifest } from '../../../src/eds/pki.js';
+import {
+  buildCertificate,
+  buildCrl,
+  devPkiPaths,
+  encodeName,
+  ensureDevPki,
+  generateRsaKey,
+  issueCertificate,
+  loadDevCa,
+  loadManifest,
+  newSerial,
+  type CaMaterial,
+  type CertProfile,
+  type RsaKey,
+} from '../../../src/eds/pki.js';
 import { signXml } from '../../../src/eds/signer.js';
 import { TrustStore, normaliseSerial, type TrustLogEntry } from '../../../src/eds/trust-store.js';
 import { verifySignedXml } from '../../../src/eds/verify.js';
@@ -194,6 +208,95 @@ describe('TrustStore with CRL URLs (production mode)', () => {
     expect(pki.trust.isRevoked('00' + serial)).toBe(true);
     expect(pki.trust.isRevoked('01')).toBe(false);
     expect(normaliseSerial('00:0a:ff')).toBe('AFF');
+  });
+});
+
+describe('the CA path above a user certificate', () => {
+  const DAY = 86_400_000;
+  let keys: [RsaKey, RsaKey, RsaKey];
+  const person = () => ({
+    cn: 'ТЕСТОВ ТЕСТ',
+    surname: 'ТЕСТОВ',
+    iin: pki.person('r01').iin,
+    patronymic: 'ТЕСТОВИЧ',
+  });
+
+  beforeAll(async () => {
+    keys = await Promise.all([generateRsaKey(), generateRsaKey(), generateRsaKey()]);
+  }, 60_000);
+
+  /** a root and an issuing CA built with the dev PKI's helpers, and a SIGN certificate from that CA */
+  async function hierarchy(root: Partial<CertProfile> = {}, ca: Partial<CertProfile> = {}) {
+    const [rootKey, caKey, userKey] = keys;
+    const rootName = encodeName({ cn: 'TEST ROOT' });
+    const caName = encodeName({ cn: 'TEST ISSUING CA' });
+    const validity = { notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY) };
+    const rootDer = buildCertificate({
+      serial: newSerial(),
+      issuer: rootName,
+      subject: rootName,
+      ...validity,
+      subjectKey: rootKey.publicKey,
+      signingKey: rootKey.privateKey,
+      issuerPublicKey: rootKey.publicKey,
+      profile: { kind: 'root', ...root } as CertProfile,
+    });
+    const caDer = buildCertificate({
+      serial: newSerial(),
+      issuer: rootName,
+      subject: caName,
+      ...validity,
+      subjectKey: caKey.publicKey,
+      signingKey: rootKey.privateKey,
+      issuerPublicKey: rootKey.publicKey,
+      profile: { kind: 'ca', ...ca } as CertProfile,
+    });
+    const issuer: CaMaterial = {
+      certDer: caDer,
+      certPem: derToPem(caDer),
+      name: caName,
+      privateKey: caKey.privateKey,
+      publicKey: caKey.publicKey,
+    };
+    const user = await issueCertificate({ issuer, subject: person(), keyType: 'SIGN', key: userKey });
+    // revocation is not the point here
+    const trust = new TrustStore({
+      anchors: [derToPem(rootDer), derToPem(caDer)],
+      refuseWhenCrlStale: false,
+    });
+    return { trust, user };
+  }
+
+  it('refuses a user certificate issued directly by the root', async () => {
+    const root = loadDevCa(pki.dataDir, 'root');
+    const direct = await issueCertificate({ issuer: root, subject: person(), keyType: 'SIGN', key: keys[2] });
+    expect(codeOf(() => pki.trust.checkCertificate(direct.certPem))).toBe('EDS_CERT_UNTRUSTED');
+    // the same person's certificate from the issuing CA is fine
+    const ca = loadDevCa(pki.dataDir, 'ca');
+    const proper = await issueCertificate({ issuer: ca, subject: person(), keyType: 'SIGN', key: keys[2] });
+    expect(pki.trust.checkCertificate(proper.certPem).parsed.info.iin).toBe(pki.person('r01').iin);
+  });
+
+  it('accepts a path whose CAs carry keyCertSign and respect their path length', async () => {
+    const { trust, user } = await hierarchy();
+    expect(trust.checkCertificate(user.certPem).anchor.parsed.info.pathLen).toBe(0);
+    const deep = await hierarchy({ pathLen: 1 });
+    expect(deep.trust.checkCertificate(deep.user.certPem).parsed.info.iin).toBe(pki.person('r01').iin);
+  });
+
+  it('refuses a path where the root allows no CA below it (pathLenConstraint 0)', async () => {
+    const { trust, user } = await hierarchy({ pathLen: 0 });
+    expect(() => trust.checkCertificate(user.certPem)).toThrow(/path length constraint 0/);
+    expect(codeOf(() => trust.checkCertificate(user.certPem))).toBe('EDS_CERT_UNTRUSTED');
+  });
+
+  it('refuses a path where a CA certificate lacks keyCertSign', async () => {
+    const noSignCa = await hierarchy({}, { keyUsage: ['digitalSignature', 'cRLSign'] });
+    expect(() => noSignCa.trust.checkCertificate(noSignCa.user.certPem)).toThrow(/keyCertSign/);
+    const noSignRoot = await hierarchy({ keyUsage: ['cRLSign'] });
+    expect(codeOf(() => noSignRoot.trust.checkCertificate(noSignRoot.user.certPem))).toBe(
+      'EDS_CERT_UNTRUSTED',
+    );
   });
 });
 

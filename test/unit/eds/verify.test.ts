@@ -249,6 +249,29 @@ describe('happy paths', () => {
 describe('negative cases of eds.md, each with its own code', () => {
   it('size limit', () => refused(signed, { maxBytes: 1000 }, 'EDS_TOO_LARGE'));
 
+  it('more elements, attributes, namespace declarations or depth than a portal document has', () => {
+    const decls = (n: number) => Array.from({ length: n }, (_, i) => ` xmlns:p${i}="urn:x:${i}"`).join('');
+    const root = '<order xmlns="urn:portal:eds:order:1"';
+    refused(signed.replace(root, root + decls(40)), {}, 'EDS_TOO_COMPLEX');
+    // spread over many elements, and on the signature, it is the same
+    refused(
+      signed.replace('<payload>', `<payload>${'<x xmlns:a="urn:a"/>'.repeat(40)}`),
+      {},
+      'EDS_TOO_COMPLEX',
+    );
+    refused(signed.replace('<ds:Signature ', `<ds:Signature${decls(40)} `), {}, 'EDS_TOO_COMPLEX');
+    const attrs = Array.from({ length: 20 }, (_, i) => ` a${i}="${i}"`).join('');
+    refused(signed.replace('<payload>', `<payload${attrs}>`), {}, 'EDS_TOO_COMPLEX');
+    refused(signed.replace('<payload>', `<payload>${'<x/>'.repeat(10_001)}`), {}, 'EDS_TOO_COMPLEX');
+    refused(
+      signed.replace('<payload>', `<payload>${'<x>'.repeat(70)}${'</x>'.repeat(70)}`),
+      {},
+      'EDS_TOO_COMPLEX',
+    );
+    // what the portal issues is well inside the limits
+    expect(ok(signed, { issuedXml: issued }).cert.iin).toBe(r01Iin);
+  });
+
   it('DOCTYPE and entity payloads', () => {
     refused(`<!DOCTYPE order [<!ENTITY x "y">]>${signed}`, {}, 'EDS_DOCTYPE');
     refused(`<!DOCTYPE order SYSTEM "file:///etc/passwd">${signed}`, {}, 'EDS_DOCTYPE');
