@@ -14,6 +14,7 @@ import { languageMiddleware } from './web/i18n.js';
 import { setUpCsrf, setUpSecurityHeaders } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { PgRateLimitStore } from './web/rate-limit-store.js';
+import { sessionCookieName } from './web/session-cookie.js';
 import { AppError } from './lib/errors.js';
 import { maskIin } from './lib/iin.js';
 import { routes } from './routes/index.js';
@@ -101,7 +102,7 @@ function setUpSessions(app: Express, services: Services): void {
   pool.on('error', (err) => services.logger.warn({ err }, 'session store connection lost'));
   app.use(
     session({
-      name: 'portal.sid',
+      name: sessionCookieName(config.isProduction),
       store: new ThrottledTouchStore({
         pool,
         tableName: 'sessions',

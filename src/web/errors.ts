@@ -64,7 +64,9 @@ export function errorHandler(logger: Logger, production: boolean) {
     const message = t
       ? t(key, { ...params, defaultValue: t(`errors:page.${PAGE_STATUSES.has(status) ? status : 500}.body`) })
       : code;
-    if (req.accepts(['html', 'json']) === 'json' && !req.accepts('html')) {
+    // the machine API (Е-Собес) always answers JSON, whatever its client accepts
+    const api = req.path.startsWith('/api/');
+    if (api || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'))) {
       res.json({
         error: code,
         message,

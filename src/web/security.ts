@@ -36,7 +36,27 @@ export function setUpSecurityHeaders(app: Express, production: boolean): void {
       hsts: production,
     }),
   );
+  // the portal needs none of the browser's powerful features; video may go full screen
+  app.use((_req, res, next) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    next();
+  });
 }
+
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()',
+  'autoplay=()',
+  'camera=()',
+  'display-capture=()',
+  'fullscreen=(self)',
+  'geolocation=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'microphone=()',
+  'midi=()',
+  'payment=()',
+  'usb=()',
+].join(', ');
 
 const csrf = csrfSync({
   getTokenFromRequest: (req: Request) => {
