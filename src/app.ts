@@ -21,12 +21,21 @@ import { routes } from './routes/index.js';
 
 export const LOW_VISION_COOKIE = 'lv';
 
-/** IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone). */
+/**
+ * IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone), and a CSRF
+ * token (upload forms carry it in their action URL) is left out.
+ */
 export function maskUrl(url: string): string {
   const q = url.indexOf('?');
   const path = (q < 0 ? url : url.slice(0, q)).replace(/\b\d{12}\b/g, (m) => maskIin(m));
   if (q < 0) return path;
-  return path + url.slice(q).replace(/\d{6,}/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`);
+  return (
+    path +
+    url
+      .slice(q)
+      .replace(/([?&]_csrf=)[^&]*/g, '$1…')
+      .replace(/\d{6,}/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`)
+  );
 }
 
 function setUpLogging(app: Express, services: Services): void {

@@ -3,7 +3,7 @@ import { AppError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../logger.js';
 import { languageOf, LOCALES, tFor } from './i18n.js';
 
-const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 422, 429]);
+const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429]);
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
   next(new AppError('not_found', 404));

@@ -2,10 +2,8 @@ import crypto from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
-import multer from 'multer';
 import { AppError } from '../lib/errors.js';
-
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+import { takesUploads } from './uploads.js';
 
 export function setUpSecurityHeaders(app: Express, production: boolean): void {
   app.use((_req, res, next) => {
@@ -63,19 +61,24 @@ const csrf = csrfSync({
     const body = req.body as Record<string, unknown> | undefined;
     const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
     const header = req.headers['x-csrf-token'];
-    return fromBody ?? (typeof header === 'string' ? header : undefined);
+    // a multipart body is not read before the check: its form carries the token in the action URL
+    const query = req.is('multipart/form-data') ? req.query._csrf : undefined;
+    return (
+      fromBody ??
+      (typeof header === 'string' ? header : undefined) ??
+      (typeof query === 'string' ? query : undefined)
+    );
   },
 });
 
 /**
- * Every POST (PUT, PATCH, DELETE) must carry the session's CSRF token. Multipart bodies are parsed
- * here first (into memory, bounded) so that no upload route can skip the check.
+ * Every POST (PUT, PATCH, DELETE) must carry the session's CSRF token. A multipart body is not read
+ * here: its token comes in the query string (the form's action URL) or the X-CSRF-Token header, and a
+ * multipart POST to a route that takes no files is refused (415) before a byte of its body is read.
+ * The upload routes parse their bodies themselves, after the role check, with their own limits
+ * (`acceptUploads` in uploads.ts).
  */
 export function setUpCsrf(app: Express, opts: { exemptPaths?: RegExp[] } = {}): void {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 10, fields: 100 },
-  }).any();
   app.use((req: Request, res: Response, next: NextFunction) => {
     // a getter, so that only pages that render a form create a session
     Object.defineProperty(res.locals, 'csrfToken', {
@@ -85,21 +88,11 @@ export function setUpCsrf(app: Express, opts: { exemptPaths?: RegExp[] } = {}): 
     });
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
     if (opts.exemptPaths?.some((re) => re.test(req.path))) return next();
-    const check = () =>
-      csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
-        if (err) return next(new AppError('csrf', 403));
-        next();
-      });
-    if (req.is('multipart/form-data')) {
-      upload(req, res, (err?: unknown) => {
-        if (err) {
-          const code = (err as { code?: string }).code;
-          return next(new AppError(code === 'LIMIT_FILE_SIZE' ? 'upload_too_large' : 'upload_failed', 413));
-        }
-        check();
-      });
-      return;
-    }
-    check();
+    csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
+      if (err) return next(new AppError('csrf', 403));
+      if (req.is('multipart/form-data') && !takesUploads(req))
+        return next(new AppError('multipart_not_accepted', 415));
+      next();
+    });
   });
 }
