@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
@@ -12,6 +13,7 @@ import {
   postMultipart,
   productionNodeFlags,
   rssMb,
+  text,
   until,
   watched,
   type Answer,
@@ -238,5 +240,32 @@ describe('hostile multipart bodies against the production heap', () => {
 
   it('stored nothing: no support request, no media', async () => {
     expect(await storedRows()).toEqual(stored);
+  });
+
+  it('still takes a real upload within the limits: stored, and no temporary file left behind', async () => {
+    const p = portal!;
+    const res = await postMultipart(
+      p.baseUrl,
+      `/support/new?_csrf=${encodeURIComponent(recipient.token)}`,
+      [
+        text('_csrf', recipient.token),
+        text('description', 'Страница заказа не открывается'),
+        {
+          name: 'screenshots',
+          filename: 'screen.png',
+          contentType: 'image/png',
+          head: PNG,
+          size: PNG.length,
+        },
+      ],
+      { cookie: recipient.cookie },
+    );
+    expect(res.status).toBe(303);
+    const row = (await ctx.db('support_requests').orderBy('id', 'desc').first('id')) as { id: number };
+    const files = (await ctx.db('support_attachments').where({ request_id: row.id })) as { sha256: string }[];
+    expect(files).toHaveLength(1);
+    expect(files[0]!.sha256).toBe(crypto.createHash('sha256').update(PNG).digest('hex'));
+    await until(() => filesUnder(path.join(ctx.dataDir, 'tmp')).length === 0);
+    expect(filesUnder(path.join(ctx.dataDir, 'tmp'))).toEqual([]);
   });
 });

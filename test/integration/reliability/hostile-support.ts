@@ -34,6 +34,12 @@ export interface Part {
 const MB = 1024 * 1024;
 const FILLER = Buffer.alloc(MB, 0x61);
 
+/** A text field with its exact value. */
+export function text(name: string, value: string): Part {
+  const head = Buffer.from(value, 'utf8');
+  return { name, size: head.length, head };
+}
+
 /** Parts of the same shape, `count` times. */
 export function many(count: number, part: (i: number) => Part): Part[] {
   return Array.from({ length: count }, (_, i) => part(i));
