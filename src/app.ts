@@ -11,7 +11,7 @@ import { ROOT_DIR } from './config.js';
 import type { Services } from './modules/index.js';
 import { setUpNunjucks } from './web/nunjucks.js';
 import { languageMiddleware } from './web/i18n.js';
-import { setUpCsrf, setUpSecurityHeaders } from './web/security.js';
+import { setUpCsrf, setUpSecurityHeaders, withoutCsrfToken } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { PgRateLimitStore } from './web/rate-limit-store.js';
 import { sessionCookieName } from './web/session-cookie.js';
@@ -147,7 +147,7 @@ function setUpLocals(app: Express, services: Services): void {
     if (req.session?.auth) res.setHeader('Cache-Control', 'private, no-store');
     res.locals.lowVision = req.cookies?.[LOW_VISION_COOKIE] === '1';
     res.locals.currentPath = req.path;
-    res.locals.currentUrl = req.originalUrl;
+    res.locals.currentUrl = withoutCsrfToken(req.originalUrl);
     res.locals.devStand = !services.config.isProduction;
     res.locals.sessionMinutes = services.config.SESSION_IDLE_MINUTES;
     // a redirect waits for the session to be saved, so the next page sees what this one stored

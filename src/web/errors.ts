@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../logger.js';
 import { languageOf, LOCALES, tFor } from './i18n.js';
+import { withoutCsrfToken } from './security.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429]);
 
@@ -49,7 +50,7 @@ export function errorHandler(logger: Logger, production: boolean) {
     res.status(status);
     // an error may come before the middleware that fills these
     res.locals.currentPath ??= req.path;
-    res.locals.currentUrl ??= req.originalUrl;
+    res.locals.currentUrl ??= withoutCsrfToken(req.originalUrl);
     res.locals.auth ??= req.session?.auth ?? null;
     if (!req.t) {
       req.lang = languageOf(req);

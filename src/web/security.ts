@@ -56,6 +56,16 @@ export const PERMISSIONS_POLICY = [
   'usb=()',
 ].join(', ');
 
+/**
+ * The URL without the CSRF token an upload form's action carries, for links built from the current
+ * address (the low-vision switch's return): the token never travels on in a GET.
+ */
+export function withoutCsrfToken(url: string): string {
+  return url
+    .replace(/([?&])_csrf=[^&#]*(&?)/g, (_m, sep: string, next: string) => (next ? sep : ''))
+    .replace(/[?&]$/, '');
+}
+
 const csrf = csrfSync({
   getTokenFromRequest: (req: Request) => {
     const body = req.body as Record<string, unknown> | undefined;
