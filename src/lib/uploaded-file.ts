@@ -36,7 +36,9 @@ export async function moveInto(file: UploadedFile, dest: string, mode = 0o600): 
     await fs.link(file.path, dest);
     await fs.rm(file.path, { force: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    // another file system, or one without hard links
+    if (!['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP'].includes(String((err as NodeJS.ErrnoException).code)))
+      throw err;
     await fs.copyFile(file.path, dest, fs.constants.COPYFILE_EXCL);
   }
   await fs.chmod(dest, mode);
