@@ -17,9 +17,10 @@ import { ROOT_DIR } from './config.js';
 import type { Services } from './modules/index.js';
 import { setUpNunjucks } from './web/nunjucks.js';
 import { languageMiddleware } from './web/i18n.js';
-import { setUpCsrf, setUpSecurityHeaders } from './web/security.js';
+import { setUpCsrf, setUpSecurityHeaders, withoutCsrfToken } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { PgRateLimitStore } from './web/rate-limit-store.js';
+import { sessionCookieName } from './web/session-cookie.js';
 import { AppError } from './lib/errors.js';
 import { UnauthenticatedError } from './web/auth-context.js';
 import { flash } from './web/flash.js';
@@ -28,12 +29,21 @@ import { routes } from './routes/index.js';
 
 export const LOW_VISION_COOKIE = 'lv';
 
-/** IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone). */
+/**
+ * IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone), and a CSRF
+ * token (upload forms carry it in their action URL) is left out.
+ */
 export function maskUrl(url: string): string {
   const q = url.indexOf('?');
   const path = (q < 0 ? url : url.slice(0, q)).replace(/\b\d{12}\b/g, (m) => maskIin(m));
   if (q < 0) return path;
-  return path + url.slice(q).replace(/\d{6,}/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`);
+  return (
+    path +
+    url
+      .slice(q)
+      .replace(/([?&]_csrf=)[^&]*/g, '$1…')
+      .replace(/\d{6,}/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`)
+  );
 }
 
 function setUpLogging(app: Express, services: Services): void {
@@ -109,7 +119,7 @@ function setUpSessions(app: Express, services: Services): void {
   pool.on('error', (err) => services.logger.warn({ err }, 'session store connection lost'));
   app.use(
     session({
-      name: 'portal.sid',
+      name: sessionCookieName(config.isProduction),
       store: new ThrottledTouchStore({
         pool,
         tableName: 'sessions',
@@ -176,7 +186,7 @@ function setUpLocals(app: Express, services: Services): void {
     if (req.session?.auth) res.setHeader('Cache-Control', 'private, no-store');
     res.locals.lowVision = req.cookies?.[LOW_VISION_COOKIE] === '1';
     res.locals.currentPath = req.path;
-    res.locals.currentUrl = req.originalUrl;
+    res.locals.currentUrl = withoutCsrfToken(req.originalUrl);
     res.locals.devStand = !services.config.isProduction;
     res.locals.sessionMinutes = services.config.SESSION_IDLE_MINUTES;
     // a redirect waits for the session to be saved, so the next page sees what this one stored

@@ -11,7 +11,8 @@ export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    /** the address to listen on: 127.0.0.1 outside production (the dev stand serves its demo keys), else 0.0.0.0 */
+    HOST: z.string().min(1).optional(),
     BASE_URL: z.url().optional(),
     DATABASE_URL: z
       .string()
@@ -83,8 +84,9 @@ export const configSchema = z
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends Omit<RawConfig, 'SESSION_SECRET'> {
+export interface Config extends Omit<RawConfig, 'SESSION_SECRET' | 'HOST'> {
   SESSION_SECRET: string;
+  HOST: string;
   isProduction: boolean;
   isTest: boolean;
   dataDir: string;
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...c,
     SESSION_SECRET: c.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    HOST: c.HOST ?? (c.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     isProduction: c.NODE_ENV === 'production',
     isTest: c.NODE_ENV === 'test',
     dataDir: path.resolve(ROOT_DIR, c.DATA_DIR),

@@ -2,8 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../logger.js';
 import { languageOf, LOCALES, tFor } from './i18n.js';
+import { withoutCsrfToken } from './security.js';
 
-const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 422, 429]);
+const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429]);
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
   next(new AppError('not_found', 404));
@@ -78,7 +79,7 @@ export function errorHandler(logger: Logger, _production: boolean) {
     res.status(status);
     // an error may come before the middleware that fills these
     res.locals.currentPath ??= req.path;
-    res.locals.currentUrl ??= req.originalUrl;
+    res.locals.currentUrl ??= withoutCsrfToken(req.originalUrl);
     res.locals.auth ??= req.session?.auth ?? null;
     if (!req.t) {
       req.lang = languageOf(req);
@@ -92,7 +93,9 @@ export function errorHandler(logger: Logger, _production: boolean) {
     const title = t ? t(`errors:page.${page}.title`) : 'Error';
     const key = code.includes(':') ? code : `errors:${code}`;
     const message = t ? t(key, { ...params, defaultValue: t(`errors:page.${page}.body`) }) : code;
-    if (req.accepts(['html', 'json']) === 'json' && !req.accepts('html')) {
+    // the machine API (Е-Собес) always answers JSON, whatever its client accepts
+    const api = req.path.startsWith('/api/');
+    if (api || (req.accepts(['html', 'json']) === 'json' && !req.accepts('html'))) {
       res.json({
         error: code,
         message,

@@ -2,10 +2,8 @@ import crypto from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
-import multer from 'multer';
 import { AppError } from '../lib/errors.js';
-
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+import { takesUploads } from './uploads.js';
 
 export function setUpSecurityHeaders(app: Express, production: boolean): void {
   app.use((_req, res, next) => {
@@ -36,6 +34,36 @@ export function setUpSecurityHeaders(app: Express, production: boolean): void {
       hsts: production,
     }),
   );
+  // the portal needs none of the browser's powerful features; video may go full screen
+  app.use((_req, res, next) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    next();
+  });
+}
+
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()',
+  'autoplay=()',
+  'camera=()',
+  'display-capture=()',
+  'fullscreen=(self)',
+  'geolocation=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'microphone=()',
+  'midi=()',
+  'payment=()',
+  'usb=()',
+].join(', ');
+
+/**
+ * The URL without the CSRF token an upload form's action carries, for links built from the current
+ * address (the low-vision switch's return): the token never travels on in a GET.
+ */
+export function withoutCsrfToken(url: string): string {
+  return url
+    .replace(/([?&])_csrf=[^&#]*(&?)/g, (_m, sep: string, next: string) => (next ? sep : ''))
+    .replace(/[?&]$/, '');
 }
 
 /**
@@ -54,7 +82,13 @@ function csrfFor(secret: string) {
       const body = req.body as Record<string, unknown> | undefined;
       const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
       const header = req.headers['x-csrf-token'];
-      return fromBody ?? (typeof header === 'string' ? header : undefined);
+      // a multipart body is not read before the check: its form carries the token in the action URL
+      const query = req.is('multipart/form-data') ? req.query._csrf : undefined;
+      return (
+        fromBody ??
+        (typeof header === 'string' ? header : undefined) ??
+        (typeof query === 'string' ? query : undefined)
+      );
     },
     getTokenFromState: (req: Request) => (req.sessionID ? tokenOf(req) : undefined),
     storeTokenInState: () => undefined,
@@ -62,15 +96,14 @@ function csrfFor(secret: string) {
 }
 
 /**
- * Every POST (PUT, PATCH, DELETE) must carry the session's CSRF token. Multipart bodies are parsed
- * here first (into memory, bounded) so that no upload route can skip the check.
+ * Every POST (PUT, PATCH, DELETE) must carry the session's CSRF token. A multipart body is not read
+ * here: its token comes in the query string (the form's action URL) or the X-CSRF-Token header, and a
+ * multipart POST to a route that takes no files is refused (415) before a byte of its body is read.
+ * The upload routes parse their bodies themselves, after the role check, with their own limits
+ * (`acceptUploads` in uploads.ts).
  */
 export function setUpCsrf(app: Express, opts: { secret: string; exemptPaths?: RegExp[] }): void {
   const csrf = csrfFor(opts.secret);
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 10, fields: 100 },
-  }).any();
   app.use((req: Request, res: Response, next: NextFunction) => {
     // a getter, so that only pages that render a form keep a session for an anonymous visitor (the
     // mark makes express-session store it); a logged-in session is stored at login, and rendering
@@ -85,21 +118,11 @@ export function setUpCsrf(app: Express, opts: { secret: string; exemptPaths?: Re
     });
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
     if (opts.exemptPaths?.some((re) => re.test(req.path))) return next();
-    const check = () =>
-      csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
-        if (err) return next(new AppError('csrf', 403));
-        next();
-      });
-    if (req.is('multipart/form-data')) {
-      upload(req, res, (err?: unknown) => {
-        if (err) {
-          const code = (err as { code?: string }).code;
-          return next(new AppError(code === 'LIMIT_FILE_SIZE' ? 'upload_too_large' : 'upload_failed', 413));
-        }
-        check();
-      });
-      return;
-    }
-    check();
+    csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
+      if (err) return next(new AppError('csrf', 403));
+      if (req.is('multipart/form-data') && !takesUploads(req))
+        return next(new AppError('multipart_not_accepted', 415));
+      next();
+    });
   });
 }

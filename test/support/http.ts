@@ -22,6 +22,16 @@ export function csrfFrom(html: string): string {
   return m[1]!;
 }
 
+/**
+ * The action URL of the page's upload form (the first multipart form): it carries the CSRF token,
+ * since the portal checks a multipart post's token before reading its body.
+ */
+export function uploadActionFrom(html: string): string {
+  const m = /<form\b[^>]*\baction="([^"]+)"[^>]*\benctype="multipart\/form-data"/.exec(html);
+  if (!m) throw new Error('no upload form on the page');
+  return decodeEntities(m[1]!);
+}
+
 export interface SignFormOnPage {
   action: string;
   keyType: 'AUTH' | 'SIGN';

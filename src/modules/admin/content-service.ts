@@ -7,6 +7,7 @@ import type { Actor } from '../../web/auth-context.js';
 import type { Locale } from '../../web/i18n.js';
 import { audit } from '../audit/audit.js';
 import { sanitizeRichText } from './sanitize.js';
+import { readUpload } from '../../lib/uploaded-file.js';
 import {
   detectVideo,
   isWebVtt,
@@ -288,20 +289,20 @@ export class ContentService {
     }[] = [];
     if (upload.video) {
       if (upload.video.size > MAX_VIDEO_BYTES) throw new AppError('admin:errors.videoTooLarge', 413);
-      const type = await detectVideo(upload.video.buffer);
+      const type = await detectVideo(upload.video);
       if (!type) throw new AppError('admin:errors.videoType', 400);
       toStore.push({ kind: 'video', lang: null, ext: type.ext, mime: type.mime, file: upload.video });
     }
     for (const l of captionLangs) {
       const f = upload.captions[l]!;
-      if (f.size > MAX_CAPTIONS_BYTES || !isWebVtt(f.buffer))
-        throw new AppError('admin:errors.captionsType', 400, { lang: l });
+      const text = f.size > MAX_CAPTIONS_BYTES ? null : await readUpload(f);
+      if (!text || !isWebVtt(text)) throw new AppError('admin:errors.captionsType', 400, { lang: l });
       toStore.push({ kind: 'captions', lang: l, ext: 'vtt', mime: 'text/vtt', file: f });
     }
 
     const stored: string[] = [];
     try {
-      for (const s of toStore) stored.push(await this.files.save('media', s.ext, s.file.buffer));
+      for (const s of toStore) stored.push(await this.files.save('media', s.ext, s.file));
       const replaced = await inTransaction(this.db, async (tx) => {
         await tx('content_items').where({ id: contentId }).forUpdate().first('id');
         const old: string[] = [];

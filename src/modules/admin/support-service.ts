@@ -22,7 +22,6 @@ import {
   detectImage,
   MAX_SCREENSHOT_BYTES,
   MAX_SCREENSHOTS,
-  sha256,
   type FileStore,
   type UploadedFile,
 } from './uploads.js';
@@ -120,7 +119,7 @@ export class SupportService {
     for (const f of real) {
       if (f.size > MAX_SCREENSHOT_BYTES)
         throw new AppError('support:errors.screenshotTooLarge', 400, { name: f.originalname });
-      const type = await detectImage(f.buffer);
+      const type = await detectImage(f);
       if (!type) throw new AppError('support:errors.screenshotType', 400, { name: f.originalname });
       out.push({ file: f, ...type });
     }
@@ -135,7 +134,7 @@ export class SupportService {
     const shots = await this.checkScreenshots(files);
     const stored: string[] = [];
     try {
-      for (const s of shots) stored.push(await this.files.save('support', s.ext, s.file.buffer));
+      for (const s of shots) stored.push(await this.files.save('support', s.ext, s.file));
       return await inTransaction(this.db, async (tx) => {
         const now = this.clock.now();
         const cal = await this.site.calendar(tx);
@@ -170,7 +169,7 @@ export class SupportService {
             mime: s.mime,
             size_bytes: s.file.size,
             original_name: s.file.originalname.slice(0, 255),
-            sha256: sha256(s.file.buffer),
+            sha256: s.file.sha256,
             uploaded_at: now,
           });
         }

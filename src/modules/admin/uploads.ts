@@ -1,16 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
+import { moveInto, type UploadedFile } from '../../lib/uploaded-file.js';
 
-/** A file of a multipart form as the CSRF layer's multer leaves it (in memory). */
-export interface UploadedFile {
-  fieldname: string;
-  originalname: string;
-  mimetype: string;
-  size: number;
-  buffer: Buffer;
-}
+export type { UploadedFile };
 
 export const MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024;
 export const MAX_SCREENSHOTS = 5;
@@ -19,9 +13,10 @@ export const MAX_CAPTIONS_BYTES = 512 * 1024;
 
 /** PNG or JPEG, judged by the bytes (never by the name or the browser's claim). */
 export async function detectImage(
-  buf: Buffer,
+  file: UploadedFile,
 ): Promise<{ mime: 'image/png' | 'image/jpeg'; ext: 'png' | 'jpg' } | null> {
-  const t = await fileTypeFromBuffer(buf);
+  if (!file.path) return null;
+  const t = await fileTypeFromFile(file.path);
   if (t?.mime === 'image/png') return { mime: 'image/png', ext: 'png' };
   if (t?.mime === 'image/jpeg') return { mime: 'image/jpeg', ext: 'jpg' };
   return null;
@@ -29,9 +24,10 @@ export async function detectImage(
 
 /** MP4 or WebM, judged by the bytes. */
 export async function detectVideo(
-  buf: Buffer,
+  file: UploadedFile,
 ): Promise<{ mime: 'video/mp4' | 'video/webm'; ext: 'mp4' | 'webm' } | null> {
-  const t = await fileTypeFromBuffer(buf);
+  if (!file.path) return null;
+  const t = await fileTypeFromFile(file.path);
   if (!t) return null;
   if (t.mime === 'video/webm') return { mime: 'video/webm', ext: 'webm' };
   if (t.ext === 'mp4' || t.ext === 'm4v') return { mime: 'video/mp4', ext: 'mp4' };
@@ -55,23 +51,18 @@ export function isWebVtt(buf: Buffer): boolean {
   return /(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}[ \t]+-->[ \t]+(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}/.test(text);
 }
 
-export function sha256(buf: Buffer): string {
-  return crypto.createHash('sha256').update(buf).digest('hex');
-}
-
 const STORED_NAME = /^[0-9a-f-]{36}\.(png|jpg|mp4|webm|vtt)$/;
 
 /** Files kept outside public/, under the data directory, by generated names only. */
 export class FileStore {
   constructor(private readonly root: string) {}
 
-  async save(folder: 'media' | 'support', ext: string, buf: Buffer): Promise<string> {
+  /** Moves an upload (checked already) into the folder under a generated name, and returns the name. */
+  async save(folder: 'media' | 'support', ext: string, file: UploadedFile): Promise<string> {
     const dir = path.join(this.root, folder);
     await fs.mkdir(dir, { recursive: true });
     const name = `${crypto.randomUUID()}.${ext}`;
-    const tmp = path.join(dir, `.${name}.tmp`);
-    await fs.writeFile(tmp, buf);
-    await fs.rename(tmp, path.join(dir, name));
+    await moveInto(file, path.join(dir, name), 0o640);
     return name;
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
 import type { CoreServices } from '../index.js';
 import type { Actor } from '../../web/auth-context.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -11,18 +12,14 @@ import type { GoodsFormInput, LocationFormInput } from './schemas.js';
 import {
   DIRECTIONS,
   PHOTOS_PER_GOODS,
+  PHOTO_MAX_BYTES,
   checkPhoto,
   surchargeTiyn,
   validDeliveryOptions,
   type Direction,
 } from './rules.js';
 
-export interface UploadedFile {
-  buffer: Buffer;
-  size: number;
-  originalname?: string;
-  fieldname?: string;
-}
+export type { UploadedFile };
 
 /** The supplier cabinet: organisation card, catalogue of goods, photos, stock, locations. */
 export class CatalogueService {
@@ -187,14 +184,16 @@ export class CatalogueService {
   async uploadPhoto(actor: Actor, goodsId: number, file: UploadedFile | undefined): Promise<void> {
     const goods = await this.ownGoods(actor, goodsId);
     if (!file) throw new ValidationError({ photo: 'goods:errors.photoRequired' });
-    const size = file.buffer.length;
-    const detected = size > 0 ? await fileTypeFromBuffer(file.buffer) : undefined;
+    const size = file.size;
+    // the content is read only for a file within the size (a larger one was not kept)
+    const detected =
+      file.path && size > 0 && size <= PHOTO_MAX_BYTES ? await fileTypeFromFile(file.path) : undefined;
     const verdict = checkPhoto(size, detected?.mime);
     if (!verdict.ok) throw new ValidationError({ photo: `goods:errors.${verdict.code}` });
     if ((await this.repo.countPhotos(this.db, goods.id)) >= PHOTOS_PER_GOODS) {
       throw new ValidationError({ photo: 'goods:errors.photoLimit' });
     }
-    const stored = await this.photosStore.save(file.buffer, verdict.mime);
+    const stored = await this.photosStore.save(file, verdict.mime);
     try {
       await inTransaction(this.db, async (tx) => {
         await this.repo.goodsForUpdate(tx, goods.id);

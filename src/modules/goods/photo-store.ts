@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { moveInto, type UploadedFile } from '../../lib/uploaded-file.js';
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
@@ -13,13 +14,13 @@ export class PhotoStore {
     return path.join(this.dir, storedName);
   }
 
-  /** Writes a new file under a fresh name (never overwrites) and returns the name. */
-  async save(data: Buffer, mime: string): Promise<string> {
+  /** Moves a checked upload in under a fresh name (never overwrites) and returns the name. */
+  async save(file: UploadedFile, mime: string): Promise<string> {
     const ext = EXT[mime];
     if (!ext) throw new Error(`unsupported photo type ${mime}`);
     await fs.mkdir(this.dir, { recursive: true });
     const name = `${crypto.randomUUID()}.${ext}`;
-    await fs.writeFile(this.pathOf(name), data, { flag: 'wx', mode: 0o640 });
+    await moveInto(file, this.pathOf(name), 0o640);
     return name;
   }
 

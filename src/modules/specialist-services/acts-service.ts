@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
 import type { Knex } from 'knex';
 import type { Actor } from '../../web/auth-context.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate, astanaDateTime } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
+import { moveInto, type UploadedFile } from '../../lib/uploaded-file.js';
 import { audit } from '../audit/audit.js';
 import type {
   IssueInput,
@@ -19,6 +20,7 @@ import type { ActRow, EntryRow, ServiceOrderView } from './repository.js';
 import { renderActPdf, renderSheetPdf, type ActData } from './act-pdf.js';
 import {
   ACT_FILE_TYPES,
+  MAX_ACT_BYTES,
   actFileProblem,
   actPeriods,
   isPeriod,
@@ -34,11 +36,7 @@ export const ACT_RECIPIENT_PURPOSE = 'service-act-recipient';
 
 const UNIQUE_VIOLATION = '23505';
 
-export interface UploadedFile {
-  buffer: Buffer;
-  originalname: string;
-  size: number;
-}
+export type { UploadedFile };
 
 const RU_MONTHS = [
   'январь',
@@ -238,7 +236,11 @@ export class ActsService {
       fields.period = 'services:errors.periodInvalid';
     else if (await this.c.acts.lockingAct(this.c.db, orderId, form.period))
       fields.period = 'services:errors.actAlreadySent';
-    const detected = file && file.size > 0 ? await fileTypeFromBuffer(file.buffer) : undefined;
+    // the content is read only for a file within the size (a larger one was not kept)
+    const detected =
+      file?.path && file.size > 0 && file.size <= MAX_ACT_BYTES
+        ? await fileTypeFromFile(file.path)
+        : undefined;
     const problem = actFileProblem(file, detected?.mime ?? null);
     if (problem) fields.file = `services:errors.file.${problem}`;
     const ends = form.endsJointWork === 'yes';
@@ -253,10 +255,10 @@ export class ActsService {
 
     const mime = detected!.mime;
     const ext = ACT_FILE_TYPES[mime]!;
-    const sha256 = crypto.createHash('sha256').update(file!.buffer).digest('hex');
+    const sha256 = file!.sha256;
     await fs.mkdir(this.uploadDir, { recursive: true });
     const stored = path.join(this.uploadDir, `${crypto.randomUUID()}.${ext}`);
-    await fs.writeFile(stored, file!.buffer, { flag: 'wx', mode: 0o600 });
+    await moveInto(file!, stored, 0o600);
     try {
       return await inTransaction(this.c.db, async (tx) => {
         await this.c.core.orders.lock(tx, orderId);

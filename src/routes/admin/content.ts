@@ -8,7 +8,8 @@ import { CONTENT_KINDS, type ContentKind } from '../../modules/admin/content-ser
 import { contentForm, emptyForm, holidayForm, noticeForm, phoneForm } from '../../modules/admin/schemas.js';
 import { parseAstanaLocal, toAstanaLocalInput } from '../../modules/admin/datetime.js';
 import type { NoticeInput, NoticeRow } from '../../modules/admin/site-service.js';
-import type { UploadedFile } from '../../modules/admin/uploads.js';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
+import { UPLOADS, acceptUploads } from '../../web/uploads.js';
 import type { Locale } from '../../web/i18n.js';
 import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
 import { isCalendarDate } from '../../lib/schema-blocks.js';
@@ -123,7 +124,8 @@ export function contentRoutes(services: Services): Router {
   });
 
   /** Video (MP4/WebM) and WebVTT captions of an instruction: a multipart form. */
-  router.post('/content/:id/media', async (req, res) => {
+  const media = acceptUploads(services.config.dataDir, UPLOADS.contentMedia);
+  router.post('/content/:id/media', media, async (req, res) => {
     const id = idParam(req);
     parseForm(emptyForm, fieldsOf(req));
     const files = filesOf(req).filter((f) => f.size > 0);

@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { parseId } from '../../lib/schema-blocks.js';
-import type { UploadedFile } from '../../modules/admin/uploads.js';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
+import { uploadsOf } from '../../web/uploads.js';
 
 export type FormErrors = Record<string, string>;
 
@@ -33,10 +34,9 @@ export function idParam(req: Request, name = 'id'): number {
   return id;
 }
 
-/** Files of a multipart request (parsed into memory by the CSRF layer). */
+/** Files of a multipart request (streamed to temporary files by the route's upload parser). */
 export function filesOf(req: Request): UploadedFile[] {
-  const f = (req as Request & { files?: unknown }).files;
-  return Array.isArray(f) ? (f as UploadedFile[]) : [];
+  return uploadsOf(req);
 }
 
 /** The form fields of a multipart request without the file fields. */

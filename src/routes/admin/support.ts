@@ -5,6 +5,7 @@ import { actorOf, requireAuth } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { supportForm } from '../../modules/admin/schemas.js';
 import { MAX_SCREENSHOTS } from '../../modules/admin/uploads.js';
+import { UPLOADS, acceptUploads } from '../../web/uploads.js';
 import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
 
 /** A participant's requests about technical failures: file one, follow its status and notices. */
@@ -20,7 +21,8 @@ export function supportRoutes(services: Services): Router {
     res.render('pages/support/new.njk', { values: {}, errors: {}, maxScreenshots: MAX_SCREENSHOTS });
   });
 
-  router.post('/support/new', requireAuth, async (req, res) => {
+  const screenshots = acceptUploads(services.config.dataDir, UPLOADS.supportScreenshots);
+  router.post('/support/new', requireAuth, screenshots, async (req, res) => {
     const fields = fieldsOf(req);
     const form = parseForm(supportForm, fields);
     const render400 = (errors: Record<string, string>, params: Record<string, string | number> = {}) =>

@@ -4,6 +4,7 @@ import type { Services } from '../../modules/index.js';
 import { EdsError } from '../../eds/index.js';
 import { AppError } from '../../lib/errors.js';
 import { requireAuth } from '../../web/auth-context.js';
+import { sessionCookieName } from '../../web/session-cookie.js';
 import { fullName } from '../../modules/people/people-repository.js';
 import { homeHref } from '../public/index.js';
 import { id, signedFields } from '../../lib/schema-blocks.js';
@@ -104,7 +105,12 @@ export function authRoutes(services: Services, loginLimiter: RequestHandler): Ro
   router.post('/logout', (req, res, next) => {
     req.session.destroy((err) => {
       if (err) return next(err);
-      res.clearCookie('portal.sid');
+      res.clearCookie(sessionCookieName(services.config.isProduction), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: services.config.isProduction,
+      });
       res.redirect(303, '/');
     });
   });

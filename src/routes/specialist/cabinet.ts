@@ -15,7 +15,8 @@ import {
   journalSearch,
   specialistSearch,
 } from '../../modules/specialist-services/schemas.js';
-import type { UploadedFile } from '../../modules/specialist-services/acts-service.js';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
+import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
 import { idOf, reasonActionRoutes, renderSign, sendAttachment, signedOf, withValidation } from './helpers.js';
 
 function periodOf(req: Request): string {
@@ -24,18 +25,9 @@ function periodOf(req: Request): string {
   return p;
 }
 
-/** The uploaded file of a multipart form (parsed into memory by the CSRF layer). */
+/** The uploaded file of a multipart form (streamed to a temporary file by the route's parser). */
 function fileOf(req: Request, field: string): UploadedFile | null {
-  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-  const f = files.find((x) => x.fieldname === field);
-  return f ? { buffer: f.buffer, originalname: utf8Name(f.originalname), size: f.size } : null;
-}
-
-/** Browsers send UTF-8 file names that the multipart parser read as latin1. */
-function utf8Name(name: string): string {
-  if ([...name].some((c) => c.charCodeAt(0) > 0xff)) return name;
-  const decoded = Buffer.from(name, 'latin1').toString('utf8');
-  return decoded.includes('\uFFFD') ? name : decoded;
+  return uploadsOf(req).find((x) => x.fieldname === field) ?? null;
 }
 
 /**
@@ -226,7 +218,8 @@ export function specialistCabinetRoutes(services: Services): Router {
     await renderSendForm(req, res, idOf(req.params.id), 200);
   });
 
-  router.post('/specialist/acts/orders/:id/send', async (req, res) => {
+  const scan = acceptUploads(services.config.dataDir, UPLOADS.actScan);
+  router.post('/specialist/acts/orders/:id/send', scan, async (req, res) => {
     const id = idOf(req.params.id);
     const form = actSendForm.safeParse(req.body);
     if (!form.success)

@@ -4,6 +4,7 @@ import type { Services } from '../../modules/index.js';
 import { ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
 import { goodsForm, locationForm, parseForm, stockForm } from '../../modules/goods/schemas.js';
 import { DIRECTIONS, FULFILMENTS, KZ_REGIONS, LOCATION_KINDS } from '../../modules/goods/rules.js';
 import { formatTiyn } from '../../lib/money.js';
@@ -130,9 +131,10 @@ export function supplierCabinetRoutes(services: Services): Router {
     }
   });
 
-  router.post('/supplier/goods/:id/photos', employee, async (req, res) => {
+  const photo = acceptUploads(services.config.dataDir, UPLOADS.goodsPhoto);
+  router.post('/supplier/goods/:id/photos', employee, photo, async (req, res) => {
     const id = idParam(req);
-    const files = (Array.isArray(req.files) ? req.files : []) as Express.Multer.File[];
+    const files = uploadsOf(req);
     const parsed = z.strictObject({ _csrf: z.string().optional() }).safeParse(req.body ?? {});
     if (!parsed.success || files.length > 1 || files.some((f) => f.fieldname !== 'photo')) {
       return renderEdit(req, res, 400, { photoErrors: { photo: 'goods:errors.photoOne' } });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { csrfFrom, loginAs, type Agent } from '../../support/http.js';
+import { csrfFrom, uploadActionFrom, loginAs, type Agent } from '../../support/http.js';
 import { astana, MP4, PNG, VTT, WEBM } from './fixtures.js';
 
 let ctx: TestContext;
@@ -105,7 +105,9 @@ describe('instruction video with captions', () => {
 
   async function upload(files: { field: string; body: Buffer; name: string }[]) {
     const page = await asAdmin.get(`/admin/content/${id}`).expect(200);
-    let req = asAdmin.post(`/admin/content/${id}/media`).field('_csrf', csrfFrom(page.text));
+    const action = uploadActionFrom(page.text);
+    expect(action).toMatch(new RegExp(`^/admin/content/${id}/media\\?_csrf=`));
+    let req = asAdmin.post(action).field('_csrf', csrfFrom(page.text));
     for (const f of files) req = req.attach(f.field, f.body, f.name);
     return req;
   }

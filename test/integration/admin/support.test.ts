@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { csrfFrom, loginAs, personIdOf, type Agent } from '../../support/http.js';
+import { csrfFrom, uploadActionFrom, loginAs, personIdOf, type Agent } from '../../support/http.js';
 import { astana, FAKE_PNG, JPEG, PNG, tableRows } from './fixtures.js';
 
 let ctx: TestContext;
@@ -22,7 +22,7 @@ async function file(
 ) {
   const page = await agent.get('/support/new').expect(200);
   let req = agent
-    .post('/support/new')
+    .post(uploadActionFrom(page.text))
     .field('_csrf', csrfFrom(page.text))
     .field('description', description)
     .field('location', location);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { csrfFrom, loginAs, type Agent } from '../../support/http.js';
+import { csrfFrom, uploadActionFrom, loginAs, type Agent } from '../../support/http.js';
 import { goodsIdByName, locationIdByName, stockOf, textOf } from './helpers.js';
 
 /** A real 2×2 PNG (signature, IHDR, IDAT, IEND with CRCs). */
@@ -173,7 +173,7 @@ describe('supplier cabinet: organisation card, catalogue, photos, stock', () => 
     const id = await goodsIdByName(ctx, 'Трость тактильная складная 120 см');
     const page = await ortho.get(`/supplier/goods/${id}`).expect(200);
     await ortho
-      .post(`/supplier/goods/${id}/photos`)
+      .post(uploadActionFrom(page.text))
       .field('_csrf', csrfFrom(page.text))
       .attach('photo', png(), { filename: 'cane.png', contentType: 'image/png' })
       .expect(303);
@@ -198,7 +198,7 @@ describe('supplier cabinet: organisation card, catalogue, photos, stock', () => 
     const before = files().length;
     const upload = (buf: Buffer, filename: string, contentType: string) =>
       ortho
-        .post(`/supplier/goods/${id}/photos`)
+        .post(uploadActionFrom(page.text))
         .field('_csrf', csrfFrom(page.text))
         .attach('photo', buf, { filename, contentType });
 
@@ -243,7 +243,7 @@ describe('supplier cabinet: organisation card, catalogue, photos, stock', () => 
     await ortho.post(`/supplier/goods/${foreign}/stock`).type('form').send({ _csrf: csrf }).expect(404);
     const before = files().length;
     await ortho
-      .post(`/supplier/goods/${foreign}/photos`)
+      .post(`/supplier/goods/${foreign}/photos?_csrf=${encodeURIComponent(csrf)}`)
       .field('_csrf', csrf)
       .attach('photo', png(), { filename: 'x.png', contentType: 'image/png' })
       .expect(404);

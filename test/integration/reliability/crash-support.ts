@@ -32,6 +32,8 @@ export class PortalProcess {
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** node's own flags, e.g. the production heap caps of `npm run start:prod` */
+    private readonly nodeArgs: string[] = [],
   ) {
     this.upGate = new Promise((resolve) => (this.openGate = resolve));
   }
@@ -54,16 +56,20 @@ export class PortalProcess {
 
   async start(timeoutMs = 60_000): Promise<number> {
     const t0 = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'server.ts')], {
-      cwd: ROOT_DIR,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...this.env,
-        PORT: String(this.port),
+    const child = spawn(
+      process.execPath,
+      [...this.nodeArgs, '--import', 'tsx', path.join('src', 'server.ts')],
+      {
+        cwd: ROOT_DIR,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          ...this.env,
+          PORT: String(this.port),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     this.child = child;
     this.starts++;
     if (child.pid) this.pids.push(child.pid);

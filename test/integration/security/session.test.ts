@@ -26,6 +26,8 @@ afterAll(async () => {
 });
 
 const SID = 'portal.sid';
+/** in production the session cookie carries the `__Host-` prefix (Secure, Path=/, no Domain) */
+const PROD_SID = '__Host-portal.sid';
 
 function cookiesOf(res: request.Response): string[] {
   return ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -47,8 +49,9 @@ const sessionRow = async (cookieValue: string) => {
  * against the production app where the cookie only travels over HTTPS. Returns both session cookies.
  */
 async function login(app: Express, key: string, headers: Record<string, string> = {}) {
+  const sid = app === prod ? PROD_SID : SID;
   const page = await request(app).get('/login').set(headers).expect(200);
-  const before = pair(cookie(page, SID));
+  const before = pair(cookie(page, sid));
   const form = signFormFrom(page.text);
   const res = await request(app)
     .post('/login')
@@ -61,7 +64,7 @@ async function login(app: Express, key: string, headers: Record<string, string> 
       signedXml: signAs(ctx, key, form.keyType, form.xml),
     });
   expect(res.status, res.text.slice(0, 500)).toBe(303);
-  return { before, after: pair(cookie(res, SID)), res };
+  return { before, after: pair(cookie(res, sid)), res };
 }
 
 describe('the session id', () => {
@@ -134,7 +137,7 @@ describe('cookies', () => {
       loggedIn,
     ];
     const all = responses.flatMap(cookiesOf);
-    for (const name of [SID, 'lang', 'lv'])
+    for (const name of [PROD_SID, 'lang', 'lv'])
       expect(
         all.some((c) => c.startsWith(`${name}=`)),
         name,
@@ -144,10 +147,18 @@ describe('cookies', () => {
       expect(c, c).toMatch(/; HttpOnly/i);
       expect(c, c).toMatch(/; SameSite=Lax/i);
     }
+    // what the browser demands of a __Host- cookie, or it drops it
+    const host = all.filter((c) => c.startsWith(`${PROD_SID}=`));
+    expect(host.length).toBeGreaterThan(0);
+    for (const c of host) {
+      expect(c, c).toMatch(/; Path=\/(;|$)/);
+      expect(c, c).not.toMatch(/; Domain=/i);
+    }
+    expect(all.some((c) => c.startsWith(`${SID}=`))).toBe(false);
   });
 
   it('in production: no session cookie over plain HTTP', async () => {
     const res = await request(prod).get('/login').expect(200);
-    expect(cookie(res, SID)).toBeUndefined();
+    expect(cookie(res, PROD_SID)).toBeUndefined();
   });
 });

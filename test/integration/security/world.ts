@@ -8,6 +8,7 @@ import type { Actor, Role } from '../../../src/web/auth-context.js';
 import { MP4, PNG, VTT } from '../admin/fixtures.js';
 import { addEntry, orderInProgress, smsCode } from '../specialist-services/helpers.js';
 import { createOrder } from '../goods/helpers.js';
+import { uploadedFile } from '../../support/uploads.js';
 
 /** The roles of the matrix: who asks. */
 export const ROLES = [
@@ -161,16 +162,16 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   const locationOwn = await firstId(ctx, 'goods_locations', { organisation_id: 5, kind: 'warehouse' });
   const locationOther = await firstId(ctx, 'goods_locations', { organisation_id: 7, kind: 'warehouse' });
   const catalogue = ctx.services.goods.catalogue;
-  const photoFile = { buffer: PNG, size: PNG.length, originalname: 'photo.png', fieldname: 'photo' };
+  const photoFile = () => uploadedFile(PNG, 'photo', 'photo.png', 'image/png');
   await catalogue.uploadPhoto(
     { ...(await actor(ctx, 'e05', ['employee'])), organisationId: 5 },
     goodsOwn,
-    photoFile,
+    photoFile(),
   );
   await catalogue.uploadPhoto(
     { ...(await actor(ctx, 'e07', ['employee'])), organisationId: 7 },
     goodsOther,
-    photoFile,
+    photoFile(),
   );
   for (const [goodsId, locationId] of [
     [goodsOwn, locationOwn],
@@ -194,37 +195,15 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   const filed = await ctx.services.admin.support.file(
     await actor(ctx, 'r03', ['recipient']),
     { description: 'Страница заказа не открывается', location: 'Заказы товаров' },
-    [
-      {
-        fieldname: 'screenshots',
-        originalname: 'screen.png',
-        mimetype: 'image/png',
-        size: PNG.length,
-        buffer: PNG,
-      },
-    ],
+    [uploadedFile(PNG, 'screenshots', 'screen.png', 'image/png')],
   );
   const supportFile = await firstId(ctx, 'support_attachments', { request_id: filed.id });
 
   // an instruction's video
   const content = await firstId(ctx, 'content_items', { kind: 'instruction' });
   await ctx.services.admin.content.uploadMedia(await actor(ctx, 'a01', ['admin']), content, {
-    video: {
-      fieldname: 'video',
-      originalname: 'login.mp4',
-      mimetype: 'video/mp4',
-      size: MP4.length,
-      buffer: MP4,
-    },
-    captions: {
-      ru: {
-        fieldname: 'captions_ru',
-        originalname: 'ru.vtt',
-        mimetype: 'text/vtt',
-        size: VTT.length,
-        buffer: VTT,
-      },
-    },
+    video: uploadedFile(MP4, 'video', 'login.mp4', 'video/mp4'),
+    captions: { ru: uploadedFile(VTT, 'captions_ru', 'ru.vtt', 'text/vtt') },
   });
 
   const docOf = async (signer: number) => firstId(ctx, 'signed_documents', { signer_id: signer });

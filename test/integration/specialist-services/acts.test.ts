@@ -4,7 +4,15 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFParse } from 'pdf-parse';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { csrfFrom, decodeEntities, loginAs, postForm, submitSigned, type Agent } from '../../support/http.js';
+import {
+  csrfFrom,
+  uploadActionFrom,
+  decodeEntities,
+  loginAs,
+  postForm,
+  submitSigned,
+  type Agent,
+} from '../../support/http.js';
 import { astanaDate } from '../../../src/lib/clock.js';
 import { tFor } from '../../../src/web/i18n.js';
 import { actorOf, addEntry, orderInProgress } from './helpers.js';
@@ -100,7 +108,7 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
   ) {
     const page = await agent.get(`/specialist/acts/orders/${orderId}/send?period=${period}`).expect(200);
     let req = agent
-      .post(`/specialist/acts/orders/${orderId}/send`)
+      .post(uploadActionFrom(page.text))
       .field('_csrf', csrfFrom(page.text))
       .field('period', period);
     if (ends) req = req.field('endsJointWork', 'yes');

@@ -27,4 +27,18 @@ describe('configuration', () => {
       /SESSION_SECRET[\s\S]*DATABASE_URL[\s\S]*BASE_URL[\s\S]*EDS_TRUST_ANCHORS/,
     );
   });
+  it('the dev stand listens on 127.0.0.1 unless HOST opens it; production on every interface', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    const prod = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://u:p@db/portal',
+      BASE_URL: 'https://portal.example',
+      EDS_TRUST_ANCHORS: '/dev/null',
+    };
+    expect(loadConfig(prod).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ ...prod, HOST: '10.0.0.5' }).HOST).toBe('10.0.0.5');
+  });
 });

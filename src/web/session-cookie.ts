@@ -1,0 +1,8 @@
+/**
+ * The session cookie's name. In production it carries the `__Host-` prefix: the browser then accepts it
+ * only when it is Secure, has Path=/ and no Domain, so no sibling host or plain-HTTP page can set or
+ * overwrite it (session fixation through a subdomain).
+ */
+export function sessionCookieName(production: boolean): string {
+  return production ? '__Host-portal.sid' : 'portal.sid';
+}

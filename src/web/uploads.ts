@@ -1,0 +1,294 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from '../lib/errors.js';
+import type { UploadedFile } from '../lib/uploaded-file.js';
+import {
+  MAX_CAPTIONS_BYTES,
+  MAX_SCREENSHOT_BYTES,
+  MAX_SCREENSHOTS,
+  MAX_VIDEO_BYTES,
+} from '../modules/admin/uploads.js';
+import { MAX_ACT_BYTES } from '../modules/specialist-services/rules.js';
+import { PHOTO_MAX_BYTES } from '../modules/goods/rules.js';
+
+/**
+ * Multipart bodies are parsed only on the routes below, each with its own limits, after the session,
+ * the role and the CSRF token (in the form's action URL) have been checked. A multipart POST anywhere
+ * else is refused before a byte of its body is read. Files stream to a temporary folder under the
+ * data folder, never into memory, and are deleted when the response ends.
+ */
+export interface UploadLimits {
+  /** the route, as the router lists it */
+  route: string;
+  /** each file field: how many files it takes and how large each may be */
+  files: Record<string, { count: number; bytes: number }>;
+  /** text fields (with `_csrf`) */
+  fields: number;
+  /** bytes of one text field */
+  fieldBytes: number;
+}
+
+const KIB = 1024;
+/** part headers and boundaries: a few hundred bytes a part, generously */
+const OVERHEAD_BYTES = 64 * KIB;
+
+export const UPLOADS = {
+  supportScreenshots: {
+    route: 'POST /support/new',
+    files: { screenshots: { count: MAX_SCREENSHOTS, bytes: MAX_SCREENSHOT_BYTES } },
+    fields: 8,
+    // description ≤ 4,000 characters, 2 bytes each in Cyrillic, line breaks as CR LF
+    fieldBytes: 16 * KIB,
+  },
+  contentMedia: {
+    route: 'POST /admin/content/:id/media',
+    files: {
+      video: { count: 1, bytes: MAX_VIDEO_BYTES },
+      captions_ru: { count: 1, bytes: MAX_CAPTIONS_BYTES },
+      captions_kk: { count: 1, bytes: MAX_CAPTIONS_BYTES },
+      captions_en: { count: 1, bytes: MAX_CAPTIONS_BYTES },
+    },
+    fields: 4,
+    fieldBytes: KIB,
+  },
+  goodsPhoto: {
+    route: 'POST /supplier/goods/:id/photos',
+    files: { photo: { count: 1, bytes: PHOTO_MAX_BYTES } },
+    fields: 4,
+    fieldBytes: KIB,
+  },
+  actScan: {
+    route: 'POST /specialist/acts/orders/:id/send',
+    files: { file: { count: 1, bytes: MAX_ACT_BYTES } },
+    fields: 6,
+    fieldBytes: KIB,
+  },
+} satisfies Record<string, UploadLimits>;
+
+/** The largest body a route takes: every file at its largest, every field full, the part headers. */
+export function totalBytesOf(l: UploadLimits): number {
+  const files = Object.values(l.files).reduce((n, f) => n + f.count * f.bytes, 0);
+  return files + l.fields * l.fieldBytes + OVERHEAD_BYTES;
+}
+
+/** The largest body the portal takes anywhere; nginx's client_max_body_size agrees (a test checks). */
+export const MAX_BODY_BYTES = Math.max(...Object.values(UPLOADS).map(totalBytesOf));
+
+const matchers = Object.values(UPLOADS).map((l: UploadLimits) => {
+  const [method, pattern] = l.route.split(' ') as [string, string];
+  const re = new RegExp(`^${pattern.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`);
+  return (req: Request) => req.method === method && re.test(req.path);
+});
+
+/** Whether a request goes to a route that takes files (the CSRF layer refuses multipart elsewhere). */
+export function takesUploads(req: Request): boolean {
+  return matchers.some((m) => m(req));
+}
+
+/** The files of a request parsed by `acceptUploads` (none for any other request). */
+export function uploadsOf(req: Request): UploadedFile[] {
+  return (req as Request & { uploads?: UploadedFile[] }).uploads ?? [];
+}
+
+/** Browsers send UTF-8 file names; busboy reads them as latin1 unless told otherwise. */
+function utf8Name(name: string): string {
+  if ([...name].some((c) => c.charCodeAt(0) > 0xff)) return name;
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return decoded.includes('\uFFFD') ? name : decoded;
+}
+
+const STALE_MS = 60 * 60_000;
+
+/** Temporary uploads older than an hour (a process killed mid-upload) are removed at start. */
+function sweep(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const now = Date.now();
+  for (const name of fs.readdirSync(dir)) {
+    const p = path.join(dir, name);
+    try {
+      if (now - fs.statSync(p).mtimeMs > STALE_MS) fs.rmSync(p, { force: true });
+    } catch {
+      // another instance removed it first
+    }
+  }
+}
+
+/** Where uploads wait while the request is handled: DATA_DIR/tmp/uploads. */
+export function uploadTempDir(dataDir: string): string {
+  return path.join(dataDir, 'tmp', 'uploads');
+}
+
+const swept = new Set<string>();
+
+/**
+ * The upload parser of one route. Put it after the route's role check. It refuses with 413 a body
+ * declared or found larger than the route's total, more text fields or files than the form has, or a
+ * text field over its size; a file over its field's size or beyond its field's count is not kept and
+ * is listed for the form to explain. Not multipart (an empty form): passes with no files.
+ */
+export function acceptUploads(dataDir: string, limits: UploadLimits): RequestHandler {
+  const dir = uploadTempDir(dataDir);
+  if (!swept.has(dir)) {
+    sweep(dir);
+    swept.add(dir);
+  }
+  const total = totalBytesOf(limits);
+  const maxFiles = Object.values(limits.files).reduce((n, f) => n + f.count, 0);
+  const maxFileBytes = Math.max(...Object.values(limits.files).map((f) => f.bytes));
+
+  return (req: Request, res: Response, next: NextFunction): void => {
+    (req as Request & { uploads?: UploadedFile[] }).uploads = [];
+    if (!req.is('multipart/form-data')) return next();
+    const refuse = (code: string) => new AppError(code, 413, { mb: Math.floor(total / 1024 / 1024) });
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > total) {
+      // not worth reading: the connection closes after the answer
+      res.setHeader('Connection', 'close');
+      return next(refuse('upload_too_large'));
+    }
+
+    const temps: string[] = [];
+    const removeTemps = () => {
+      for (const t of temps) fs.rm(t, { force: true }, () => undefined);
+    };
+    res.once('close', removeTemps);
+
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: {
+          fieldNameSize: 100,
+          fieldSize: limits.fieldBytes,
+          fields: limits.fields,
+          // one file beyond the form's number, so that the form can say "at most N"
+          files: maxFiles + 1,
+          fileSize: maxFileBytes + 1,
+          parts: limits.fields + maxFiles + 1,
+          headerPairs: 20,
+        },
+      });
+    } catch {
+      return next(new AppError('bad_request', 400));
+    }
+
+    const fields: Record<string, string | string[]> = {};
+    const files: UploadedFile[] = [];
+    const writing: Promise<void>[] = [];
+    const open = new Set<fs.WriteStream>();
+    let received = 0;
+    let settled = false;
+    let parsed = false;
+
+    const fail = (err: AppError) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(bb);
+      bb.removeAllListeners();
+      bb.on('error', () => undefined);
+      for (const s of open) s.destroy();
+      removeTemps();
+      // the rest of the body is read and dropped; without a declared length the connection closes
+      if (!req.headers['content-length']) res.setHeader('Connection', 'close');
+      req.resume();
+      next(err);
+    };
+
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > total) fail(refuse('upload_too_large'));
+    };
+    req.on('data', onData);
+    req.once('aborted', () => fail(new AppError('upload_failed', 400)));
+
+    const counts: Record<string, number> = {};
+    bb.on('field', (name, value, info) => {
+      if (info.nameTruncated || info.valueTruncated) return fail(refuse('upload_field_too_large'));
+      const prev = fields[name];
+      fields[name] = prev === undefined ? value : ([] as string[]).concat(prev, value);
+    });
+    bb.on('fieldsLimit', () => fail(refuse('upload_too_many_fields')));
+    bb.on('filesLimit', () => fail(refuse('upload_too_many_files')));
+    bb.on('partsLimit', () => fail(refuse('upload_too_many_fields')));
+
+    bb.on('file', (name: string, stream: Readable & { truncated?: boolean }, info) => {
+      const field = limits.files[name];
+      counts[name] = (counts[name] ?? 0) + 1;
+      const file: UploadedFile = {
+        fieldname: name,
+        originalname: utf8Name(info.filename ?? ''),
+        mimetype: info.mimeType,
+        size: 0,
+        path: null,
+        sha256: '',
+      };
+      files.push(file);
+      const keep = field !== undefined && counts[name]! <= field.count;
+      if (!keep) {
+        // a field the form does not have, or one file too many: counted, not kept
+        stream.on('data', (c: Buffer) => (file.size += c.length));
+        return;
+      }
+      const tmp = path.join(dir, `${crypto.randomUUID()}.part`);
+      temps.push(tmp);
+      const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
+      open.add(out);
+      const hash = crypto.createHash('sha256');
+      let over = false;
+      stream.on('data', (c: Buffer) => {
+        file.size += c.length;
+        if (over) return;
+        if (file.size > field.bytes) {
+          // over the field's size: stop keeping it, the form says it is too large
+          over = true;
+          stream.unpipe(out);
+          out.destroy();
+          fs.rm(tmp, { force: true }, () => undefined);
+          stream.resume();
+          return;
+        }
+        hash.update(c);
+      });
+      stream.pipe(out);
+      writing.push(
+        new Promise<void>((resolve) => {
+          const done = () => {
+            open.delete(out);
+            resolve();
+          };
+          out.once('close', done);
+          out.once('error', (err) => {
+            if (!over) fail(new AppError('upload_failed', 500));
+            void err;
+            done();
+          });
+          stream.once('end', () => {
+            if (over) return;
+            file.path = tmp;
+            file.sha256 = hash.digest('hex');
+          });
+        }),
+      );
+    });
+
+    bb.once('error', () => fail(new AppError('upload_failed', 400)));
+    bb.once('close', () => {
+      if (settled || parsed) return;
+      parsed = true;
+      void Promise.all(writing).then(() => {
+        if (settled) return;
+        settled = true;
+        req.off('data', onData);
+        req.body = fields;
+        (req as Request & { uploads?: UploadedFile[] }).uploads = files;
+        next();
+      });
+    });
+    req.pipe(bb);
+  };
+}
