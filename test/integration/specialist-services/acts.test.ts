@@ -160,6 +160,12 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
     // the month is locked: the exact message of the specialist's manual, on the page and from the service
     const form = await s04.get(`/specialist/journal/new?order=${uip}`).expect(200);
     expect(decodeEntities(form.text)).toContain(MONTH_LOCK);
+    // no form to fill in: the order was confirmed this month, so no day is open any more
+    expect(form.text).not.toContain('action="/specialist/journal/new"');
+    expect(form.text).not.toContain('name="hours"');
+    const journal = await s04.get(`/specialist/journal?order=${uip}`).expect(200);
+    expect(decodeEntities(journal.text)).toContain(MONTH_LOCK);
+    expect(journal.text).not.toContain(`/specialist/journal/new?order=${uip}`);
     const refused = await postForm(s04, form.text, '/specialist/journal/new', {
       order: String(uip),
       day: today,
