@@ -464,7 +464,8 @@ const SEEDS: Seed[] = [
     roles: ['guardian', 'recipient'],
     address: A(AST, 'г. Астана', 'ул. Иманова', '19', '56'),
     wards: ['r07'],
-    note: 'мать и законный представитель ЖАКУПОВА Е.; сама получатель ТСР',
+    measures: ['TSR_HEARING_AID'],
+    note: 'мать и законный представитель ЖАКУПОВА Е.',
   },
   {
     key: 'g03',

@@ -6,7 +6,7 @@ import { PDFParse } from 'pdf-parse';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { csrfFrom, decodeEntities, loginAs, postForm, submitSigned, type Agent } from '../../support/http.js';
 import { astanaDate } from '../../../src/lib/clock.js';
-import { tFor } from '../../../src/web/i18n.js';
+import { formatPeriod, tFor } from '../../../src/web/i18n.js';
 import { actorOf, addEntry, orderInProgress } from './helpers.js';
 
 const MONTH_LOCK =
@@ -146,7 +146,11 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
     const res = await upload(s04, uip, { buffer: scan, name: 'акт-скан.pdf' });
     expect(res.status).toBe(303);
     const confirm = await s04.get(res.headers.location as string).expect(200);
-    expect(confirm.text).toContain(`Акт за ${period} успешно сформирован и готов к отправке в Е-Собес`);
+    // the month in words («декабрь 2026»), not as '2026-12'
+    expect(confirm.text).toContain(
+      `Акт за ${formatPeriod(period, 'ru')} успешно сформирован и готов к отправке в Е-Собес`,
+    );
+    expect(formatPeriod(period, 'ru')).toMatch(/^[а-я]+ \d{4}$/);
     expect(confirm.text).toContain(crypto.createHash('sha256').update(scan).digest('hex'));
     const sent = await submitSigned(ctx, s04, confirm.text, 's04');
     expect(sent.status).toBe(303);
