@@ -202,18 +202,38 @@ describe('the МСУ catalogue at 200 % zoom (640 px): a card per department, it
     });
   }
 
-  it('on a wide screen the same departments stay a table with headers, the cards hidden', async () => {
+  it('on a wide screen the departments stay a table that fits; narrower, or in «Версия для слабовидящих», cards', async () => {
     const p = await stand.open();
     try {
+      const tablesThatScroll = () =>
+        p.page.evaluate(
+          () =>
+            Array.from(document.querySelectorAll('main table'))
+              .filter((t) => t.checkVisibility())
+              .map((t) => t.parentElement!)
+              .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).length,
+        );
+      const mercyQueue = () =>
+        p.page.getByRole('button', { name: named(msu('button.queue'), 'Отделение милосердия') });
       await p.page.setViewportSize({ width: 1280, height: 900 });
-      await p.goto('/msu?region=' + encodeURIComponent('г. Астана'));
+      await p.goto('/msu');
       expect(await p.page.getByRole('table').first().isVisible()).toBe(true);
+      expect(await tablesThatScroll()).toBe(0);
       expect(await p.page.getByRole('group', { name: 'Отделение милосердия' }).count()).toBe(0);
-      expect(
-        await p.page
-          .getByRole('button', { name: named(msu('button.queue'), 'Отделение милосердия') })
-          .count(),
-      ).toBe(1);
+      expect(await mercyQueue().count()).toBe(1);
+
+      // where the table would scroll inside its frame, the cards take its place
+      await p.page.setViewportSize({ width: 900, height: 900 });
+      expect(await p.page.getByRole('table').count()).toBe(0);
+      expect(await p.page.getByRole('group', { name: 'Отделение милосердия' }).count()).toBe(1);
+      expect(await mercyQueue().count()).toBe(1);
+
+      await p.page.setViewportSize({ width: 1280, height: 900 });
+      await p.page.context().addCookies([{ name: LOW_VISION_COOKIE, value: '1', url: stand.baseUrl }]);
+      await p.goto('/msu?region=' + encodeURIComponent('г. Астана'));
+      expect(await p.page.getByRole('table').count()).toBe(0);
+      expect(await p.page.getByRole('group', { name: 'Отделение милосердия' }).count()).toBe(1);
+      expect(await mercyQueue().count()).toBe(1);
     } finally {
       await p.close();
     }
