@@ -5,7 +5,7 @@ import { HELP_TYPES } from '../migrations/20261125000500_create_entitlements_and
 
 /**
  * The dev stand's people: persons as the registries know them, their roles, organisations,
- * guardianships, and an IPR for every recipient with measures of every help type.
+ * guardianships, and an IPR for every recipient with the measures people.ts gives them.
  */
 export async function seed(knex: Knex): Promise<void> {
   const orgIds = new Map<string, number>();
@@ -86,7 +86,8 @@ export async function seed(knex: Knex): Promise<void> {
         valid_until: '2027-08-31',
       })
       .returning('id')) as { id: number }[];
-    for (const h of HELP_TYPES) {
+    // exactly the measures the start page names for the person (src/devstand/people.ts)
+    for (const h of HELP_TYPES.filter((x) => (p.measures as string[]).includes(x.code))) {
       n++;
       const volume = h.code === 'UIP' ? 120 : h.code === 'SANATORIUM' ? 21 : volumes[h.unit]!;
       await knex('ipr_measures').insert({

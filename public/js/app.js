@@ -82,8 +82,44 @@
     schedule();
   }
 
+  /**
+   * A choice of method that shows only the chosen method's fields (the ТСР order form). The server marks
+   * the parts of the other methods `hidden` and, before a choice, offers «Далее» (the path without
+   * JavaScript); here the radios show and hide the parts at once and «Далее» gives way to the form's
+   * own button. Each radio names the part it controls (aria-controls); `hidden` keeps the others out of
+   * the tab order and away from screen readers.
+   */
+  function initMethodChoice() {
+    var choices = document.querySelectorAll('[data-method-choice]');
+    Array.prototype.forEach.call(choices, function (choice) {
+      var radios = choice.querySelectorAll('input[type="radio"]');
+      var parts = choice.querySelectorAll('[data-methods]');
+      function sync() {
+        var chosen = '';
+        Array.prototype.forEach.call(radios, function (r) {
+          if (r.checked) chosen = r.value;
+        });
+        Array.prototype.forEach.call(parts, function (part) {
+          part.hidden = (part.getAttribute('data-methods') || '').split(' ').indexOf(chosen) < 0;
+        });
+      }
+      Array.prototype.forEach.call(radios, function (r) {
+        r.addEventListener('change', sync);
+      });
+      var form = choice.closest('form');
+      var next = form && form.querySelector('[data-method-next]');
+      var submit = form && form.querySelector('[data-method-submit]');
+      if (next && submit) {
+        next.parentNode.removeChild(next);
+        submit.hidden = false;
+      }
+      sync();
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     initGovuk();
     initSessionWarning();
+    initMethodChoice();
   });
 })();

@@ -5,6 +5,20 @@
 import { makeBin, makeIin } from '../lib/iin.js';
 
 export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin';
+/** The help types of an IPR measure (migrations' HELP_TYPES). */
+export type DemoHelpType =
+  | 'MSU'
+  | 'UZHYA'
+  | 'UIP'
+  | 'SANATORIUM'
+  | 'TSR_WHEELCHAIR'
+  | 'TSR_PROSTHESIS'
+  | 'TSR_ORTHO_SHOES'
+  | 'TSR_HEARING_AID'
+  | 'TSR_WHITE_CANE'
+  | 'TSR_DIAPERS'
+  | 'PAYMENT_SPECIAL'
+  | 'PAYMENT_TRANSPORT';
 export type SpecialistKind = 'UZHYA' | 'UIP';
 export type Direction =
   'special_social_services' | 'tsr_sales' | 'sanatorium' | 'sign_language' | 'individual_assistant';
@@ -36,7 +50,9 @@ export interface DemoPerson {
   /** for specialists */
   specialistKind?: SpecialistKind;
   pendingExclusion?: boolean;
-  /** a short line shown on the dev stand's start page */
+  /** for recipients: the help types of the measures in their IPR (the demo seed gives exactly these) */
+  measures: DemoHelpType[];
+  /** a short line shown on the dev stand's start page; for recipients it names their IPR's measures */
   note: string;
 }
 
@@ -162,6 +178,8 @@ interface Seed {
   org?: string;
   specialistKind?: SpecialistKind;
   pendingExclusion?: boolean;
+  measures?: DemoHelpType[];
+  /** what the start page says besides the IPR's measures */
   note: string;
 }
 
@@ -181,7 +199,21 @@ const SEEDS: Seed[] = [
     roles: ['recipient'],
     address: A(AST, 'г. Астана', 'ул. Бейбітшілік', '12', '45'),
     email: 'testov@example.kz',
-    note: 'все виды помощи',
+    measures: [
+      'MSU',
+      'UZHYA',
+      'UIP',
+      'SANATORIUM',
+      'TSR_WHEELCHAIR',
+      'TSR_PROSTHESIS',
+      'TSR_ORTHO_SHOES',
+      'TSR_HEARING_AID',
+      'TSR_WHITE_CANE',
+      'TSR_DIAPERS',
+      'PAYMENT_SPECIAL',
+      'PAYMENT_TRANSPORT',
+    ],
+    note: '',
   },
   {
     key: 'r02',
@@ -192,7 +224,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(AST, 'г. Астана', 'пр. Абая', '3', '17'),
-    note: 'УЖЯ, ТСР',
+    measures: ['MSU', 'UZHYA', 'UIP', 'TSR_WHEELCHAIR', 'TSR_PROSTHESIS'],
+    note: '',
   },
   {
     key: 'r03',
@@ -203,7 +236,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(AST, 'г. Астана', 'ул. Сарыарка', '8', '2'),
-    note: 'МСУ (очередь)',
+    measures: ['MSU', 'UZHYA', 'UIP', 'TSR_WHEELCHAIR', 'TSR_PROSTHESIS', 'TSR_DIAPERS'],
+    note: 'в очереди в МСУ',
   },
   {
     key: 'r04',
@@ -214,7 +248,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(AST, 'г. Астана', 'ул. Кабанбай батыра', '21', '101'),
-    note: 'УИП, ТСР',
+    measures: ['MSU', 'UIP', 'TSR_WHEELCHAIR', 'TSR_PROSTHESIS'],
+    note: '',
   },
   {
     key: 'r05',
@@ -225,7 +260,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(AST, 'г. Косшы', 'ул. Республики', '5'),
-    note: 'МСУ',
+    measures: ['MSU', 'TSR_WHEELCHAIR'],
+    note: 'в очереди в МСУ',
   },
   {
     key: 'r06',
@@ -236,7 +272,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(AST, 'г. Астана', 'ул. Достык', '13', '7'),
-    note: 'подопечная, МСУ',
+    measures: ['MSU'],
+    note: 'подопечная',
   },
   {
     key: 'r07',
@@ -246,7 +283,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(AST, 'г. Астана', 'ул. Иманова', '19', '56'),
-    note: 'подопечный (ребёнок), ТСР',
+    measures: ['TSR_PROSTHESIS', 'TSR_DIAPERS'],
+    note: 'подопечный (ребёнок)',
   },
   {
     key: 'r08',
@@ -257,7 +295,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(ALA, 'г. Алматы', 'ул. Жандосова', '60', '12'),
-    note: 'УЖЯ',
+    measures: ['MSU', 'UZHYA', 'TSR_WHITE_CANE'],
+    note: '',
   },
   {
     key: 'r09',
@@ -268,7 +307,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(ALA, 'г. Алматы', 'мкр. Самал-2', '33', '14'),
-    note: 'ТСР (слух)',
+    measures: ['TSR_HEARING_AID', 'TSR_WHITE_CANE'],
+    note: '',
   },
   {
     key: 'r10',
@@ -279,7 +319,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(ALA, 'г. Алматы', 'ул. Розыбакиева', '247', '88'),
-    note: 'МСУ',
+    measures: ['MSU'],
+    note: 'получил место в МСУ из очереди',
   },
   {
     key: 'r11',
@@ -290,7 +331,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(ALA, 'г. Алматы', 'ул. Тимирязева', '42', '3'),
-    note: 'УИП',
+    measures: ['UIP'],
+    note: '',
   },
   {
     key: 'r12',
@@ -300,7 +342,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(ALA, 'г. Алматы', 'ул. Саина', '2', '40'),
-    note: 'подопечная (ребёнок), УЖЯ',
+    measures: ['UZHYA'],
+    note: 'подопечная (ребёнок)',
   },
   {
     key: 'r13',
@@ -311,7 +354,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(ALA, 'г. Каскелен', 'ул. Наурызбай батыра', '11'),
-    note: 'ТСР',
+    measures: ['TSR_WHITE_CANE', 'TSR_DIAPERS'],
+    note: 'окно выбора поставщика ТСР закрыто',
   },
   {
     key: 'r14',
@@ -322,7 +366,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(KAR, 'г. Караганда', 'пр. Бухар-Жырау', '49', '21'),
-    note: 'МСУ',
+    measures: ['MSU'],
+    note: 'в очереди в МСУ',
   },
   {
     key: 'r15',
@@ -333,7 +378,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(KAR, 'г. Караганда', 'ул. Ермекова', '30', '9'),
-    note: 'УЖЯ, ТСР',
+    measures: ['UZHYA', 'UIP', 'TSR_WHEELCHAIR', 'TSR_HEARING_AID', 'TSR_WHITE_CANE', 'TSR_DIAPERS'],
+    note: '',
   },
   {
     key: 'r16',
@@ -344,7 +390,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(KAR, 'г. Темиртау', 'ул. Мира', '4', '60'),
-    note: 'подопечный, МСУ',
+    measures: ['MSU', 'UZHYA', 'UIP', 'TSR_WHEELCHAIR', 'TSR_PROSTHESIS', 'TSR_DIAPERS'],
+    note: 'подопечный',
   },
   {
     key: 'r17',
@@ -355,7 +402,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(KAR, 'г. Темиртау', 'пр. Республики', '15', '31'),
-    note: 'УИП',
+    measures: ['UIP'],
+    note: '',
   },
   {
     key: 'r18',
@@ -366,7 +414,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(KAR, 'г. Караганда', 'ул. Гапеева', '1', '77'),
-    note: 'ТСР',
+    measures: ['TSR_ORTHO_SHOES'],
+    note: '',
   },
   {
     key: 'r19',
@@ -377,7 +426,8 @@ const SEEDS: Seed[] = [
     sex: 'F',
     roles: ['recipient'],
     address: A(KAR, 'п. Топар', 'ул. Ленина', '6'),
-    note: 'санаторно-курортное лечение',
+    measures: ['SANATORIUM'],
+    note: '',
   },
   {
     key: 'r20',
@@ -388,7 +438,8 @@ const SEEDS: Seed[] = [
     sex: 'M',
     roles: ['recipient'],
     address: A(AST, 'г. Астана', 'ул. Отырар', '4', '10'),
-    note: 'МСУ, УЖЯ',
+    measures: ['MSU', 'UZHYA', 'TSR_WHEELCHAIR'],
+    note: '',
   },
   // guardians (4): log in with their own key and act for their wards
   {
@@ -413,7 +464,8 @@ const SEEDS: Seed[] = [
     roles: ['guardian', 'recipient'],
     address: A(AST, 'г. Астана', 'ул. Иманова', '19', '56'),
     wards: ['r07'],
-    note: 'мать и законный представитель ЖАКУПОВА Е.; сама получатель ТСР',
+    measures: ['TSR_HEARING_AID'],
+    note: 'мать и законный представитель ЖАКУПОВА Е.',
   },
   {
     key: 'g03',
@@ -624,10 +676,37 @@ const SEEDS: Seed[] = [
   },
 ];
 
+/** How the start page names a measure (short: the note is one line). */
+const MEASURE_WORDS: Record<DemoHelpType, string> = {
+  MSU: 'МСУ',
+  UZHYA: 'УЖЯ',
+  UIP: 'УИП',
+  SANATORIUM: 'санаторно-курортное лечение',
+  TSR_WHEELCHAIR: 'кресло-коляска',
+  TSR_PROSTHESIS: 'протез голени',
+  TSR_ORTHO_SHOES: 'ортопедическая обувь',
+  TSR_HEARING_AID: 'слуховой аппарат',
+  TSR_WHITE_CANE: 'трость тактильная',
+  TSR_DIAPERS: 'подгузники',
+  PAYMENT_SPECIAL: 'спецпособие',
+  PAYMENT_TRANSPORT: 'транспортные расходы',
+};
+
+/** The start page's words for an IPR: «ИПР: МСУ, УЖЯ; ТСР: кресло-коляска, протез голени». */
+export function measuresNote(measures: readonly DemoHelpType[]): string {
+  if (measures.length === 0) return '';
+  if (measures.length === Object.keys(MEASURE_WORDS).length) return 'ИПР: все виды помощи';
+  const tsr = measures.filter((m) => m.startsWith('TSR_')).map((m) => MEASURE_WORDS[m]);
+  const other = measures.filter((m) => !m.startsWith('TSR_')).map((m) => MEASURE_WORDS[m]);
+  return `ИПР: ${[...other, ...(tsr.length ? [`ТСР (${tsr.join(', ')})`] : [])].join(', ')}`;
+}
+
 export const PEOPLE: DemoPerson[] = SEEDS.map((s, i) => ({
   ...s,
   iin: makeIin(s.birthDate, s.sex, 1000 + i * 7),
   phone: `+7701${String(5550000 + i * 111).padStart(7, '0')}`,
+  measures: s.measures ?? [],
+  note: [s.note, measuresNote(s.measures ?? [])].filter(Boolean).join('; '),
 }));
 
 export function personByKey(key: string): DemoPerson {

@@ -86,8 +86,20 @@ export function initI18n(): i18n {
     missingKeyHandler: STRICT_KEYS ? missingKey : false,
     returnedObjectHandler: objectKey,
   });
+  // "{{period, period}}" in a text: a month 'YYYY-MM' written out in the text's language («декабрь 2026»)
+  inst.services.formatter?.add('period', (value: unknown, lng: string | undefined) =>
+    typeof value === 'string' ? formatPeriod(value, isLocale(lng) ? lng : DEFAULT_LOCALE) : String(value),
+  );
   instance = inst;
   return inst;
+}
+
+/** A month 'YYYY-MM' in words: «декабрь 2026», «2026 жылғы желтоқсан», «December 2026»; anything else as it is. */
+export function formatPeriod(period: string, lang: Locale): string {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period);
+  if (!m) return period;
+  const t = initI18n().getFixedT(lang);
+  return t('common:period', { year: m[1], month: t(`common:monthInText.${Number(m[2])}`) });
 }
 
 const fixedTs = new Map<Locale, TFunction>();

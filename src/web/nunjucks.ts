@@ -5,6 +5,7 @@ import { ROOT_DIR } from '../config.js';
 import { astanaDateTime } from '../lib/clock.js';
 import { formatTiyn } from '../lib/money.js';
 import { maskIin } from '../lib/iin.js';
+import { DEFAULT_LOCALE, formatPeriod, isLocale } from './i18n.js';
 
 function toDate(v: unknown): Date | null {
   if (v instanceof Date) return v;
@@ -40,6 +41,10 @@ export function setUpNunjucks(app: Express, opts: { development: boolean }): nun
   env.addFilter('money', (v: unknown, lang?: string) => formatTiyn(typeof v === 'number' ? v : null, lang));
   env.addFilter('maskIin', (v: unknown) => (typeof v === 'string' ? maskIin(v) : ''));
   env.addFilter('json', (v: unknown) => JSON.stringify(v));
+  /** a month 'YYYY-MM' in words in the page's language: «декабрь 2026» */
+  env.addFilter('period', (v: unknown, lang?: string) =>
+    typeof v === 'string' ? formatPeriod(v, isLocale(lang) ? lang : DEFAULT_LOCALE) : '',
+  );
   env.addGlobal('currentYear', () => new Date().getFullYear());
   return env;
 }

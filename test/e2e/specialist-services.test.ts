@@ -123,9 +123,16 @@ describe('УЖЯ in the browser: a whole month for the recipient and the special
       expect(await s.page.locator('h1').innerText()).toBe(t.documents.title);
       expect(await s.text()).toContain('АХМЕТОВА');
 
-      // the month is now closed for new entries, with the manual's exact words
+      // the month is now closed for new entries, with the manual's exact words: the journal offers no
+      // «Добавить запись», and the entry page no form to fill in (the order began this month)
+      await s.goto(`/specialist/journal?order=${orderId}`);
+      expect(await s.text()).toContain(t.errors.monthLocked);
+      expect(await s.page.getByRole('button', { name: exact(t.button.addJournalEntry) }).count()).toBe(0);
       await s.goto(`/specialist/journal/new?order=${orderId}`);
       expect(await s.text()).toContain(t.errors.monthLocked);
+      expect(await s.page.locator('main form').count()).toBe(0);
+      expect(await s.page.getByLabel(t.field.hours).count()).toBe(0);
+      expect(await s.page.getByRole('button', { name: exact(t.button.saveEntry) }).count()).toBe(0);
 
       // the recipient sees the whole history
       await r.goto(`/services/orders/${orderId}`);

@@ -114,7 +114,7 @@ export class SupportService {
   ): Promise<{ file: UploadedFile; mime: string; ext: string }[]> {
     const real = files.filter((f) => f.size > 0);
     if (real.length > MAX_SCREENSHOTS)
-      throw new AppError('support:errors.tooManyScreenshots', 400, { max: MAX_SCREENSHOTS });
+      throw new AppError('support:errors.tooManyScreenshots', 400, { count: MAX_SCREENSHOTS });
     const out: { file: UploadedFile; mime: string; ext: string }[] = [];
     for (const f of real) {
       if (f.size > MAX_SCREENSHOT_BYTES)

@@ -135,6 +135,14 @@ export const createOrderForm = z
   });
 export type CreateOrderInput = z.output<typeof createOrderForm>;
 
+/**
+ * «Далее» of the creation window without JavaScript: only the method counts; the fields of the methods
+ * come along (empty or prefilled) and are asked for by «Создать».
+ */
+export const chooseMethodForm = z.object({
+  fulfilment: z.enum(FULFILMENTS, { error: 'goods:errors.fulfilmentRequired' }),
+});
+
 // ---- order steps
 
 export const reasonForm = z.strictObject({

@@ -19,6 +19,7 @@ import {
   generateCode,
   hashCode,
   hoursProblem,
+  endOfPreviousMonth,
   periodOf,
   serviceMachine,
   type ServiceStatus,
@@ -69,7 +70,7 @@ export class JournalService {
       entries,
       totalHours,
       monthLocked,
-      canAdd: order ? this.canAdd(order) : false,
+      canAdd: order ? this.canAdd(order) && (await this.openDays(this.c.db, order)) !== null : false,
       canCancel: order ? order.status === 'in_progress' && order.detail.joint_work_ended : false,
       remaining: order ? await this.remaining(this.c.db, order) : null,
     };
@@ -98,14 +99,36 @@ export class JournalService {
     return order;
   }
 
-  /** «Добавить запись в журнал»: the form's bounds and whether the current month is already closed by an act. */
+  /**
+   * The days an entry may still be written for: from the confirmation to today, or, once this month's
+   * act is sent, to the end of the month before when that month is still open; null when no day is.
+   */
+  private async openDays(
+    db: Knex | Knex.Transaction,
+    order: ServiceOrderView,
+  ): Promise<{ minDay: string; maxDay: string } | null> {
+    const today = this.today();
+    const minDay = order.detail.confirmed_on ?? today;
+    if (!(await this.c.acts.lockingAct(db, order.id, periodOf(today)))) return { minDay, maxDay: today };
+    const maxDay = endOfPreviousMonth(today);
+    if (maxDay < minDay || (await this.c.acts.lockingAct(db, order.id, periodOf(maxDay)))) return null;
+    return { minDay, maxDay };
+  }
+
+  /**
+   * «Добавить запись в журнал»: the form's bounds and whether the current month is already closed by an
+   * act. When no day is open any more the page offers no form (`days` null), only the seed's message.
+   */
   async entryForm(actor: Actor, orderId: number) {
     const order = await this.openOrder(this.c.db, actor, orderId);
     const today = this.today();
+    const days = await this.openDays(this.c.db, order);
     return {
       order,
       today,
-      minDay: order.detail.confirmed_on ?? today,
+      days,
+      minDay: days?.minDay ?? today,
+      maxDay: days?.maxDay ?? today,
       monthLocked: Boolean(await this.c.acts.lockingAct(this.c.db, order.id, periodOf(today))),
       remaining: await this.remaining(this.c.db, order),
       maxHours: MAX_HOURS_PER_DAY,
@@ -159,7 +182,7 @@ export class JournalService {
       if (
         (await this.c.journal.codesSince(tx, order.id, new Date(now.getTime() - 3600_000))) >= CODES_PER_HOUR
       )
-        throw new AppError('services:errors.tooManyCodes', 429, { max: CODES_PER_HOUR });
+        throw new AppError('services:errors.tooManyCodes', 429, { count: CODES_PER_HOUR });
       await this.c.journal.supersedePending(tx, order.id);
       const row = await this.c.journal.insertCode(tx, {
         order_id: order.id,

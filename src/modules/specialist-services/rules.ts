@@ -161,6 +161,13 @@ export function periodOf(day: string): string {
   return day.slice(0, 7);
 }
 
+/** The last day of the month before the day's month (YYYY-MM-DD). */
+export function endOfPreviousMonth(day: string): string {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  const last = new Date(Date.UTC(y, m - 1, 0));
+  return last.toISOString().slice(0, 10);
+}
+
 export function isPeriod(v: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(v) && isCalendarDate(`${v}-01`);
 }

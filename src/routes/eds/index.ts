@@ -72,7 +72,7 @@ export function edsRoutes(services: Services): Router {
     const id = blocks.id().safeParse(req.params.id);
     if (!id.success) throw new NotFoundError();
     const auth = req.session.auth!;
-    const view = await services.evidence.show(auth, id.data);
+    const view = await services.evidence.show(auth, id.data, req.lang);
     res.render('pages/eds/document.njk', { ...view, canReverify: auth.roles.includes('admin') });
   });
 

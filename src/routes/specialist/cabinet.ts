@@ -105,7 +105,7 @@ export function specialistCabinetRoutes(services: Services): Router {
     const view = await area.journal.entryForm(actorOf(req), orderId);
     res
       .status(status)
-      .render('pages/specialist/entry-form.njk', { ...view, values: values ?? { day: view.today }, errors });
+      .render('pages/specialist/entry-form.njk', { ...view, values: values ?? { day: view.maxDay }, errors });
   }
 
   router.get('/specialist/journal/new', async (req, res) => {

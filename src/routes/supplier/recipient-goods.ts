@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf, requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import {
+  chooseMethodForm,
   createOrderForm,
   emptyForm,
   optionalReasonForm,
@@ -123,7 +124,8 @@ export function recipientGoodsRoutes(services: Services): Router {
     extra: Record<string, unknown> = {},
   ) {
     const w = await orders.creationWindow(actorOf(req), helpTypeParam(req), idParam(req, 'goodsId'));
-    res.status(status).render('pages/goods/create.njk', { ...w, values: w.defaults, ...extra });
+    const values = { ...w.defaults, ...((extra.values as Record<string, unknown> | undefined) ?? {}) };
+    res.status(status).render('pages/goods/create.njk', { ...w, ...extra, values });
   }
 
   /** «Заказать»: the creation window. */
@@ -135,6 +137,14 @@ export function recipientGoodsRoutes(services: Services): Router {
   router.post('/goods/:helpType/:goodsId/order', recipientOnly, async (req, res) => {
     const helpType = helpTypeParam(req);
     const goodsId = idParam(req, 'goodsId');
+    if ((req.body as { step?: unknown } | undefined)?.step === 'method') {
+      // without JavaScript, «Далее» after choosing the method: the same window with that method's fields
+      const values = { ...(req.body as Record<string, unknown>) };
+      delete values.step;
+      const chosen = parseForm(chooseMethodForm, values);
+      if (!chosen.ok) return renderWindow(req, res, 400, { errors: chosen.errors, values });
+      return renderWindow(req, res, 200, { values });
+    }
     const parsed = parseForm(createOrderForm, req.body);
     if (!parsed.ok) return renderWindow(req, res, 400, { errors: parsed.errors, values: req.body });
     try {

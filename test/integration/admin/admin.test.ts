@@ -227,7 +227,11 @@ describe('reports', () => {
     const page = await asAdmin.get('/admin/reports').expect(200);
     const rows = tableRows(page.text, 'ipr-table');
     expect(rows.length).toBeGreaterThanOrEqual(10);
-    expect(rows.find((r) => r.startsWith('Услуга специалиста жестового языка'))).toMatch(/60 часов/);
+    // the demo IPRs: 60 hours of УЖЯ for each recipient who has that measure
+    const uzhya = PEOPLE.filter((p) => p.measures.includes('UZHYA')).length;
+    expect(rows.find((r) => r.startsWith('Услуга специалиста жестового языка'))).toBe(
+      `Услуга специалиста жестового языка ${uzhya} ${uzhya * 60} часов 0 часов 0`,
+    );
     const csv = await asAdmin.get('/admin/reports/ipr.csv').buffer(true).expect(200);
     expect(csv.text.split('\r\n')[0]).toBe(
       '\uFEFFВид помощи,Единица,Мероприятий,Получателей,Назначено,Использовано,"Исполнено, %"',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { csrfFrom, loginAs, personIdOf, postForm, submitSigned } from '../../support/http.js';
+import { csrfFrom, decodeEntities, loginAs, personIdOf, postForm, submitSigned } from '../../support/http.js';
 import { ASTANA_GENERAL, ASTANA_MERCY, dept, deptId, orderOf } from './helpers.js';
 
 let ctx: TestContext;
@@ -82,6 +82,25 @@ describe('«Встать в очередь» and «Отменить ожидан
     const card = await agent.get(res.headers.location as string).expect(200);
     expect(card.text).toContain('Ожидание очереди');
     expect(card.text).toMatch(/id="queue-position">4</);
+    // one number about the queue, under one label: the place in it
+    expect(card.text.match(/Место в очереди/g)).toHaveLength(1);
+    expect(card.text).not.toContain('Номер в очереди');
+
+    // the signed application names what it is about in words, not «msu-department 2»
+    const doc = (await ctx
+      .db('signed_documents')
+      .where({ object_type: 'msu-department', object_id: String(id) })
+      .orderBy('id', 'desc')
+      .first('id')) as { id: number };
+    const evidence = await agent.get(`/documents/${doc.id}`).expect(200);
+    const object = /Объект<\/dt><dd class="govuk-summary-list__value">([^<]*)</.exec(evidence.text)?.[1];
+    expect(decodeEntities(object ?? '')).toBe(
+      'Отделение милосердия, КГУ «Центр оказания специальных социальных услуг № 1» г. Астана',
+    );
+    const en = await agent.get(`/documents/${doc.id}?lang=en`).expect(200);
+    expect(decodeEntities(en.text)).toContain(
+      'Mercy department, КГУ «Центр оказания специальных социальных услуг № 1» г. Астана',
+    );
   });
 
   it('cancelling asks for a reason, then a signature, and frees the recipient to enrol elsewhere', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { loginAs, signFormFrom, signAs, type Agent } from '../../support/http.js';
+import { loginAs, personIdOf, signFormFrom, signAs, type Agent } from '../../support/http.js';
 import {
   addOpenDepartment,
   createSyntheticRecipients,
@@ -33,6 +33,29 @@ beforeAll(async () => {
   const all = await createSyntheticRecipients(ctx.db, ctx.dataDir, SYNTHETIC + 3, { tag: 'rush' });
   people = all.slice(0, SYNTHETIC);
   late = all.slice(SYNTHETIC);
+  // the demo people whose IPR has no МСУ measure (their journeys are others) get one for the rush
+  for (const key of HTTP_PEOPLE) {
+    const personId = await personIdOf(ctx, key);
+    if (await ctx.db('ipr_measures').where({ person_id: personId, help_type: 'MSU' }).first()) continue;
+    const [ipr] = (await ctx
+      .db('iprs')
+      .insert({
+        external_id: `rush-IPR-${key}`,
+        person_id: personId,
+        developed_on: '2026-01-01',
+        valid_until: '2099-12-31',
+      })
+      .returning('id')) as { id: number }[];
+    await ctx.db('ipr_measures').insert({
+      external_id: `rush-M-${key}`,
+      ipr_id: ipr!.id,
+      person_id: personId,
+      help_type: 'MSU',
+      volume: 365,
+      deadline: '2099-12-31',
+      status: 'open',
+    });
+  }
   agents = new Map();
   for (const key of HTTP_PEOPLE) agents.set(key, await loginAs(ctx, key));
 }, 180_000);

@@ -14,7 +14,7 @@ import {
   type Agent,
 } from '../../support/http.js';
 import { astanaDate } from '../../../src/lib/clock.js';
-import { tFor } from '../../../src/web/i18n.js';
+import { formatPeriod, tFor } from '../../../src/web/i18n.js';
 import { actorOf, addEntry, orderInProgress } from './helpers.js';
 
 const MONTH_LOCK =
@@ -154,7 +154,11 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
     const res = await upload(s04, uip, { buffer: scan, name: 'акт-скан.pdf' });
     expect(res.status).toBe(303);
     const confirm = await s04.get(res.headers.location as string).expect(200);
-    expect(confirm.text).toContain(`Акт за ${period} успешно сформирован и готов к отправке в Е-Собес`);
+    // the month in words («декабрь 2026»), not as '2026-12'
+    expect(confirm.text).toContain(
+      `Акт за ${formatPeriod(period, 'ru')} успешно сформирован и готов к отправке в Е-Собес`,
+    );
+    expect(formatPeriod(period, 'ru')).toMatch(/^[а-я]+ \d{4}$/);
     expect(confirm.text).toContain(crypto.createHash('sha256').update(scan).digest('hex'));
     const sent = await submitSigned(ctx, s04, confirm.text, 's04');
     expect(sent.status).toBe(303);
@@ -168,6 +172,12 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
     // the month is locked: the exact message of the specialist's manual, on the page and from the service
     const form = await s04.get(`/specialist/journal/new?order=${uip}`).expect(200);
     expect(decodeEntities(form.text)).toContain(MONTH_LOCK);
+    // no form to fill in: the order was confirmed this month, so no day is open any more
+    expect(form.text).not.toContain('action="/specialist/journal/new"');
+    expect(form.text).not.toContain('name="hours"');
+    const journal = await s04.get(`/specialist/journal?order=${uip}`).expect(200);
+    expect(decodeEntities(journal.text)).toContain(MONTH_LOCK);
+    expect(journal.text).not.toContain(`/specialist/journal/new?order=${uip}`);
     const refused = await postForm(s04, form.text, '/specialist/journal/new', {
       order: String(uip),
       day: today,

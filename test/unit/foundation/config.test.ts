@@ -1,7 +1,18 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 
 describe('configuration', () => {
+  it('is documented: every variable of the schema is in the README’s configuration table', () => {
+    const schema = fs.readFileSync('src/config.ts', 'utf8');
+    const variables = [...schema.matchAll(/^ {4}([A-Z][A-Z0-9_]+): z\./gm)].map((m) => m[1]!);
+    expect(variables).toContain('HOST');
+    const readme = fs.readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## How it is built'));
+    const missing = variables.filter((v) => !table.includes(`\`${v}\``));
+    expect(missing).toEqual([]);
+  });
+
   it('has working development defaults', () => {
     const c = loadConfig({});
     expect(c.PORT).toBe(3000);

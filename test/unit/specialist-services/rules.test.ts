@@ -13,6 +13,7 @@ import {
   periodBounds,
   safeFileName,
   serviceMachine,
+  endOfPreviousMonth,
 } from '../../../src/modules/specialist-services/rules.js';
 
 describe('the УЖЯ/УИП order as a state machine', () => {
@@ -123,5 +124,14 @@ describe('act rules', () => {
     expect(safeFileName('../../etc/passwd', 'pdf')).toBe('.._.._etc_passwd');
     expect(safeFileName('акт "ноябрь".pdf', 'pdf')).toBe('акт _ноябрь_.pdf');
     expect(safeFileName('   ', 'png')).toBe('act.png');
+  });
+});
+
+describe('the days still open once this month’s act is sent', () => {
+  it('end on the last day of the month before', () => {
+    expect(endOfPreviousMonth('2026-12-05')).toBe('2026-11-30');
+    expect(endOfPreviousMonth('2026-03-31')).toBe('2026-02-28');
+    expect(endOfPreviousMonth('2028-03-01')).toBe('2028-02-29');
+    expect(endOfPreviousMonth('2027-01-15')).toBe('2026-12-31');
   });
 });
