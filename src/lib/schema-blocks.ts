@@ -221,3 +221,14 @@ export function signedFields(maxXmlChars: number) {
     xml: text({ max: maxXmlChars, raw: true }).optional(),
   };
 }
+
+const TEXT_KEY = /^[a-z][a-zA-Z]*:[\w.-]+$/;
+
+/**
+ * A zod issue's message when it is one of our text keys ('ns:key'); zod's own English sentences
+ * ("Invalid input: expected string…", "Unrecognized keys: …") never reach a person: the form's
+ * fallback key stands in for them.
+ */
+export function textKeyOr(message: string, fallback: string): string {
+  return TEXT_KEY.test(message) ? message : fallback;
+}

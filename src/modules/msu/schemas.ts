@@ -164,7 +164,7 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? 'form');
-    if (!out[field]) out[field] = issue.message.includes(':') ? issue.message : 'errors:validation';
+    if (!out[field]) out[field] = blocks.textKeyOr(issue.message, 'errors:validation');
   }
   return out;
 }

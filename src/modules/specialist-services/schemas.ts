@@ -145,7 +145,7 @@ export function fieldErrors(error: z.ZodError, fallback = 'services:errors.inval
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? 'form');
     if (out[field]) continue;
-    out[field] = issue.message.includes(':') ? issue.message : fallback;
+    out[field] = blocks.textKeyOr(issue.message, fallback);
   }
   return out;
 }

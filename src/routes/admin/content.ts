@@ -51,8 +51,11 @@ export function contentRoutes(services: Services): Router {
     },
   ) => {
     const media = view.id ? await content.media(view.id) : [];
+    // an item's kind never changes: a re-rendered form shows the stored one, whatever was posted
+    const values = view.id ? { ...view.values, kind: (await content.get(view.id)).kind } : view.values;
     res.render('pages/admin/content-form.njk', {
       ...view,
+      values,
       errors: view.errors ?? {},
       mediaErrors: view.mediaErrors ?? {},
       media,

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { AppError, NotFoundError } from '../../lib/errors.js';
-import { parseId } from '../../lib/schema-blocks.js';
+import { parseId, textKeyOr } from '../../lib/schema-blocks.js';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import { uploadsOf } from '../../web/uploads.js';
 
@@ -22,7 +22,7 @@ export function parseForm<S extends z.ZodType>(
   for (const issue of r.error.issues) {
     const field = String(issue.path[0] ?? 'form');
     if (errors[field]) continue;
-    errors[field] = issue.message.includes(':') ? issue.message : 'admin:errors.invalid';
+    errors[field] = textKeyOr(issue.message, 'admin:errors.invalid');
   }
   return { ok: false, errors };
 }
