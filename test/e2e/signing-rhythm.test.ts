@@ -156,7 +156,7 @@ describe('one signing rhythm: the page with the button → the dialog, the key s
       // the specialist declines with a reason: the reason's page signs
       await s.loginAs('s01');
       await follow(s, starts(t('services:button.respond')));
-      await follow(s, exact(t('services:button.reject')));
+      await press(s, exact(t('services:button.reject')));
       await s.page.locator('input[name="reason"]').first().check();
       await pressOpensDialog(s, exact(t('services:button.confirm')));
       await s.openKeyInDialog('s01', 'SIGN');
