@@ -47,18 +47,15 @@ async function orderServiceAndGoods(p: PortalPage): Promise<void> {
   await p.goto('/services/uzhya/specialists');
   await press(p, named('Заказать', 'БАЙМУХАМЕДОВА'));
   await p.page.getByLabel('Номер телефона').fill('+7 701 555 12 34');
-  await press(p, exact('Создать'));
-  await p.sign(exact('Подписать'), 'r01');
+  await p.sign(exact('Создать'), 'r01');
   await press(p, exact('Подтвердить'));
   await p.sign(exact('Подписать'), 'r01');
   await p.goto('/goods/TSR_PROSTHESIS');
   await follow(p, named('Заказать', 'Протез голени модульный «Ортомед-М2»'));
   await p.page.getByLabel('В стационаре', { exact: true }).check();
   await p.page.getByLabel('Стационар поставщика').selectOption({ index: 1 });
-  await press(p, exact('Создать'));
-  await p.sign(exact('Подписать'), 'r01');
-  await press(p, exact('Подтвердить'));
-  await p.sign(exact('Подписать'), 'r01');
+  await p.sign(exact('Создать'), 'r01');
+  await p.sign(exact('Подтвердить'), 'r01');
 }
 
 const ROLES: Role[] = [

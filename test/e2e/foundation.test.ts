@@ -87,10 +87,12 @@ describe('EDS in the browser', () => {
     try {
       await p.goto('/login');
       await p.page.getByRole('button', { name: 'Выберите ЭЦП' }).click();
-      await p.signInDialog('r02', 'SIGN', { expectNavigation: false });
-      const alert = p.page.locator('dialog[open] [aria-live]');
-      await expect.poll(() => alert.innerText()).toMatch(/AUTH/);
-      await p.signInDialog('r02', 'AUTH', { password: 'wrong', expectNavigation: false });
+      // a signing key on the login page: its data, and why it cannot log in, before anything is sent
+      await p.openKeyInDialog('r02', 'SIGN');
+      expect(await p.page.locator('#eds-key-problems').innerText()).toMatch(/AUTH/);
+      await p.page.getByRole('button', { name: 'Выбрать другой ключ' }).click();
+      await p.openKeyInDialog('r02', 'AUTH', { password: 'wrong', expectKeyData: false });
+      const alert = p.page.locator('#eds-dialog-error');
       await expect.poll(() => alert.innerText()).toMatch(/[Нн]еверный пароль/);
       expect(p.page.url()).toContain('/login');
     } finally {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PortalPage } from '../support/browser.js';
-import { exact, follow, named, press, starts, useBrowserStand } from '../support/browser.js';
+import { follow, named, press, starts, useBrowserStand } from '../support/browser.js';
 import type { GoodsAction, GoodsStatus } from '../../src/modules/goods/rules.js';
 
 const stand = useBrowserStand();
@@ -35,10 +35,9 @@ function texts(lang: string): Texts {
   return JSON.parse(fs.readFileSync(path.join('locales', lang, 'goods.json'), 'utf8')) as Texts;
 }
 
-/** A step on an order card: the button, then the signing page's «Подписать» with the person's RSA key. */
-async function signedStep(p: PortalPage, t: Texts, button: string, personKey: string): Promise<void> {
-  await press(p, button);
-  await p.sign(exact(t.sign.button), personKey);
+/** A step on an order card: its button opens the signing dialog at once; signed with the person's RSA key. */
+async function signedStep(p: PortalPage, _t: Texts, button: string, personKey: string): Promise<void> {
+  await p.sign(button, personKey);
 }
 
 async function orderIdFromUrl(p: PortalPage): Promise<number> {
@@ -83,8 +82,7 @@ describe('ТСР goods in the browser: recipient and supplier, every page checke
       expect(await r.page.locator('.govuk-error-summary').innerText()).toContain(t.errors.fulfilmentRequired);
       await r.page.getByLabel(t.fulfilment.stationary, { exact: true }).check();
       await r.page.getByLabel(t.create.stationaryPoint).selectOption({ index: 1 });
-      await press(r, t.create.submit);
-      await r.sign(exact(t.sign.button), 'r01');
+      await r.sign(t.create.submit, 'r01');
       const orderId = await orderIdFromUrl(r);
       expect(await r.text()).toContain(t.status.created);
 
@@ -133,8 +131,7 @@ describe('ТСР goods in the browser: recipient and supplier, every page checke
       await follow(r, named(kk.offers.order, 'Трость тактильная «Ambutech» 130 см'));
       await r.page.getByLabel(kk.fulfilment.pickup, { exact: true }).check();
       await r.page.getByLabel(kk.create.warehouse).selectOption({ index: 1 });
-      await press(r, kk.create.submit);
-      await r.sign(exact(kk.sign.button), 'r09');
+      await r.sign(kk.create.submit, 'r09');
       const orderId = await orderIdFromUrl(r);
       expect(await r.text()).toContain(kk.status.created);
       await signedStep(r, kk, kk.action.confirm, 'r09');
@@ -176,8 +173,7 @@ describe('ТСР goods in the browser: recipient and supplier, every page checke
       await press(r, t.create.submit, 'errors');
       expect(await r.page.locator('.govuk-error-summary').innerText()).toContain(t.errors.houseRequired);
       await r.page.getByLabel(t.create.house).fill('30');
-      await press(r, t.create.submit);
-      await r.sign(exact(t.sign.button), 'r15');
+      await r.sign(t.create.submit, 'r15');
       const orderId = await orderIdFromUrl(r);
       await signedStep(r, t, t.action.confirm, 'r15');
       const number = await orderNumber(orderId);

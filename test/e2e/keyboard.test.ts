@@ -72,7 +72,7 @@ describe('keyboard only, at 640 px: the recipient orders from login to the confi
     }
   });
 
-  it('УЖЯ (kk): a specialist → the order form typed in → signed → confirmed with the signed application', async () => {
+  it('УЖЯ (kk): a specialist → the order form typed in → «Создать» signs in the dialog → confirmed with the signed application', async () => {
     const t = localeTexts('kk');
     const { p, k } = await keyboardUser('kk');
     try {
@@ -91,8 +91,8 @@ describe('keyboard only, at 640 px: the recipient orders from login to the confi
         p.page.getByLabel(t('services:field.commentOptional')),
         'Дәрігердің қабылдауында аударма',
       );
-      await k.activate(p.page.getByRole('button', { name: exact(t('services:button.create')) }));
-      await k.sign(p.page.getByRole('button', { name: exact(t('services:button.sign')) }), 'r02');
+      // «Создать» opens the signing dialog at once (no page in between)
+      await k.sign(p.page.getByRole('button', { name: exact(t('services:button.create')) }), 'r02');
       expect(new URL(p.page.url()).pathname).toMatch(/^\/services\/orders\/\d+$/);
       expect(await p.text()).toContain(t('services:status.created'));
       await k.activate(p.page.getByRole('button', { name: exact(t('services:button.confirm')) }));
@@ -105,7 +105,7 @@ describe('keyboard only, at 640 px: the recipient orders from login to the confi
     }
   });
 
-  it('ТСР (en): radio buttons with the arrow keys, a select with the arrow keys → signed → confirmed, in «Goods orders»', async () => {
+  it('ТСР (en): radio buttons with the arrow keys, a select with the arrow keys → «Create» signs in the dialog → «Confirm» signs → in «Goods orders»', async () => {
     const t = localeTexts('en');
     const { p, k } = await keyboardUser('en');
     try {
@@ -135,12 +135,10 @@ describe('keyboard only, at 640 px: the recipient orders from login to the confi
       await k.tabTo(place);
       await p.page.keyboard.press('ArrowDown');
       expect(await place.inputValue()).not.toBe('');
-      await k.activate(p.page.getByRole('button', { name: exact(t('goods:create.submit')) }));
-      await k.sign(p.page.getByRole('button', { name: exact(t('goods:sign.button')) }), 'r04');
+      await k.sign(p.page.getByRole('button', { name: exact(t('goods:create.submit')) }), 'r04');
       expect(new URL(p.page.url()).pathname).toMatch(/^\/goods\/orders\/\d+$/);
       expect(await p.text()).toContain(t('goods:status.created'));
-      await k.activate(p.page.getByRole('button', { name: exact(t('goods:action.confirm')) }));
-      await k.sign(p.page.getByRole('button', { name: exact(t('goods:sign.button')) }), 'r04');
+      await k.sign(p.page.getByRole('button', { name: exact(t('goods:action.confirm')) }), 'r04');
       expect(await p.text()).toContain(t('goods:status.awaiting_supplier'));
 
       await k.activate(p.page.getByRole('link', { name: exact(t('common:nav.goodsOrders')) }), {

@@ -246,7 +246,7 @@ export class KeyboardUser {
    * Tabs to the signing form's button, opens the dialog with Enter and signs in it by keyboard: the
    * focus is trapped in the dialog (Tab from the last control comes back to the first, Shift+Tab from
    * the first goes to the last), the key file is chosen with Space on the file field, the password typed,
-   * «Подписать» pressed with Enter. Waits for the page the signed form leads to.
+   * «Открыть» pressed with Enter, the key's data shown with the focus on it, «Подписать» pressed with Enter. Waits for the page the signed form leads to.
    */
   async sign(button: Locator, personKey: string, type: 'AUTH' | 'SIGN' = 'SIGN'): Promise<void> {
     await this.tabTo(button);
@@ -261,6 +261,7 @@ export class KeyboardUser {
     // focus stays inside: a full round of Tab and one of Shift+Tab come back to the key file field
     const controls = await dialog
       .locator('input:not([type="hidden"]), button, a[href], select, textarea')
+      .filter({ visible: true })
       .count();
     for (let i = 0; i < controls; i++) {
       await this.page.keyboard.press('Tab');
@@ -280,7 +281,23 @@ export class KeyboardUser {
     await chooser.setFiles(keyFile(this.dataDir, personKey, type));
     await this.tabTo(dialog.locator('input[type="password"]'), { dialogOnly: true, max: 5 });
     await this.page.keyboard.type('Qwerty12');
-    await this.tabTo(dialog.locator('button[type="submit"]'), { dialogOnly: true, max: 5 });
+    // «Открыть»: the key's data comes in place of the key file's fields, the focus on its heading
+    await this.tabTo(dialog.locator('button[type="submit"]').filter({ visible: true }), {
+      dialogOnly: true,
+      max: 5,
+    });
+    await this.page.keyboard.press('Enter');
+    const data = dialog.locator('#eds-key-data');
+    await data.waitFor({ state: 'visible' });
+    expect(
+      await this.page.evaluate(() => document.activeElement?.id),
+      'the focus moves to the key data',
+    ).toBe('eds-key-data-title');
+    await this.p.checkA11y('signing-dialog-key-data');
+    await this.tabTo(dialog.locator('button[type="submit"]').filter({ visible: true }), {
+      dialogOnly: true,
+      max: 5,
+    });
     await Promise.all([
       this.page.waitForNavigation({ waitUntil: 'load' }),
       this.page.keyboard.press('Enter'),

@@ -57,6 +57,8 @@ export interface IssuedSignRequest {
   id: string;
   xml: string;
   keyType: KeyType;
+  /** whose key the browser signer expects: a person's, an organisation employee's, or either (login) */
+  signer: SignerKind | 'any';
   expiresAt: Date;
 }
 
@@ -150,7 +152,8 @@ export class SigningService {
       created_at: now,
       expires_at: expiresAt,
     });
-    return { id, xml, keyType: input.keyType, expiresAt };
+    const signer = !input.actor ? 'any' : input.actor.organisationBin ? 'employee' : 'individual';
+    return { id, xml, keyType: input.keyType, signer, expiresAt };
   }
 
   /**

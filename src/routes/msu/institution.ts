@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../modules/index.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { renderSignStep } from '../../web/sign-step.js';
 import { AppError } from '../../lib/errors.js';
 import { bedsForm, cabinetQuery, reasonForm, signedForm } from '../../modules/msu/schemas.js';
 import { statusTone } from '../../modules/msu/rules.js';
@@ -101,7 +102,7 @@ export function msuInstitutionRoutes(services: Services): Router {
     }
     try {
       const step = await inst.startDischarge(actorOf(req), id, form.data.reason);
-      res.render('pages/msu/institution/step.njk', {
+      renderSignStep(res, 'pages/msu/institution/step.njk', {
         ...step,
         step: 'discharge',
         action: `/institution/orders/${id}/discharge/sign`,
@@ -147,7 +148,7 @@ export function msuInstitutionRoutes(services: Services): Router {
     }
     try {
       const step = await inst.startBedChange(actorOf(req), id, form.data.total, form.data.reason);
-      res.render('pages/msu/institution/beds-sign.njk', {
+      renderSignStep(res, 'pages/msu/institution/beds-sign.njk', {
         ...step,
         action: `/institution/departments/${id}/beds/sign`,
       });

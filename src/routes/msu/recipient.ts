@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../modules/index.js';
+import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { renderSignStep } from '../../web/sign-step.js';
 import { AppError } from '../../lib/errors.js';
 import { catalogueQuery, reasonForm, signedForm } from '../../modules/msu/schemas.js';
 import { statusTone } from '../../modules/msu/rules.js';
@@ -129,12 +131,13 @@ export function msuRecipientRoutes(services: Services): Router {
     res.render('pages/msu/order.njk', { ...card, tone: statusTone(card.order.status) });
   });
 
-  // ---------------------------------------------------------------- steps with a reason: form → sign
+  // ---------------------------------------------------------------- steps with a reason: the reason's page signs
+  // (its «Подписать» issues the document and opens the signing; without JavaScript: → the sign page)
 
   function reasonStep(opts: {
     path: string;
     formView: string;
-    start: (req: Request, id: number, reason: string) => Promise<object>;
+    start: (req: Request, id: number, reason: string) => Promise<{ signRequest: IssuedSignRequest }>;
     apply: (req: Request, id: number, input: { signRequestId: string; signedXml: string }) => Promise<void>;
     doneKey: string;
   }) {
@@ -153,7 +156,7 @@ export function msuRecipientRoutes(services: Services): Router {
           .render(opts.formView, { ...card, values: req.body as object, errors: form.errors });
       }
       const step = await opts.start(req, id, form.data.reason);
-      res.render('pages/msu/sign-step.njk', {
+      renderSignStep(res, 'pages/msu/sign-step.njk', {
         ...step,
         step: opts.path,
         action: `/msu/orders/${id}/${opts.path}/sign`,

@@ -12,6 +12,7 @@ import {
 } from '../../modules/specialist-services/schemas.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { renderSignStep } from '../../web/sign-step.js';
 
 /** A path or query id, or 404. */
 export function idOf(v: unknown): number {
@@ -39,9 +40,12 @@ export interface SignPage {
   cancelLabel?: string;
 }
 
-/** The one page of every signed step: what is being signed, the document, the signing form. */
+/**
+ * The one page of every signed step: what is being signed, the document, the signing form; or, to
+ * the browser signer, the document alone (src/web/sign-step.ts).
+ */
 export function renderSign(res: Response, page: SignPage): void {
-  res.render('pages/services/sign.njk', page);
+  renderSignStep(res, 'pages/services/sign.njk', { ...page });
 }
 
 /** Runs fn; a ValidationError re-renders the form (400) through onInvalid. */
@@ -79,8 +83,9 @@ export interface ReasonActionRoutes {
 }
 
 /**
- * A signed action with a reason, on either side: GET the reason form, POST it (→ the sign page),
- * POST `/sign` (→ the order card with a flash).
+ * A signed action with a reason, on either side: GET the reason form, whose button issues the
+ * document and opens the signing (without JavaScript: POST it → the sign page), POST `/sign`
+ * (→ the order card with a flash).
  */
 export function reasonActionRoutes(
   router: Router,

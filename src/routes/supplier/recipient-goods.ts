@@ -3,6 +3,7 @@ import type { Services } from '../../modules/index.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf, requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { renderSignStep } from '../../web/sign-step.js';
 import {
   chooseMethodForm,
   createOrderForm,
@@ -80,7 +81,7 @@ export function recipientGoodsRoutes(services: Services): Router {
         parsed.data as { reason?: string },
         req.lang,
       );
-      res.render('pages/goods/sign.njk', {
+      renderSignStep(res, 'pages/goods/sign.njk', {
         ...step,
         heading: req.t(`goods:sign.${action}.title`),
         lead: req.t(`goods:sign.${action}.lead`),
@@ -149,7 +150,7 @@ export function recipientGoodsRoutes(services: Services): Router {
     if (!parsed.ok) return renderWindow(req, res, 400, { errors: parsed.errors, values: req.body });
     try {
       const step = await orders.prepareCreate(actorOf(req), helpType, goodsId, parsed.data, req.lang);
-      res.render('pages/goods/sign.njk', {
+      renderSignStep(res, 'pages/goods/sign.njk', {
         ...step,
         heading: req.t('goods:sign.create.title'),
         lead: req.t('goods:sign.create.lead'),

@@ -4,6 +4,7 @@ import type { Services } from '../../modules/index.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { renderSignStep } from '../../web/sign-step.js';
 import {
   courierForm,
   emptyForm,
@@ -83,7 +84,7 @@ export function supplierOrdersRoutes(services: Services): Router {
       return renderCard(req, res, 400, { errors: parsed.errors, values: req.body, failedAction: action });
     try {
       const step = await orders.prepareStep(actorOf(req), 'supplier', id, action, parsed.data, req.lang);
-      res.render('pages/goods/sign.njk', {
+      renderSignStep(res, 'pages/goods/sign.njk', {
         ...step,
         heading: req.t(`goods:sign.${action}.title`),
         lead: req.t(`goods:sign.${action}.lead`),

@@ -47,6 +47,26 @@ const I18N: Record<string, string> = {
   'ncalayer-absent': 'NCALayer не найден — подпишите ключом из файла',
   'prepare-failed': 'Не удалось подготовить документ',
   'unsupported-key': 'Ключ не поддерживается',
+  open: 'Открыть',
+  opening: 'Открытие ключа…',
+  preparing: 'Подготовка документа…',
+  'key-data': 'Данные выбранного ключа',
+  'key-opened': 'Ключ открыт:',
+  'key-fits': 'Ключ подходит.',
+  owner: 'Владелец',
+  iin: 'ИИН',
+  organisation: 'Организация',
+  bin: 'БИН',
+  'key-type': 'Тип ключа',
+  'type-auth': 'Для входа (AUTH_RSA)',
+  'type-sign': 'Для подписания (RSA)',
+  'type-unknown': 'Неизвестный',
+  issuer: 'Издатель',
+  validity: 'Срок действия',
+  'other-key': 'Выбрать другой ключ',
+  'unknown-type': 'Ключ не для входа и не для подписания',
+  'legal-entity': 'Это ключ юридического лица',
+  'not-employee': 'Это личный ключ',
 };
 
 interface Issued {
@@ -60,6 +80,8 @@ let base: string;
 let browser: Browser;
 const issued = new Map<string, Issued>();
 const results: Array<{ ok: boolean; code?: string; iin?: string; hadXml: boolean }> = [];
+const steps: Array<{ reason: string; json: boolean; csrf: string }> = [];
+let prepares = 0;
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -75,11 +97,16 @@ function page(id: string, keyType: 'AUTH' | 'SIGN', xml: string): string {
   return `<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Подписание</title>
 <script src="/forge.min.js" defer></script><script src="/eds-signer.js" defer></script></head>
 <body><main><h1>Документ</h1>
-<form method="post" action="/submit" data-eds-sign="${keyType}" data-eds-ncalayer-url="${ncaLayerUrl}">
+<form method="post" action="/submit" data-eds-sign="${keyType}" data-eds-signer="${keyType === 'AUTH' ? 'any' : 'individual'}" data-eds-ncalayer-url="${ncaLayerUrl}">
 <input type="hidden" name="_csrf" value="csrf-token-1">
 <input type="hidden" name="signRequestId" value="${id}">
 <input type="hidden" name="xml" value="${esc(xml)}">
 <button type="submit">${keyType === 'AUTH' ? 'Войти с ЭЦП' : 'Подписать документ'}</button>
+</form>
+<form method="post" action="/step" data-eds-issue="SIGN" data-eds-ncalayer-url="${ncaLayerUrl}" novalidate>
+<input type="hidden" name="_csrf" value="csrf-token-1">
+<label for="reason">Причина</label><input id="reason" name="reason">
+<button type="submit">Отказаться</button>
 </form></main><div id="eds-i18n" hidden${i18n}></div></body></html>`;
 }
 
@@ -124,7 +151,34 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
       res.end(page(id, keyType, xml));
       return;
     }
+    if (url.pathname === '/step' && req.method === 'POST') {
+      const form = new URLSearchParams(await readBody(req));
+      const reason = form.get('reason') ?? '';
+      const wantsJson = req.headers['x-eds-issue'] === '1';
+      steps.push({ reason, json: wantsJson, csrf: form.get('_csrf') ?? '' });
+      if (!reason || !wantsJson) {
+        // a form error (or a post without JavaScript): the server's page
+        res.writeHead(reason ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          `<!DOCTYPE html><html lang="ru"><head><title>Шаг</title></head><body><main><p id="result">PAGE ${reason ? 'sign' : 'error'}</p></main></body></html>`,
+        );
+        return;
+      }
+      const id = `req-${issued.size + 1}`;
+      const xml = renderDocument('refusal', {
+        actorIin: pki.person('r01').iin,
+        object: { type: 'msu-order', id, version: 1 },
+        fields: { reason },
+      });
+      issued.set(id, { xml, keyType: 'SIGN' });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ signRequestId: id, xml, keyType: 'SIGN', signer: 'individual', action: '/submit' }),
+      );
+      return;
+    }
     if (url.pathname === '/eds/prepare' && req.method === 'POST') {
+      prepares += 1;
       const body = JSON.parse(await readBody(req)) as { signRequestId: string; certPem: string };
       const request = issued.get(body.signRequestId);
       if (req.headers['x-csrf-token'] !== 'csrf-token-1' || !request) {
@@ -184,16 +238,20 @@ async function openDoc(p: Page, type: 'AUTH' | 'SIGN'): Promise<void> {
   await p.getByRole('button', { name: type === 'AUTH' ? 'Войти с ЭЦП' : 'Подписать документ' }).click();
 }
 
-async function fillDialog(
-  p: Page,
-  person: string,
-  type: 'AUTH' | 'SIGN',
-  password = 'Qwerty12',
-): Promise<void> {
+/** Step 1 of the dialog: the key file, its password, «Открыть». */
+async function openKey(p: Page, person: string, type: 'AUTH' | 'SIGN', password = 'Qwerty12'): Promise<void> {
   const dialog = p.locator('dialog[open]');
   await dialog.waitFor({ state: 'visible' });
   await dialog.getByLabel('Выберите ЭЦП').setInputFiles(keyFile(person, type));
   await dialog.getByLabel('Пароль на хранилище ключей').fill(password);
+  await dialog.getByRole('button', { name: 'Открыть' }).click();
+}
+
+/** Both steps: open the key, read its data, «Подписать». */
+async function fillDialog(p: Page, person: string, type: 'AUTH' | 'SIGN'): Promise<void> {
+  await openKey(p, person, type);
+  const dialog = p.locator('dialog[open]');
+  await dialog.locator('#eds-key-data').waitFor({ state: 'visible' });
   await dialog.getByRole('button', { name: 'Подписать' }).click();
 }
 
@@ -234,14 +292,30 @@ describe.skipIf(!hasChromium)('browser signer: the .p12 dialog (no NCALayer)', (
         .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
         .analyze();
       expect(axe.violations.map((v) => v.id)).toEqual([]);
-      await fillDialog(p, 'r01', 'SIGN');
+      await openKey(p, 'r01', 'SIGN');
+      // step 2: the key's data, the focus on it, axe content, then «Подписать»
+      const data = dialog.locator('#eds-key-data');
+      await data.waitFor({ state: 'visible' });
+      expect(await p.evaluate(() => document.activeElement?.id)).toBe('eds-key-data-title');
+      const shown = await data.innerText();
+      const iin = pki.person('r01').iin;
+      expect(shown).toContain(`${iin.slice(0, 4)}******${iin.slice(10)}`);
+      expect(shown).not.toContain(iin);
+      expect(shown).toContain(I18N['type-sign']);
+      expect(shown).toMatch(/\d{2}\.\d{2}\.\d{4} — \d{2}\.\d{2}\.\d{4}/);
+      const axe2 = await new AxeBuilder({ page: p })
+        .include('dialog')
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      expect(axe2.violations.map((v) => v.id)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Подписать' }).click();
       await p.waitForURL(`${base}/submit`);
       expect(await p.locator('#result').innerText()).toBe(`OK ${pki.person('r01').iin}`);
       expect(results.at(-1)).toEqual({ ok: true, iin: pki.person('r01').iin, hadXml: false });
     } finally {
       await p.context().close();
     }
-  });
+  }, 90_000); // two axe runs and a key decryption: slow on a busy machine
 
   it('logs in with an AUTH key', async () => {
     const p = await newPage();
@@ -256,20 +330,35 @@ describe.skipIf(!hasChromium)('browser signer: the .p12 dialog (no NCALayer)', (
     }
   });
 
-  it('says clearly: wrong key type, wrong password, expired key, missing file; cancel closes', async () => {
+  it('says clearly: wrong key type, wrong password, expired key, missing file; nothing is sent; cancel closes', async () => {
     const p = await newPage();
     try {
       await openDoc(p, 'SIGN');
-      const alert = p.locator('dialog[open] [aria-live]');
-      await p.locator('dialog[open]').getByRole('button', { name: 'Подписать' }).click();
+      const dialog = p.locator('dialog[open]');
+      const alert = dialog.locator('#eds-dialog-error');
+      const problems = dialog.locator('#eds-key-problems');
+      const other = dialog.getByRole('button', { name: 'Выбрать другой ключ' });
+      const before = { prepares, results: results.length };
+      await dialog.getByRole('button', { name: 'Открыть' }).click();
       await expect.poll(() => alert.innerText()).toBe(I18N['no-file']);
-      await fillDialog(p, 'r01', 'AUTH');
-      await expect.poll(() => alert.innerText()).toBe(I18N['wrong-key-sign']);
-      await fillDialog(p, 'r01', 'SIGN', 'wrong');
+      await openKey(p, 'r01', 'AUTH');
+      await expect.poll(() => problems.innerText()).toBe(I18N['wrong-key-sign']);
+      expect(await dialog.getByRole('button', { name: 'Подписать' }).count()).toBe(0);
+      await other.click();
+      await openKey(p, 'r01', 'SIGN', 'wrong');
       await expect.poll(() => alert.innerText()).toBe(I18N['wrong-password']);
-      expect(await p.locator('dialog[open]').getByLabel('Пароль на хранилище ключей').inputValue()).toBe('');
-      await fillDialog(p, 'expired', 'SIGN');
-      await expect.poll(() => alert.innerText()).toBe(I18N.expired);
+      expect(await dialog.getByLabel('Пароль на хранилище ключей').inputValue()).toBe('');
+      await openKey(p, 'expired', 'SIGN');
+      await expect
+        .poll(() => problems.innerText())
+        .toMatch(new RegExp(`^${I18N.expired} \\d{2}\\.\\d{2}\\.\\d{4}\\.$`));
+      expect(await dialog.getByRole('button', { name: 'Подписать' }).count()).toBe(0);
+      await other.click();
+      await openKey(p, 'legal-entity', 'SIGN');
+      await expect.poll(() => problems.innerText()).toBe(I18N['legal-entity']);
+      expect(await dialog.locator('#eds-key-data').innerText()).toContain(I18N.organisation);
+      // nothing left the page for these keys
+      expect({ prepares, results: results.length }).toEqual(before);
       expect(p.url()).toContain('/doc');
       await p.keyboard.press('Escape');
       await p.locator('dialog[open]').waitFor({ state: 'detached' });
@@ -289,8 +378,59 @@ describe.skipIf(!hasChromium)('browser signer: the .p12 dialog (no NCALayer)', (
     const p = await newPage();
     try {
       await openDoc(p, 'AUTH');
+      await openKey(p, 'r01', 'SIGN');
+      await expect.poll(() => p.locator('dialog[open] #eds-key-problems').innerText()).toMatch(/AUTH/);
+    } finally {
+      await p.context().close();
+    }
+  });
+});
+
+describe.skipIf(!hasChromium)('browser signer: a step whose document is issued on the click', () => {
+  it('the step’s button asks for the document and opens the dialog over the same page; the signed document is posted', async () => {
+    const p = await newPage();
+    try {
+      await p.goto(`${base}/doc?type=SIGN`);
+      await p.waitForFunction(() => document.readyState === 'complete');
+      const navigations: string[] = [];
+      p.on('framenavigated', (f) => {
+        if (f === p.mainFrame()) navigations.push(f.url());
+      });
+      await p.getByLabel('Причина').fill('Переезд');
+      await p.getByRole('button', { name: 'Отказаться' }).click();
+      await p.locator('dialog[open]').waitFor({ state: 'visible' });
+      expect(navigations).toEqual([]);
+      expect(steps.at(-1)).toEqual({ reason: 'Переезд', json: true, csrf: 'csrf-token-1' });
       await fillDialog(p, 'r01', 'SIGN');
-      await expect.poll(() => p.locator('dialog[open] [aria-live]').innerText()).toMatch(/AUTH/);
+      await p.waitForURL(`${base}/submit`);
+      expect(await p.locator('#result').innerText()).toBe(`OK ${pki.person('r01').iin}`);
+    } finally {
+      await p.context().close();
+    }
+  });
+
+  it('a form the server refuses is posted plainly and its page shown; a cancelled dialog leaves the form as it was', async () => {
+    const p = await newPage();
+    try {
+      await p.goto(`${base}/doc?type=SIGN`);
+      await p.waitForFunction(() => document.readyState === 'complete');
+      await p.getByLabel('Причина').fill('Передумал');
+      await p.getByRole('button', { name: 'Отказаться' }).click();
+      await p.locator('dialog[open]').waitFor({ state: 'visible' });
+      await p.keyboard.press('Escape');
+      await p.locator('dialog[open]').waitFor({ state: 'detached' });
+      expect(await p.locator('.eds-form-status').last().innerText()).toBe(I18N.cancelled);
+      expect(await p.evaluate(() => document.activeElement?.textContent)).toBe('Отказаться');
+      expect(await p.locator('form.eds-issued-form').count()).toBe(0);
+      expect(await p.getByLabel('Причина').inputValue()).toBe('Передумал');
+
+      await p.getByLabel('Причина').fill('');
+      await Promise.all([
+        p.waitForURL(`${base}/step`),
+        p.getByRole('button', { name: 'Отказаться' }).click(),
+      ]);
+      expect(await p.locator('#result').innerText()).toBe('PAGE error');
+      expect(steps.slice(-2).map((x) => x.json)).toEqual([true, false]);
     } finally {
       await p.context().close();
     }
@@ -459,6 +599,24 @@ describe.skipIf(!hasChromium)('browser signer: NCALayer first', () => {
         '1.3.6.1.5.5.7.3.4',
       ]);
       expect(await p.locator('dialog').count()).toBe(0);
+    } finally {
+      await p.context().close();
+    }
+  });
+
+  it('a step whose document is issued on the click goes to NCALayer too', async () => {
+    const f = fake as FakeNcaLayer;
+    f.mode = 'basics';
+    const p = await newPage();
+    try {
+      await p.goto(`${base}/doc?type=SIGN`);
+      await p.waitForFunction(() => document.readyState === 'complete');
+      await p.getByLabel('Причина').fill('Через NCALayer');
+      await p.getByRole('button', { name: 'Отказаться' }).click();
+      await p.waitForURL(`${base}/submit`);
+      expect(await p.locator('#result').innerText()).toBe(`OK ${pki.person('r02').iin}`);
+      const req = f.requests.at(-1) as { args: { data: string } };
+      expect(req.args.data).toContain('Через NCALayer');
     } finally {
       await p.context().close();
     }
