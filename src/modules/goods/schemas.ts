@@ -215,8 +215,7 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   for (const issue of r.error.issues) {
     if (issue.code === 'unrecognized_keys') throw new AppError('bad_request', 400);
     const field = String(issue.path[0] ?? '_form');
-    if (!errors[field])
-      errors[field] = blocks.textKeyOr(issue.message, 'goods:errors.badRequest');
+    if (!errors[field]) errors[field] = blocks.textKeyOr(issue.message, 'goods:errors.badRequest');
   }
   return { ok: false, errors };
 }
