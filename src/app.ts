@@ -17,6 +17,7 @@ import { ROOT_DIR } from './config.js';
 import type { Services } from './modules/index.js';
 import { setUpNunjucks } from './web/nunjucks.js';
 import { languageMiddleware } from './web/i18n.js';
+import { setUpFilterNotice } from './web/filters.js';
 import { setUpCsrf, setUpSecurityHeaders, withoutCsrfToken } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { PgRateLimitStore } from './web/rate-limit-store.js';
@@ -299,6 +300,7 @@ export function createApp(services: Services): Express {
   setUpSessions(app, services);
   setUpSessionChecks(app, services);
   setUpLocals(app, services);
+  app.use(setUpFilterNotice);
   setUpCsrf(app, { secret: config.SESSION_SECRET, exemptPaths: [/^\/api\//] });
 
   const loginLimiter = setUpRateLimits(app, services);

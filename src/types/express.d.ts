@@ -8,6 +8,8 @@ declare global {
       lang: Locale;
       t: TFunction;
       auth?: SessionAuth;
+      /** a GET filter value was left out because the page could not take it (see web/filters.ts) */
+      filtersIgnored?: boolean;
     }
   }
 }

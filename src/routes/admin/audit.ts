@@ -4,6 +4,7 @@ import { auditQuery } from '../../modules/admin/schemas.js';
 import type { AuditFilter } from '../../modules/admin/audit-log-service.js';
 import { toCsv } from '../../modules/admin/csv.js';
 import { sendCsv } from './forms.js';
+import { parseFilters } from '../../web/filters.js';
 
 function filterOf(q: ReturnType<typeof auditQuery.parse>): AuditFilter {
   return {
@@ -23,7 +24,7 @@ export function auditRoutes(services: Services): Router {
   const { auditLog } = services.admin;
 
   router.get('/audit', async (req, res) => {
-    const q = auditQuery.parse(req.query);
+    const q = parseFilters(auditQuery, req);
     const filter = filterOf(q);
     const page = q.page ?? 1;
     const result = await auditLog.list(filter, page);

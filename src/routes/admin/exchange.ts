@@ -6,6 +6,7 @@ import { emptyForm, exchangeQuery } from '../../modules/admin/schemas.js';
 import { OUTBOX_STATES, OUTBOX_SYSTEMS } from '../../modules/admin/exchange-service.js';
 import { MAX_ATTEMPTS } from '../../modules/outbox/outbox.js';
 import { idParam, parseForm } from './forms.js';
+import { parseFilters } from '../../web/filters.js';
 
 /** The exchange monitor: outbox messages, retries, and what the dev stand's adapters received. */
 export function exchangeRoutes(services: Services): Router {
@@ -13,7 +14,7 @@ export function exchangeRoutes(services: Services): Router {
   const { exchange } = services.admin;
 
   router.get('/exchange', async (req, res) => {
-    const q = exchangeQuery.parse(req.query);
+    const q = parseFilters(exchangeQuery, req);
     const page = q.page ?? 1;
     const [messages, inbox] = await Promise.all([
       exchange.messages({

@@ -7,6 +7,7 @@ import { toCsv } from '../../modules/admin/csv.js';
 import { formatTiyn } from '../../lib/money.js';
 import type { IprRow, OrdersFilter, ReportSources } from '../../modules/admin/reports-service.js';
 import { sendCsv } from './forms.js';
+import { parseFilters } from '../../web/filters.js';
 
 /** The reports the МСУ and specialist modules publish about themselves. */
 export function reportSources(services: Services): ReportSources {
@@ -21,7 +22,7 @@ function amount(v: number, unit: IprRow['unit'], t: TFunction, lang: string): st
 }
 
 function periodOf(services: Services, req: Request): OrdersFilter {
-  const q = ordersReportQuery.parse(req.query);
+  const q = parseFilters(ordersReportQuery, req);
   const def = services.admin.reports.defaultPeriod();
   let from = q.from || def.from;
   let to = q.to || def.to;

@@ -7,6 +7,7 @@ import { supportActionForm, supportQueueQuery } from '../../modules/admin/schema
 import { SUPPORT_ACTIONS, type SupportAction } from '../../modules/admin/support-rules.js';
 import { parseAstanaLocal, toAstanaLocalInput } from '../../modules/admin/datetime.js';
 import { idParam, parseForm } from './forms.js';
+import { parseFilters } from '../../web/filters.js';
 
 /** The contact centre's desk (operators and administrators): the queue and the steps of rule 15. */
 export function supportDeskRoutes(services: Services): Router {
@@ -14,7 +15,7 @@ export function supportDeskRoutes(services: Services): Router {
   const { support } = services.admin;
 
   router.get('/', async (req, res) => {
-    const query = supportQueueQuery.parse(req.query);
+    const query = parseFilters(supportQueueQuery, req);
     const show = query.show ?? 'open';
     const rows = await support.queue({ show, ...(query.number ? { number: query.number } : {}) });
     res.render('pages/admin/support-queue.njk', { rows, show, number: query.number ?? '' });

@@ -6,6 +6,7 @@ import { flash } from '../../web/flash.js';
 import { emptyForm, grantForm, usersQuery } from '../../modules/admin/schemas.js';
 import { GRANTABLE_ROLES } from '../../modules/admin/users-service.js';
 import { idParam, parseForm } from './forms.js';
+import { parseFilters } from '../../web/filters.js';
 
 /** Users and roles (administrators only). */
 export function usersRoutes(services: Services): Router {
@@ -13,7 +14,7 @@ export function usersRoutes(services: Services): Router {
   const { users } = services.admin;
 
   router.get('/users', async (req, res) => {
-    const q = usersQuery.parse(req.query);
+    const q = parseFilters(usersQuery, req);
     const result = await users.search({ q: q.q ?? '', role: q.role ?? '', page: q.page ?? 1 });
     res.render('pages/admin/users.njk', { ...result, q: q.q ?? '', role: q.role ?? '', page: q.page ?? 1 });
   });

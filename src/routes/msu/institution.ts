@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors.js';
 import { bedsForm, cabinetQuery, reasonForm, signedForm } from '../../modules/msu/schemas.js';
 import { statusTone } from '../../modules/msu/rules.js';
 import { idParam, isUserError, messageOf, parseForm } from './helpers.js';
+import { parseFilters } from '../../web/filters.js';
 
 const employeeOnly = requireRole('employee');
 
@@ -21,7 +22,7 @@ export function msuInstitutionRoutes(services: Services): Router {
   });
 
   router.get('/institution', employeeOnly, async (req, res) => {
-    const q = cabinetQuery.parse(req.query);
+    const q = parseFilters(cabinetQuery, req);
     const view = await inst.cabinet(actorOf(req), {
       status: q.status,
       departmentId: q.department,

@@ -8,6 +8,7 @@ import { openDataQuery, queueCheckForm } from '../../modules/msu/schemas.js';
 import { toCsv } from '../../modules/msu/rules.js';
 import type { Texts } from '../../modules/msu/repository.js';
 import { parseForm } from './helpers.js';
+import { parseFilters } from '../../web/filters.js';
 
 /** attempts per address and window of «Проверить очередь» (a wrong pair costs one, like a right one) */
 export const QUEUE_CHECK_LIMIT = 20;
@@ -31,7 +32,7 @@ export function msuOpenDataRoutes(services: Services): Router {
   });
 
   function query(req: Request) {
-    const q = openDataQuery.parse(req.query);
+    const q = parseFilters(openDataQuery, req);
     const format =
       q.format ?? (req.path.endsWith('.csv') ? 'csv' : req.path.endsWith('.json') ? 'json' : 'html');
     return { q, format, filter: { institutionId: q.institution, from: q.from, to: q.to, page: q.page } };

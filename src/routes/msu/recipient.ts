@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors.js';
 import { catalogueQuery, reasonForm, signedForm } from '../../modules/msu/schemas.js';
 import { statusTone } from '../../modules/msu/rules.js';
 import { codeOf, idParam, isUserError, messageOf, parseForm } from './helpers.js';
+import { parseFilters } from '../../web/filters.js';
 
 const recipientOnly = requireRole('recipient', 'guardian');
 
@@ -17,7 +18,7 @@ export function msuRecipientRoutes(services: Services): Router {
   const msu = services.msu.recipient;
 
   router.get('/msu', async (req, res) => {
-    const q = catalogueQuery.parse(req.query);
+    const q = parseFilters(catalogueQuery, req);
     const auth = req.session.auth;
     const view = await msu.catalogue(
       { region: q.region || undefined, locality: q.locality || undefined, profile: q.profile },

@@ -18,6 +18,7 @@ import {
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
 import { idOf, reasonActionRoutes, renderSign, sendAttachment, signedOf, withValidation } from './helpers.js';
+import { parseFilters } from '../../web/filters.js';
 
 function periodOf(req: Request): string {
   const p = String(req.query.period ?? '');
@@ -42,7 +43,7 @@ export function specialistCabinetRoutes(services: Services): Router {
 
   // ---------------------------------------------------------------- «Заказы услуг»
   router.get('/specialist/orders', async (req, res) => {
-    const search = specialistSearch.parse(req.query);
+    const search = parseFilters(specialistSearch, req);
     const view = await area.orders.specialistOrders(actorOf(req), search);
     const query = new URLSearchParams();
     for (const k of ['from', 'to', 'status', 'surname', 'name'] as const)
@@ -85,7 +86,7 @@ export function specialistCabinetRoutes(services: Services): Router {
 
   // ---------------------------------------------------------------- «Журнал учета оказания услуг»
   router.get('/specialist/journal', async (req, res) => {
-    const f = journalSearch.parse(req.query);
+    const f = parseFilters(journalSearch, req);
     const view = await area.journal.journal(actorOf(req), {
       ...(f.order ? { order: f.order } : {}),
       ...(f.from ? { from: f.from } : {}),
@@ -171,7 +172,7 @@ export function specialistCabinetRoutes(services: Services): Router {
 
   // ---------------------------------------------------------------- acts
   router.get('/specialist/acts', async (req, res) => {
-    const q = actSearch.parse(req.query);
+    const q = parseFilters(actSearch, req);
     const current = area.acts.periodOfToday();
     const [cy, cm] = current.split('-').map(Number) as [number, number];
     const year = q.year ?? cy;

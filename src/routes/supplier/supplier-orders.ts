@@ -28,6 +28,7 @@ import {
   type SupplierAction,
 } from '../../modules/goods/orders-service.js';
 import { idParam, queryWithout, userError } from './helpers.js';
+import { parseFilters } from '../../web/filters.js';
 
 const employee = requireRole('employee');
 
@@ -51,7 +52,7 @@ export function supplierOrdersRoutes(services: Services): Router {
   const orders = services.goods.orders;
 
   router.get('/supplier/orders', employee, async (req, res) => {
-    const filter = supplierOrdersQuery.parse(req.query);
+    const filter = parseFilters(supplierOrdersQuery, req);
     const data = await orders.supplierOrders(actorOf(req), filter);
     res.render('pages/supplier/orders.njk', {
       ...data,

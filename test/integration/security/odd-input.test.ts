@@ -37,19 +37,36 @@ function messages(html: string): string {
   return (summary ?? message ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 }
 
+const IGNORED = {
+  ru: 'Некоторые условия отбора не удалось прочитать',
+  kk: 'Кейбір іріктеу шарттарын оқу мүмкін болмады',
+  en: 'Some of the filter values could not be read',
+};
+
 describe('filters of list pages', () => {
-  it('ignore a NUL byte in the МСУ catalogue region and locality: the whole catalogue, no 500', async () => {
+  it('ignore a NUL byte in the МСУ catalogue region and locality, and say so: the whole catalogue, no 500', async () => {
     const all = await request(ctx.app).get('/msu').expect(200);
+    expect(all.text).not.toContain(IGNORED.ru);
     for (const q of ['region=%00', 'locality=a%00b', 'region=%01%1B', `region=${'я'.repeat(300)}`]) {
       const res = await request(ctx.app).get(`/msu?${q}`);
       expect(res.status, q).toBe(200);
-      expect(res.text.match(/<h2/g)?.length, q).toBe(all.text.match(/<h2/g)?.length);
+      expect(res.text, q).toContain(IGNORED.ru);
+      expect(res.text.match(/<h2/g)?.length, q).toBe(all.text.match(/<h2/g)?.length + 1);
     }
+    const kk = await request(ctx.app).get('/msu?region=%00&lang=kk');
+    expect(kk.text).toContain(IGNORED.kk);
+    // a filter the page can read says nothing
+    const fine = await request(ctx.app).get(`/msu?region=${encodeURIComponent('г. Астана')}`);
+    expect(fine.text).not.toContain(IGNORED.ru);
   });
 
   it('ignore a NUL byte in the supplier’s order search and a date that does not exist', async () => {
-    for (const q of ['q=%00', 'from=2026-02-30', 'to=0000-01-01', 'from=9999-12-31'])
-      expect((await asSupplier.get(`/supplier/orders?${q}`)).status, q).toBe(200);
+    for (const q of ['q=%00', 'from=2026-02-30', 'to=0000-01-01', 'from=9999-12-31']) {
+      const res = await asSupplier.get(`/supplier/orders?${q}`);
+      expect(res.status, q).toBe(200);
+      expect(res.text, q).toContain(IGNORED.ru);
+    }
+    expect((await asSupplier.get('/supplier/orders?from=2026-01-01')).text).not.toContain(IGNORED.ru);
   });
 
   it('ignore year 0 in the specialist’s order and journal filters', async () => {
@@ -57,8 +74,11 @@ describe('filters of list pages', () => {
       '/specialist/orders?from=0000-01-01',
       '/specialist/orders?surname=%00',
       '/specialist/journal?to=2026-02-30',
-    ])
-      expect((await asSpecialist.get(u)).status, u).toBe(200);
+    ]) {
+      const res = await asSpecialist.get(u);
+      expect(res.status, u).toBe(200);
+      expect(res.text, u).toContain(IGNORED.ru);
+    }
   });
 
   it('explain a date that does not exist in the recipient’s order filter (400, in English)', async () => {
