@@ -46,7 +46,13 @@ export class AuthService {
         !row.consumed_at &&
         new Date(row.expires_at).getTime() - now > CHALLENGE_REUSE_MARGIN_MS
       ) {
-        return { id: row.id, xml: row.xml, keyType: row.key_type, expiresAt: new Date(row.expires_at) };
+        return {
+          id: row.id,
+          xml: row.xml,
+          keyType: row.key_type,
+          signer: 'any',
+          expiresAt: new Date(row.expires_at),
+        };
       }
     }
     return this.issueChallenge();
