@@ -88,6 +88,16 @@ export async function submitSigned(
  * Logs a dev-stand person in through the real login page (AUTH key), passes the welcome letter,
  * and for a guardian picks whom to act for (`actFor`: a ward's person key, or the guardian's own).
  */
+/** A login attempt with a signature that is not one: the portal answers 400 (or 429 past the limit). */
+export async function failedLogin(ctx: TestContext) {
+  const agent = request.agent(ctx.app);
+  const page = await agent.get('/login');
+  return agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), signRequestId: 'x', signedXml: 'x' });
+}
+
 export async function loginAs(
   ctx: TestContext,
   personKey: string,

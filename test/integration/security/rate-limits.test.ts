@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { csrfFrom, loginAs, submitSigned } from '../../support/http.js';
+import { csrfFrom, failedLogin, loginAs, submitSigned } from '../../support/http.js';
 import { QUEUE_CHECK_LIMIT } from '../../../src/routes/msu/open-data.js';
 import { CODES_PER_HOUR as PHONE_CODES_PER_HOUR } from '../../../src/modules/entitlements/rules.js';
 import { CODES_PER_HOUR as HOUR_CODES_PER_HOUR } from '../../../src/modules/specialist-services/rules.js';
@@ -99,15 +99,7 @@ describe('login attempts', () => {
 });
 
 async function refusedPastTheLimit(limited: TestContext): Promise<void> {
-  const attempt = async () => {
-    const agent = request.agent(limited.app);
-    const page = await agent.get('/login');
-    return agent
-      .post('/login')
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), signRequestId: 'x', signedXml: 'x' });
-  };
-  for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(400);
+  for (let i = 0; i < 3; i++) expect((await failedLogin(limited)).status).toBe(400);
   const agent = request.agent(limited.app);
   const page = await agent.get('/login').expect(200);
   const res = await submitSigned(limited, agent, page.text, 'r01');

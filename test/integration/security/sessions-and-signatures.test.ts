@@ -13,7 +13,15 @@ import { allJobs } from '../../../src/jobs/index.js';
 import { astanaDate } from '../../../src/lib/clock.js';
 import { DSIG_NS } from '../../../src/eds/xml.js';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { csrfFrom, loginAs, personIdOf, signAs, signFormFrom, submitSigned } from '../../support/http.js';
+import {
+  csrfFrom,
+  failedLogin,
+  loginAs,
+  personIdOf,
+  signAs,
+  signFormFrom,
+  submitSigned,
+} from '../../support/http.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -250,16 +258,8 @@ describe('the login limit', () => {
     const limited = await createTestContext({ LOGIN_RATE_LIMIT: '3' });
     try {
       for (const who of ['r01', 'r02', 'r03', 'r04', 'r05']) await loginAs(limited, who);
-      const fail = async () => {
-        const agent = request.agent(limited.app);
-        const page = await agent.get('/login');
-        return agent
-          .post('/login')
-          .type('form')
-          .send({ _csrf: csrfFrom(page.text), signRequestId: 'x', signedXml: 'x' });
-      };
-      for (let i = 0; i < 3; i++) expect((await fail()).status).toBe(400);
-      expect((await fail()).status).toBe(429);
+      for (let i = 0; i < 3; i++) expect((await failedLogin(limited)).status).toBe(400);
+      expect((await failedLogin(limited)).status).toBe(429);
     } finally {
       await limited.close();
     }
