@@ -14,6 +14,10 @@ import { LOW_VISION_COOKIE } from '../../src/app.js';
 
 const stand = useBrowserStand();
 const goods = localeTexts('ru', 'goods');
+/** The fields a courier delivery asks for, in the order the form shows them (the phone and comment last). */
+const COURIER_FIELDS = ['region', 'locality', 'street', 'house', 'flat', 'phone', 'comment'].map((f) =>
+  goods(`create.${f}`),
+);
 const msu = localeTexts('ru', 'msu');
 
 /** The labels of the form controls a person can see (and reach) on the page. */
@@ -42,15 +46,7 @@ describe('the ТСР order form shows only the fields of the chosen method', () 
       const courier = r.page.getByLabel(goods('fulfilment.courier'), { exact: true });
       expect(await courier.getAttribute('aria-controls')).toBe('method-address');
       await courier.check();
-      expect(await visibleFields(r.page)).toEqual([
-        goods('create.region'),
-        goods('create.locality'),
-        goods('create.street'),
-        goods('create.house'),
-        goods('create.flat'),
-        goods('create.phone'),
-        goods('create.comment'),
-      ]);
+      expect(await visibleFields(r.page)).toEqual(COURIER_FIELDS);
       // the phone is the contact for the whole order, not a part of the address group
       expect(await r.page.locator('fieldset #phone').count()).toBe(0);
       expect(await r.page.locator('fieldset #street').count()).toBe(1);
@@ -123,15 +119,7 @@ describe('the ТСР order form shows only the fields of the chosen method', () 
         page.getByRole('button', { name: exact(goods('create.next')) }).click(),
       ]);
       expect(await page.locator('.govuk-error-summary').count()).toBe(0);
-      expect(await visibleFields(page)).toEqual([
-        goods('create.region'),
-        goods('create.locality'),
-        goods('create.street'),
-        goods('create.house'),
-        goods('create.flat'),
-        goods('create.phone'),
-        goods('create.comment'),
-      ]);
+      expect(await visibleFields(page)).toEqual(COURIER_FIELDS);
       // prefilled from the registry, the method kept
       expect(await page.getByLabel(goods('create.street')).inputValue()).toBe('ул. Ермекова');
       expect(await page.getByLabel(goods('fulfilment.courier'), { exact: true }).isChecked()).toBe(true);
