@@ -1,6 +1,30 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-plugin-prettier/recommended';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/**
+ * The layers of style.md as import rules: lib and eds know nothing above them; modules (the domain:
+ * rules, services, repositories) know nothing of HTTP, pages or the dev stand; routes reach the
+ * database only through services. A forbidden arrow fails `npm run lint`.
+ */
+const WEB = ['**/web/**', '**/routes/**', '**/app.js', '**/server.js', 'express', 'express-*', 'nunjucks'];
+const DEV = ['**/devstand/**'];
+const layer = (files, groups, message, typeOnly = []) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: groups, message },
+          ...(typeOnly.length ? [{ group: typeOnly, message, allowTypeImports: true }] : []),
+        ],
+      },
+    ],
+  },
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'var/', 'public/build/', 'coverage/'] },
@@ -13,6 +37,28 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })] },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  layer(
+    ['src/lib/**/*.ts', 'src/eds/**/*.ts'],
+    [...WEB, ...DEV, '**/modules/**', '**/db/**', '**/integrations/**', 'knex'],
+    'lib and eds are the bottom layer: they import nothing of the domain, the database or the web.',
+  ),
+  layer(
+    ['src/modules/**/*.ts', 'src/integrations/**/*.ts', 'src/jobs/**/*.ts'],
+    [...WEB, ...DEV],
+    'The domain knows nothing of HTTP, pages or the dev stand (docs/architecture.md).',
+  ),
+  layer(
+    ['src/routes/**/*.ts', 'src/web/**/*.ts'],
+    ['knex', '**/db/**', ...DEV],
+    'Routes call services; services own the database (docs/architecture.md).',
+    ['**/*-repository.js', '**/repository.js'],
+  ),
   {
     files: ['public/js/**/*.js'],
     languageOptions: {

@@ -15,7 +15,7 @@ import { ControllableClock, astanaDate } from '../src/lib/clock.js';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
 import { devKey, ensureDevPki, signXml } from '../src/eds/index.js';
 import { renderActPdf, type ActData } from '../src/modules/specialist-services/act-pdf.js';
-import type { Actor } from '../src/web/auth-context.js';
+import type { Actor } from '../src/lib/actor.js';
 import type { ServiceHelpType } from '../src/modules/specialist-services/rules.js';
 import {
   arg,

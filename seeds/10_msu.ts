@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
 import { OrdersRepository, type OrderRow } from '../src/modules/orders/orders-repository.js';
-import { maskedName, type PersonRow } from '../src/modules/people/people-repository.js';
+import type { PersonRow } from '../src/modules/people/people-repository.js';
+import { maskedName } from '../src/modules/people/names.js';
 import type { AgeGroup, DepartmentSex, Profile } from '../src/modules/msu/rules.js';
 
 /**

@@ -20,15 +20,12 @@ import { languageMiddleware } from './web/i18n.js';
 import { setUpFilterNotice } from './web/filters.js';
 import { setUpCsrf, setUpSecurityHeaders, withoutCsrfToken } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
-import { PgRateLimitStore } from './web/rate-limit-store.js';
-import { sessionCookieName } from './web/session-cookie.js';
+import { LOW_VISION_COOKIE, sessionCookieName } from './web/session-cookie.js';
 import { AppError } from './lib/errors.js';
 import { UnauthenticatedError } from './web/auth-context.js';
 import { flash } from './web/flash.js';
 import { maskIin } from './lib/iin.js';
 import { routes } from './routes/index.js';
-
-export const LOW_VISION_COOKIE = 'lv';
 
 /**
  * IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone), and a CSRF
@@ -228,7 +225,7 @@ function postedCertificate(req: Request): string | undefined {
  * Signed posts («Проверка ЭЦП» and every signed step) count per person. Returns the login limiter.
  */
 function setUpRateLimits(app: Express, services: Services): RequestHandler {
-  const { config, db } = services;
+  const { config } = services;
   const common = { standardHeaders: 'draft-8', legacyHeaders: false } as const;
   const failuresOnly = {
     skipSuccessfulRequests: true,
@@ -241,7 +238,7 @@ function setUpRateLimits(app: Express, services: Services): RequestHandler {
     ...failuresOnly,
     windowMs: 15 * 60_000,
     limit: config.LOGIN_RATE_LIMIT,
-    store: new PgRateLimitStore(db, 'login:'),
+    store: services.rateLimitStore('login:'),
     handler: tooManyLogins,
   });
   const perCertificate = rateLimit({
@@ -249,7 +246,7 @@ function setUpRateLimits(app: Express, services: Services): RequestHandler {
     ...failuresOnly,
     windowMs: 15 * 60_000,
     limit: config.LOGIN_CERT_RATE_LIMIT,
-    store: new PgRateLimitStore(db, 'login-cert:'),
+    store: services.rateLimitStore('login-cert:'),
     skip: (req) => postedCertificate(req) === undefined,
     keyGenerator: (req) => postedCertificate(req) as string,
     handler: tooManyLogins,
@@ -259,7 +256,7 @@ function setUpRateLimits(app: Express, services: Services): RequestHandler {
       ...common,
       windowMs: 10 * 60_000,
       limit: config.SIGNED_RATE_LIMIT,
-      store: new PgRateLimitStore(db, 'signed:'),
+      store: services.rateLimitStore('signed:'),
       skip: (req) =>
         req.method !== 'POST' ||
         !req.session?.auth ||

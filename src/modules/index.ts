@@ -16,6 +16,7 @@ import { PeopleRepository } from './people/people-repository.js';
 import { HealthService } from './health/health-service.js';
 import { EvidenceService } from './signing/evidence-service.js';
 import { SignatureCheckService } from './signing/signature-check.js';
+import { PgRateLimitStore } from './rate-limits/rate-limit-store.js';
 import { DevMailbox } from './devstand/dev-mailbox.js';
 import type { TrustStore } from '../eds/index.js';
 import { createEntitlementsModule, type EntitlementsModule } from './entitlements/index.js';
@@ -44,6 +45,8 @@ export interface CoreServices {
   evidence: EvidenceService;
   signatureCheck: SignatureCheckService;
   devMailbox: DevMailbox;
+  /** a rate-limit counter store in PostgreSQL for one limiter (keys under the prefix) */
+  rateLimitStore: (prefix: string) => PgRateLimitStore;
 }
 
 export interface Services extends CoreServices {
@@ -53,6 +56,9 @@ export interface Services extends CoreServices {
   goods: GoodsModule;
   admin: AdminModule;
 }
+
+/** What routers and the web layer get: every service, never the database handle. */
+export type WebServices = Omit<Services, 'db'>;
 
 export interface BuildOptions {
   clock?: Clock;
@@ -90,6 +96,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     evidence,
     signatureCheck,
     devMailbox: new DevMailbox(db),
+    rateLimitStore: (prefix) => new PgRateLimitStore(db, prefix),
   };
   return {
     ...core,

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { Services } from '../modules/index.js';
+import type { WebServices } from '../modules/index.js';
 import { publicRoutes } from './public/index.js';
 import { authRoutes } from './auth/index.js';
 import { edsRoutes } from './eds/index.js';
@@ -11,7 +11,7 @@ import { supplierRoutes } from './supplier/index.js';
 import { adminRoutes } from './admin/index.js';
 import { siteLocals } from './admin/site-locals.js';
 
-export function routes(services: Services, opts: { loginLimiter: RequestHandler }): Router {
+export function routes(services: WebServices, opts: { loginLimiter: RequestHandler }): Router {
   const router = Router();
   router.use(siteLocals(services));
   router.use(publicRoutes(services));

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
-import type { Locale } from '../web/i18n.js';
-import type { SessionAuth } from '../web/auth-context.js';
+import type { Locale } from '../lib/i18n.js';
+import type { SessionAuth } from '../lib/actor.js';
 
 declare global {
   namespace Express {

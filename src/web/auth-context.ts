@@ -1,30 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../lib/errors.js';
-
-export type Role = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin' | 'operator';
-
-/** What the session knows about who is logged in and for whom they act. */
-export interface SessionAuth {
-  personId: number;
-  name: string;
-  roles: Role[];
-  /** the organisation an employee acts for (from the certificate's OU=BIN…) */
-  organisationId?: number;
-  /** the directions of that organisation's activity (which cabinets it has) */
-  directions?: string[];
-  /** the person whose records a recipient or guardian works with: self or a ward */
-  principalId: number;
-  principalName: string;
-  loginAt: string;
-}
-
-/** The acting person as services see it. */
-export interface Actor {
-  personId: number;
-  principalId: number;
-  roles: Role[];
-  organisationId?: number;
-}
+import type { Actor, Role } from '../lib/actor.js';
 
 export class UnauthenticatedError extends AppError {
   constructor() {

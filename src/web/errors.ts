@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../logger.js';
-import { languageOf, LOCALES, tFor } from './i18n.js';
+import { LOCALES, tFor } from '../lib/i18n.js';
+import { languageOf } from './i18n.js';
 import { withoutCsrfToken } from './security.js';
 
 const PAGE_STATUSES = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429]);

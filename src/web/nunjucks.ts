@@ -5,7 +5,7 @@ import { ROOT_DIR } from '../config.js';
 import { astanaDateTime } from '../lib/clock.js';
 import { formatTiyn } from '../lib/money.js';
 import { maskIin } from '../lib/iin.js';
-import { DEFAULT_LOCALE, formatPeriod, isLocale } from './i18n.js';
+import { DEFAULT_LOCALE, formatPeriod, isLocale } from '../lib/i18n.js';
 
 function toDate(v: unknown): Date | null {
   if (v instanceof Date) return v;

@@ -6,3 +6,6 @@
 export function sessionCookieName(production: boolean): string {
   return production ? '__Host-portal.sid' : 'portal.sid';
 }
+
+/** The low-vision view switch remembered for a visitor ('1' on). */
+export const LOW_VISION_COOKIE = 'lv';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { exact, follow, localeTexts, named, press, useBrowserStand } from '../support/browser.js';
 import { ZOOM_VIEWPORT, ZoomPage, assertNoHorizontalScroll } from '../support/a11y.js';
-import { LOW_VISION_COOKIE } from '../../src/app.js';
+import { LOW_VISION_COOKIE } from '../../src/web/session-cookie.js';
 
 const stand = useBrowserStand();
 const goods = localeTexts('ru', 'goods');

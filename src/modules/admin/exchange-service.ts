@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../../config.js';
 import { NotFoundError } from '../../lib/errors.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { audit } from '../audit/audit.js';
 import type { Outbox, OutboxRow } from '../outbox/outbox.js';
 

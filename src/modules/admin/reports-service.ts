@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { astanaDateTime } from '../../lib/clock.js';
-import type { Locale } from '../../web/i18n.js';
+import type { Locale } from '../../lib/i18n.js';
 
 export interface OrdersFilter {
   /** Astana calendar dates, inclusive */

@@ -3,8 +3,8 @@ import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
-import type { Actor } from '../../web/auth-context.js';
-import type { Locale } from '../../web/i18n.js';
+import type { Actor } from '../../lib/actor.js';
+import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
 import { parseHolidayList, workingCalendar, type WorkingCalendar } from './working-time.js';
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
-import type { Actor, Role } from '../../web/auth-context.js';
+import type { Actor, Role } from '../../lib/actor.js';
 import { audit } from '../audit/audit.js';
 import type { PersonRow } from '../people/people-repository.js';
 import type { AuthService } from '../auth/auth-service.js';

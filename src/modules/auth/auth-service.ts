@@ -6,9 +6,10 @@ import { maskIin } from '../../lib/iin.js';
 import type { Integrations } from '../../integrations/index.js';
 import { EdsError } from '../../eds/index.js';
 import { audit } from '../audit/audit.js';
-import { fullName, type PeopleRepository, type PersonRow } from '../people/people-repository.js';
+import { type PeopleRepository, type PersonRow } from '../people/people-repository.js';
+import { fullName } from '../people/names.js';
 import type { IssuedSignRequest, SigningService } from '../signing/signing-service.js';
-import type { Role, SessionAuth } from '../../web/auth-context.js';
+import type { Role, SessionAuth } from '../../lib/actor.js';
 
 /** a challenge is given out again only while it has at least this long to live */
 const CHALLENGE_REUSE_MARGIN_MS = 5 * 60_000;

@@ -1,10 +1,11 @@
 import type { CoreServices } from '../index.js';
 import { inTransaction } from '../../db/knex.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
-import type { Actor } from '../../web/auth-context.js';
-import { tFor, type Locale } from '../../web/i18n.js';
+import type { Actor } from '../../lib/actor.js';
+import { tFor, type Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
-import { fullName, type PersonRow } from '../people/people-repository.js';
+import { type PersonRow } from '../people/people-repository.js';
+import { fullName } from '../people/names.js';
 import type { OrderKind } from '../orders/orders-repository.js';
 import { nameIn } from './help-service.js';
 import { principalOf } from './principal.js';

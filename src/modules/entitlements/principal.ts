@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '../../lib/errors.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import type { PeopleRepository, PersonRow } from '../people/people-repository.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { fileTypeFromFile } from 'file-type';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import type { CoreServices } from '../index.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';

@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
 import type { EntitlementsModule } from '../entitlements/index.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { tFor, type Locale } from '../../web/i18n.js';
+import { tFor, type Locale } from '../../lib/i18n.js';
 import { astanaDate } from '../../lib/clock.js';
 import { measureAction } from '../entitlements/rules.js';
 import { formatTiyn } from '../../lib/money.js';
 import { audit } from '../audit/audit.js';
-import { fullName, type PersonRow } from '../people/people-repository.js';
+import { type PersonRow } from '../people/people-repository.js';
+import { fullName } from '../people/names.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import type { IssuedSignRequest } from '../signing/signing-service.js';
 import type { FieldValue } from '../../eds/index.js';

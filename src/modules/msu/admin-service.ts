@@ -1,5 +1,5 @@
 import type { CoreServices } from '../index.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';

@@ -4,7 +4,7 @@ import { AppError, NotFoundError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import type { OrderRow } from '../orders/orders-repository.js';
-import { maskedName } from '../people/people-repository.js';
+import { maskedName } from '../people/names.js';
 import { audit } from '../audit/audit.js';
 import type {
   DepartmentRow,

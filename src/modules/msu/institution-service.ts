@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.js';
 import { consumeVolume } from '../entitlements/measures.js';
-import { fullName } from '../people/people-repository.js';
+import { fullName } from '../people/names.js';
 import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
 import type { MsuSigning, SignedInput } from './steps.js';

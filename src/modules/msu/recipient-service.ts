@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
-import type { Actor, Role } from '../../web/auth-context.js';
+import type { Actor, Role } from '../../lib/actor.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { assertCanOrder } from '../entitlements/measures.js';
-import { fullName, maskedName, type PersonRow } from '../people/people-repository.js';
+import { type PersonRow } from '../people/people-repository.js';
+import { fullName, maskedName } from '../people/names.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import type { FieldValue } from '../../eds/index.js';
 import type { CatalogueFilter, DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';

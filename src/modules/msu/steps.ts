@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { DocumentKind } from '../../eds/index.js';
 import type { IssuedSignRequest, SignRequestRow, SignerKind } from '../signing/signing-service.js';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { tFor, isLocale, type Locale } from '../../web/i18n.js';
+import { tFor, isLocale, type Locale } from '../../lib/i18n.js';
 import type { Outbox } from '../outbox/outbox.js';
 
 /**

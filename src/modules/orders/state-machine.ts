@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js';
-import type { Role } from '../../web/auth-context.js';
+import type { Role } from '../../lib/actor.js';
 
 /**
  * An order kind's life as data: from-status, action, who may do it, whether it must be signed,

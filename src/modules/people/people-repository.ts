@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { RegistryPerson } from '../../integrations/ports.js';
-import type { Role } from '../../web/auth-context.js';
+import type { Role } from '../../lib/actor.js';
 
 export interface PersonRow {
   id: number;
@@ -39,19 +39,6 @@ export interface OrganisationRow {
   directions: string[];
   phone: string | null;
   active: boolean;
-}
-
-export function fullName(p: Pick<PersonRow, 'surname' | 'name' | 'patronymic'>): string {
-  return [p.surname, p.name, p.patronymic].filter(Boolean).join(' ');
-}
-
-/** "ИВАНОВ П. С." — what public pages may show of a person. */
-export function maskedName(p: Pick<PersonRow, 'surname' | 'name' | 'patronymic'>): string {
-  const initials = [p.name, p.patronymic]
-    .filter(Boolean)
-    .map((x) => `${x!.charAt(0)}.`)
-    .join(' ');
-  return `${p.surname.charAt(0)}*** ${initials}`.trim();
 }
 
 export class PeopleRepository {

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '../../lib/errors.js';
-import type { SessionAuth } from '../../web/auth-context.js';
-import { fullName, type PeopleRepository } from '../people/people-repository.js';
+import type { SessionAuth } from '../../lib/actor.js';
+import { type PeopleRepository } from '../people/people-repository.js';
+import { fullName } from '../people/names.js';
 import type { SignedDocumentRow } from './signing-service.js';
-import { DEFAULT_LOCALE, type Locale } from '../../web/i18n.js';
+import { DEFAULT_LOCALE, type Locale } from '../../lib/i18n.js';
 
 /** Who may open a signed document: its signer, the person it was signed for, an administrator. */
 export class EvidenceService {

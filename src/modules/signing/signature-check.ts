@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { audit } from '../audit/audit.js';
 import type { PeopleRepository } from '../people/people-repository.js';
-import type { SessionAuth } from '../../web/auth-context.js';
+import type { SessionAuth } from '../../lib/actor.js';
 import type { IssuedSignRequest, SigningService } from './signing-service.js';
 
 /**

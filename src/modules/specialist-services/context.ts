@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
 import type { EntitlementsModule } from '../entitlements/index.js';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import type { PersonRow } from '../people/people-repository.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
-import { tFor } from '../../web/i18n.js';
+import { tFor } from '../../lib/i18n.js';
 import {
   ActsRepository,
   JournalRepository,

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import { tFor, isLocale } from '../../web/i18n.js';
+import { tFor, isLocale } from '../../lib/i18n.js';
 import type { AreaContext } from './context.js';
 import type { EntryRow, EntryView, ServiceOrderView } from './repository.js';
 import type { ServiceOrderService } from './order-service.js';

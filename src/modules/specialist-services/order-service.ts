@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import type { IssuedSignRequest } from '../signing/signing-service.js';
 import type { DocumentKind, FieldValue } from '../../eds/index.js';
@@ -7,7 +7,8 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../../l
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import { fullName, type PersonRow } from '../people/people-repository.js';
+import { type PersonRow } from '../people/people-repository.js';
+import { fullName } from '../people/names.js';
 import { addressLine, type AreaContext } from './context.js';
 import type { ServiceOrderView, SpecialistView } from './repository.js';
 import {

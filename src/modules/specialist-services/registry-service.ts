@@ -1,4 +1,4 @@
-import type { Actor } from '../../web/auth-context.js';
+import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { auditQuery } from '../../modules/admin/schemas.js';
 import type { AuditFilter } from '../../modules/admin/audit-log-service.js';
 import { toCsv } from '../../modules/admin/csv.js';
@@ -19,7 +19,7 @@ function filterOf(q: ReturnType<typeof auditQuery.parse>): AuditFilter {
 }
 
 /** The audit log: every state change and signed document, filterable, with CSV export. */
-export function auditRoutes(services: Services): Router {
+export function auditRoutes(services: WebServices): Router {
   const router = Router();
   const { auditLog } = services.admin;
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -10,7 +10,7 @@ import { parseAstanaLocal, toAstanaLocalInput } from '../../modules/admin/dateti
 import type { NoticeInput, NoticeRow } from '../../modules/admin/site-service.js';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import { UPLOADS, acceptUploads } from '../../web/uploads.js';
-import type { Locale } from '../../web/i18n.js';
+import type { Locale } from '../../lib/i18n.js';
 import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
 import { isCalendarDate } from '../../lib/schema-blocks.js';
 
@@ -26,7 +26,7 @@ function noticeValues(n: NoticeRow) {
 }
 
 /** Content (instructions, FAQ, news), notices, the contact-centre phone and holidays (administrators). */
-export function contentRoutes(services: Services): Router {
+export function contentRoutes(services: WebServices): Router {
   const router = Router();
   const { content, site } = services.admin;
 

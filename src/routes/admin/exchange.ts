@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { emptyForm, exchangeQuery } from '../../modules/admin/schemas.js';
@@ -9,7 +9,7 @@ import { idParam, parseForm } from './forms.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The exchange monitor: outbox messages, retries, and what the dev stand's adapters received. */
-export function exchangeRoutes(services: Services): Router {
+export function exchangeRoutes(services: WebServices): Router {
   const router = Router();
   const { exchange } = services.admin;
 

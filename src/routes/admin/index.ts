@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { requireRole } from '../../web/auth-context.js';
 import { infoRoutes } from './info.js';
 import { supportRoutes } from './support.js';
@@ -15,7 +15,7 @@ import { exchangeRoutes } from './exchange.js';
  * requests (/support), and the cabinet at /admin — the contact centre's desk for operators and
  * administrators, everything else for administrators only.
  */
-export function adminRoutes(services: Services): Router {
+export function adminRoutes(services: WebServices): Router {
   const router = Router();
   router.use(infoRoutes(services));
   router.use(supportRoutes(services));

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { idParam } from './forms.js';
 
 /** Public information: instructions (text and captioned video), FAQ, news, current notices. */
-export function infoRoutes(services: Services): Router {
+export function infoRoutes(services: WebServices): Router {
   const router = Router();
   const { content, site } = services.admin;
 

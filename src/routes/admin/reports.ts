@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { TFunction } from 'i18next';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { ordersReportQuery } from '../../modules/admin/schemas.js';
 import { barChart } from '../../modules/admin/charts.js';
 import { toCsv } from '../../modules/admin/csv.js';
@@ -10,7 +10,7 @@ import { sendCsv } from './forms.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The reports the МСУ and specialist modules publish about themselves. */
-export function reportSources(services: Services): ReportSources {
+export function reportSources(services: WebServices): ReportSources {
   return {
     queueStats: () => services.msu.reports.queueStats(),
     hoursByMonth: (from, to) => services.specialistServices.reports.hoursByMonth(from, to),
@@ -21,7 +21,7 @@ function amount(v: number, unit: IprRow['unit'], t: TFunction, lang: string): st
   return unit === 'tiyn' ? formatTiyn(v, lang) : t(`admin:units.${unit}`, { count: v });
 }
 
-function periodOf(services: Services, req: Request): OrdersFilter {
+function periodOf(services: WebServices, req: Request): OrdersFilter {
   const q = parseFilters(ordersReportQuery, req);
   const def = services.admin.reports.defaultPeriod();
   let from = q.from || def.from;
@@ -37,7 +37,7 @@ function periodOf(services: Services, req: Request): OrdersFilter {
 }
 
 /** Reports with server-drawn SVG charts, their data tables and CSV exports (administrators). */
-export function reportsRoutes(services: Services): Router {
+export function reportsRoutes(services: WebServices): Router {
   const router = Router();
   const { reports } = services.admin;
   const sources = reportSources(services);

@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 
 /**
  * What every page shows from administered content: active maintenance/failure banners and the
  * contact-centre phone (res.locals.banners, res.locals.contactPhone). Filled by the admin module,
  * which keeps them in memory for a few seconds (several instances share the database).
  */
-export function siteLocals(services: Services): RequestHandler {
+export function siteLocals(services: WebServices): RequestHandler {
   return async (req, res, next) => {
     try {
       const s = await services.admin.site.siteLocals(req.lang ?? 'ru');

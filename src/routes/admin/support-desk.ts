@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -10,7 +10,7 @@ import { idParam, parseForm } from './forms.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The contact centre's desk (operators and administrators): the queue and the steps of rule 15. */
-export function supportDeskRoutes(services: Services): Router {
+export function supportDeskRoutes(services: WebServices): Router {
   const router = Router();
   const { support } = services.admin;
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, requireAuth } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -9,7 +9,7 @@ import { UPLOADS, acceptUploads } from '../../web/uploads.js';
 import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
 
 /** A participant's requests about technical failures: file one, follow its status and notices. */
-export function supportRoutes(services: Services): Router {
+export function supportRoutes(services: WebServices): Router {
   const router = Router();
   const { support } = services.admin;
 

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -9,7 +9,7 @@ import { idParam, parseForm } from './forms.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** Users and roles (administrators only). */
-export function usersRoutes(services: Services): Router {
+export function usersRoutes(services: WebServices): Router {
   const router = Router();
   const { users } = services.admin;
 

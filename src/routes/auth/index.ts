@@ -1,11 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { EdsError } from '../../eds/index.js';
 import { AppError } from '../../lib/errors.js';
 import { requireAuth } from '../../web/auth-context.js';
 import { sessionCookieName } from '../../web/session-cookie.js';
-import { fullName } from '../../modules/people/people-repository.js';
+import { fullName } from '../../modules/people/names.js';
 import { homeHref } from '../public/index.js';
 import { id, signedFields } from '../../lib/schema-blocks.js';
 
@@ -22,7 +22,7 @@ function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
-export function authRoutes(services: Services, loginLimiter: RequestHandler): Router {
+export function authRoutes(services: WebServices, loginLimiter: RequestHandler): Router {
   const router = Router();
 
   async function renderLogin(req: Request, res: Response, error?: string) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { filterText } from '../../lib/schema-blocks.js';
 
@@ -8,7 +8,7 @@ import { filterText } from '../../lib/schema-blocks.js';
 const phoneOf = (v: unknown): string => filterText(40).parse(v) ?? '';
 
 /** Dev-stand only pages: the SMS the dev gateway "sent", and the demo key files. Absent in production. */
-export function devRoutes(services: Services): Router {
+export function devRoutes(services: WebServices): Router {
   const router = Router();
 
   router.get('/dev/sms', async (req, res) => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import * as blocks from '../../lib/schema-blocks.js';
 import { requireAuth, requireRole } from '../../web/auth-context.js';
@@ -14,7 +14,7 @@ const prepareBody = z.object({
 });
 
 /** The browser signer's server half, and the evidence of every signed document. */
-export function edsRoutes(services: Services): Router {
+export function edsRoutes(services: WebServices): Router {
   const router = Router();
 
   // login needs no session person: the challenge's actor is nobody yet

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { departmentForm, institutionForm, registerForm } from '../../modules/msu/schemas.js';
@@ -75,7 +75,7 @@ function departmentInput(f: DepartmentFormData): DepartmentInput {
 }
 
 /** Administrators' МСУ registry: institutions (description, contacts), departments and beds. */
-export function msuAdminRoutes(services: Services): Router {
+export function msuAdminRoutes(services: WebServices): Router {
   const router = Router();
   const admin = services.msu.admin;
   const choices = { profiles: PROFILES, sexes: SEXES, ageGroups: AGE_GROUPS };

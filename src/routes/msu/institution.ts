@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { renderSignStep } from '../../web/sign-step.js';
@@ -12,7 +12,7 @@ import { parseFilters } from '../../web/filters.js';
 const employeeOnly = requireRole('employee');
 
 /** The institution cabinet: incoming orders, arrival, no-show, discharge, bed counts (signed steps). */
-export function msuInstitutionRoutes(services: Services): Router {
+export function msuInstitutionRoutes(services: WebServices): Router {
   const router = Router();
   const inst = services.msu.institution;
   // an employee of another kind of organisation is refused before any form or signature is read

@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
-import { PgRateLimitStore } from '../../web/rate-limit-store.js';
 import { openDataQuery, queueCheckForm } from '../../modules/msu/schemas.js';
 import { toCsv } from '../../modules/msu/rules.js';
 import type { Texts } from '../../modules/msu/repository.js';
@@ -23,7 +22,7 @@ function stamp(d: Date | null): string {
 }
 
 /** The public open data (no login): the released-places protocol, the referrals log, the queue check. */
-export function msuOpenDataRoutes(services: Services): Router {
+export function msuOpenDataRoutes(services: WebServices): Router {
   const router = Router();
   const data = services.msu.openData;
 
@@ -199,7 +198,7 @@ export function msuOpenDataRoutes(services: Services): Router {
     limit: QUEUE_CHECK_LIMIT,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: new PgRateLimitStore(services.db, 'queue-check:'),
+    store: services.rateLimitStore('queue-check:'),
     handler: (_req, _res, next) => next(new AppError('msu:errors.tooManyChecks', 429)),
   });
 

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -13,7 +13,7 @@ import { parseFilters } from '../../web/filters.js';
 const recipientOnly = requireRole('recipient', 'guardian');
 
 /** «Выбрать поставщика» for МСУ, «Записаться», «Встать в очередь», the order card and its signed steps. */
-export function msuRecipientRoutes(services: Services): Router {
+export function msuRecipientRoutes(services: WebServices): Router {
   const router = Router();
   const msu = services.msu.recipient;
 

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../modules/index.js';
-import { LOW_VISION_COOKIE } from '../../app.js';
+import type { WebServices } from '../../modules/index.js';
+import { LOW_VISION_COOKIE } from '../../web/session-cookie.js';
 import { loadDevPeople } from '../dev/dev-people.js';
-import type { SessionAuth } from '../../web/auth-context.js';
+import type { SessionAuth } from '../../lib/actor.js';
 
 /** Where a logged-in person starts, by role. */
 export function homeHref(auth: SessionAuth | undefined | null): string {
@@ -20,7 +20,7 @@ const safeReturn = z
   .regex(/^\/(?!\/)[^\s\\]*$/)
   .catch('/');
 
-export function publicRoutes(services: Services): Router {
+export function publicRoutes(services: WebServices): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { FieldError } from '../../modules/entitlements/index.js';
 import { codeForm, emailForm, phoneForm, preferencesForm } from '../../modules/entitlements/schemas.js';
 import { actorOf } from '../../web/auth-context.js';
@@ -30,7 +30,7 @@ export function zodErrors(req: Request, error: z.ZodError, messages: Record<stri
  * contacts the person edits behind the pen icon: phone (confirmed by an SMS code) and e-mail, plus
  * how and in which language notifications come.
  */
-export function cabinetRoutes(services: Services): Router {
+export function cabinetRoutes(services: WebServices): Router {
   const router = Router();
   const cabinet = services.entitlements.cabinet;
 

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { ImportRejected } from '../../modules/entitlements/index.js';
 
 export const DEV_ESOBES_TOKEN = 'dev-esobes-token';
 
 /** The token Е-Собес presents: the configured one; on the dev stand a fixed one when none is set. */
-export function esobesToken(services: Services): string | null {
+export function esobesToken(services: WebServices): string | null {
   return services.config.ESOBES_API_TOKEN ?? (services.config.isProduction ? null : DEV_ESOBES_TOKEN);
 }
 
@@ -26,7 +26,7 @@ function authorised(req: Request, expected: string | null): boolean {
  * 200 with the counts; 400 with per-field errors (`iprs.0.measures.1.volume`) and nothing stored;
  * 401 without the right token. CSRF does not apply under /api/.
  */
-export function esobesApiRoutes(services: Services): Router {
+export function esobesApiRoutes(services: WebServices): Router {
   const router = Router();
   router.post('/api/esobes/ipr', async (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');

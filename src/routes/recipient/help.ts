@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { id } from '../../lib/schema-blocks.js';
 import { actorOf } from '../../web/auth-context.js';
@@ -10,7 +10,7 @@ const measureId = id();
 const activationForm = z.strictObject({ _csrf: z.string().optional() });
 
 /** «Помощь для вас»: the IPR measures with the action that fits each, and «активации выбора поставщика». */
-export function helpRoutes(services: Services): Router {
+export function helpRoutes(services: WebServices): Router {
   const router = Router();
   const help = services.entitlements.help;
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { requireRole } from '../../web/auth-context.js';
 import { esobesApiRoutes } from './esobes-api.js';
 import { cabinetRoutes } from './cabinet.js';
@@ -7,7 +7,7 @@ import { helpRoutes } from './help.js';
 import { ordersRoutes } from './orders.js';
 
 /** Recipient cabinet: «Личный кабинет», «Помощь для вас», «Заказанные услуги», «Заказы товаров»; the Е-Собес import API. */
-export function recipientRoutes(services: Services): Router {
+export function recipientRoutes(services: WebServices): Router {
   const router = Router();
   router.use(esobesApiRoutes(services));
   // a recipient, or a guardian acting for a ward (or for themselves)

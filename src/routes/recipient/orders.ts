@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { ordersQuery, type OrdersQuery } from '../../modules/entitlements/schemas.js';
 import { actorOf } from '../../web/auth-context.js';
 import type { FormErrors } from './cabinet.js';
@@ -8,7 +8,7 @@ import type { FormErrors } from './cabinet.js';
  * «Заказанные услуги» (filter МСУ / УЖЯ/УИП, status, dates, pages) and «Заказы товаров»: generic lists
  * over the shared orders table; each number opens the card of the module that owns the order.
  */
-export function ordersRoutes(services: Services): Router {
+export function ordersRoutes(services: WebServices): Router {
   const router = Router();
   const cabinet = services.entitlements.cabinet;
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -7,7 +7,7 @@ import { decisionForm } from '../../modules/specialist-services/schemas.js';
 import { idOf } from './helpers.js';
 
 /** «Реестр специалистов» for the administrator: the registry and decisions on applications. */
-export function adminSpecialistRoutes(services: Services): Router {
+export function adminSpecialistRoutes(services: WebServices): Router {
   const router = Router();
   const area = services.specialistServices;
   router.use('/admin/specialists', requireRole('admin'));

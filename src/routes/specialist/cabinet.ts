@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -36,7 +36,7 @@ function fileOf(req: Request, field: string): UploadedFile | null {
  * «Подтвердить»/«Отклонить», the journal with SMS-confirmed hours, acts and «Отправленная
  * документация», «Отмена заказа» after an act with the end flag, and the registry applications.
  */
-export function specialistCabinetRoutes(services: Services): Router {
+export function specialistCabinetRoutes(services: WebServices): Router {
   const router = Router();
   const area = services.specialistServices;
   router.use('/specialist', requireRole('specialist'));

@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
 import type { ReasonAction } from '../../modules/specialist-services/rules.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -89,7 +89,7 @@ export interface ReasonActionRoutes {
  */
 export function reasonActionRoutes(
   router: Router,
-  area: Services['specialistServices'],
+  area: WebServices['specialistServices'],
   { base, path, action, party }: ReasonActionRoutes,
 ): void {
   const renderReason = async (

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -18,7 +18,7 @@ function helpTypeOf(req: Request): ServiceHelpType {
  * «Заказать» → form → «Создать» → sign; the order card with «Удалить», «Подтвердить» (signed
  * «Заявление на возмещение»), «Отменить», «Отказаться», «Просмотреть причины», and the acts to sign.
  */
-export function recipientServiceRoutes(services: Services): Router {
+export function recipientServiceRoutes(services: WebServices): Router {
   const router = Router();
   const area = services.specialistServices;
   router.use('/services', requireRole('recipient', 'guardian'));

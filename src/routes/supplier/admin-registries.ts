@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { formatTiyn } from '../../lib/money.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
@@ -17,7 +17,7 @@ function codeParam(req: Request): string {
 }
 
 /** The administrator's registries of ТСР kinds (guaranteed sums) and suppliers (directions, active flag). */
-export function adminRegistryRoutes(services: Services): Router {
+export function adminRegistryRoutes(services: WebServices): Router {
   const router = Router();
   const registry = services.goods.admin;
 

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf, requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -31,7 +31,7 @@ function recipientAction(req: Request): RecipientAction {
 }
 
 /** The recipient's side: «Технические средства реабилитации», «Выбрать», «Заказать», the order card. */
-export function recipientGoodsRoutes(services: Services): Router {
+export function recipientGoodsRoutes(services: WebServices): Router {
   const router = Router();
   const orders = services.goods.orders;
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -47,7 +47,7 @@ function formValues(body: Record<string, unknown>) {
 const toggleForm = z.strictObject({ _csrf: z.string().optional(), active: z.enum(['yes', 'no']) });
 
 /** «Кабинет поставщика»: organisation card, catalogue, photos, stock, locations. */
-export function supplierCabinetRoutes(services: Services): Router {
+export function supplierCabinetRoutes(services: WebServices): Router {
   const router = Router();
   const catalogue = services.goods.catalogue;
   const options = {

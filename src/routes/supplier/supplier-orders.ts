@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import type { Services } from '../../modules/index.js';
+import type { WebServices } from '../../modules/index.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -47,7 +47,7 @@ function schemaFor(action: GoodsAction): z.ZodType<StepInput, unknown> {
 }
 
 /** The supplier's incoming goods orders: list with filters, the card, every step signed with the employee's key. */
-export function supplierOrdersRoutes(services: Services): Router {
+export function supplierOrdersRoutes(services: WebServices): Router {
   const router = Router();
   const orders = services.goods.orders;
 

@@ -8,7 +8,7 @@ import {
 } from '../../support/msu-keys.js';
 import { signXml } from '../../../src/eds/index.js';
 import { AppError } from '../../../src/lib/errors.js';
-import type { Actor } from '../../../src/web/auth-context.js';
+import type { Actor } from '../../../src/lib/actor.js';
 
 /**
  * 500 distinct recipients, each with a real key, sign «Записаться» for one department with 10 free

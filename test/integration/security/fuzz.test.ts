@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
-import { LOCALES, tFor } from '../../../src/web/i18n.js';
+import { LOCALES, tFor } from '../../../src/lib/i18n.js';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import type { Agent } from '../../support/http.js';
 import { listRoutes, type RouteEntry } from './route-list.js';

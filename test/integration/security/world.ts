@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { TestContext } from '../../support/context.js';
 import { loginAs, personIdOf, signAs, type Agent } from '../../support/http.js';
 import { astanaDate } from '../../../src/lib/clock.js';
-import type { Actor, Role } from '../../../src/web/auth-context.js';
+import type { Actor, Role } from '../../../src/lib/actor.js';
 import { MP4, PNG, VTT } from '../admin/fixtures.js';
 import { addEntry, orderInProgress, smsCode } from '../specialist-services/helpers.js';
 import { createOrder } from '../goods/helpers.js';

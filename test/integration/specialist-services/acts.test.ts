@@ -14,7 +14,7 @@ import {
   type Agent,
 } from '../../support/http.js';
 import { astanaDate } from '../../../src/lib/clock.js';
-import { formatPeriod, tFor } from '../../../src/web/i18n.js';
+import { formatPeriod, tFor } from '../../../src/lib/i18n.js';
 import { actorOf, addEntry, orderInProgress } from './helpers.js';
 
 const MONTH_LOCK =

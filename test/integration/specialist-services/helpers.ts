@@ -1,6 +1,6 @@
 import type { TestContext } from '../../support/context.js';
 import { personIdOf, signAs } from '../../support/http.js';
-import type { Actor } from '../../../src/web/auth-context.js';
+import type { Actor } from '../../../src/lib/actor.js';
 import type { ServiceHelpType } from '../../../src/modules/specialist-services/rules.js';
 
 /** The actor a dev-stand person is when logged in (recipients act for themselves). */

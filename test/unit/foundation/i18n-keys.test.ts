@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { I18nKeyError, LOCALES, loadResources, tFor } from '../../../src/web/i18n.js';
+import { I18nKeyError, LOCALES, loadResources, tFor } from '../../../src/lib/i18n.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const resources = loadResources();

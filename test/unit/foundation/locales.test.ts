@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadResources, LOCALES } from '../../../src/web/i18n.js';
+import { loadResources, LOCALES } from '../../../src/lib/i18n.js';
 import { EDS_ERROR_CODES } from '../../../src/eds/index.js';
 
 function keys(obj: unknown, prefix = ''): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime, IANAZone } from 'luxon';
-import { initI18n, tFor } from '../../../src/web/i18n.js';
+import { initI18n, tFor } from '../../../src/lib/i18n.js';
 import { ASTANA_ZONE } from '../../../src/lib/clock.js';
 import { formatTiyn } from '../../../src/lib/money.js';
 

@@ -3,7 +3,7 @@ import { checkDigit, isValidIin, makeBin, makeIin, maskIin } from '../../../src/
 import { formatTiyn, parseTenge } from '../../../src/lib/money.js';
 import { isValidS10 } from '../../../src/integrations/dev.js';
 import { StateMachine } from '../../../src/modules/orders/state-machine.js';
-import { maskedName } from '../../../src/modules/people/people-repository.js';
+import { maskedName } from '../../../src/modules/people/names.js';
 import { astanaDate } from '../../../src/lib/clock.js';
 import { ORGANISATIONS, PEOPLE } from '../../../src/devstand/people.js';
 

@@ -3,7 +3,7 @@
  * language asks for, months in words, and the start page's notes about the demo people.
  */
 import { describe, expect, it } from 'vitest';
-import { formatPeriod, loadResources, LOCALES, tFor } from '../../../src/web/i18n.js';
+import { formatPeriod, loadResources, LOCALES, tFor } from '../../../src/lib/i18n.js';
 import { PEOPLE, measuresNote, personByKey, type DemoHelpType } from '../../../src/devstand/people.js';
 
 const ru = tFor('ru');

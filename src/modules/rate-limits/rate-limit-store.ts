@@ -1,8 +1,16 @@
 import type { Knex } from 'knex';
-import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 
-/** express-rate-limit counters in PostgreSQL, so every app instance counts the same attempts. */
-export class PgRateLimitStore implements Store {
+/** What a hit counter answers (express-rate-limit's ClientRateLimitInfo). */
+export interface RateLimitInfo {
+  totalHits: number;
+  resetTime: Date;
+}
+
+/**
+ * Rate-limit counters in PostgreSQL, so every app instance counts the same attempts. The shape is
+ * express-rate-limit's Store; the web layer hands it to the limiter without this module knowing HTTP.
+ */
+export class PgRateLimitStore {
   private windowMs = 60_000;
   prefix = 'rl:';
   constructor(
@@ -11,10 +19,10 @@ export class PgRateLimitStore implements Store {
   ) {
     if (prefix) this.prefix = prefix;
   }
-  init(options: Options): void {
+  init(options: { windowMs: number }): void {
     this.windowMs = options.windowMs;
   }
-  async increment(key: string): Promise<ClientRateLimitInfo> {
+  async increment(key: string): Promise<RateLimitInfo> {
     const k = this.prefix + key;
     const { rows } = await this.db.raw<{ rows: { hits: number; reset_at: Date }[] }>(
       `insert into rate_limits (key, hits, reset_at) values (?, 1, now() + (? * interval '1 millisecond'))
