@@ -3,7 +3,13 @@ import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
 import { OrdersRepository, type OrderRow } from '../src/modules/orders/orders-repository.js';
 import type { PersonRow } from '../src/modules/people/people-repository.js';
 import { maskedName } from '../src/modules/people/names.js';
-import type { AgeGroup, DepartmentSex, Profile } from '../src/modules/msu/rules.js';
+import {
+  msuMachine,
+  type AgeGroup,
+  type DepartmentSex,
+  type MsuAction,
+  type Profile,
+} from '../src/modules/msu/rules.js';
 
 /**
  * The dev stand's МСУ: one institution per msu-* organisation with departments and beds; the Astana
@@ -295,18 +301,8 @@ export async function seed(knex: Knex): Promise<void> {
     });
     return order;
   };
-  const step = (
-    order: OrderRow,
-    action: string,
-    to: string,
-    when: Date,
-    closes = false,
-    reason: string | null = null,
-  ) =>
-    orders.transition(tx, order, {
-      action,
-      to,
-      closes,
+  const step = (order: OrderRow, action: MsuAction, when: Date, reason: string | null = null) =>
+    orders.transition(tx, order, msuMachine, action, {
       actorId: null,
       principalId: order.recipient_id,
       reason,
@@ -357,8 +353,8 @@ export async function seed(knex: Knex): Promise<void> {
       outcome_at: at('2026-11-02T09:40:00Z'),
     })
     .returning('id')) as { id: number }[];
-  o10 = await step(o10, 'offer', 'place_offered', released);
-  o10 = await step(o10, 'accept_offer', 'awaiting_arrival', at('2026-11-02T09:40:00Z'));
+  o10 = await step(o10, 'offer', released);
+  o10 = await step(o10, 'accept_offer', at('2026-11-02T09:40:00Z'));
   for (const [n, q] of queued.entries()) {
     await tx('msu_position_changes').insert({
       order_id: q.id,
@@ -380,7 +376,7 @@ export async function seed(knex: Knex): Promise<void> {
     queue_position: 1,
     release_id: rel!.id,
   });
-  o10 = await step(o10, 'arrive', 'enrolled', at('2026-11-04T06:00:00Z'));
+  o10 = await step(o10, 'arrive', at('2026-11-04T06:00:00Z'));
   await tx('msu_orders')
     .where({ order_id: o10.id })
     .update({

@@ -214,7 +214,10 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
  * document as issued (never read). XML keeps its tabs and line breaks; other control characters are
  * refused as XML itself refuses them.
  */
-export function signedFields(maxXmlChars: number) {
+/** The longest signed document a form may post (a month's act with its journal is the largest). */
+export const SIGNED_XML_MAX_CHARS = 512 * 1024;
+
+export function signedFields(maxXmlChars = SIGNED_XML_MAX_CHARS) {
   return {
     signRequestId: text({ max: 64, required: 'errors:EDS_REQUEST_UNKNOWN' }),
     signedXml: text({ max: maxXmlChars, raw: true, required: 'errors:EDS_NO_SIGNATURE' }),
@@ -232,3 +235,10 @@ const TEXT_KEY = /^[a-z][a-zA-Z]*:[\w.-]+$/;
 export function textKeyOr(message: string, fallback: string): string {
   return TEXT_KEY.test(message) ? message : fallback;
 }
+
+/** The signing contract's post (eds.md): the request id and the complete enveloped-signed document. */
+export const signedForm = z.strictObject({
+  _csrf: z.string().optional(),
+  ...signedFields(),
+});
+export type SignedForm = z.output<typeof signedForm>;

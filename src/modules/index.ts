@@ -16,6 +16,7 @@ import { PeopleRepository } from './people/people-repository.js';
 import { HealthService } from './health/health-service.js';
 import { EvidenceService } from './signing/evidence-service.js';
 import { SignatureCheckService } from './signing/signature-check.js';
+import { SignedSteps } from './signing/signed-steps.js';
 import { PgRateLimitStore } from './rate-limits/rate-limit-store.js';
 import { DevMailbox } from './devstand/dev-mailbox.js';
 import type { TrustStore } from '../eds/index.js';
@@ -40,6 +41,8 @@ export interface CoreServices {
   people: PeopleRepository;
   trust: TrustStore;
   signing: SigningService;
+  /** the one signed-step path of every order kind */
+  steps: SignedSteps;
   auth: AuthService;
   health: HealthService;
   evidence: EvidenceService;
@@ -91,6 +94,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     people,
     trust,
     signing,
+    steps: new SignedSteps(db, people, signing),
     auth,
     health,
     evidence,

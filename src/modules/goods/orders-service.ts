@@ -754,10 +754,7 @@ export class GoodsOrdersService {
 
         const reason =
           p.reason && (action === 'decline' || action === 'cancel' || action === 'delete') ? p.reason : null;
-        const updated = await this.core.orders.transition(tx, order, {
-          action,
-          to: transition.to,
-          closes: Boolean(transition.closes),
+        const updated = await this.core.orders.transition(tx, order, goodsMachine, action, {
           actorId: actor.personId,
           principalId: order.recipient_id,
           reason,

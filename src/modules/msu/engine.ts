@@ -13,14 +13,7 @@ import type {
   PositionChangeRow,
   ReleaseRow,
 } from './repository.js';
-import {
-  arrivalDeadline,
-  checkBedTotal,
-  msuMachine,
-  priorityEndsAt,
-  type MsuAction,
-  type MsuStatus,
-} from './rules.js';
+import { arrivalDeadline, checkBedTotal, msuMachine, priorityEndsAt, type MsuAction } from './rules.js';
 
 export type ReleaseCause =
   | 'discharge'
@@ -74,12 +67,7 @@ export class MsuEngine {
       expectedVersion?: number;
     },
   ): Promise<OrderRow> {
-    const t = msuMachine.find(order.status as MsuStatus, action);
-    if (!t) throw new AppError('order_action_not_allowed', 409, { action, status: order.status });
-    return this.core.orders.transition(tx, order, {
-      action,
-      to: t.to,
-      closes: Boolean(t.closes),
+    return this.core.orders.transition(tx, order, msuMachine, action, {
       actorId: change.actorId,
       principalId: change.principalId ?? order.recipient_id,
       reason: change.reason ?? null,

@@ -114,14 +114,17 @@ export class OrdersRepository {
     return row;
   }
 
-  /** Applies a status change to a locked order and appends its event. */
-  async transition(
+  /**
+   * Applies an action of the order kind's machine to a locked order and appends its event. The
+   * machine decides the target status and whether the order closes; an action the machine does not
+   * have from the order's status is refused.
+   */
+  async transition<S extends string, A extends string>(
     tx: Knex.Transaction,
     order: OrderRow,
+    machine: { find(from: S, action: A): { to: S; closes?: boolean } | undefined },
+    action: A,
     change: {
-      action: string;
-      to: string;
-      closes: boolean;
       actorId: number | null;
       principalId?: number | null;
       reason?: string | null;
@@ -135,12 +138,14 @@ export class OrdersRepository {
     if (change.expectedVersion !== undefined && change.expectedVersion !== order.version) {
       throw new AppError('order_changed_meanwhile', 409);
     }
+    const t = machine.find(order.status as S, action);
+    if (!t) throw new AppError('order_action_not_allowed', 409, { action, status: order.status });
     const at = change.at ?? new Date();
     const [row] = (await tx('orders')
       .where({ id: order.id, version: order.version })
       .update({
-        status: change.to,
-        is_open: order.is_open && !change.closes,
+        status: t.to,
+        is_open: order.is_open && !t.closes,
         version: order.version + 1,
         status_changed_at: at,
         ...(change.mergeDetails
@@ -154,9 +159,9 @@ export class OrdersRepository {
       at,
       actor_id: change.actorId,
       principal_id: change.principalId ?? null,
-      action: change.action,
+      action,
       from_status: order.status,
-      to_status: change.to,
+      to_status: t.to,
       reason: change.reason ?? null,
       details: JSON.stringify(change.details ?? {}),
       signed_document_id: change.signedDocumentId ?? null,

@@ -331,11 +331,8 @@ export class JournalService {
           details: { entryId: entry.id, day: code.day, hours: code.hours },
         });
         if (used.fulfilled) {
-          const t = serviceMachine.require(order.status as ServiceStatus, 'complete', ['specialist']);
-          const done = await this.c.core.orders.transition(tx, order, {
-            action: 'complete',
-            to: t.to,
-            closes: true,
+          serviceMachine.require(order.status as ServiceStatus, 'complete', ['specialist']);
+          const done = await this.c.core.orders.transition(tx, order, serviceMachine, 'complete', {
             actorId: actor.personId,
             principalId: order.recipient_id,
             details: { entryId: entry.id },

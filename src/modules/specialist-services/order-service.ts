@@ -233,11 +233,8 @@ export class ServiceOrderService {
     await inTransaction(this.c.db, async (tx) => {
       await this.c.recipientOrder(tx, actor, orderId);
       const order = await this.c.core.orders.lock(tx, orderId);
-      const t = serviceMachine.require(order.status as ServiceStatus, 'delete', actor.roles);
-      await this.c.core.orders.transition(tx, order, {
-        action: 'delete',
-        to: t.to,
-        closes: Boolean(t.closes),
+      serviceMachine.require(order.status as ServiceStatus, 'delete', actor.roles);
+      await this.c.core.orders.transition(tx, order, serviceMachine, 'delete', {
         actorId: actor.personId,
         principalId: actor.principalId,
         at: this.c.now(),
@@ -355,7 +352,7 @@ export class ServiceOrderService {
             ? await this.c.recipientOrder(tx, actor, orderId)
             : await this.c.specialistOrder(tx, actor, orderId);
         const order = await this.c.core.orders.lock(tx, orderId);
-        const t = serviceMachine.require(order.status as ServiceStatus, action, actor.roles);
+        serviceMachine.require(order.status as ServiceStatus, action, actor.roles);
         const now = this.c.now();
         if (action === 'accept') {
           // the registry entry is locked so that an exclusion application cannot slip in between
@@ -369,10 +366,7 @@ export class ServiceOrderService {
         const p = req.payload as Record<string, unknown>;
         const reasonCode = typeof p.reasonCode === 'string' && p.reasonCode ? p.reasonCode : null;
         const comment = typeof p.comment === 'string' && p.comment ? p.comment : null;
-        const row = await this.c.core.orders.transition(tx, order, {
-          action,
-          to: t.to,
-          closes: Boolean(t.closes),
+        const row = await this.c.core.orders.transition(tx, order, serviceMachine, action, {
           actorId: actor.personId,
           principalId: doc.side === 'recipient' ? actor.principalId : order.recipient_id,
           reason: reasonCode ? this.reasonText(reasonCode, comment ?? undefined) : null,

@@ -1,0 +1,102 @@
+/**
+ * The one signed-step path of every order kind: issue a document for the acting person (and the ward
+ * a guardian acts for, or the organisation an employee acts for) about one object; later verify the
+ * signed copy outside any lock, then consume it and apply the change in one transaction. A signed
+ * document is accepted only for the purpose, actor, principal and object it was issued for.
+ */
+import type { Knex } from 'knex';
+import { NotFoundError } from '../../lib/errors.js';
+import type { Actor } from '../../lib/actor.js';
+import type { CertInfo, FieldValue } from '../../eds/index.js';
+import type { PeopleRepository } from '../people/people-repository.js';
+import type { IssuedSignRequest, SignRequestRow, SigningService } from './signing-service.js';
+import type { StepDocument } from '../orders/state-machine.js';
+
+/** What a signed form posts back (the signing contract of eds.md). */
+export interface SignedInput {
+  signRequestId: string;
+  signedXml: string;
+}
+
+/** The stored evidence a signed change is applied with. */
+export interface SignedDoc {
+  id: number;
+  request: SignRequestRow;
+  cert: CertInfo;
+}
+
+/** The record a document is about. */
+export interface SignedObject {
+  type: string;
+  id: number;
+  version?: number;
+}
+
+export class SignedSteps {
+  constructor(
+    private readonly db: Knex,
+    private readonly people: PeopleRepository,
+    private readonly signing: SigningService,
+  ) {}
+
+  async issue(
+    actor: Actor,
+    step: StepDocument,
+    object: SignedObject,
+    payload: Record<string, FieldValue>,
+    db: Knex | Knex.Transaction = this.db,
+  ): Promise<IssuedSignRequest> {
+    const { people } = this;
+    const person = await people.findById(db, actor.personId);
+    if (!person) throw new NotFoundError();
+    let organisationBin: string | undefined;
+    if (step.signer === 'employee') {
+      const org = actor.organisationId ? await people.organisationById(db, actor.organisationId) : undefined;
+      if (!org) throw new NotFoundError();
+      organisationBin = org.bin;
+    }
+    const principal =
+      step.signer === 'individual' && actor.principalId !== actor.personId
+        ? await people.findById(db, actor.principalId)
+        : person;
+    if (!principal) throw new NotFoundError();
+    return this.signing.issue(
+      {
+        kind: step.kind,
+        purpose: step.purpose,
+        keyType: 'SIGN',
+        actor: { personId: person.id, iin: person.iin, ...(organisationBin ? { organisationBin } : {}) },
+        principal: step.signer === 'individual' ? { personId: principal.id, iin: principal.iin } : null,
+        object,
+        payload,
+      },
+      db,
+    );
+  }
+
+  /** Verifies (before the transaction), then runs the change with the stored evidence in one transaction. */
+  apply<T>(
+    actor: Actor,
+    step: Pick<StepDocument, 'purpose' | 'signer'>,
+    object: { type: string; id: number },
+    input: SignedInput,
+    fn: (tx: Knex.Transaction, doc: SignedDoc) => Promise<T>,
+  ): Promise<T> {
+    return this.signing.apply(
+      {
+        signRequestId: input.signRequestId,
+        signedXml: input.signedXml,
+        purpose: step.purpose,
+        actorId: actor.personId,
+        signer: step.signer,
+      },
+      async (tx, doc) => {
+        const r = doc.request;
+        if (r.object_type !== object.type || r.object_id !== String(object.id)) throw new NotFoundError();
+        // a guardian who switched to another ward after the document was issued signs for nobody
+        if (step.signer === 'individual' && r.principal_id !== actor.principalId) throw new NotFoundError();
+        return fn(tx, doc);
+      },
+    );
+  }
+}
