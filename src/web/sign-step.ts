@@ -11,18 +11,87 @@ export function wantsIssuedDocument(req: Request): boolean {
   return req.get(ISSUE_HEADER) === '1';
 }
 
+/** A summary row as the shared pages show it (text; `html` only for markup built from escaped parts). */
+export interface SummaryRow {
+  key: string;
+  value?: string;
+  html?: string;
+}
+
+/** The one sign page (views/pages/sign.njk): every text already in the reader's language. */
+export interface SignPage {
+  signRequest: IssuedSignRequest;
+  /** where the signed document is posted */
+  action: string;
+  title: string;
+  caption?: string;
+  lead?: string;
+  warning?: string;
+  rows?: SummaryRow[];
+  /** the sentence before the document: which key signs and what signing means */
+  hint?: string;
+  buttonLabel: string;
+  cancelHref?: string;
+  cancelLabel?: string;
+}
+
+/** The one refusal-with-reason page (views/pages/reason.njk). */
+export interface ReasonPage {
+  title: string;
+  caption?: string;
+  lead?: string;
+  warning?: string;
+  rows?: SummaryRow[];
+  reason: {
+    label: string;
+    hint?: string;
+    /** a choice of reasons (with a comment field); free text when absent */
+    choices?: { value: string; text: string }[];
+    commentLabel?: string;
+    commentHint?: string;
+  };
+  formAction: string;
+  submitLabel: string;
+  backHref: string;
+  backLabel?: string;
+  errors?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
 /**
  * One signing rhythm: the step's document goes to the browser signer as JSON (it opens the signing
- * at once), or, without JavaScript, the page with the document and its signing form is rendered.
- * `locals.action` is where the signed document is posted.
+ * at once), or, without JavaScript, the one sign page with the document and its signing form.
+ */
+export function renderSignPage(res: Response, page: SignPage): void {
+  if (wantsIssuedDocument(res.req)) {
+    const { signRequest, action } = page;
+    res.json({
+      signRequestId: signRequest.id,
+      xml: signRequest.xml,
+      keyType: signRequest.keyType,
+      signer: signRequest.signer,
+      action,
+    });
+    return;
+  }
+  res.render('pages/sign.njk', page);
+}
+
+/** The refusal-with-reason page (shown again with the field errors when the reason does not parse). */
+export function renderReasonPage(res: Response, page: ReasonPage, status = 200): void {
+  res.status(status).render('pages/reason.njk', { values: {}, ...page });
+}
+
+/**
+ * The older form of renderSignPage with an area's own template; areas move to renderSignPage.
+ * @deprecated
  */
 export function renderSignStep(
   res: Response,
   view: string,
   locals: { signRequest: IssuedSignRequest; action: string } & Record<string, unknown>,
 ): void {
-  const req = res.req;
-  if (wantsIssuedDocument(req)) {
+  if (wantsIssuedDocument(res.req)) {
     const { signRequest, action } = locals;
     res.json({
       signRequestId: signRequest.id,
