@@ -1,3 +1,4 @@
+import { addressLine } from '../../lib/address.js';
 import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
 import type { EntitlementsModule } from '../entitlements/index.js';
@@ -97,13 +98,6 @@ const purposeOf = (a: GoodsAction) => `goods.${a}`;
 
 function kindName(kind: Pick<TsrKindRow, 'name_ru' | 'name_kk' | 'name_en'>, lang: Locale): string {
   return lang === 'kk' ? kind.name_kk : lang === 'en' ? kind.name_en : kind.name_ru;
-}
-
-export function addressLine(a: DeliveryAddress | null | undefined): string {
-  if (!a) return '';
-  return [a.region, a.locality, a.street, a.house && `${a.house}`, a.flat && `кв. ${a.flat}`]
-    .filter(Boolean)
-    .join(', ');
 }
 
 function locationLine(l: LocationRow): string {

@@ -193,22 +193,7 @@ export function cleanReason(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-export type CsvValue = string | number | null | undefined;
-
-/**
- * CSV as spreadsheet programs in Kazakhstan open it: UTF-8 with a BOM, CRLF, every field quoted when it
- * needs to be, and cells a spreadsheet would run as a formula (=, +, -, @) prefixed with an apostrophe.
- */
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
-  const cell = (v: CsvValue): string => {
-    if (v === null || v === undefined) return '';
-    let s = String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [header, ...rows].map((r) => r.map(cell).join(','));
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
+export { toCsv } from '../../lib/csv.js';
 
 /** Start and end instants of an inclusive range of Astana calendar days (either side may be open). */
 export function astanaDayRange(from?: string, to?: string): { from?: Date; to?: Date } {

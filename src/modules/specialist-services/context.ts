@@ -75,7 +75,4 @@ export class AreaContext {
   }
 }
 
-export function addressLine(p: Pick<PersonRow, 'address'>): string {
-  const a = p.address ?? { region: '', locality: '', street: '', house: '' };
-  return [a.locality, a.street, a.house, a.flat ? `кв. ${a.flat}` : ''].filter(Boolean).join(', ');
-}
+export { addressLine } from '../../lib/address.js';

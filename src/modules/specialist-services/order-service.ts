@@ -99,7 +99,7 @@ export class ServiceOrderService {
       defaults: {
         phone: principal.phone ?? self.phone ?? '',
         email: principal.email ?? self.email ?? '',
-        address: addressLine(principal),
+        address: addressLine(principal.address, false),
       },
     };
   }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import { auditQuery } from '../../modules/admin/schemas.js';
 import type { AuditFilter } from '../../modules/admin/audit-log-service.js';
-import { toCsv } from '../../modules/admin/csv.js';
+import { toCsv } from '../../lib/csv.js';
 import { sendCsv } from './forms.js';
 import { parseFilters } from '../../web/filters.js';
 

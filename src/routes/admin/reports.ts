@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import type { WebServices } from '../../modules/index.js';
 import { ordersReportQuery } from '../../modules/admin/schemas.js';
 import { barChart } from '../../modules/admin/charts.js';
-import { toCsv } from '../../modules/admin/csv.js';
+import { toCsv } from '../../lib/csv.js';
 import { formatTiyn } from '../../lib/money.js';
 import type { IprRow, OrdersFilter, ReportSources } from '../../modules/admin/reports-service.js';
 import { sendCsv } from './forms.js';

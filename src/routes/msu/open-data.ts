@@ -4,7 +4,7 @@ import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import { openDataQuery, queueCheckForm } from '../../modules/msu/schemas.js';
-import { toCsv } from '../../modules/msu/rules.js';
+import { toCsv } from '../../lib/csv.js';
 import type { Texts } from '../../modules/msu/repository.js';
 import { parseForm } from './helpers.js';
 import { parseFilters } from '../../web/filters.js';

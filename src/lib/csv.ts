@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ASTANA_ZONE } from '../../lib/clock.js';
+import { ASTANA_ZONE } from './clock.js';
 
 export type CsvCell = string | number | boolean | Date | null | undefined;
 
@@ -14,6 +14,6 @@ function cell(v: CsvCell): string {
 }
 
 /** RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheet programs read Cyrillic and Kazakh letters). */
-export function toCsv(header: string[], rows: CsvCell[][]): string {
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   return '\uFEFF' + [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
