@@ -34,8 +34,8 @@ export async function devStandEntry(): Promise<DevStandEntry> {
   const file = ['index.js', 'index.ts'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!file) {
     throw new Error(
-      'this build has no dev stand (src/devstand): run it with NODE_ENV=production, ' +
-        'or build with `npm run build:devstand`',
+      'this build has no dev stand (src/devstand, seeds/), which runs outside production and seeds ' +
+        'the demo data (SEED_DEMO_DATA): build with `npm run build:devstand`',
     );
   }
   return ((await import(pathToFileURL(file).href)) as { entry: DevStandEntry }).entry;
