@@ -13,7 +13,7 @@ import { createLogger } from '../src/logger.js';
 import { openScriptDatabase } from './open-database.js';
 import { migrationsCurrent } from '../src/db/migrator.js';
 import { buildServices } from '../src/modules/index.js';
-import { devStandEntry } from '../src/dev-stand-loader.js';
+import { joinDevStand } from '../src/dev-stand-loader.js';
 import { ImportRejected } from '../src/modules/entitlements/index.js';
 
 async function main(): Promise<number> {
@@ -48,9 +48,7 @@ async function main(): Promise<number> {
     }
     // the trust store is not needed to import; a stub keeps the CLI independent of the PKI
     // outside production the dev stand's adapters (its registries answer for the demo people)
-    const devStand = config.isProduction
-      ? null
-      : (await devStandEntry()).createDevStand(config, database.db, logger);
+    const devStand = await joinDevStand(config, database.db, logger);
     const services = buildServices(config, database.db, logger, { trust: {} as never, devStand });
     try {
       const result = await services.entitlements.importIprs(batch);

@@ -41,6 +41,11 @@ export async function devStandEntry(): Promise<DevStandEntry> {
   return ((await import(pathToFileURL(file).href)) as { entry: DevStandEntry }).entry;
 }
 
+/** Outside production the dev stand's parts over the PKI and data the portal's start made (worker, scripts). */
+export async function joinDevStand(config: Config, db: Knex, logger: Logger): Promise<DevStand | null> {
+  return config.isProduction ? null : (await devStandEntry()).createDevStand(config, db, logger);
+}
+
 /**
  * At start, after the migrations: outside production the dev stand prepared (PKI, demo data) and
  * installed; in production none (SEED_DEMO_DATA=true there seeds the demo data, from a build that has
