@@ -4,7 +4,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# NODE_ENV of the compose file: anything but production builds the dev stand in (README, "Running at scale")
+ARG APP_ENV=production
+RUN if [ "$APP_ENV" = production ]; then npm run build; else npm run build:devstand; fi && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

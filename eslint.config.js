@@ -57,6 +57,15 @@ export default tseslint.config(
     [...WEB, ...DEV],
     'The domain knows nothing of HTTP, pages or the dev stand (docs/architecture.md).',
   ),
+  // The entry points and the app (src/*.ts: server, worker, app, config…) reach the dev stand only
+  // through src/dev-stand-loader.ts, which imports its entry, src/devstand/index.ts, dynamically by a
+  // path computed at run time, outside production. A static import (even of a type) would put the
+  // dev stand back into the production build (tsconfig.build.json compiles what src imports).
+  layer(
+    ['src/*.ts'],
+    DEV,
+    'The dev stand is a plug-in: reach it through src/dev-stand-loader.ts (a dynamic import of src/devstand/index.ts).',
+  ),
   layer(
     ['src/routes/**/*.ts', 'src/web/**/*.ts'],
     ['knex', '**/db/**', ...DEV],

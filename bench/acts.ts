@@ -9,11 +9,14 @@
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createKnex } from '../src/db/knex.js';
-import { migrateLatest, runSeeds } from '../src/db/migrator.js';
+import { migrateLatest } from '../src/db/migrator.js';
+import { runSeeds } from '../src/devstand/seed.js';
+import { createDevStand } from '../src/devstand/index.js';
 import { buildServices, type Services } from '../src/modules/index.js';
 import { ControllableClock, astanaDate } from '../src/lib/clock.js';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { devKey, ensureDevPki, signXml } from '../src/eds/index.js';
+import { signXml } from '../src/eds/index.js';
+import { devKey, ensureDevPki } from '../src/devstand/pki.js';
 import { renderActPdf, type ActData } from '../src/modules/specialist-services/act-pdf.js';
 import type { Actor } from '../src/lib/actor.js';
 import type { ServiceHelpType } from '../src/modules/specialist-services/rules.js';
@@ -132,7 +135,10 @@ export async function actsAndJournal(runs = arg('runs', 30), days = arg('days', 
     });
     const clock = new ControllableClock();
     clock.set(new Date());
-    const services = buildServices(config, db, createLogger('silent'), { clock });
+    const services = buildServices(config, db, createLogger('silent'), {
+      clock,
+      devStand: createDevStand(config, db, createLogger('silent')),
+    });
     const pairs: [string, string, ServiceHelpType][] = [
       ['r02', 's01', 'UZHYA'],
       ['r20', 's01', 'UZHYA'],

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { devKey, ensureDevPki } from '../src/eds/pki.js';
+import { devKey, ensureDevPki } from '../src/devstand/pki.js';
 import { renderDocument } from '../src/eds/documents.js';
 import { signXml } from '../src/eds/signer.js';
 import { TrustStore } from '../src/eds/trust-store.js';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { devKey, ensureDevPki } from '../src/eds/pki.js';
+import { devKey, ensureDevPki } from '../src/devstand/pki.js';
 import { renderDocument } from '../src/eds/documents.js';
 import { signXml } from '../src/eds/signer.js';
 import { TrustStore } from '../src/eds/trust-store.js';

@@ -17,10 +17,13 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { ensureDevPki, signXml } from '../src/eds/index.js';
+import { signXml } from '../src/eds/index.js';
+import { ensureDevPki } from '../src/devstand/pki.js';
 import { freePort } from '../src/db/embedded.js';
 import { createKnex } from '../src/db/knex.js';
-import { migrateLatest, runSeeds } from '../src/db/migrator.js';
+import { migrateLatest } from '../src/db/migrator.js';
+import { runSeeds } from '../src/devstand/seed.js';
+import { createDevStand } from '../src/devstand/index.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { buildServices } from '../src/modules/index.js';
@@ -96,11 +99,15 @@ export async function signedEnrolments(opts: {
     await migrateLatest(db);
     await db.transaction((tx) => runSeeds(tx));
     const people = await createSyntheticRecipients(db, dataDir, attempts, { tag: 'bench' });
-    const setup = buildServices(
-      loadConfig({ NODE_ENV: 'test', DATABASE_URL: stand.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-      db,
-      createLogger('silent'),
-    );
+    const setupConfig = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: stand.url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+    });
+    const setup = buildServices(setupConfig, db, createLogger('silent'), {
+      devStand: createDevStand(setupConfig, db, createLogger('silent')),
+    });
     const inst = (await db('msu_institutions').orderBy('id').first('id')) as { id: number };
     const departmentIds: number[] = [];
     for (let d = 0; d < departments; d++) {

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../src/db/embedded.js';
-import { devKey } from '../src/eds/index.js';
+import { devKey } from '../src/devstand/pki.js';
 import { Client } from './lib/client.js';
 import {
   ROOT,

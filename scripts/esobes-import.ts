@@ -9,42 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
-import { createLogger, type Logger } from '../src/logger.js';
-import { createKnex } from '../src/db/knex.js';
-import { openDatabase } from '../src/db/setup.js';
+import { createLogger } from '../src/logger.js';
+import { openScriptDatabase } from './open-database.js';
 import { migrationsCurrent } from '../src/db/migrator.js';
 import { buildServices } from '../src/modules/index.js';
+import { joinDevStand } from '../src/dev-stand-loader.js';
 import { ImportRejected } from '../src/modules/entitlements/index.js';
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The running dev stand's embedded PostgreSQL (never start a second server on its folder). */
-function runningEmbeddedUrl(config: Config): string | null {
-  const dir = path.join(config.dataDir, 'pg');
-  const pidFile = path.join(dir, 'postmaster.pid');
-  const secretFile = `${dir}.secret.json`;
-  if (!fs.existsSync(pidFile) || !fs.existsSync(secretFile)) return null;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return null;
-  const secret = JSON.parse(fs.readFileSync(secretFile, 'utf8')) as { password: string; port: number };
-  return `postgres://postgres:${encodeURIComponent(secret.password)}@127.0.0.1:${secret.port}/portal`;
-}
-
-async function open(config: Config, logger: Logger) {
-  const url = config.DATABASE_URL ?? runningEmbeddedUrl(config);
-  if (url) {
-    const db = createKnex(url, 2);
-    return { db, close: () => db.destroy() };
-  }
-  return openDatabase(config, logger);
-}
 
 async function main(): Promise<number> {
   const file = process.argv[2];
@@ -70,14 +40,16 @@ async function main(): Promise<number> {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const database = await open(config, logger);
+  const database = await openScriptDatabase(config, logger);
   try {
     if (!(await migrationsCurrent(database.db))) {
       console.error('migrations are not current; run `npm run migrate` first');
       return 2;
     }
     // the trust store is not needed to import; a stub keeps the CLI independent of the PKI
-    const services = buildServices(config, database.db, logger, { trust: {} as never });
+    // outside production the dev stand's adapters (its registries answer for the demo people)
+    const devStand = await joinDevStand(config, database.db, logger);
+    const services = buildServices(config, database.db, logger, { trust: {} as never, devStand });
     try {
       const result = await services.entitlements.importIprs(batch);
       console.log(JSON.stringify({ ok: true, ...result }, null, 2));

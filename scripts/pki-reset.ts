@@ -1,7 +1,7 @@
 /** Regenerates the dev stand's PKI (CAs, CRLs, every person's keys) under DATA_DIR (default ./var). */
 import path from 'node:path';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { ensureDevPki } from '../src/eds/pki.js';
+import { ensureDevPki } from '../src/devstand/pki.js';
 
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.DATA_DIR ?? './var');

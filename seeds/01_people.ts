@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { devRegistryPerson } from '../src/integrations/dev.js';
+import { devRegistryPerson } from '../src/devstand/integrations.js';
 import { HELP_TYPES } from '../migrations/20261125000500_create_entitlements_and_orders.js';
 
 /**

@@ -26,6 +26,7 @@ import { UnauthenticatedError } from './web/auth-context.js';
 import { flash } from './web/flash.js';
 import { maskIin } from './lib/iin.js';
 import { routes } from './routes/index.js';
+import type { DevStandWeb } from './web/dev-stand.js';
 
 /**
  * IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone), and a CSRF
@@ -117,7 +118,7 @@ function setUpSessions(app: Express, services: Services): void {
   pool.on('error', (err) => services.logger.warn({ err }, 'session store connection lost'));
   app.use(
     session({
-      name: sessionCookieName(config.isProduction),
+      name: sessionCookieName(config.https),
       store: new ThrottledTouchStore({
         pool,
         tableName: 'sessions',
@@ -131,7 +132,7 @@ function setUpSessions(app: Express, services: Services): void {
       cookie: {
         httpOnly: true,
         sameSite: 'lax',
-        secure: config.isProduction,
+        secure: config.https,
         maxAge: config.SESSION_IDLE_MINUTES * 60_000,
       },
     }),
@@ -176,7 +177,7 @@ function setUpSessionChecks(app: Express, services: Services): void {
 }
 
 /** What every page needs: who is logged in, the low-vision switch, the flash messages, the current path. */
-function setUpLocals(app: Express, services: Services): void {
+function setUpLocals(app: Express, services: Services, devStand: DevStandWeb | null): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.auth = req.session?.auth ?? null;
     // a logged-in person's pages hold personal data: never kept by a browser or a proxy (the back
@@ -185,7 +186,7 @@ function setUpLocals(app: Express, services: Services): void {
     res.locals.lowVision = req.cookies?.[LOW_VISION_COOKIE] === '1';
     res.locals.currentPath = req.path;
     res.locals.currentUrl = withoutCsrfToken(req.originalUrl);
-    res.locals.devStand = !services.config.isProduction;
+    res.locals.devStand = devStand !== null;
     res.locals.sessionMinutes = services.config.SESSION_IDLE_MINUTES;
     // a redirect waits for the session to be saved, so the next page sees what this one stored
     // (a login, a flash message) even when the browser follows the redirect at once
@@ -269,7 +270,11 @@ function setUpRateLimits(app: Express, services: Services): RequestHandler {
     perAddress(req, res, (err?: unknown) => (err ? next(err) : perCertificate(req, res, next)));
 }
 
-export function createApp(services: Services): Express {
+/**
+ * The app over the services. `devStand`: the dev stand's pages and start-page list, which the entry
+ * points install outside production only (src/devstand; see src/dev-stand-loader.ts).
+ */
+export function createApp(services: Services, devStand: DevStandWeb | null = null): Express {
   const app = express();
   const { config } = services;
   app.disable('x-powered-by');
@@ -280,7 +285,7 @@ export function createApp(services: Services): Express {
   app.locals.services = services;
 
   setUpLogging(app, services);
-  setUpSecurityHeaders(app, config.isProduction);
+  setUpSecurityHeaders(app, config.https);
   setUpStatic(app);
   setUpNunjucks(app, { development: config.NODE_ENV === 'development' });
   app.get('/healthz', (_req, res) => {
@@ -291,19 +296,19 @@ export function createApp(services: Services): Express {
     res.status(r.ok ? 200 : 503).json(r);
   });
   app.use(cookieParser());
-  app.use(languageMiddleware(config.isProduction));
+  app.use(languageMiddleware(config.https));
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '2mb' }));
   setUpSessions(app, services);
   setUpSessionChecks(app, services);
-  setUpLocals(app, services);
+  setUpLocals(app, services, devStand);
   app.use(setUpFilterNotice);
   setUpCsrf(app, { secret: config.SESSION_SECRET, exemptPaths: [/^\/api\//] });
 
   const loginLimiter = setUpRateLimits(app, services);
-  app.use(routes(services, { loginLimiter }));
+  app.use(routes(services, { loginLimiter, devStand }));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(services.logger, config.isProduction));
+  app.use(errorHandler(services.logger));
   return app;
 }

@@ -6,6 +6,8 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
+/** the token Е-Собес presents on the dev stand when ESOBES_API_TOKEN is not set */
+export const DEV_ESOBES_TOKEN = 'dev-esobes-token';
 
 export const configSchema = z
   .object({
@@ -89,6 +91,15 @@ export interface Config extends Omit<RawConfig, 'SESSION_SECRET' | 'HOST'> {
   HOST: string;
   isProduction: boolean;
   isTest: boolean;
+  /**
+   * Served over HTTPS only (production, TLS in front): cookies are Secure, the session cookie carries
+   * the `__Host-` prefix, HSTS and upgrade-insecure-requests are sent.
+   */
+  https: boolean;
+  /** the Bearer token of `POST /api/esobes/ipr`: ESOBES_API_TOKEN; outside production a fixed one without it */
+  esobesToken: string | null;
+  /** SEED_DEMO_DATA, on by default outside production: the demo data go into an empty database at start */
+  seedDemoData: boolean;
   dataDir: string;
   rootDir: string;
 }
@@ -121,12 +132,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const c = parsed.data;
+  const production = c.NODE_ENV === 'production';
   return {
     ...c,
     SESSION_SECRET: c.SESSION_SECRET ?? DEV_SESSION_SECRET,
-    HOST: c.HOST ?? (c.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
-    isProduction: c.NODE_ENV === 'production',
+    HOST: c.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    isProduction: production,
     isTest: c.NODE_ENV === 'test',
+    https: production,
+    esobesToken: c.ESOBES_API_TOKEN ?? (production ? null : DEV_ESOBES_TOKEN),
+    seedDemoData: c.SEED_DEMO_DATA ?? !production,
     dataDir: path.resolve(ROOT_DIR, c.DATA_DIR),
     rootDir: ROOT_DIR,
   };

@@ -7,6 +7,7 @@ import { createTrustStore } from './modules/signing/signing-service.js';
 import { createApp } from './app.js';
 import { startJobs, type JobRunner } from './jobs/index.js';
 import { ensureAssets } from './web/assets.js';
+import { installDevStand } from './dev-stand-loader.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -53,10 +54,12 @@ async function main(): Promise<void> {
 
   try {
     await assets;
-    await prepareDatabase(config, database.db, logger);
-    const trust = await createTrustStore(config, logger);
-    const services = buildServices(config, database.db, logger, { trust });
-    app = createApp(services);
+    await prepareDatabase(database.db, logger);
+    // outside production the dev stand: its PKI, demo data, adapters, trust store and /dev pages
+    const devStand = await installDevStand(config, database.db, logger);
+    const trust = devStand ? devStand.trust : await createTrustStore(config, logger);
+    const services = buildServices(config, database.db, logger, { trust, devStand });
+    app = createApp(services, devStand?.web ?? null);
     server = app.listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);

@@ -5,6 +5,7 @@ import { migrationsCurrent } from './db/migrator.js';
 import { buildServices } from './modules/index.js';
 import { createTrustStore } from './modules/signing/signing-service.js';
 import { startJobs } from './jobs/index.js';
+import { joinDevStand } from './dev-stand-loader.js';
 
 /** `npm run worker`: the background jobs alone, for deployments that scale web and workers apart. */
 async function main(): Promise<void> {
@@ -19,9 +20,10 @@ async function main(): Promise<void> {
     logger.fatal('migrations are not current; run `npm run migrate` first');
     process.exit(1);
   }
-  const services = buildServices(config, database.db, logger, {
-    trust: await createTrustStore(config, logger),
-  });
+  // outside production the dev stand's adapters and trust store (the portal made its PKI)
+  const devStand = await joinDevStand(config, database.db, logger);
+  const trust = devStand ? devStand.trust : await createTrustStore(config, logger);
+  const services = buildServices(config, database.db, logger, { trust, devStand });
   const jobs = await startJobs(services, database.url);
   const stop = async () => {
     await jobs.stop();

@@ -8,12 +8,14 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
-import { devKey, signXml } from '../../src/eds/index.js';
+import { signXml } from '../../src/eds/index.js';
+import { devKey } from '../../src/devstand/pki.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createKnex } from '../../src/db/knex.js';
 import { buildServices } from '../../src/modules/index.js';
 import { createApp } from '../../src/app.js';
+import { createDevStand } from '../../src/devstand/index.js';
 import { setUpNunjucks } from '../../src/web/nunjucks.js';
 import { signFormFrom } from '../../test/support/http.js';
 
@@ -28,7 +30,8 @@ const config = loadConfig({
   RUN_JOBS: 'false',
 });
 const db = createKnex(config.DATABASE_URL!, 2);
-const app = createApp(buildServices(config, db, createLogger('silent')));
+const devStand = createDevStand(config, db, createLogger('silent'));
+const app = createApp(buildServices(config, db, createLogger('silent'), { devStand }), devStand.web);
 
 let captured: { view: string; locals: Record<string, unknown> } | null = null;
 const original = app.response.render;

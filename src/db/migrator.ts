@@ -9,10 +9,11 @@ interface MigrationModule {
   down: (knex: Knex) => Promise<void>;
 }
 
-/** Migrations and seeds are TypeScript in development and compiled JavaScript under dist/. */
+/** Migrations (and the dev stand's seeds) are TypeScript in development and compiled JavaScript under dist/. */
 const SOURCE_EXT = /\.(ts|js)$/;
 
-function listModules(dir: string): string[] {
+/** The migration (or seed) modules of a folder, by file name. */
+export function listModules(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
@@ -47,17 +48,4 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
 export async function migrationsCurrent(db: Knex): Promise<boolean> {
   const [, pending] = (await db.migrate.list(migrationConfig())) as [unknown[], unknown[]];
   return pending.length === 0;
-}
-
-export async function runSeeds(db: Knex): Promise<string[]> {
-  const dir = path.join(CODE_DIR, 'seeds');
-  const done: string[] = [];
-  for (const file of listModules(dir)) {
-    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as {
-      seed: (k: Knex) => Promise<void>;
-    };
-    await mod.seed(db);
-    done.push(file);
-  }
-  return done;
 }

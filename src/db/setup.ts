@@ -4,9 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedPostgres, type EmbeddedDb } from './embedded.js';
 import { createKnex } from './knex.js';
-import { migrateLatest, runSeeds } from './migrator.js';
-import { ensureDevPki } from '../eds/index.js';
-import { ORGANISATIONS, PEOPLE } from '../devstand/people.js';
+import { migrateLatest } from './migrator.js';
 
 export interface Database {
   db: Knex;
@@ -40,24 +38,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   };
 }
 
-/** Migrations always; on the dev stand also the PKI and, on an empty database, the demo data. */
-export async function prepareDatabase(config: Config, db: Knex, logger: Logger): Promise<void> {
+/** The migrations. (Outside production the dev stand then makes its PKI and seeds the demo data.) */
+export async function prepareDatabase(db: Knex, logger: Logger): Promise<void> {
   const applied = await migrateLatest(db);
   if (applied.length) logger.info({ applied: applied.length }, 'migrations applied');
-  const seedDemo = config.SEED_DEMO_DATA ?? !config.isProduction;
-  if (!config.isProduction) {
-    const t = Date.now();
-    const pki = await ensureDevPki(config.dataDir, { people: PEOPLE, organisations: ORGANISATIONS });
-    logger.info({ ms: Date.now() - t, generated: pki.generated }, 'dev-stand PKI ready');
-  }
-  if (seedDemo) {
-    const { count } = (await db('persons').count<{ count: number }[]>('* as count').first()) as {
-      count: number;
-    };
-    if (Number(count) === 0) {
-      const t = Date.now();
-      const done = await db.transaction((tx) => runSeeds(tx));
-      logger.info({ ms: Date.now() - t, seeds: done.length }, 'demo data seeded');
-    }
-  }
 }

@@ -3,6 +3,7 @@
  * (a key pair for everybody), the person-registry and mobile-base adapters, and the demo seeds.
  */
 import { makeBin, makeIin } from '../lib/iin.js';
+import type { Direction, KzRegion } from '../modules/directory/lists.js';
 
 export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin';
 /** The help types of an IPR measure (migrations' HELP_TYPES). */
@@ -20,8 +21,6 @@ export type DemoHelpType =
   | 'PAYMENT_SPECIAL'
   | 'PAYMENT_TRANSPORT';
 export type SpecialistKind = 'UZHYA' | 'UIP';
-export type Direction =
-  'special_social_services' | 'tsr_sales' | 'sanatorium' | 'sign_language' | 'individual_assistant';
 
 export interface DemoAddress {
   region: string;
@@ -67,11 +66,12 @@ export interface DemoOrganisation {
   phone: string;
 }
 
+/** The three regions of the demo data, named from the domain's list. */
 export const REGIONS = {
   astana: 'г. Астана',
   almaty: 'г. Алматы',
   karaganda: 'Карагандинская область',
-} as const;
+} as const satisfies Record<string, KzRegion>;
 
 const A = (region: string, locality: string, street: string, house: string, flat?: string): DemoAddress => ({
   region,

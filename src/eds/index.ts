@@ -1,4 +1,4 @@
-/** The EDS signature core: certificates, trust store, verification, documents, signer, dev PKI. */
+/** The EDS signature core: certificates, trust store, verification, documents, signer (the dev PKI is the dev stand's: src/devstand/pki.ts). */
 export {
   EdsError,
   EDS_ERRORS,
@@ -67,21 +67,3 @@ export {
   type PreparedSignature,
   type LoadedP12,
 } from './signer.js';
-export {
-  ensureDevPki,
-  loadManifest,
-  devKey,
-  devPkiPaths,
-  refreshDevCrls,
-  loadDevCa,
-  issueCertificate,
-  DEV_PASSWORD,
-  ROOT_CN,
-  CA_CN,
-  BAD_KEYS,
-  type ManifestEntry,
-  type KeyStatus,
-  type DevPkiOptions,
-  type DevPkiSummary,
-  type DevKey,
-} from './pki.js';

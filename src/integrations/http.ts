@@ -1,5 +1,5 @@
 import type { ESobes, Integrations, RegistryPerson } from './ports.js';
-import { isValidS10 } from './dev.js';
+import { isValidS10 } from './kazpost.js';
 
 /**
  * HTTP adapters for production: each state system behind a gateway that speaks JSON.

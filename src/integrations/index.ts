@@ -1,23 +1,15 @@
-import type { Knex } from 'knex';
 import type { Config } from '../config.js';
-import { devIntegrations } from './dev.js';
-import { httpESobes, httpIntegrations } from './http.js';
+import { httpIntegrations } from './http.js';
 import type { Integrations } from './ports.js';
 
 export type { Integrations } from './ports.js';
 
 /**
- * Picks the adapters: the dev stand's local ones outside production (except Е-Собес when ESOBES_URL
- * names a test stand of it); in production the HTTP adapters, and startup fails naming every state
- * system that has no address configured.
+ * The HTTP adapters of the state systems; startup fails naming every state system that has no
+ * address configured. (Outside production the dev stand supplies its local adapters instead:
+ * src/devstand/integrations.ts, passed to buildServices.)
  */
-export function createIntegrations(config: Config, db: Knex): Integrations {
-  if (!config.isProduction) {
-    const dev = devIntegrations(db);
-    return config.ESOBES_URL
-      ? { ...dev, esobes: httpESobes(config.ESOBES_URL, config.ESOBES_API_TOKEN) }
-      : dev;
-  }
+export function createIntegrations(config: Config): Integrations {
   const required = {
     PERSON_REGISTRY_URL: config.PERSON_REGISTRY_URL,
     MOBILE_BASE_URL: config.MOBILE_BASE_URL,

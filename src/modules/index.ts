@@ -10,7 +10,7 @@ import { createIntegrations, type Integrations } from '../integrations/index.js'
 import { Outbox } from './outbox/outbox.js';
 import { Notifier } from './notifications/notifications.js';
 import { OrdersRepository } from './orders/orders-repository.js';
-import { createDevTrustStore, SigningService } from './signing/signing-service.js';
+import { SigningService } from './signing/signing-service.js';
 import { AuthService } from './auth/auth-service.js';
 import { PeopleRepository } from './people/people-repository.js';
 import { HealthService } from './health/health-service.js';
@@ -18,7 +18,7 @@ import { EvidenceService } from './signing/evidence-service.js';
 import { SignatureCheckService } from './signing/signature-check.js';
 import { SignedSteps } from './signing/signed-steps.js';
 import { PgRateLimitStore } from './rate-limits/rate-limit-store.js';
-import { DevMailbox } from './devstand/dev-mailbox.js';
+import type { DevMailbox, DevStandServices } from './dev-stand-port.js';
 import type { TrustStore } from '../eds/index.js';
 import { createEntitlementsModule, type EntitlementsModule } from './entitlements/index.js';
 import { createMsuModule, type MsuModule } from './msu/index.js';
@@ -47,7 +47,8 @@ export interface CoreServices {
   health: HealthService;
   evidence: EvidenceService;
   signatureCheck: SignatureCheckService;
-  devMailbox: DevMailbox;
+  /** what the dev stand's adapters received; null in production */
+  devMailbox: DevMailbox | null;
   /** a rate-limit counter store in PostgreSQL for one limiter (keys under the prefix) */
   rateLimitStore: (prefix: string) => PgRateLimitStore;
 }
@@ -65,18 +66,24 @@ export type WebServices = Omit<Services, 'db'>;
 
 export interface BuildOptions {
   clock?: Clock;
+  /** the state systems' adapters; by default the dev stand's, else the HTTP ones (production) */
   integrations?: Integrations;
+  /** by default the dev stand's; production passes the one of its trust anchors (createTrustStore) */
   trust?: TrustStore;
+  /** outside production: what the dev stand plugs in (src/devstand, installed by the entry points) */
+  devStand?: DevStandServices | null;
 }
 
 export function buildServices(config: Config, db: Knex, logger: Logger, opts: BuildOptions = {}): Services {
   const clock = opts.clock ?? systemClock;
-  const integrations = opts.integrations ?? createIntegrations(config, db);
+  const devStand = opts.devStand ?? null;
+  const integrations = opts.integrations ?? devStand?.integrations ?? createIntegrations(config);
   const outbox = new Outbox(db, integrations, clock, logger);
   const notifier = new Notifier(outbox);
   const orders = new OrdersRepository();
   const people = new PeopleRepository();
-  const trust = opts.trust ?? createDevTrustStore(config, logger);
+  const trust = opts.trust ?? devStand?.trust;
+  if (!trust) throw new Error('no trust store: production passes createTrustStore(), the dev stand its own');
   const signing = new SigningService(db, trust, clock, config);
   const auth = new AuthService(db, signing, people, integrations, clock);
   const health = new HealthService(db, trust);
@@ -99,7 +106,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     health,
     evidence,
     signatureCheck,
-    devMailbox: new DevMailbox(db),
+    devMailbox: devStand?.mailbox ?? null,
     rateLimitStore: (prefix) => new PgRateLimitStore(db, prefix),
   };
   return {

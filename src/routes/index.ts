@@ -3,7 +3,7 @@ import type { WebServices } from '../modules/index.js';
 import { publicRoutes } from './public/index.js';
 import { authRoutes } from './auth/index.js';
 import { edsRoutes } from './eds/index.js';
-import { devRoutes } from './dev/index.js';
+import type { DevStandWeb } from '../web/dev-stand.js';
 import { recipientRoutes } from './recipient/index.js';
 import { msuRoutes } from './msu/index.js';
 import { specialistRoutes } from './specialist/index.js';
@@ -11,13 +11,17 @@ import { supplierRoutes } from './supplier/index.js';
 import { adminRoutes } from './admin/index.js';
 import { siteLocals } from './admin/site-locals.js';
 
-export function routes(services: WebServices, opts: { loginLimiter: RequestHandler }): Router {
+export function routes(
+  services: WebServices,
+  opts: { loginLimiter: RequestHandler; devStand: DevStandWeb | null },
+): Router {
   const router = Router();
   router.use(siteLocals(services));
-  router.use(publicRoutes(services));
+  router.use(publicRoutes(services, opts.devStand));
   router.use(authRoutes(services, opts.loginLimiter));
   router.use(edsRoutes(services));
-  if (!services.config.isProduction) router.use(devRoutes(services));
+  // the dev stand's pages (/dev/…), outside production only
+  if (opts.devStand) router.use(opts.devStand.router);
   router.use(recipientRoutes(services));
   router.use(msuRoutes(services));
   router.use(specialistRoutes(services));

@@ -50,7 +50,7 @@ function codeOf(err: unknown): string | undefined {
  * Typed errors become a translated page with their status; anything else is a 500 with a reference id
  * (the request id, also on the log line). The stack goes to the log only, never to the page.
  */
-export function errorHandler(logger: Logger, _production: boolean) {
+export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const reference = String(req.id ?? '');
     let status = 500;

@@ -5,7 +5,8 @@ import { csrfSync } from 'csrf-sync';
 import { AppError } from '../lib/errors.js';
 import { takesUploads } from './uploads.js';
 
-export function setUpSecurityHeaders(app: Express, production: boolean): void {
+/** `https`: served over HTTPS only (production): HSTS and upgrade-insecure-requests. */
+export function setUpSecurityHeaders(app: Express, https: boolean): void {
   app.use((_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString('base64');
     next();
@@ -27,11 +28,11 @@ export function setUpSecurityHeaders(app: Express, production: boolean): void {
           frameAncestors: ["'none'"],
           baseUri: ["'self'"],
           formAction: ["'self'"],
-          ...(production ? { upgradeInsecureRequests: [] } : {}),
+          ...(https ? { upgradeInsecureRequests: [] } : {}),
         },
       },
       crossOriginEmbedderPolicy: false,
-      hsts: production,
+      hsts: https,
     }),
   );
   // the portal needs none of the browser's powerful features; video may go full screen

@@ -1,10 +1,10 @@
 /**
- * The session cookie's name. In production it carries the `__Host-` prefix: the browser then accepts it
+ * The session cookie's name. Served over HTTPS only (production) it carries the `__Host-` prefix: the browser then accepts it
  * only when it is Secure, has Path=/ and no Domain, so no sibling host or plain-HTTP page can set or
  * overwrite it (session fixation through a subdomain).
  */
-export function sessionCookieName(production: boolean): string {
-  return production ? '__Host-portal.sid' : 'portal.sid';
+export function sessionCookieName(https: boolean): string {
+  return https ? '__Host-portal.sid' : 'portal.sid';
 }
 
 /** The low-vision view switch remembered for a visitor ('1' on). */

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { buildServices, type Services } from '../../src/modules/index.js';
 import { createApp } from '../../src/app.js';
+import { createDevStand, type DevStand } from '../../src/devstand/index.js';
 import { ControllableClock } from '../../src/lib/clock.js';
 import { withDatabase } from './global-setup.js';
 
@@ -14,6 +15,8 @@ export interface TestContext {
   config: Config;
   db: Knex;
   services: Services;
+  /** the dev stand installed as server.ts installs it outside production */
+  devStand: DevStand;
   app: Express;
   clock: ControllableClock;
   dataDir: string;
@@ -23,7 +26,7 @@ export interface TestContext {
 
 /**
  * A fresh database cloned from the migrated and seeded template, the app built on it with a
- * controllable clock, and the run's dev-stand PKI. Each test file gets its own.
+ * controllable clock and the dev stand (on the run's dev-stand PKI). Each test file gets its own.
  */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const adminUrl = inject('adminDatabaseUrl');
@@ -48,12 +51,14 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const logger = createLogger(config.LOG_LEVEL);
   const db = createKnex(databaseUrl, 10);
   const clock = new ControllableClock();
-  const services = buildServices(config, db, logger, { clock });
-  const app = createApp(services);
+  const devStand = createDevStand(config, db, logger);
+  const services = buildServices(config, db, logger, { clock, devStand });
+  const app = createApp(services, devStand.web);
   return {
     config,
     db,
     services,
+    devStand,
     app,
     clock,
     dataDir,

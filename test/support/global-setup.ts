@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createKnex } from '../../src/db/knex.js';
-import { migrateLatest, runSeeds } from '../../src/db/migrator.js';
-import { ensureDevPki } from '../../src/eds/index.js';
+import { migrateLatest } from '../../src/db/migrator.js';
+import { runSeeds } from '../../src/devstand/seed.js';
+import { ensureDevPki } from '../../src/devstand/pki.js';
 import { ORGANISATIONS, PEOPLE } from '../../src/devstand/people.js';
 
 export const TEMPLATE_DB = 'portal_template';

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { devKey, signXml } from '../../src/eds/index.js';
+import { signXml } from '../../src/eds/index.js';
+import { devKey } from '../../src/devstand/pki.js';
 import type { TestContext } from './context.js';
 
 export type Agent = TestAgent;

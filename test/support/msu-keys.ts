@@ -7,8 +7,9 @@
  */
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { issueCertificate, loadDevCa, type SignKeyMaterial } from '../../src/eds/index.js';
-import { generateRsaKey } from '../../src/eds/pki.js';
+import { type SignKeyMaterial } from '../../src/eds/index.js';
+import { issueCertificate, loadDevCa } from '../../src/devstand/pki.js';
+import { generateRsaKey } from '../../src/devstand/pki.js';
 import { makeIin } from '../../src/lib/iin.js';
 import type { Services } from '../../src/modules/index.js';
 

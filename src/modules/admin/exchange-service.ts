@@ -1,31 +1,20 @@
 import type { Knex } from 'knex';
-import type { Config } from '../../config.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
 import { audit } from '../audit/audit.js';
 import type { Outbox, OutboxRow } from '../outbox/outbox.js';
+import type { DevInbox, DevMailbox } from '../dev-stand-port.js';
 
 export const OUTBOX_STATES = ['pending', 'delivered', 'failed'] as const;
 export const OUTBOX_SYSTEMS = ['esobes', 'sms', 'email'] as const;
-
-export interface DevInbox {
-  esobes: {
-    id: number;
-    topic: string;
-    idempotency_key: string;
-    payload: Record<string, unknown>;
-    received_at: Date;
-  }[];
-  sms: { id: number; phone: string; text: string; sent_at: Date }[];
-  email: { id: number; to: string; subject: string; text: string; sent_at: Date }[];
-}
 
 /** The exchange monitor: the outbox with its state and errors, retries, and the dev stand's mailboxes. */
 export class ExchangeService {
   constructor(
     private readonly db: Knex,
     private readonly outbox: Outbox,
-    private readonly config: Config,
+    /** the dev stand's mailbox; none in production */
+    private readonly devMailbox: DevMailbox | null,
   ) {}
 
   async messages(filter: {
@@ -64,12 +53,6 @@ export class ExchangeService {
 
   /** What the dev stand's adapters received (absent in production, where real systems receive it). */
   async devInbox(): Promise<DevInbox | null> {
-    if (this.config.isProduction) return null;
-    const [esobes, sms, email] = await Promise.all([
-      this.db('dev_esobes_inbox').orderBy('id', 'desc').limit(30),
-      this.db('dev_sms').orderBy('id', 'desc').limit(30).select('id', 'phone', 'text', 'sent_at'),
-      this.db('dev_email').orderBy('id', 'desc').limit(30).select('id', 'to', 'subject', 'text', 'sent_at'),
-    ]);
-    return { esobes, sms, email } as DevInbox;
+    return this.devMailbox ? this.devMailbox.inbox() : null;
   }
 }

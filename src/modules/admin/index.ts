@@ -20,7 +20,7 @@ export function createAdminModule(core: CoreServices) {
     users: new UsersService(core.db, core.clock, core.auth),
     auditLog: new AuditLogService(core.db),
     reports: new ReportsService(core.db, core.clock),
-    exchange: new ExchangeService(core.db, core.outbox, core.config),
+    exchange: new ExchangeService(core.db, core.outbox, core.devMailbox),
   };
 }
 

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
@@ -71,17 +70,11 @@ export interface VerifiedSignature {
   verifiedAt: Date;
 }
 
-/** The dev stand trusts its own PKI under DATA_DIR/pki. */
-export function createDevTrustStore(config: Config, logger: Logger): TrustStore {
-  return TrustStore.fromDirectory(path.join(config.dataDir, 'pki'), {
-    refuseWhenCrlStale: config.EDS_REFUSE_WHEN_CRL_STALE,
-    log: (entry) => logger.warn({ eds: entry }, 'trust store'),
-  });
-}
-
-/** Production: anchors and CRL URLs from configuration; CRLs fetched now and kept fresh. */
+/**
+ * Production: anchors and CRL URLs from configuration; CRLs fetched now and kept fresh. (The dev
+ * stand passes the trust store of its own PKI instead: src/devstand/index.ts.)
+ */
 export async function createTrustStore(config: Config, logger: Logger): Promise<TrustStore> {
-  if (!config.isProduction) return createDevTrustStore(config, logger);
   const anchors = (config.EDS_TRUST_ANCHORS ?? '')
     .split(',')
     .map((s) => s.trim())

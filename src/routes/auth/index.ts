@@ -58,7 +58,7 @@ export function authRoutes(services: WebServices, loginLimiter: RequestHandler):
         res.cookie('lang', result.person.locale, {
           httpOnly: true,
           sameSite: 'lax',
-          secure: services.config.isProduction,
+          secure: services.config.https,
         });
       if (!result.person.welcomed_at) return res.redirect(303, '/welcome');
       if (result.wards.length > 0) return res.redirect(303, '/act-for');
@@ -105,11 +105,11 @@ export function authRoutes(services: WebServices, loginLimiter: RequestHandler):
   router.post('/logout', (req, res, next) => {
     req.session.destroy((err) => {
       if (err) return next(err);
-      res.clearCookie(sessionCookieName(services.config.isProduction), {
+      res.clearCookie(sessionCookieName(services.config.https), {
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
-        secure: services.config.isProduction,
+        secure: services.config.https,
       });
       res.redirect(303, '/');
     });

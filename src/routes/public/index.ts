@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { WebServices } from '../../modules/index.js';
 import { LOW_VISION_COOKIE } from '../../web/session-cookie.js';
-import { loadDevPeople } from '../dev/dev-people.js';
+import type { DevStandWeb } from '../../web/dev-stand.js';
 import type { SessionAuth } from '../../lib/actor.js';
 
 /** Where a logged-in person starts, by role. */
@@ -20,11 +20,12 @@ const safeReturn = z
   .regex(/^\/(?!\/)[^\s\\]*$/)
   .catch('/');
 
-export function publicRoutes(services: WebServices): Router {
+/** `devStand`: the dev stand's part of the web, outside production (the start page lists its demo people). */
+export function publicRoutes(services: WebServices, devStand: DevStandWeb | null): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const demoPeople = services.config.isProduction ? null : await loadDevPeople(services.config.dataDir);
+    const demoPeople = devStand ? await devStand.demoPeople() : null;
     res.render('pages/public/index.njk', { demoPeople, homeHref: homeHref(req.session.auth) });
   });
 
@@ -35,7 +36,7 @@ export function publicRoutes(services: WebServices): Router {
       maxAge: 365 * 24 * 3600 * 1000,
       httpOnly: true,
       sameSite: 'lax',
-      secure: services.config.isProduction,
+      secure: services.config.https,
     });
     res.redirect(303, safeReturn.parse(req.query.return));
   });

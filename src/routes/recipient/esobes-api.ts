@@ -3,13 +3,6 @@ import { Router, type Request, type Response } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import { ImportRejected } from '../../modules/entitlements/index.js';
 
-export const DEV_ESOBES_TOKEN = 'dev-esobes-token';
-
-/** The token Е-Собес presents: the configured one; on the dev stand a fixed one when none is set. */
-export function esobesToken(services: WebServices): string | null {
-  return services.config.ESOBES_API_TOKEN ?? (services.config.isProduction ? null : DEV_ESOBES_TOKEN);
-}
-
 function digest(s: string): Buffer {
   return crypto.createHash('sha256').update(s, 'utf8').digest();
 }
@@ -30,7 +23,7 @@ export function esobesApiRoutes(services: WebServices): Router {
   const router = Router();
   router.post('/api/esobes/ipr', async (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');
-    if (!authorised(req, esobesToken(services))) {
+    if (!authorised(req, services.config.esobesToken)) {
       res.set('WWW-Authenticate', 'Bearer realm="esobes"');
       res.status(401).json({ error: 'unauthorized', message: 'A valid Bearer token is required.' });
       return;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { personIdOf } from '../../support/http.js';
 import { personByKey } from '../../../src/devstand/people.js';
-import { devRegistryPerson } from '../../../src/integrations/dev.js';
+import { devRegistryPerson } from '../../../src/devstand/integrations.js';
 import { makeIin } from '../../../src/lib/iin.js';
 
 const TOKEN = 'dev-esobes-token';

@@ -4,11 +4,12 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { csrfFrom, loginAs, signAs, signFormFrom, submitSigned } from '../../support/http.js';
 import { PEOPLE } from '../../../src/devstand/people.js';
-import { devKey, loadManifest, signXml } from '../../../src/eds/index.js';
+import { signXml } from '../../../src/eds/index.js';
+import { devKey, loadManifest } from '../../../src/devstand/pki.js';
 import { buildServices } from '../../../src/modules/index.js';
 import { createApp } from '../../../src/app.js';
 import { createLogger } from '../../../src/logger.js';
-import { devIntegrations } from '../../../src/integrations/dev.js';
+import { devIntegrations } from '../../../src/devstand/integrations.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -177,6 +178,7 @@ describe('login while a state registry does not answer', () => {
       },
     });
     const services = buildServices(ctx.config, ctx.db, createLogger('info', sink), {
+      devStand: ctx.devStand,
       integrations: {
         ...dev,
         personRegistry: {
@@ -188,7 +190,7 @@ describe('login while a state registry does not answer', () => {
         },
       },
     });
-    const app = createApp(services);
+    const app = createApp(services, ctx.devStand.web);
     try {
       const iin = PEOPLE.find((p) => p.key === 'r05')!.iin;
       const before = await ctx.db('persons').where({ iin }).first();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { Outbox, MAX_ATTEMPTS } from '../../../src/modules/outbox/outbox.js';
-import { devIntegrations } from '../../../src/integrations/dev.js';
+import { devIntegrations } from '../../../src/devstand/integrations.js';
 import { createLogger } from '../../../src/logger.js';
 
 let ctx: TestContext;

@@ -62,7 +62,11 @@ describe('security basics', () => {
     try {
       // a second app instance on the same database shares the counter
       const second = createApp(
-        buildServices(limited.config, limited.db, createLogger('silent'), { clock: limited.clock }),
+        buildServices(limited.config, limited.db, createLogger('silent'), {
+          clock: limited.clock,
+          devStand: limited.devStand,
+        }),
+        limited.devStand.web,
       );
       const attempt = async (app: typeof limited.app) => {
         const agent = request.agent(app);
@@ -93,7 +97,10 @@ describe('security basics', () => {
       },
     });
     const logger = createLogger('debug', sink);
-    const app = createApp(buildServices(ctx.config, ctx.db, logger, { clock: ctx.clock }));
+    const app = createApp(
+      buildServices(ctx.config, ctx.db, logger, { clock: ctx.clock, devStand: ctx.devStand }),
+      ctx.devStand.web,
+    );
     const person = PEOPLE.find((p) => p.key === 'r05')!;
     await request(app).get(`/queue-check?order=1&iin=${person.iin}`);
     await request(app).get(`/admin/users?q=${person.iin.slice(0, 8)}`);

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { ROOT_DIR } from '../../../src/config.js';
-import { devKey, signXml } from '../../../src/eds/index.js';
+import { signXml } from '../../../src/eds/index.js';
+import { devKey } from '../../../src/devstand/pki.js';
 import { csrfFrom, signFormFrom } from '../../support/http.js';
 
 /**

@@ -4,7 +4,7 @@ import { csrfFrom, signFormFrom } from '../../support/http.js';
 import { addOpenDepartment } from '../../support/msu-keys.js';
 import { ORGANISATIONS, PEOPLE, personByKey } from '../../../src/devstand/people.js';
 import { verifySignedXml } from '../../../src/eds/index.js';
-import { createDevTrustStore } from '../../../src/modules/signing/signing-service.js';
+import { createDevTrustStore } from '../../../src/devstand/index.js';
 import { createLogger } from '../../../src/logger.js';
 import { FakeESobes, PortalClient, PortalProcess, freePort, type Receipt } from './crash-support.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { createIntegrations } from '../../../src/integrations/index.js';
+import { devStandIntegrations } from '../../../src/devstand/integrations.js';
 import { FakeESobes } from './crash-support.js';
 
 let ctx: TestContext;
@@ -21,7 +21,7 @@ const devEnv = (extra: Record<string, string> = {}) =>
 
 describe('a test stand of Е-Собес outside production', () => {
   it('ESOBES_URL sends Е-Собес messages over HTTP with their idempotency key; the rest stay dev adapters', async () => {
-    const integrations = createIntegrations(devEnv({ ESOBES_URL: esobes.url }), ctx.db);
+    const integrations = devStandIntegrations(devEnv({ ESOBES_URL: esobes.url }), ctx.db);
     await integrations.esobes.deliver({
       topic: 'msu.arrived',
       idempotencyKey: 'msu:1:arrived',
@@ -40,7 +40,7 @@ describe('a test stand of Е-Собес outside production', () => {
   });
 
   it('without ESOBES_URL the messages land in the dev stand’s inbox', async () => {
-    const integrations = createIntegrations(devEnv(), ctx.db);
+    const integrations = devStandIntegrations(devEnv(), ctx.db);
     await integrations.esobes.deliver({
       topic: 'msu.arrived',
       idempotencyKey: 'msu:2:arrived',

@@ -232,12 +232,13 @@ describe('the error page of the dev stand', () => {
     expect(ctx.config.isProduction).toBe(false);
     const services = buildServices(ctx.config, ctx.db, createLogger('silent'), {
       trust: ctx.services.trust,
+      devStand: ctx.devStand,
     });
     services.health.ready = async () => {
       await ctx.db.raw("insert into holidays (day, name) values ('2026-12-31', 'x') returning secret_column");
       return { ok: true } as never;
     };
-    const app = createApp(services);
+    const app = createApp(services, ctx.devStand.web);
     const res = await request(app).get('/readyz').set('accept', 'text/html');
     await (app.locals.sessionPool as { end: () => Promise<void> }).end();
     expect(res.status).toBe(500);
@@ -250,12 +251,13 @@ describe('the error page of the dev stand', () => {
   it('answers a value PostgreSQL refuses (a gap in the schemas) with a translated 400, not a 500', async () => {
     const services = buildServices(ctx.config, ctx.db, createLogger('silent'), {
       trust: ctx.services.trust,
+      devStand: ctx.devStand,
     });
     services.health.ready = async () => {
       await ctx.db.raw('select ?::date', ['0000-01-01']);
       return { ok: true } as never;
     };
-    const app = createApp(services);
+    const app = createApp(services, ctx.devStand.web);
     const res = await request(app).get('/readyz?lang=en').set('accept', 'text/html');
     await (app.locals.sessionPool as { end: () => Promise<void> }).end();
     expect(res.status).toBe(400);

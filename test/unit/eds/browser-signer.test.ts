@@ -18,7 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDocument } from '../../../src/eds/documents.js';
 import { EdsError } from '../../../src/eds/errors.js';
-import { devPkiPaths, loadManifest } from '../../../src/eds/pki.js';
+import { devPkiPaths, loadManifest } from '../../../src/devstand/pki.js';
 import { prepareSignature, signXml } from '../../../src/eds/signer.js';
 import { verifySignedXml } from '../../../src/eds/verify.js';
 import { setupPki, type Pki } from './fixtures.js';

@@ -18,7 +18,7 @@ import {
   ensureDevPki,
   loadManifest,
   type DevPkiSummary,
-} from '../../../src/eds/pki.js';
+} from '../../../src/devstand/pki.js';
 import { loadP12 } from '../../../src/eds/signer.js';
 import { pkcs12Kdf } from '../../../src/eds/p12.js';
 import { TrustStore } from '../../../src/eds/trust-store.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ORGANISATIONS, PEOPLE, type DemoPerson } from '../../../src/devstand/people.js';
 import { renderDocument } from '../../../src/eds/documents.js';
 import { EdsError, type EdsErrorCode } from '../../../src/eds/errors.js';
-import { devKey, ensureDevPki, type DevKey } from '../../../src/eds/pki.js';
+import { devKey, ensureDevPki, type DevKey } from '../../../src/devstand/pki.js';
 import { TrustStore } from '../../../src/eds/trust-store.js';
 import { verifySignedXml, type VerifyOptions } from '../../../src/eds/verify.js';
 

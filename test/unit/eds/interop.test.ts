@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeSignature, prepareSignature, signXml } from '../../../src/eds/signer.js';
-import { devPkiPaths, loadManifest } from '../../../src/eds/pki.js';
+import { devPkiPaths, loadManifest } from '../../../src/devstand/pki.js';
 import { verifySignedXml } from '../../../src/eds/verify.js';
 import { ALG, DSIG_NS } from '../../../src/eds/xml.js';
 import { orderXml, setupPki, type Pki } from './fixtures.js';

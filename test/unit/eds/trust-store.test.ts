@@ -20,7 +20,7 @@ import {
   type CaMaterial,
   type CertProfile,
   type RsaKey,
-} from '../../../src/eds/pki.js';
+} from '../../../src/devstand/pki.js';
 import { signXml } from '../../../src/eds/signer.js';
 import { TrustStore, normaliseSerial, type TrustLogEntry } from '../../../src/eds/trust-store.js';
 import { verifySignedXml } from '../../../src/eds/verify.js';

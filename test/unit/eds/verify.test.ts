@@ -13,7 +13,7 @@ import {
   encodeName,
   generateRsaKey,
   type IssuedKey,
-} from '../../../src/eds/pki.js';
+} from '../../../src/devstand/pki.js';
 import { completeSignature, prepareSignature, signXml } from '../../../src/eds/signer.js';
 import { TrustStore, type TrustLogEntry } from '../../../src/eds/trust-store.js';
 import {

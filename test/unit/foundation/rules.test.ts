@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDigit, isValidIin, makeBin, makeIin, maskIin } from '../../../src/lib/iin.js';
 import { formatTiyn, parseTenge } from '../../../src/lib/money.js';
-import { isValidS10 } from '../../../src/integrations/dev.js';
+import { isValidS10 } from '../../../src/integrations/kazpost.js';
 import { StateMachine } from '../../../src/modules/orders/state-machine.js';
 import { maskedName } from '../../../src/modules/people/names.js';
 import { astanaDate } from '../../../src/lib/clock.js';

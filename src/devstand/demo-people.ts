@@ -1,20 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PEOPLE } from '../../devstand/people.js';
-
-export interface DevPersonRow {
-  key: string;
-  name: string;
-  iin: string;
-  roles: string[];
-  note: string;
-  status: string;
-  auth?: string;
-  sign?: string;
-}
+import type { DemoPersonRow } from '../web/dev-stand.js';
+import { PEOPLE } from './people.js';
 
 /** The dev stand's start page lists the seeded people with their key files (var/keys/manifest.json). */
-export async function loadDevPeople(dataDir: string): Promise<DevPersonRow[]> {
+export async function loadDemoPeople(dataDir: string): Promise<DemoPersonRow[]> {
   let manifest: {
     key?: string;
     iin: string;

@@ -28,13 +28,13 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DemoOrganisation, DemoPerson } from '../devstand/people.js';
-import { derToPem, inspectCertificate, type CertInfo } from './certificate.js';
-import { parseCrl } from './crl.js';
-import { der } from './der.js';
-import { OID } from './oids.js';
-import { writeP12 } from './p12.js';
-import { loadP12 } from './signer.js';
+import type { DemoOrganisation, DemoPerson } from './people.js';
+import { derToPem, inspectCertificate, type CertInfo } from '../eds/certificate.js';
+import { parseCrl } from '../eds/crl.js';
+import { der } from '../eds/der.js';
+import { OID } from '../eds/oids.js';
+import { writeP12 } from '../eds/p12.js';
+import { loadP12 } from '../eds/signer.js';
 
 export const DEV_PASSWORD = 'Qwerty12';
 export const ROOT_CN = 'НЕГІЗГІ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA) DEV';

@@ -1,19 +1,9 @@
 import type { Knex } from 'knex';
-import { ORGANISATIONS, PEOPLE } from '../devstand/people.js';
-import type { Integrations, RegistryPerson } from './ports.js';
-
-/** KazPost track numbers: two letters, nine digits, two letters (UPU S10), e.g. RR123456785KZ. */
-export function isValidS10(track: string): boolean {
-  const m = /^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$/.exec(track);
-  if (!m) return false;
-  const digits = [...m[2]!].map(Number);
-  const weights = [8, 6, 4, 2, 3, 5, 9, 7];
-  const sum = digits.reduce((acc, d, i) => acc + d * weights[i]!, 0);
-  let check = 11 - (sum % 11);
-  if (check === 10) check = 0;
-  if (check === 11) check = 5;
-  return check === Number(m[3]);
-}
+import type { Config } from '../config.js';
+import { httpESobes } from '../integrations/http.js';
+import { isValidS10 } from '../integrations/kazpost.js';
+import type { Integrations, RegistryPerson } from '../integrations/ports.js';
+import { ORGANISATIONS, PEOPLE } from './people.js';
 
 export function devRegistryPerson(iin: string): RegistryPerson | null {
   const p = PEOPLE.find((x) => x.iin === iin);
@@ -89,4 +79,10 @@ export function devIntegrations(db: Knex): Integrations {
       isValidTrackNumber: isValidS10,
     },
   };
+}
+
+/** The dev adapters; Е-Собес over HTTP when ESOBES_URL names a test stand of it. */
+export function devStandIntegrations(config: Config, db: Knex): Integrations {
+  const dev = devIntegrations(db);
+  return config.ESOBES_URL ? { ...dev, esobes: httpESobes(config.ESOBES_URL, config.ESOBES_API_TOKEN) } : dev;
 }
