@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import type { AgeGroup, DepartmentSex, Profile } from './rules.js';
+import type { AgeGroup, DepartmentSex, Profile, Texts } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
 
-export type Texts = Partial<Record<'ru' | 'kk' | 'en', string>>;
+export type { Texts } from './rules.js';
 
 export interface InstitutionRow {
   id: number;
@@ -156,6 +156,15 @@ export class MsuRepository {
       .orderBy('region')
       .orderBy('locality')) as { region: string; locality: string }[];
     return { regions: [...new Set(rows.map((r) => r.region))], localities: rows };
+  }
+
+  /** Organisations with the direction «special social services» that have no institution card yet. */
+  async unregisteredOrganisations(db: Db): Promise<{ id: number; name: string; bin: string }[]> {
+    return (await db('organisations as o')
+      .whereRaw(`'special_social_services' = any(o.directions)`)
+      .whereNotExists(db('msu_institutions as i').whereRaw('i.organisation_id = o.id'))
+      .orderBy('o.name')
+      .select('o.id', 'o.name', 'o.bin')) as { id: number; name: string; bin: string }[];
   }
 
   async updateInstitution(

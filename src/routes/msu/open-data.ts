@@ -5,17 +5,13 @@ import { AppError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import { openDataQuery, queueCheckForm } from '../../modules/msu/schemas.js';
 import { toCsv } from '../../lib/csv.js';
-import type { Texts } from '../../modules/msu/repository.js';
-import { parseForm } from './helpers.js';
+import { parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
+import { textIn } from './helpers.js';
 
 /** attempts per address and window of «Проверить очередь» (a wrong pair costs one, like a right one) */
 export const QUEUE_CHECK_LIMIT = 20;
 export const QUEUE_CHECK_WINDOW_MS = 15 * 60_000;
-
-function textIn(t: Texts, lang: string): string {
-  return t[lang as 'ru' | 'kk' | 'en'] || t.ru || '';
-}
 
 function stamp(d: Date | null): string {
   return d ? astanaDateTime(d).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") : '';
