@@ -516,6 +516,39 @@ export class MsuRepository {
     ]);
   }
 
+  /** An МСУ order by its number and the recipient's birth date (both must match), with its place. */
+  async queueCheckRow(db: Db, orderNumber: string, birthDate: string) {
+    return (await db('orders as o')
+      .join('persons as p', 'p.id', 'o.recipient_id')
+      .join('msu_orders as m', 'm.order_id', 'o.id')
+      .join('msu_departments as d', 'd.id', 'm.department_id')
+      .join('msu_institutions as i', 'i.id', 'm.institution_id')
+      .where('o.number', orderNumber)
+      .andWhere('o.kind', 'msu')
+      .andWhere('p.birth_date', birthDate)
+      .first(
+        'o.id',
+        'o.number',
+        'o.status',
+        'm.department_id',
+        'm.queue_seq',
+        'm.queue_state',
+        'i.name as institution',
+        'd.name as department',
+      )) as
+      | {
+          id: number;
+          number: string;
+          status: string;
+          department_id: number;
+          queue_seq: number | null;
+          queue_state: string | null;
+          institution: string;
+          department: Texts;
+        }
+      | undefined;
+  }
+
   // ---------------------------------------------------------------- institution cabinet
 
   async institutionOrders(

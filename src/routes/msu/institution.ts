@@ -126,6 +126,7 @@ export function msuInstitutionRoutes(services: WebServices): Router {
       title: t('msu:discharge.title'),
       lead: t('msu:discharge.lead'),
       reason: { label: t('msu:reasonForm.label'), hint: t('msu:reasonForm.hint') },
+      errorPrefix: t('msu:errorPrefix'),
       formAction: `/institution/orders/${id}/discharge`,
       submitLabel: t('msu:button.sign'),
       backHref: orderPage(id),

@@ -205,6 +205,7 @@ export function msuRecipientRoutes(services: WebServices): Router {
         title: t(`msu:${opts.texts}.title`),
         lead: t(`msu:${opts.texts}.lead`),
         reason: { label: t('msu:reasonForm.label'), hint: t('msu:reasonForm.hint') },
+        errorPrefix: t('msu:errorPrefix'),
         formAction: `/msu/orders/${id}/${opts.path}`,
         submitLabel: t('msu:button.sign'),
         backHref: `/msu/orders/${id}`,
