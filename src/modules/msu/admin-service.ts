@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -102,6 +103,23 @@ export class MsuAdminService {
     private readonly engine: MsuEngine,
   ) {}
 
+  private audit(
+    tx: Knex.Transaction,
+    actor: Actor,
+    action: string,
+    objectType: 'msu_institution' | 'msu_department',
+    objectId: number,
+    details?: Record<string, unknown>,
+  ) {
+    return audit(tx, {
+      actorId: actor.personId,
+      action,
+      objectType,
+      objectId,
+      ...(details ? { details } : {}),
+    });
+  }
+
   async list() {
     const { db } = this.core;
     const institutions = await this.repo.institutions(db, { includeInactive: true });
@@ -189,12 +207,7 @@ export class MsuAdminService {
         },
         clock.now(),
       );
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.institution_registered',
-        objectType: 'msu_institution',
-        objectId: id,
-      });
+      await this.audit(tx, actor, 'msu.institution_registered', 'msu_institution', id);
       return id;
     });
   }
@@ -205,12 +218,8 @@ export class MsuAdminService {
     if (!inst) throw new NotFoundError();
     await inTransaction(db, async (tx) => {
       await this.repo.updateInstitution(tx, id, input, clock.now());
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.institution_updated',
-        objectType: 'msu_institution',
-        objectId: id,
-        details: { fields: Object.keys(input) },
+      await this.audit(tx, actor, 'msu.institution_updated', 'msu_institution', id, {
+        fields: Object.keys(input),
       });
     });
   }
@@ -248,12 +257,7 @@ export class MsuAdminService {
         reason: cleanReason(input.reason) || 'Новое отделение',
         signed_document_id: null,
       });
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.department_added',
-        objectType: 'msu_department',
-        objectId: id,
-      });
+      await this.audit(tx, actor, 'msu.department_added', 'msu_department', id);
       return id;
     });
   }
@@ -272,12 +276,7 @@ export class MsuAdminService {
         age_group: input.age_group,
         active: input.active,
       });
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.department_updated',
-        objectType: 'msu_department',
-        objectId: id,
-      });
+      await this.audit(tx, actor, 'msu.department_updated', 'msu_department', id);
       if (input.beds_total === dept.beds_total) return { offered: 0 };
       return this.engine.setBedTotal(tx, id, input.beds_total, cleanReason(input.reason), {
         source: 'admin',

@@ -7,7 +7,9 @@ import { inTransaction } from '../../db/knex.js';
 import { assertCanOrder } from '../entitlements/measures.js';
 import { fullName, maskedName } from '../people/names.js';
 import type { SignedInput } from '../signing/signed-steps.js';
-import type { DepartmentRow, MsuRepository } from './repository.js';
+import type { FieldValue } from '../../eds/index.js';
+import type { PersonRow } from '../people/people-repository.js';
+import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import { placeView } from './view-models.js';
 import {
   arrivalDeadline,
@@ -45,22 +47,41 @@ export class MsuEnrolmentService {
     return { dept, inst, person };
   }
 
+  /** The application a new order is signed with: who asks for which department. */
+  private issue(
+    actor: Actor,
+    action: 'enrol' | 'queue',
+    { dept, inst, person }: { dept: DepartmentRow; inst: InstitutionRow; person: PersonRow },
+    title: string,
+    extra: Record<string, FieldValue> = {},
+  ) {
+    return this.core.steps.issue(
+      actor,
+      msuMachine.document(action),
+      { type: 'msu-department', id: dept.id, version: 0 },
+      {
+        title,
+        recipient: fullName(person),
+        institution: inst.name,
+        department: dept.name.ru ?? '',
+        departmentId: dept.id,
+        ...extra,
+      },
+    );
+  }
+
   /** «Записаться»: the information to bring on arrival and the document to sign with «Подтвердить». */
   async startEnrolment(actor: Actor, departmentId: number) {
     const { dept, inst, person } = await this.target(actor, departmentId);
     const now = this.core.clock.now();
     checkGuard('enrol', { now, freeBeds: dept.free });
     const deadline = arrivalDeadline(now);
-    const signRequest = await this.core.steps.issue(
+    const signRequest = await this.issue(
       actor,
-      msuMachine.document('enrol'),
-      { type: 'msu-department', id: dept.id, version: 0 },
+      'enrol',
+      { dept, inst, person },
+      'Заявление на зачисление в МСУ',
       {
-        title: 'Заявление на зачисление в МСУ',
-        recipient: fullName(person),
-        institution: inst.name,
-        department: dept.name.ru ?? '',
-        departmentId: dept.id,
         arrivalDeadline: deadline,
       },
     );
@@ -193,17 +214,11 @@ export class MsuEnrolmentService {
     const { dept, inst, person } = await this.target(actor, departmentId);
     checkGuard('queue', { now: this.core.clock.now(), freeBeds: dept.free });
     const queueLength = await this.repo.queueLength(this.core.db, dept.id);
-    const signRequest = await this.core.steps.issue(
+    const signRequest = await this.issue(
       actor,
-      msuMachine.document('queue'),
-      { type: 'msu-department', id: dept.id, version: 0 },
-      {
-        title: 'Заявление о постановке в очередь в МСУ',
-        recipient: fullName(person),
-        institution: inst.name,
-        department: dept.name.ru ?? '',
-        departmentId: dept.id,
-      },
+      'queue',
+      { dept, inst, person },
+      'Заявление о постановке в очередь в МСУ',
     );
     return {
       place: placeView(inst, dept, person),

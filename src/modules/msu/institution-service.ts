@@ -5,10 +5,10 @@ import { AppError, NotFoundError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.js';
 import { consumeVolume } from '../entitlements/measures.js';
 import { fullName } from '../people/names.js';
-import type { SignedInput } from '../signing/signed-steps.js';
+import type { SignedDoc, SignedInput } from '../signing/signed-steps.js';
 import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
-import type { MsuOrderSteps } from './order-steps.js';
+import type { LockedStep, MsuOrderSteps } from './order-steps.js';
 import {
   checkBedTotal,
   cleanReason,
@@ -23,6 +23,12 @@ import { bedChangeView, departmentView, historyView, orderSummary } from './view
 export const PAGE_SIZE = 50;
 
 type InstitutionStep = 'arrive' | 'no_show' | 'discharge';
+type InstitutionEffect = (
+  tx: Knex.Transaction,
+  doc: SignedDoc,
+  locked: LockedStep,
+  step: { institution: string; reason: string | null },
+) => Promise<void>;
 
 /**
  * The institution cabinet (an employee of an organisation with the direction «special social
@@ -179,6 +185,53 @@ export class MsuInstitutionService {
     return this.startStep(actor, orderId, 'discharge', cleanReason(reason));
   }
 
+  /** What each signed step does besides its event, inside the step's transaction. */
+  private readonly effects: Record<InstitutionStep, InstitutionEffect> = {
+    arrive: async (tx, doc, { order, now }) => {
+      await this.repo.updateDetail(tx, order.id, { arrived_at: now });
+      await this.core.outbox.enqueue(tx, {
+        system: 'esobes',
+        topic: 'msu.arrived',
+        idempotencyKey: `msu:${order.id}:arrived`,
+        payload: {
+          orderNumber: order.number,
+          measureId: order.measure_id,
+          institutionBin: doc.cert.bin ?? null,
+          arrivedAt: now.toISOString(),
+        },
+      });
+    },
+    no_show: async (tx, _doc, { dept, order, now }, { institution }) => {
+      await this.core.notifier.notify(
+        tx,
+        order.recipient_id,
+        'msu:sms.noShow',
+        { number: order.number, institution },
+        `msu:${order.id}:no_show`,
+      );
+      await this.engine.releaseBed(tx, dept, 'no_show', now);
+    },
+    discharge: async (tx, _doc, { dept, order, detail, now }, { reason }) => {
+      await this.repo.updateDetail(tx, order.id, { discharged_at: now, reason });
+      await this.engine.releaseBed(tx, dept, 'discharge', now);
+      const days = detail.arrived_at ? Math.max(1, Math.ceil(daysBetween(detail.arrived_at, now))) : 0;
+      if (order.measure_id && days > 0) await this.consumeDays(tx, order.measure_id, days);
+      await this.core.outbox.enqueue(tx, {
+        system: 'esobes',
+        topic: 'msu.discharged',
+        idempotencyKey: `msu:${order.id}:discharged`,
+        payload: {
+          orderNumber: order.number,
+          measureId: order.measure_id,
+          days,
+          dischargedAt: now.toISOString(),
+          reason,
+        },
+      });
+    },
+  };
+
+  /** A signed step on an order of the employee's institution: the event, its effect, the audit entry. */
   private applyStep(
     actor: Actor,
     orderId: number,
@@ -191,72 +244,21 @@ export class MsuInstitutionService {
       institution = pre.inst.name;
       return pre;
     };
-    return this.steps.apply(
-      actor,
-      action,
-      orderId,
-      input,
-      own,
-      async (tx, doc, { dept, order, detail, now }) => {
-        const reason = typeof doc.request.payload.reason === 'string' ? doc.request.payload.reason : null;
-        await this.engine.transition(tx, order, action, {
-          actorId: actor.personId,
-          reason,
-          signedDocumentId: doc.id,
-          at: now,
-        });
-        if (action === 'arrive') {
-          await this.repo.updateDetail(tx, order.id, { arrived_at: now });
-          await this.core.outbox.enqueue(tx, {
-            system: 'esobes',
-            topic: 'msu.arrived',
-            idempotencyKey: `msu:${order.id}:arrived`,
-            payload: {
-              orderNumber: order.number,
-              measureId: order.measure_id,
-              institutionBin: doc.cert.bin ?? null,
-              arrivedAt: now.toISOString(),
-            },
-          });
-        } else if (action === 'no_show') {
-          await this.core.notifier.notify(
-            tx,
-            order.recipient_id,
-            'msu:sms.noShow',
-            { number: order.number, institution },
-            `msu:${order.id}:no_show`,
-          );
-          await this.engine.releaseBed(tx, dept, 'no_show', now);
-        } else {
-          await this.repo.updateDetail(tx, order.id, { discharged_at: now, reason });
-          await this.engine.releaseBed(tx, dept, 'discharge', now);
-          const days = detail.arrived_at ? Math.max(1, Math.ceil(daysBetween(detail.arrived_at, now))) : 0;
-          if (order.measure_id && days > 0) await this.consumeDays(tx, order.measure_id, days);
-          await this.core.outbox.enqueue(tx, {
-            system: 'esobes',
-            topic: 'msu.discharged',
-            idempotencyKey: `msu:${order.id}:discharged`,
-            payload: {
-              orderNumber: order.number,
-              measureId: order.measure_id,
-              days,
-              dischargedAt: now.toISOString(),
-              reason,
-            },
-          });
-        }
-        await audit(tx, {
-          actorId: actor.personId,
-          principalId: order.recipient_id,
-          organisationId: actor.organisationId ?? null,
-          action: `msu.${action}`,
-          objectType: 'order',
-          objectId: order.id,
-          signedDocumentId: doc.id,
-          details: reason ? { reason } : {},
-        });
-      },
-    );
+    return this.steps.apply(actor, action, orderId, input, own, async (tx, doc, locked) => {
+      const reason = typeof doc.request.payload.reason === 'string' ? doc.request.payload.reason : null;
+      await locked.advance(reason);
+      await this.effects[action](tx, doc, locked, { institution, reason });
+      await audit(tx, {
+        actorId: actor.personId,
+        principalId: locked.order.recipient_id,
+        organisationId: actor.organisationId ?? null,
+        action: `msu.${action}`,
+        objectType: 'order',
+        objectId: locked.order.id,
+        signedDocumentId: doc.id,
+        details: reason ? { reason } : {},
+      });
+    });
   }
 
   /** The days of the stay are used from the measure's volume (never beyond what remains). */

@@ -15,6 +15,8 @@ export interface LockedStep {
   order: OrderRow;
   detail: MsuOrderRow;
   now: Date;
+  /** the machine's row applied to the order: the signed event (with the reason, when one is given) */
+  advance: (reason?: string | null) => Promise<OrderRow>;
 }
 
 /**
@@ -62,7 +64,14 @@ export class MsuOrderSteps {
         if (version !== null && order.version !== version) throw new AppError('order_changed_meanwhile', 409);
         const detail = (await this.repo.detail(tx, order.id))!;
         requireStep(order.status, action, actor.roles, { now, arrivalDeadline: detail.arrival_deadline });
-        return fn(tx, doc, { dept, order, detail, now });
+        const advance = (reason?: string | null) =>
+          this.engine.transition(tx, order, action, {
+            actorId: actor.personId,
+            reason: reason ?? null,
+            signedDocumentId: doc.id,
+            at: now,
+          });
+        return fn(tx, doc, { dept, order, detail, now, advance });
       },
     );
   }

@@ -21,6 +21,7 @@ import {
 const RECIPIENT_ROLES: Role[] = ['recipient', 'guardian'];
 
 type RecipientStep = 'cancel_queue' | 'accept_offer' | 'decline_offer' | 'cancel_enrolment';
+type StepEffect = (tx: Knex.Transaction, doc: SignedDoc, locked: LockedStep, actor: Actor) => Promise<void>;
 
 /** The recipient's own МСУ orders: the list, the order card and its signed steps. */
 export class MsuRecipientService {
@@ -111,15 +112,50 @@ export class MsuRecipientService {
     return { order: orderSummary(order), place: placeView(inst!, dept!), signRequest };
   }
 
-  /** A signed step on the recipient's own order (see MsuOrderSteps.apply). */
-  private applyStep(
-    actor: Actor,
-    orderId: number,
-    action: RecipientStep,
-    input: SignedInput,
-    fn: (tx: Knex.Transaction, doc: SignedDoc, locked: LockedStep) => Promise<void>,
-  ): Promise<void> {
-    return this.steps.apply(actor, action, orderId, input, () => this.ownOrder(actor, orderId), fn);
+  /** What each signed step does besides its event, inside the step's transaction. */
+  private readonly effects: Record<RecipientStep, StepEffect> = {
+    cancel_queue: async (tx, doc, { dept, order, detail, now, advance }) => {
+      const reason = String(doc.request.payload.reason ?? '');
+      const offered =
+        order.status === 'place_offered' ? await this.repo.pendingReleaseFor(tx, order.id) : undefined;
+      await advance(reason);
+      if (offered) await this.engine.passOn(tx, dept, detail, offered, 'cancelled', now);
+      else await this.engine.leaveQueue(tx, detail, 'cancelled', now, { reason });
+      if (offered) await this.repo.updateDetail(tx, order.id, { reason });
+    },
+    // the engine writes the event itself, with the referral
+    accept_offer: async (tx, doc, { dept, order, detail, now }, actor) => {
+      await this.engine.acceptOffer(tx, dept, order, detail, actor.personId, doc.id, now);
+    },
+    decline_offer: async (tx, _doc, { dept, order, detail, now, advance }) => {
+      const release = await this.repo.pendingReleaseFor(tx, order.id);
+      if (!release)
+        throw new AppError('order_action_not_allowed', 409, {
+          action: 'decline_offer',
+          status: order.status,
+        });
+      await advance();
+      await this.engine.passOn(tx, dept, detail, release, 'declined', now);
+    },
+    cancel_enrolment: async (tx, doc, { dept, order, now, advance }) => {
+      const reason = String(doc.request.payload.reason ?? '');
+      await advance(reason);
+      await this.repo.updateDetail(tx, order.id, { reason });
+      await this.engine.releaseBed(tx, dept, 'enrolment_cancelled', now);
+    },
+  };
+
+  /** A signed step on the recipient's own order (see MsuOrderSteps.apply) with its effect. */
+  private async applyStep(actor: Actor, orderId: number, action: RecipientStep, input: SignedInput) {
+    const effect = this.effects[action];
+    await this.steps.apply(
+      actor,
+      action,
+      orderId,
+      input,
+      () => this.ownOrder(actor, orderId),
+      (tx, doc, locked) => effect(tx, doc, locked, actor),
+    );
   }
 
   /** «Отменить ожидание очереди» → the refusal form's reason → «Подписать». */
@@ -127,27 +163,8 @@ export class MsuRecipientService {
     return this.startStep(actor, orderId, 'cancel_queue', { reason });
   }
 
-  async cancelQueue(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.applyStep(
-      actor,
-      orderId,
-      'cancel_queue',
-      input,
-      async (tx, doc, { dept, order, detail, now }) => {
-        const reason = String(doc.request.payload.reason ?? '');
-        const offered =
-          order.status === 'place_offered' ? await this.repo.pendingReleaseFor(tx, order.id) : undefined;
-        await this.engine.transition(tx, order, 'cancel_queue', {
-          actorId: actor.personId,
-          reason,
-          signedDocumentId: doc.id,
-          at: now,
-        });
-        if (offered) await this.engine.passOn(tx, dept, detail, offered, 'cancelled', now);
-        else await this.engine.leaveQueue(tx, detail, 'cancelled', now, { reason });
-        if (offered) await this.repo.updateDetail(tx, order.id, { reason });
-      },
-    );
+  cancelQueue(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
+    return this.applyStep(actor, orderId, 'cancel_queue', input);
   }
 
   /** The offered place: the document «Подтвердить» signs. */
@@ -159,43 +176,16 @@ export class MsuRecipientService {
     return { ...step, offer: offerView(offer), arrivalDeadline: arrivalDeadline(this.core.clock.now()) };
   }
 
-  async acceptOffer(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.applyStep(
-      actor,
-      orderId,
-      'accept_offer',
-      input,
-      async (tx, doc, { dept, order, detail, now }) => {
-        await this.engine.acceptOffer(tx, dept, order, detail, actor.personId, doc.id, now);
-      },
-    );
+  acceptOffer(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
+    return this.applyStep(actor, orderId, 'accept_offer', input);
   }
 
   async startDeclineOffer(actor: Actor, orderId: number) {
     return this.startStep(actor, orderId, 'decline_offer', { reason: 'Отказ от предложенного места в МСУ' });
   }
 
-  async declineOffer(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.applyStep(
-      actor,
-      orderId,
-      'decline_offer',
-      input,
-      async (tx, doc, { dept, order, detail, now }) => {
-        const release = await this.repo.pendingReleaseFor(tx, order.id);
-        if (!release)
-          throw new AppError('order_action_not_allowed', 409, {
-            action: 'decline_offer',
-            status: order.status,
-          });
-        await this.engine.transition(tx, order, 'decline_offer', {
-          actorId: actor.personId,
-          signedDocumentId: doc.id,
-          at: now,
-        });
-        await this.engine.passOn(tx, dept, detail, release, 'declined', now);
-      },
-    );
+  declineOffer(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
+    return this.applyStep(actor, orderId, 'decline_offer', input);
   }
 
   /** Cancelling an enrolment before arrival (the held bed is released). */
@@ -203,17 +193,7 @@ export class MsuRecipientService {
     return this.startStep(actor, orderId, 'cancel_enrolment', { reason });
   }
 
-  async cancelEnrolment(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
-    await this.applyStep(actor, orderId, 'cancel_enrolment', input, async (tx, doc, { dept, order, now }) => {
-      const reason = String(doc.request.payload.reason ?? '');
-      await this.engine.transition(tx, order, 'cancel_enrolment', {
-        actorId: actor.personId,
-        reason,
-        signedDocumentId: doc.id,
-        at: now,
-      });
-      await this.repo.updateDetail(tx, order.id, { reason });
-      await this.engine.releaseBed(tx, dept, 'enrolment_cancelled', now);
-    });
+  cancelEnrolment(actor: Actor, orderId: number, input: SignedInput): Promise<void> {
+    return this.applyStep(actor, orderId, 'cancel_enrolment', input);
   }
 }

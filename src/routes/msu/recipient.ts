@@ -14,6 +14,9 @@ import { codeOf, dateTime, isUserError, messageOf, placeRows, renderRefused, tex
 
 const recipientOnly = requireRole('recipient', 'guardian');
 
+/** a flash note: its text key and the key's values */
+type Note = [string, Record<string, string | number>];
+
 /** «Выбрать поставщика» for МСУ, «Записаться», «Встать в очередь», the order card and its signed steps. */
 export function msuRecipientRoutes(services: WebServices): Router {
   const router = Router();
@@ -79,23 +82,6 @@ export function msuRecipientRoutes(services: WebServices): Router {
     }
   }
 
-  router.post('/msu/departments/:id/enrol', recipientOnly, async (req, res) => {
-    const id = idParam(req);
-    const form = parseForm(signedForm, req.body);
-    if (!form.ok) return renderEnrol(req, res, id, req.t('errors:EDS_NO_SIGNATURE'));
-    try {
-      const r = await enrolment.enrol(actorOf(req), id, form.data);
-      flash(req, 'msu:flash.enrolled', { number: r.number });
-      res.redirect(303, `/msu/orders/${r.orderId}`);
-    } catch (err) {
-      // the last bed went meanwhile: the enrolment page now says so and offers the queue
-      if (codeOf(err) === 'msu:errors.noFreeBeds') return res.redirect(303, `/msu/departments/${id}/enrol`);
-      if (!isUserError(err)) throw err;
-      const message = messageOf(req, err);
-      await renderAgainOrRefused(req, res, () => renderEnrol(req, res, id, message), message);
-    }
-  });
-
   // ---------------------------------------------------------------- «Встать в очередь»
 
   async function renderQueue(req: Request, res: Response, departmentId: number, error?: string) {
@@ -116,21 +102,41 @@ export function msuRecipientRoutes(services: WebServices): Router {
     }
   });
 
-  router.post('/msu/departments/:id/queue', recipientOnly, async (req, res) => {
-    const id = idParam(req);
-    const form = parseForm(signedForm, req.body);
-    if (!form.ok) return renderQueue(req, res, id, req.t('errors:EDS_NO_SIGNATURE'));
-    try {
-      const r = await enrolment.joinQueue(actorOf(req), id, form.data);
-      flash(req, 'msu:flash.queued', { number: r.number, position: r.position });
-      res.redirect(303, `/msu/orders/${r.orderId}`);
-    } catch (err) {
-      if (codeOf(err) === 'msu:errors.freeBedsAvailable')
-        return res.redirect(303, `/msu/departments/${id}/enrol`);
-      if (!isUserError(err)) throw err;
-      const message = messageOf(req, err);
-      await renderAgainOrRefused(req, res, () => renderQueue(req, res, id, message), message);
-    }
+  /**
+   * The signed post of a new order: done → the order card with a note. When the beds changed meanwhile
+   * (`goneTo`: the last bed went, or one came free) the enrolment page says what is possible now.
+   */
+  function newOrder(
+    path: 'enrol' | 'queue',
+    render: (req: Request, res: Response, id: number, error?: string) => Promise<void>,
+    goneTo: string,
+    submit: (req: Request, id: number, input: SignedInput) => Promise<{ orderId: number; note: Note }>,
+  ) {
+    router.post(`/msu/departments/:id/${path}`, recipientOnly, async (req, res) => {
+      const id = idParam(req);
+      const form = parseForm(signedForm, req.body);
+      if (!form.ok) return render(req, res, id, req.t('errors:EDS_NO_SIGNATURE'));
+      try {
+        const r = await submit(req, id, form.data);
+        flash(req, ...r.note);
+        res.redirect(303, `/msu/orders/${r.orderId}`);
+      } catch (err) {
+        if (codeOf(err) === goneTo) return res.redirect(303, `/msu/departments/${id}/enrol`);
+        if (!isUserError(err)) throw err;
+        const message = messageOf(req, err);
+        await renderAgainOrRefused(req, res, () => render(req, res, id, message), message);
+      }
+    });
+  }
+
+  newOrder('enrol', renderEnrol, 'msu:errors.noFreeBeds', async (req, id, input) => {
+    const r = await enrolment.enrol(actorOf(req), id, input);
+    return { orderId: r.orderId, note: ['msu:flash.enrolled', { number: r.number }] };
+  });
+
+  newOrder('queue', renderQueue, 'msu:errors.freeBedsAvailable', async (req, id, input) => {
+    const r = await enrolment.joinQueue(actorOf(req), id, input);
+    return { orderId: r.orderId, note: ['msu:flash.queued', { number: r.number, position: r.position }] };
   });
 
   // ---------------------------------------------------------------- orders
