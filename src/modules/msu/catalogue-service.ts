@@ -1,12 +1,10 @@
 import type { CoreServices } from '../index.js';
-import type { Actor, Role } from '../../lib/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import type { CatalogueFilter, MsuRepository } from './repository.js';
-import { MSU_HELP_TYPE, startAction, unsuitability } from './rules.js';
+import { MSU_HELP_TYPE, RECIPIENT_ROLES, startAction, unsuitability } from './rules.js';
 import { departmentView, institutionView, type DepartmentView, type InstitutionView } from './view-models.js';
-
-const RECIPIENT_ROLES: Role[] = ['recipient', 'guardian'];
 
 export interface CatalogueDepartment extends DepartmentView {
   /** why the acting recipient cannot be placed here (null: they can, or nobody is logged in) */

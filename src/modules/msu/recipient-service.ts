@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
-import type { Actor, Role } from '../../lib/actor.js';
+import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import type { FieldValue } from '../../eds/index.js';
 import type { OrderRow } from '../orders/orders-repository.js';
@@ -8,7 +8,14 @@ import type { SignedDoc, SignedInput } from '../signing/signed-steps.js';
 import type { MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
 import type { LockedStep, MsuOrderSteps } from './order-steps.js';
-import { arrivalDeadline, msuMachine, MSU_HELP_TYPE, requireStep, type MsuStatus } from './rules.js';
+import {
+  arrivalDeadline,
+  msuMachine,
+  MSU_HELP_TYPE,
+  RECIPIENT_ROLES,
+  requireStep,
+  type MsuStatus,
+} from './rules.js';
 import {
   historyView,
   offerView,
@@ -17,8 +24,6 @@ import {
   placeView,
   positionChangeView,
 } from './view-models.js';
-
-const RECIPIENT_ROLES: Role[] = ['recipient', 'guardian'];
 
 type RecipientStep = 'cancel_queue' | 'accept_offer' | 'decline_offer' | 'cancel_enrolment';
 type StepEffect = (tx: Knex.Transaction, doc: SignedDoc, locked: LockedStep, actor: Actor) => Promise<void>;

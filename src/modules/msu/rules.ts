@@ -62,7 +62,9 @@ export interface MsuContext {
   freeBeds?: number;
 }
 
-const RECIPIENT = ['recipient', 'guardian'] as const;
+/** who orders a bed: the recipient, or a guardian for the ward */
+export const RECIPIENT_ROLES: readonly Role[] = ['recipient', 'guardian'];
+const RECIPIENT = RECIPIENT_ROLES;
 const EMPLOYEE = ['employee'] as const;
 
 const byRecipient = (kind: 'order' | 'refusal' | 'confirmation', action: MsuAction) =>
