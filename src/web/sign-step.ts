@@ -54,6 +54,8 @@ export interface ReasonPage {
   submitLabel: string;
   backHref: string;
   backLabel?: string;
+  /** the visually hidden word before a field's error (govuk's «Error» when absent) */
+  errorPrefix?: string;
   errors?: Record<string, string>;
   values?: Record<string, unknown>;
 }

@@ -1,11 +1,14 @@
+import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { InstitutionRow, MsuRepository, Texts } from './repository.js';
+import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
-import { cleanReason, type AgeGroup, type DepartmentSex, type Profile } from './rules.js';
+import { cleanReason, type AgeGroup, type DepartmentSex, type Profile, type Texts } from './rules.js';
+import type { DepartmentForm, InstitutionForm } from './schemas.js';
+import { bedChangeView, departmentView, institutionView } from './view-models.js';
 
 /** What an administrator edits of an institution: every column but the keys and timestamps. */
 export type InstitutionInput = Omit<InstitutionRow, 'id' | 'organisation_id' | 'created_at' | 'updated_at'>;
@@ -20,6 +23,78 @@ export interface DepartmentInput {
   reason: string;
 }
 
+/** The institution form's fields as the stored card fills them. */
+function institutionValues(i: InstitutionRow): Record<string, string> {
+  return {
+    name: i.name,
+    description_ru: i.description.ru ?? '',
+    description_kk: i.description.kk ?? '',
+    description_en: i.description.en ?? '',
+    arrival_ru: i.arrival_info.ru ?? '',
+    arrival_kk: i.arrival_info.kk ?? '',
+    arrival_en: i.arrival_info.en ?? '',
+    region: i.region,
+    locality: i.locality,
+    address: i.address,
+    phone: i.phone ?? '',
+    email: i.email ?? '',
+    working_hours: i.working_hours,
+    active: i.active ? 'yes' : 'no',
+  };
+}
+
+export function institutionInput(f: InstitutionForm): InstitutionInput {
+  const s = (k: string) => String((f as Record<string, unknown>)[k] ?? '');
+  return {
+    name: f.name,
+    description: { ru: s('description_ru'), kk: s('description_kk'), en: s('description_en') },
+    arrival_info: { ru: s('arrival_ru'), kk: s('arrival_kk'), en: s('arrival_en') },
+    region: f.region,
+    locality: f.locality,
+    address: f.address,
+    phone: f.phone || null,
+    email: f.email || null,
+    working_hours: f.working_hours,
+    active: f.active !== 'no',
+  };
+}
+
+/** The department form's fields as the stored department fills them. */
+function departmentValues(d: DepartmentRow): Record<string, string> {
+  return {
+    name_ru: d.name.ru ?? '',
+    name_kk: d.name.kk ?? '',
+    name_en: d.name.en ?? '',
+    profile: d.profile,
+    sex: d.sex,
+    age_group: d.age_group,
+    beds_total: String(d.beds_total),
+    active: d.active ? 'yes' : 'no',
+    reason: '',
+  };
+}
+
+/** A new department's form. */
+export const NEW_DEPARTMENT_VALUES: Record<string, string> = {
+  profile: 'general',
+  sex: 'any',
+  age_group: 'adults',
+  beds_total: '0',
+  active: 'yes',
+};
+
+export function departmentInput(f: DepartmentForm): DepartmentInput {
+  return {
+    name: { ru: f.name_ru, kk: f.name_kk, en: f.name_en },
+    profile: f.profile,
+    sex: f.sex,
+    age_group: f.age_group,
+    beds_total: f.beds_total,
+    active: f.active !== 'no',
+    reason: f.reason,
+  };
+}
+
 /** The МСУ registry for administrators: institutions, their descriptions and contacts, departments and beds. */
 export class MsuAdminService {
   constructor(
@@ -27,6 +102,23 @@ export class MsuAdminService {
     private readonly repo: MsuRepository,
     private readonly engine: MsuEngine,
   ) {}
+
+  private audit(
+    tx: Knex.Transaction,
+    actor: Actor,
+    action: string,
+    objectType: 'msu_institution' | 'msu_department',
+    objectId: number,
+    details?: Record<string, unknown>,
+  ) {
+    return audit(tx, {
+      actorId: actor.personId,
+      action,
+      objectType,
+      objectId,
+      ...(details ? { details } : {}),
+    });
+  }
 
   async list() {
     const { db } = this.core;
@@ -40,16 +132,15 @@ export class MsuAdminService {
       db,
       departments.map((d) => d.id),
     );
-    const unregistered = (await db('organisations as o')
-      .whereRaw(`'special_social_services' = any(o.directions)`)
-      .whereNotExists(db('msu_institutions as i').whereRaw('i.organisation_id = o.id'))
-      .orderBy('o.name')
-      .select('o.id', 'o.name', 'o.bin')) as { id: number; name: string; bin: string }[];
+    const unregistered = await this.repo.unregisteredOrganisations(db);
     return {
       institutions: institutions.map((i) => {
         const ds = departments.filter((d) => d.institution_id === i.id);
         return {
-          ...i,
+          id: i.id,
+          name: i.name,
+          address: `${i.region}, ${i.address}`,
+          active: i.active,
           departmentCount: ds.length,
           beds: ds.reduce((s, d) => s + d.beds_total, 0),
           free: ds.reduce((s, d) => s + d.free, 0),
@@ -70,14 +161,23 @@ export class MsuAdminService {
       departments.map((d) => d.id),
       20,
     );
-    return { inst, departments, history };
+    return {
+      inst: institutionView(inst),
+      departments: departments.map((d) => departmentView(d)),
+      history: history.map(bedChangeView),
+      values: institutionValues(inst),
+    };
   }
 
   async department(id: number) {
     const dept = await this.repo.department(this.core.db, id);
     if (!dept) throw new NotFoundError();
     const inst = (await this.repo.institution(this.core.db, dept.institution_id))!;
-    return { dept, inst };
+    return {
+      dept: departmentView(dept),
+      inst: { id: inst.id, name: inst.name },
+      values: departmentValues(dept),
+    };
   }
 
   /** An organisation with the direction «special social services» gets its institution card. */
@@ -107,12 +207,7 @@ export class MsuAdminService {
         },
         clock.now(),
       );
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.institution_registered',
-        objectType: 'msu_institution',
-        objectId: id,
-      });
+      await this.audit(tx, actor, 'msu.institution_registered', 'msu_institution', id);
       return id;
     });
   }
@@ -123,12 +218,8 @@ export class MsuAdminService {
     if (!inst) throw new NotFoundError();
     await inTransaction(db, async (tx) => {
       await this.repo.updateInstitution(tx, id, input, clock.now());
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.institution_updated',
-        objectType: 'msu_institution',
-        objectId: id,
-        details: { fields: Object.keys(input) },
+      await this.audit(tx, actor, 'msu.institution_updated', 'msu_institution', id, {
+        fields: Object.keys(input),
       });
     });
   }
@@ -166,12 +257,7 @@ export class MsuAdminService {
         reason: cleanReason(input.reason) || 'Новое отделение',
         signed_document_id: null,
       });
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.department_added',
-        objectType: 'msu_department',
-        objectId: id,
-      });
+      await this.audit(tx, actor, 'msu.department_added', 'msu_department', id);
       return id;
     });
   }
@@ -190,12 +276,7 @@ export class MsuAdminService {
         age_group: input.age_group,
         active: input.active,
       });
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'msu.department_updated',
-        objectType: 'msu_department',
-        objectId: id,
-      });
+      await this.audit(tx, actor, 'msu.department_updated', 'msu_department', id);
       if (input.beds_total === dept.beds_total) return { offered: 0 };
       return this.engine.setBedTotal(tx, id, input.beds_total, cleanReason(input.reason), {
         source: 'admin',

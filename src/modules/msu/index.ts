@@ -2,7 +2,9 @@ import type { CoreServices } from '../index.js';
 import type { JobDefinition } from '../../jobs/types.js';
 import { MsuRepository } from './repository.js';
 import { MsuEngine } from './engine.js';
-import { MsuSigning } from './steps.js';
+import { MsuOrderSteps } from './order-steps.js';
+import { MsuCatalogueService } from './catalogue-service.js';
+import { MsuEnrolmentService } from './enrolment-service.js';
 import { MsuRecipientService } from './recipient-service.js';
 import { MsuInstitutionService } from './institution-service.js';
 import { MsuOpenDataService } from './open-data-service.js';
@@ -15,13 +17,15 @@ export interface QueueStat {
   avgWaitDays: number | null;
 }
 
-/** МСУ beds: catalogue, enrolment, fair queue, institution cabinet, open data. */
+/** МСУ beds: catalogue, enrolment and the fair queue, the recipient's orders, institution cabinet, open data. */
 export function createMsuModule(core: CoreServices) {
   const repo = new MsuRepository();
   const engine = new MsuEngine(core, repo);
-  const signing = new MsuSigning(core);
-  const recipient = new MsuRecipientService(core, repo, engine, signing);
-  const institution = new MsuInstitutionService(core, repo, engine, signing);
+  const steps = new MsuOrderSteps(core, repo, engine);
+  const catalogue = new MsuCatalogueService(core, repo);
+  const enrolment = new MsuEnrolmentService(core, repo);
+  const recipient = new MsuRecipientService(core, repo, engine, steps);
+  const institution = new MsuInstitutionService(core, repo, engine, steps);
   const openData = new MsuOpenDataService(core, repo);
   const admin = new MsuAdminService(core, repo, engine);
 
@@ -32,6 +36,8 @@ export function createMsuModule(core: CoreServices) {
 
   return {
     repo,
+    catalogue,
+    enrolment,
     recipient,
     institution,
     openData,

@@ -5,20 +5,30 @@ import { AppError, NotFoundError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.js';
 import { consumeVolume } from '../entitlements/measures.js';
 import { fullName } from '../people/names.js';
+import type { SignedDoc, SignedInput } from '../signing/signed-steps.js';
 import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
-import type { MsuSigning, SignedInput } from './steps.js';
+import type { LockedStep, MsuOrderSteps } from './order-steps.js';
 import {
   checkBedTotal,
   cleanReason,
   daysBetween,
   msuMachine,
-  noShowAllowed,
-  type MsuAction,
+  MSU_BEDS_DOCUMENT,
+  requireStep,
   type MsuStatus,
 } from './rules.js';
+import { bedChangeView, departmentView, historyView, orderSummary } from './view-models.js';
 
 export const PAGE_SIZE = 50;
+
+type InstitutionStep = 'arrive' | 'no_show' | 'discharge';
+type InstitutionEffect = (
+  tx: Knex.Transaction,
+  doc: SignedDoc,
+  locked: LockedStep,
+  step: { institution: string; reason: string | null },
+) => Promise<void>;
 
 /**
  * The institution cabinet (an employee of an organisation with the direction «special social
@@ -29,7 +39,7 @@ export class MsuInstitutionService {
     private readonly core: CoreServices,
     private readonly repo: MsuRepository,
     private readonly engine: MsuEngine,
-    private readonly signing: MsuSigning,
+    private readonly steps: MsuOrderSteps,
   ) {}
 
   /** The employee's institution; an organisation without one (or without the direction) has no cabinet. */
@@ -63,16 +73,30 @@ export class MsuInstitutionService {
     });
     const now = this.core.clock.now();
     return {
-      inst,
-      departments: departments.map((d) => ({ ...d, queueLength: lengths.get(d.id) ?? 0 })),
-      orders: {
-        total: orders.total,
-        rows: orders.rows.map((r) => ({
-          ...r,
+      institution: inst.name,
+      departments: departments.map((d) => departmentView(d, lengths.get(d.id) ?? 0)),
+      total: orders.total,
+      rows: orders.rows.map((r) => {
+        const inQueue = r.status === 'queued' || r.status === 'place_offered';
+        return {
+          id: r.id,
+          number: r.number,
+          status: r.status,
+          tone: msuMachine.tone(r.status),
           recipientName: fullName(r),
-          noShowAllowed: r.status === 'awaiting_arrival' && noShowAllowed(r.arrival_deadline, now),
-        })),
-      },
+          birthDate: r.birth_date,
+          department: r.department,
+          awaitingArrival: r.status === 'awaiting_arrival',
+          arrivalDeadline: r.arrival_deadline,
+          /** the deadline has passed: the machine now allows a no-show */
+          deadlinePassed: msuMachine.can(r.status as MsuStatus, 'no_show', actor.roles, {
+            now,
+            arrivalDeadline: r.arrival_deadline,
+          }),
+          queueNumber: inQueue ? r.queue_seq : null,
+          arrivedAt: r.arrived_at,
+        };
+      }),
       pages: Math.max(1, Math.ceil(orders.total / PAGE_SIZE)),
     };
   }
@@ -86,7 +110,7 @@ export class MsuInstitutionService {
     return { inst, order, detail };
   }
 
-  async orderCard(actor: Actor, orderId: number) {
+  private async card(actor: Actor, orderId: number) {
     const { db, orders, people } = this.core;
     const { inst, order, detail } = await this.ownOrder(actor, orderId);
     const [dept, events, person] = await Promise.all([
@@ -94,50 +118,59 @@ export class MsuInstitutionService {
       orders.events(db, order.id),
       people.findById(db, order.recipient_id),
     ]);
-    const now = this.core.clock.now();
-    const actions = msuMachine
-      .actionsFor(order.status as MsuStatus, actor.roles)
-      .filter((a) => a !== 'no_show' || noShowAllowed(detail.arrival_deadline, now));
+    return { inst, order, detail, dept: dept!, events, person: person! };
+  }
+
+  async orderCard(actor: Actor, orderId: number) {
+    const { db } = this.core;
+    const { inst, order, detail, dept, events, person } = await this.card(actor, orderId);
     const position =
       detail.queue_seq !== null && (detail.queue_state === 'waiting' || detail.queue_state === 'offered')
         ? await this.repo.position(db, detail.department_id, detail.queue_seq)
         : null;
-    return { inst, order, detail, dept: dept!, events, person: person!, actions, position };
+    return {
+      institution: inst.name,
+      order: orderSummary(order),
+      recipient: { name: fullName(person), birthDate: person.birth_date, phone: person.phone ?? null },
+      department: dept.name,
+      position,
+      arrivalDeadline: detail.arrival_deadline,
+      arrivedAt: detail.arrived_at,
+      dischargedAt: detail.discharged_at,
+      awaitingArrival: order.status === 'awaiting_arrival',
+      actions: msuMachine.actionsFor(order.status as MsuStatus, actor.roles, {
+        now: this.core.clock.now(),
+        arrivalDeadline: detail.arrival_deadline,
+      }),
+      events: historyView(events),
+    };
   }
 
   // ------------------------------------------------------------------ arrival, no-show, discharge
 
-  private async startStep(
-    actor: Actor,
-    orderId: number,
-    action: 'arrive' | 'no_show' | 'discharge',
-    reason: string | null,
-  ) {
-    const card = await this.orderCard(actor, orderId);
-    const t = msuMachine.require(card.order.status as MsuStatus, action, actor.roles);
-    if (action === 'no_show' && !noShowAllowed(card.detail.arrival_deadline, this.core.clock.now()))
-      throw new AppError('msu:errors.arrivalDeadlineNotPassed', 409, {
-        deadline: (card.detail.arrival_deadline ?? '').split('-').reverse().join('.'),
-      });
-    const purpose =
-      action === 'arrive' ? 'msu.arrive' : action === 'no_show' ? 'msu.no_show' : 'msu.discharge';
-    const signRequest = await this.signing.issue(
-      actor,
-      'employee',
-      'status-change',
-      purpose,
-      { type: 'msu-order', id: card.order.id, version: card.order.version },
-      {
-        from: card.order.status,
-        to: t.to,
-        orderNumber: card.order.number,
-        institution: card.inst.name,
-        department: card.dept.name.ru ?? '',
-        recipient: fullName(card.person),
-        ...(reason ? { reason } : {}),
-      },
-    );
-    return { ...card, signRequest, to: t.to, reason };
+  private async startStep(actor: Actor, orderId: number, action: InstitutionStep, reason: string | null) {
+    const card = await this.card(actor, orderId);
+    const t = requireStep(card.order.status, action, actor.roles, {
+      now: this.core.clock.now(),
+      arrivalDeadline: card.detail.arrival_deadline,
+    });
+    const signRequest = await this.steps.issue(actor, action, card.order, {
+      from: card.order.status,
+      to: t.to,
+      orderNumber: card.order.number,
+      institution: card.inst.name,
+      department: card.dept.name.ru ?? '',
+      recipient: fullName(card.person),
+      ...(reason ? { reason } : {}),
+    });
+    return {
+      order: orderSummary(card.order),
+      recipient: fullName(card.person),
+      department: card.dept.name,
+      to: t.to,
+      reason,
+      signRequest,
+    };
   }
 
   startArrival(actor: Actor, orderId: number) {
@@ -152,93 +185,80 @@ export class MsuInstitutionService {
     return this.startStep(actor, orderId, 'discharge', cleanReason(reason));
   }
 
+  /** What each signed step does besides its event, inside the step's transaction. */
+  private readonly effects: Record<InstitutionStep, InstitutionEffect> = {
+    arrive: async (tx, doc, { order, now }) => {
+      await this.repo.updateDetail(tx, order.id, { arrived_at: now });
+      await this.core.outbox.enqueue(tx, {
+        system: 'esobes',
+        topic: 'msu.arrived',
+        idempotencyKey: `msu:${order.id}:arrived`,
+        payload: {
+          orderNumber: order.number,
+          measureId: order.measure_id,
+          institutionBin: doc.cert.bin ?? null,
+          arrivedAt: now.toISOString(),
+        },
+      });
+    },
+    no_show: async (tx, _doc, { dept, order, now }, { institution }) => {
+      await this.core.notifier.notify(
+        tx,
+        order.recipient_id,
+        'msu:sms.noShow',
+        { number: order.number, institution },
+        `msu:${order.id}:no_show`,
+      );
+      await this.engine.releaseBed(tx, dept, 'no_show', now);
+    },
+    discharge: async (tx, _doc, { dept, order, detail, now }, { reason }) => {
+      await this.repo.updateDetail(tx, order.id, { discharged_at: now, reason });
+      await this.engine.releaseBed(tx, dept, 'discharge', now);
+      const days = detail.arrived_at ? Math.max(1, Math.ceil(daysBetween(detail.arrived_at, now))) : 0;
+      if (order.measure_id && days > 0) await this.consumeDays(tx, order.measure_id, days);
+      await this.core.outbox.enqueue(tx, {
+        system: 'esobes',
+        topic: 'msu.discharged',
+        idempotencyKey: `msu:${order.id}:discharged`,
+        payload: {
+          orderNumber: order.number,
+          measureId: order.measure_id,
+          days,
+          dischargedAt: now.toISOString(),
+          reason,
+        },
+      });
+    },
+  };
+
+  /** A signed step on an order of the employee's institution: the event, its effect, the audit entry. */
   private applyStep(
     actor: Actor,
     orderId: number,
-    action: 'arrive' | 'no_show' | 'discharge',
+    action: InstitutionStep,
     input: SignedInput,
   ): Promise<void> {
-    const purpose =
-      action === 'arrive' ? 'msu.arrive' : action === 'no_show' ? 'msu.no_show' : 'msu.discharge';
-    return this.signing.apply(
-      actor,
-      'employee',
-      purpose,
-      { type: 'msu-order', id: orderId },
-      input,
-      async (tx, doc) => {
-        const now = this.core.clock.now();
-        const pre = await this.ownOrder(actor, orderId, tx);
-        // department first, then the order (the engine's lock order)
-        const dept = await this.engine.lockDepartment(tx, pre.detail.department_id);
-        const order = await this.core.orders.lock(tx, orderId);
-        if (doc.request.object_version !== null && order.version !== doc.request.object_version)
-          throw new AppError('order_changed_meanwhile', 409);
-        msuMachine.require(order.status as MsuStatus, action as MsuAction, actor.roles);
-        const detail = (await this.repo.detail(tx, order.id))!;
-        const reason = typeof doc.request.payload.reason === 'string' ? doc.request.payload.reason : null;
-        await this.engine.transition(tx, order, action, {
-          actorId: actor.personId,
-          reason,
-          signedDocumentId: doc.id,
-          at: now,
-        });
-        if (action === 'arrive') {
-          await this.repo.updateDetail(tx, order.id, { arrived_at: now });
-          await this.core.outbox.enqueue(tx, {
-            system: 'esobes',
-            topic: 'msu.arrived',
-            idempotencyKey: `msu:${order.id}:arrived`,
-            payload: {
-              orderNumber: order.number,
-              measureId: order.measure_id,
-              institutionBin: doc.cert.bin ?? null,
-              arrivedAt: now.toISOString(),
-            },
-          });
-        } else if (action === 'no_show') {
-          if (!noShowAllowed(detail.arrival_deadline, now))
-            throw new AppError('msu:errors.arrivalDeadlineNotPassed', 409, {
-              deadline: (detail.arrival_deadline ?? '').split('-').reverse().join('.'),
-            });
-          await this.core.notifier.notify(
-            tx,
-            order.recipient_id,
-            'msu:sms.noShow',
-            { number: order.number, institution: pre.inst.name },
-            `msu:${order.id}:no_show`,
-          );
-          await this.engine.releaseBed(tx, dept, 'no_show', now);
-        } else {
-          await this.repo.updateDetail(tx, order.id, { discharged_at: now, reason });
-          await this.engine.releaseBed(tx, dept, 'discharge', now);
-          const days = detail.arrived_at ? Math.max(1, Math.ceil(daysBetween(detail.arrived_at, now))) : 0;
-          if (order.measure_id && days > 0) await this.consumeDays(tx, order.measure_id, days);
-          await this.core.outbox.enqueue(tx, {
-            system: 'esobes',
-            topic: 'msu.discharged',
-            idempotencyKey: `msu:${order.id}:discharged`,
-            payload: {
-              orderNumber: order.number,
-              measureId: order.measure_id,
-              days,
-              dischargedAt: now.toISOString(),
-              reason,
-            },
-          });
-        }
-        await audit(tx, {
-          actorId: actor.personId,
-          principalId: order.recipient_id,
-          organisationId: actor.organisationId ?? null,
-          action: `msu.${action}`,
-          objectType: 'order',
-          objectId: order.id,
-          signedDocumentId: doc.id,
-          details: reason ? { reason } : {},
-        });
-      },
-    );
+    let institution = '';
+    const own = async (tx: Knex.Transaction) => {
+      const pre = await this.ownOrder(actor, orderId, tx);
+      institution = pre.inst.name;
+      return pre;
+    };
+    return this.steps.apply(actor, action, orderId, input, own, async (tx, doc, locked) => {
+      const reason = typeof doc.request.payload.reason === 'string' ? doc.request.payload.reason : null;
+      await locked.advance(reason);
+      await this.effects[action](tx, doc, locked, { institution, reason });
+      await audit(tx, {
+        actorId: actor.personId,
+        principalId: locked.order.recipient_id,
+        organisationId: actor.organisationId ?? null,
+        action: `msu.${action}`,
+        objectType: 'order',
+        objectId: locked.order.id,
+        signedDocumentId: doc.id,
+        details: reason ? { reason } : {},
+      });
+    });
   }
 
   /** The days of the stay are used from the measure's volume (never beyond what remains). */
@@ -276,17 +296,19 @@ export class MsuInstitutionService {
   async bedsPage(actor: Actor, departmentId: number) {
     const { inst, dept } = await this.ownDepartment(actor, departmentId);
     const history = await this.repo.bedChanges(this.core.db, [dept.id]);
-    return { inst, dept, history, occupied: dept.beds_total - dept.free };
+    return {
+      institution: inst.name,
+      department: departmentView(dept),
+      history: history.map(bedChangeView),
+    };
   }
 
   async startBedChange(actor: Actor, departmentId: number, total: number, reason: string) {
     const { inst, dept } = await this.ownDepartment(actor, departmentId);
     checkBedTotal(dept, total);
-    const signRequest = await this.signing.issue(
+    const signRequest = await this.core.steps.issue(
       actor,
-      'employee',
-      'bed-count-change',
-      'msu.beds',
+      MSU_BEDS_DOCUMENT,
       { type: 'msu-department', id: dept.id, version: 0 },
       {
         total,
@@ -296,15 +318,22 @@ export class MsuInstitutionService {
         reason: cleanReason(reason),
       },
     );
-    return { inst, dept, signRequest, total, reason: cleanReason(reason) };
+    return {
+      institution: inst.name,
+      departmentId: dept.id,
+      department: dept.name,
+      previousTotal: dept.beds_total,
+      total,
+      reason: cleanReason(reason),
+      signRequest,
+    };
   }
 
   async changeBeds(actor: Actor, departmentId: number, input: SignedInput): Promise<{ offered: number }> {
     await this.ownDepartment(actor, departmentId);
-    return this.signing.apply(
+    return this.core.steps.apply(
       actor,
-      'employee',
-      'msu.beds',
+      MSU_BEDS_DOCUMENT,
       { type: 'msu-department', id: departmentId },
       input,
       async (tx, doc) => {

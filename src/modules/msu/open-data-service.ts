@@ -1,6 +1,6 @@
 import type { CoreServices } from '../index.js';
-import type { MsuRepository, OpenDataFilter, Texts } from './repository.js';
-import { astanaDayRange } from './rules.js';
+import type { MsuRepository, OpenDataFilter } from './repository.js';
+import { astanaDayRange, type Texts } from './rules.js';
 
 export const OPEN_DATA_PAGE = 50;
 /** downloads are bounded: a filter narrows a larger set */
@@ -43,12 +43,42 @@ export class MsuOpenDataService {
 
   async releases(q: OpenDataQuery, opts: { all?: boolean } = {}) {
     const r = await this.repo.releases(this.core.db, this.filter(q, Boolean(opts.all)));
-    return { ...r, pages: Math.max(1, Math.ceil(r.total / OPEN_DATA_PAGE)) };
+    return {
+      total: r.total,
+      rows: r.rows.map((x) => ({
+        id: x.id,
+        institution: x.institution,
+        department: x.department,
+        profile: x.profile,
+        releasedAt: x.released_at,
+        cause: x.cause,
+        priorityEndsAt: x.priority_ends_at,
+        queueNumber: x.queue_number,
+        outcome: x.outcome,
+        outcomeAt: x.outcome_at,
+      })),
+      pages: Math.max(1, Math.ceil(r.total / OPEN_DATA_PAGE)),
+    };
   }
 
   async referrals(q: OpenDataQuery, opts: { all?: boolean } = {}) {
     const r = await this.repo.referrals(this.core.db, this.filter(q, Boolean(opts.all)));
-    return { ...r, pages: Math.max(1, Math.ceil(r.total / OPEN_DATA_PAGE)) };
+    return {
+      total: r.total,
+      rows: r.rows.map((x) => ({
+        id: x.id,
+        issuedAt: x.issued_at,
+        institution: x.institution,
+        department: x.department,
+        profile: x.profile,
+        recipient: x.recipient_masked,
+        via: x.via,
+        queueNumber: x.queue_number,
+        queuePosition: x.queue_position,
+        status: x.status,
+      })),
+      pages: Math.max(1, Math.ceil(r.total / OPEN_DATA_PAGE)),
+    };
   }
 
   /**
@@ -57,35 +87,7 @@ export class MsuOpenDataService {
    */
   async queueCheck(orderNumber: string, birthDate: string): Promise<QueueCheckResult | null> {
     const { db } = this.core;
-    const row = (await db('orders as o')
-      .join('persons as p', 'p.id', 'o.recipient_id')
-      .join('msu_orders as m', 'm.order_id', 'o.id')
-      .join('msu_departments as d', 'd.id', 'm.department_id')
-      .join('msu_institutions as i', 'i.id', 'm.institution_id')
-      .where('o.number', orderNumber)
-      .andWhere('o.kind', 'msu')
-      .andWhere('p.birth_date', birthDate)
-      .first(
-        'o.id',
-        'o.number',
-        'o.status',
-        'm.department_id',
-        'm.queue_seq',
-        'm.queue_state',
-        'i.name as institution',
-        'd.name as department',
-      )) as
-      | {
-          id: number;
-          number: string;
-          status: string;
-          department_id: number;
-          queue_seq: number | null;
-          queue_state: string | null;
-          institution: string;
-          department: Texts;
-        }
-      | undefined;
+    const row = await this.repo.queueCheckRow(db, orderNumber, birthDate);
     if (!row) return null;
     const inQueue =
       row.queue_seq !== null && (row.queue_state === 'waiting' || row.queue_state === 'offered');

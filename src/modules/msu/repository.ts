@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import type { AgeGroup, DepartmentSex, Profile } from './rules.js';
+import type { AgeGroup, DepartmentSex, Profile, Texts } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
 
-export type Texts = Partial<Record<'ru' | 'kk' | 'en', string>>;
+export type { Texts } from './rules.js';
 
 export interface InstitutionRow {
   id: number;
@@ -156,6 +156,15 @@ export class MsuRepository {
       .orderBy('region')
       .orderBy('locality')) as { region: string; locality: string }[];
     return { regions: [...new Set(rows.map((r) => r.region))], localities: rows };
+  }
+
+  /** Organisations with the direction «special social services» that have no institution card yet. */
+  async unregisteredOrganisations(db: Db): Promise<{ id: number; name: string; bin: string }[]> {
+    return (await db('organisations as o')
+      .whereRaw(`'special_social_services' = any(o.directions)`)
+      .whereNotExists(db('msu_institutions as i').whereRaw('i.organisation_id = o.id'))
+      .orderBy('o.name')
+      .select('o.id', 'o.name', 'o.bin')) as { id: number; name: string; bin: string }[];
   }
 
   async updateInstitution(
@@ -505,6 +514,39 @@ export class MsuRepository {
       'd.name as department',
       'd.profile',
     ]);
+  }
+
+  /** An МСУ order by its number and the recipient's birth date (both must match), with its place. */
+  async queueCheckRow(db: Db, orderNumber: string, birthDate: string) {
+    return (await db('orders as o')
+      .join('persons as p', 'p.id', 'o.recipient_id')
+      .join('msu_orders as m', 'm.order_id', 'o.id')
+      .join('msu_departments as d', 'd.id', 'm.department_id')
+      .join('msu_institutions as i', 'i.id', 'm.institution_id')
+      .where('o.number', orderNumber)
+      .andWhere('o.kind', 'msu')
+      .andWhere('p.birth_date', birthDate)
+      .first(
+        'o.id',
+        'o.number',
+        'o.status',
+        'm.department_id',
+        'm.queue_seq',
+        'm.queue_state',
+        'i.name as institution',
+        'd.name as department',
+      )) as
+      | {
+          id: number;
+          number: string;
+          status: string;
+          department_id: number;
+          queue_seq: number | null;
+          queue_state: string | null;
+          institution: string;
+          department: Texts;
+        }
+      | undefined;
   }
 
   // ---------------------------------------------------------------- institution cabinet

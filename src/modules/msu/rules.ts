@@ -3,11 +3,15 @@
  * deadline and the priority window in Astana time, queue arithmetic and the open-data CSV.
  */
 import { DateTime } from 'luxon';
-import { StateMachine } from '../orders/state-machine.js';
+import { StateMachine, type StepDocument } from '../orders/state-machine.js';
+import type { Role } from '../../lib/actor.js';
 import { ASTANA_ZONE, astanaDate } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 
 export const MSU_HELP_TYPE = 'MSU';
+
+/** A text in each language an institution wrote it in. */
+export type Texts = Partial<Record<'ru' | 'kk' | 'en', string>>;
 /** calendar days the recipient has to arrive after a bed is held for them */
 export const ARRIVAL_DAYS = 3;
 
@@ -45,16 +49,66 @@ export type MsuAction =
   | 'no_show'
   | 'discharge';
 
+/** The purposes МСУ documents are signed for (the machine's rows and the bed count). */
+export type MsuPurpose = `msu.${Exclude<MsuAction, 'offer' | 'lapse_offer'>}` | 'msu.beds';
+
+/**
+ * What the guards look at besides the status: the clock's "now", the order's arrival deadline
+ * (YYYY-MM-DD, null when none) and, for a new order, the department's free beds.
+ */
+export interface MsuContext {
+  now: Date;
+  arrivalDeadline?: string | null;
+  freeBeds?: number;
+}
+
+/** who orders a bed: the recipient, or a guardian for the ward */
+export const RECIPIENT_ROLES: readonly Role[] = ['recipient', 'guardian'];
+const RECIPIENT = RECIPIENT_ROLES;
+const EMPLOYEE = ['employee'] as const;
+
+const byRecipient = (kind: 'order' | 'refusal' | 'confirmation', action: MsuAction) =>
+  ({ kind, purpose: `msu.${action}`, signer: 'individual' }) as const;
+const byInstitution = (action: MsuAction) =>
+  ({ kind: 'status-change', purpose: `msu.${action}`, signer: 'employee' }) as const;
+
+/** «Записаться» only while a bed is free, «Встать в очередь» only while none is. */
+const bedFree = (c: MsuContext) => ((c.freeBeds ?? 0) > 0 ? null : 'msu:errors.noFreeBeds');
+const noBedFree = (c: MsuContext) => ((c.freeBeds ?? 0) > 0 ? 'msu:errors.freeBedsAvailable' : null);
+/** A no-show may be recorded only once the arrival deadline has passed. */
+const deadlinePassed = (c: MsuContext) =>
+  noShowAllowed(c.arrivalDeadline ?? null, c.now) ? null : 'msu:errors.arrivalDeadlineNotPassed';
+
 /** Seed 000 items 10–18 and the steps the seeds leave to the institution and the queue. */
-export const msuMachine = new StateMachine<MsuStatus, MsuAction>(
+export const msuMachine = new StateMachine<MsuStatus, MsuAction, MsuContext>(
   'msu',
   ['awaiting_arrival', 'queued'],
   [
+    // a new order: «Записаться» holds a free bed, «Встать в очередь» takes a queue number
+    {
+      from: [],
+      action: 'enrol',
+      by: RECIPIENT,
+      signed: true,
+      document: byRecipient('order', 'enrol'),
+      guard: bedFree,
+      to: 'awaiting_arrival',
+    },
+    {
+      from: [],
+      action: 'queue',
+      by: RECIPIENT,
+      signed: true,
+      document: byRecipient('order', 'queue'),
+      guard: noBedFree,
+      to: 'queued',
+    },
     {
       from: ['queued', 'place_offered'],
       action: 'cancel_queue',
-      by: ['recipient', 'guardian'],
+      by: RECIPIENT,
       signed: true,
+      document: byRecipient('refusal', 'cancel_queue'),
       to: 'queue_cancelled',
       closes: true,
       reasonRequired: true,
@@ -64,15 +118,17 @@ export const msuMachine = new StateMachine<MsuStatus, MsuAction>(
     {
       from: ['place_offered'],
       action: 'accept_offer',
-      by: ['recipient', 'guardian'],
+      by: RECIPIENT,
       signed: true,
+      document: byRecipient('confirmation', 'accept_offer'),
       to: 'awaiting_arrival',
     },
     {
       from: ['place_offered'],
       action: 'decline_offer',
-      by: ['recipient', 'guardian'],
+      by: RECIPIENT,
       signed: true,
+      document: byRecipient('refusal', 'decline_offer'),
       to: 'offer_declined',
       closes: true,
     },
@@ -87,47 +143,85 @@ export const msuMachine = new StateMachine<MsuStatus, MsuAction>(
     {
       from: ['awaiting_arrival'],
       action: 'cancel_enrolment',
-      by: ['recipient', 'guardian'],
+      by: RECIPIENT,
       signed: true,
+      document: byRecipient('refusal', 'cancel_enrolment'),
       to: 'enrolment_cancelled',
       closes: true,
       reasonRequired: true,
     },
-    { from: ['awaiting_arrival'], action: 'arrive', by: ['employee'], signed: true, to: 'enrolled' },
+    {
+      from: ['awaiting_arrival'],
+      action: 'arrive',
+      by: EMPLOYEE,
+      signed: true,
+      document: byInstitution('arrive'),
+      to: 'enrolled',
+    },
     {
       from: ['awaiting_arrival'],
       action: 'no_show',
-      by: ['employee'],
+      by: EMPLOYEE,
       signed: true,
+      document: byInstitution('no_show'),
+      guard: deadlinePassed,
       to: 'no_show',
       closes: true,
     },
     {
       from: ['enrolled'],
       action: 'discharge',
-      by: ['employee'],
+      by: EMPLOYEE,
       signed: true,
+      document: byInstitution('discharge'),
       to: 'discharged',
       closes: true,
       reasonRequired: true,
     },
   ],
   ['queue_cancelled', 'offer_declined', 'offer_lapsed', 'enrolment_cancelled', 'no_show', 'discharged'],
+  // how a status is shown beside its name (never by colour alone: the name is always written)
+  { enrolled: 'done', place_offered: 'warning', awaiting_arrival: 'open', queued: 'open' },
 );
 
-/** How a status is shown beside its name (never by colour alone: the name is always written). */
-export function statusTone(status: string): 'open' | 'done' | 'closed' | 'warning' {
-  switch (status) {
-    case 'enrolled':
-      return 'done';
-    case 'place_offered':
-      return 'warning';
-    case 'awaiting_arrival':
-    case 'queued':
-      return 'open';
-    default:
-      return 'closed';
-  }
+/** The bed count is no order's step, but it is signed like one. */
+export const MSU_BEDS_DOCUMENT: StepDocument = {
+  kind: 'bed-count-change',
+  purpose: 'msu.beds' satisfies MsuPurpose,
+  signer: 'employee',
+};
+
+/** A guard's refusal with what its message names (the arrival deadline as dd.mm.yyyy). */
+function guardError(key: string, ctx: MsuContext): AppError {
+  return new AppError(
+    key,
+    409,
+    ctx.arrivalDeadline !== undefined ? { deadline: dayMonthYear(ctx.arrivalDeadline ?? '') } : {},
+  );
+}
+
+/** Refuses when the action's guard does (a new order's guard, or a step's beside its status). */
+export function checkGuard(action: MsuAction, ctx: MsuContext): void {
+  const why = msuMachine.transitions.find((t) => t.action === action)?.guard?.(ctx);
+  if (why) throw guardError(why, ctx);
+}
+
+/** The step from this status, for these roles, allowed by its guard now (or a readable refusal). */
+export function requireStep(status: string, action: MsuAction, roles: readonly Role[], ctx: MsuContext) {
+  const t = msuMachine.require(status as MsuStatus, action, roles);
+  checkGuard(action, ctx);
+  return t;
+}
+
+/** What a department offers a person who may order: a free bed to enrol in, else the queue. */
+export function startAction(freeBeds: number, now: Date): 'enrol' | 'queue' {
+  const t = msuMachine.transitions.find((x) => x.from.length === 0 && !x.guard?.({ now, freeBeds }));
+  return t?.action === 'enrol' ? 'enrol' : 'queue';
+}
+
+/** YYYY-MM-DD as the messages write a day: dd.mm.yyyy. */
+export function dayMonthYear(day: string): string {
+  return day.split('-').reverse().join('.');
 }
 
 /** Full years between a birth date and a day (both YYYY-MM-DD). */

@@ -8,14 +8,6 @@ import { AGE_GROUPS, PROFILES, SEXES } from './rules.js';
 
 const csrf = { _csrf: z.string().optional() };
 
-/** The signing contract's post: the request id and the complete enveloped-signed document. */
-export const signedForm = z
-  .object({
-    ...csrf,
-    ...blocks.signedFields(256 * 1024),
-  })
-  .strict();
-
 const text = (max: number, required: string | null, multiline = false) =>
   blocks.text({ max, required: required ?? undefined, tooLong: 'msu:errors.tooLong', multiline });
 
@@ -157,14 +149,5 @@ export const registerForm = z
   })
   .strict();
 
-export type FieldErrors = Record<string, string>;
-
-/** The first message per field, as the error summary and the field messages want it. */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    if (!out[field]) out[field] = blocks.textKeyOr(issue.message, 'errors:validation');
-  }
-  return out;
-}
+export type InstitutionForm = z.output<typeof institutionForm>;
+export type DepartmentForm = z.output<typeof departmentForm>;

@@ -2,77 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { departmentForm, institutionForm, registerForm } from '../../modules/msu/schemas.js';
 import { AGE_GROUPS, PROFILES, SEXES } from '../../modules/msu/rules.js';
-import type { DepartmentInput, InstitutionInput } from '../../modules/msu/admin-service.js';
-import type { DepartmentRow, InstitutionRow } from '../../modules/msu/repository.js';
-import { idParam, isUserError, messageOf, parseForm, validationFields } from './helpers.js';
+import { departmentInput, institutionInput, NEW_DEPARTMENT_VALUES } from '../../modules/msu/admin-service.js';
+import type { DepartmentView } from '../../modules/msu/view-models.js';
+import { isUserError, renderRefused, validationFields } from './helpers.js';
 
 const adminOnly = requireRole('admin');
-
-type InstitutionFormData = ReturnType<typeof institutionForm.parse>;
-type DepartmentFormData = ReturnType<typeof departmentForm.parse>;
-
-function institutionValues(i: InstitutionRow): Record<string, string> {
-  return {
-    name: i.name,
-    description_ru: i.description.ru ?? '',
-    description_kk: i.description.kk ?? '',
-    description_en: i.description.en ?? '',
-    arrival_ru: i.arrival_info.ru ?? '',
-    arrival_kk: i.arrival_info.kk ?? '',
-    arrival_en: i.arrival_info.en ?? '',
-    region: i.region,
-    locality: i.locality,
-    address: i.address,
-    phone: i.phone ?? '',
-    email: i.email ?? '',
-    working_hours: i.working_hours,
-    active: i.active ? 'yes' : 'no',
-  };
-}
-
-function institutionInput(f: InstitutionFormData): InstitutionInput {
-  const s = (k: string) => String((f as Record<string, unknown>)[k] ?? '');
-  return {
-    name: f.name,
-    description: { ru: s('description_ru'), kk: s('description_kk'), en: s('description_en') },
-    arrival_info: { ru: s('arrival_ru'), kk: s('arrival_kk'), en: s('arrival_en') },
-    region: f.region,
-    locality: f.locality,
-    address: f.address,
-    phone: f.phone || null,
-    email: f.email || null,
-    working_hours: f.working_hours,
-    active: f.active !== 'no',
-  };
-}
-
-function departmentValues(d: DepartmentRow): Record<string, string> {
-  return {
-    name_ru: d.name.ru ?? '',
-    name_kk: d.name.kk ?? '',
-    name_en: d.name.en ?? '',
-    profile: d.profile,
-    sex: d.sex,
-    age_group: d.age_group,
-    beds_total: String(d.beds_total),
-    active: d.active ? 'yes' : 'no',
-    reason: '',
-  };
-}
-
-function departmentInput(f: DepartmentFormData): DepartmentInput {
-  return {
-    name: { ru: f.name_ru, kk: f.name_kk, en: f.name_en },
-    profile: f.profile,
-    sex: f.sex,
-    age_group: f.age_group,
-    beds_total: f.beds_total,
-    active: f.active !== 'no',
-    reason: f.reason,
-  };
-}
 
 /** Administrators' МСУ registry: institutions (description, contacts), departments and beds. */
 export function msuAdminRoutes(services: WebServices): Router {
@@ -92,14 +29,12 @@ export function msuAdminRoutes(services: WebServices): Router {
       flash(req, 'msu:flash.registered');
       res.redirect(303, `/admin/msu/institutions/${id}`);
     } catch (err) {
-      if (!isUserError(err)) throw err;
-      res.status(409).render('pages/msu/refused.njk', { message: messageOf(req, err), back: '/admin/msu' });
+      renderRefused(req, res, err, '/admin/msu');
     }
   });
 
   router.get('/admin/msu/institutions/:id', adminOnly, async (req, res) => {
-    const view = await admin.institution(idParam(req));
-    res.render('pages/msu/admin/institution.njk', { ...view, values: institutionValues(view.inst) });
+    res.render('pages/msu/admin/institution.njk', await admin.institution(idParam(req)));
   });
 
   router.post('/admin/msu/institutions/:id', adminOnly, async (req, res) => {
@@ -118,10 +53,10 @@ export function msuAdminRoutes(services: WebServices): Router {
     res.redirect(303, `/admin/msu/institutions/${id}`);
   });
 
-  async function renderDepartment(
+  function renderDepartment(
     res: Response,
     status: number,
-    view: { inst: InstitutionRow; dept?: DepartmentRow },
+    view: { inst: { id: number; name: string }; dept?: DepartmentView },
     values: object,
     errors?: Record<string, string>,
   ) {
@@ -130,12 +65,7 @@ export function msuAdminRoutes(services: WebServices): Router {
 
   router.get('/admin/msu/institutions/:id/departments/new', adminOnly, async (req, res) => {
     const { inst } = await admin.institution(idParam(req));
-    await renderDepartment(
-      res,
-      200,
-      { inst },
-      { profile: 'general', sex: 'any', age_group: 'adults', beds_total: '0', active: 'yes' },
-    );
+    renderDepartment(res, 200, { inst }, NEW_DEPARTMENT_VALUES);
   });
 
   router.post('/admin/msu/institutions/:id/departments/new', adminOnly, async (req, res) => {
@@ -152,7 +82,7 @@ export function msuAdminRoutes(services: WebServices): Router {
 
   router.get('/admin/msu/departments/:id', adminOnly, async (req, res) => {
     const view = await admin.department(idParam(req));
-    await renderDepartment(res, 200, view, departmentValues(view.dept));
+    renderDepartment(res, 200, view, view.values);
   });
 
   router.post('/admin/msu/departments/:id', adminOnly, async (req: Request, res) => {
@@ -168,9 +98,7 @@ export function msuAdminRoutes(services: WebServices): Router {
       const fields = validationFields(err);
       if (fields) return renderDepartment(res, 400, view, req.body as object, fields);
       if (!isUserError(err)) throw err;
-      return renderDepartment(res, 400, view, req.body as object, {
-        beds_total: (err as { code: string }).code,
-      });
+      return renderDepartment(res, 400, view, req.body as object, { beds_total: err.code });
     }
   });
 

@@ -1,16 +1,10 @@
-import type { Request } from 'express';
-import type { z } from 'zod';
-import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { parseId } from '../../lib/schema-blocks.js';
+import type { Request, Response } from 'express';
+import { AppError, ValidationError } from '../../lib/errors.js';
+import { astanaDateTime } from '../../lib/clock.js';
 import { EdsError } from '../../eds/index.js';
-import { fieldErrors, type FieldErrors } from '../../modules/msu/schemas.js';
-
-/** A positive integer route parameter, or 404. */
-export function idParam(req: Request, name = 'id'): number {
-  const id = parseId(req.params[name]);
-  if (id === null) throw new NotFoundError();
-  return id;
-}
+import type { FieldErrors } from '../../web/forms.js';
+import type { SummaryRow } from '../../web/sign-step.js';
+import type { PlaceView, Texts } from '../../modules/msu/view-models.js';
 
 /** An error a person can act on (a refused signature, a rule, a conflict) rather than a fault. */
 export function isUserError(err: unknown): err is AppError | EdsError {
@@ -35,15 +29,42 @@ export function codeOf(err: unknown): string | undefined {
   return err instanceof AppError || err instanceof EdsError ? err.code : undefined;
 }
 
-/** Parses a form with its schema; the field errors when it does not parse. */
-export function parseForm<S extends z.ZodType>(
-  schema: S,
-  body: unknown,
-): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
-  const r = schema.safeParse(body ?? {});
-  return r.success ? { ok: true, data: r.data } : { ok: false, errors: fieldErrors(r.error) };
-}
-
 export function validationFields(err: unknown): FieldErrors | null {
   return err instanceof ValidationError ? err.fields : null;
+}
+
+/** A refused step: its message on the МСУ refusal page with the way back; a fault goes on up. */
+export function renderRefused(req: Request, res: Response, err: unknown, back: string): void {
+  if (!isUserError(err)) throw err;
+  res.status(409).render('pages/msu/refused.njk', { message: messageOf(req, err), back });
+}
+
+/** A text in the page's language (Russian when the institution wrote none in it). */
+export function textIn(t: Texts, lang: string): string {
+  return t[lang as 'ru' | 'kk' | 'en'] || t.ru || '';
+}
+
+export function dateTime(d: Date | null): string {
+  return d ? astanaDateTime(d).toFormat('dd.MM.yyyy HH:mm') : '';
+}
+
+/** YYYY-MM-DD as the pages write a day. */
+export function day(d: string | null): string {
+  return d ? d.split('-').reverse().join('.') : '';
+}
+
+/** The institution and department a step is about, as the sign pages summarise it. */
+export function placeRows(req: Request, p: PlaceView): SummaryRow[] {
+  const t = req.t;
+  const rows: SummaryRow[] = [
+    { key: t('msu:order.institution'), value: p.institution },
+    {
+      key: t('msu:order.department'),
+      value: `${textIn(p.department, req.lang)} (${t(`msu:profile.${p.profile}`)}; ${t(`msu:sex.${p.sex}`)}; ${t(`msu:ageGroup.${p.ageGroup}`)})`,
+    },
+    { key: t('msu:inst.address'), value: p.address },
+  ];
+  if (p.phone) rows.push({ key: t('msu:inst.phone'), value: p.phone });
+  if (p.recipient) rows.push({ key: t('msu:order.recipient'), value: p.recipient });
+  return rows;
 }

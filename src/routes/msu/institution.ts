@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebServices } from '../../modules/index.js';
+import type { SignedInput } from '../../modules/signing/signed-steps.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { renderSignStep } from '../../web/sign-step.js';
+import { idParam, parseForm, signedForm } from '../../web/forms.js';
+import { renderReasonPage, renderSignPage, type ReasonPage } from '../../web/sign-step.js';
 import { AppError } from '../../lib/errors.js';
-import { bedsForm, cabinetQuery, reasonForm, signedForm } from '../../modules/msu/schemas.js';
-import { statusTone } from '../../modules/msu/rules.js';
-import { idParam, isUserError, messageOf, parseForm } from './helpers.js';
+import { bedsForm, cabinetQuery, reasonForm } from '../../modules/msu/schemas.js';
 import { parseFilters } from '../../web/filters.js';
+import { isUserError, renderRefused, textIn } from './helpers.js';
 
 const employeeOnly = requireRole('employee');
 
@@ -28,27 +29,64 @@ export function msuInstitutionRoutes(services: WebServices): Router {
       departmentId: q.department,
       page: q.page ?? 1,
     });
-    res.render('pages/msu/institution/cabinet.njk', {
-      ...view,
-      filter: q,
-      page: q.page ?? 1,
-      rows: view.orders.rows.map((r) => ({ ...r, tone: statusTone(r.status) })),
-    });
+    res.render('pages/msu/institution/cabinet.njk', { ...view, filter: q, page: q.page ?? 1 });
   });
 
   router.get('/institution/orders/:id', employeeOnly, async (req, res) => {
-    const card = await inst.orderCard(actorOf(req), idParam(req));
-    res.render('pages/msu/institution/order.njk', { ...card, tone: statusTone(card.order.status) });
+    res.render('pages/msu/institution/order.njk', await inst.orderCard(actorOf(req), idParam(req)));
   });
 
-  function refused(req: Request, res: Response, err: unknown, back: string) {
-    if (!isUserError(err)) throw err;
-    res.status(409).render('pages/msu/refused.njk', { message: messageOf(req, err), back });
+  /** The signed post of a step: done → `done` with a note; refused → why, with the way back. */
+  function signedStep<T>(
+    path: string,
+    apply: (req: Request, id: number, input: SignedInput) => Promise<T>,
+    done: (req: Request, id: number, result: T) => string,
+    back: (id: number) => string,
+  ) {
+    router.post(path, employeeOnly, async (req, res) => {
+      const id = idParam(req);
+      try {
+        const form = parseForm(signedForm, req.body);
+        if (!form.ok) throw new AppError('EDS_NO_SIGNATURE', 400);
+        res.redirect(303, done(req, id, await apply(req, id, form.data)));
+      } catch (err) {
+        renderRefused(req, res, err, back(id));
+      }
+    });
+  }
+
+  const orderPage = (id: number) => `/institution/orders/${id}`;
+
+  /** The sign page of a step on an order: who, which department, the new status (and the reason). */
+  function renderStepSign(
+    req: Request,
+    res: Response,
+    step: Awaited<ReturnType<typeof inst.startArrival>>,
+    path: 'arrival' | 'no-show' | 'discharge',
+    action: string,
+  ) {
+    const t = req.t;
+    const rows = [
+      { key: t('msu:order.recipient'), value: step.recipient },
+      { key: t('msu:order.department'), value: textIn(step.department, req.lang) },
+      { key: t('msu:signStep.newStatus'), value: t(`msu:status.${step.to}`) },
+    ];
+    if (path === 'discharge') rows.push({ key: t('msu:reasonForm.label'), value: step.reason ?? '' });
+    renderSignPage(res, {
+      signRequest: step.signRequest,
+      action,
+      caption: t('msu:order.title', { number: step.order.number }),
+      title: t(`msu:signStep.${path}.title`),
+      rows,
+      hint: t(`msu:signStep.${path}.hint`),
+      buttonLabel: t('msu:button.sign'),
+      cancelHref: orderPage(step.order.id),
+    });
   }
 
   // ---------------------------------------------------------------- arrival and no-show: confirm → sign
 
-  function plainStep(path: 'arrival' | 'no-show') {
+  function plainStep(path: 'arrival' | 'no-show', doneKey: string) {
     router.get(`/institution/orders/:id/${path}`, employeeOnly, async (req, res) => {
       const id = idParam(req);
       try {
@@ -56,129 +94,144 @@ export function msuInstitutionRoutes(services: WebServices): Router {
           path === 'arrival'
             ? await inst.startArrival(actorOf(req), id)
             : await inst.startNoShow(actorOf(req), id);
-        res.render('pages/msu/institution/step.njk', {
-          ...step,
-          step: path,
-          action: `/institution/orders/${id}/${path}`,
-        });
+        renderStepSign(req, res, step, path, `/institution/orders/${id}/${path}`);
       } catch (err) {
-        refused(req, res, err, `/institution/orders/${id}`);
+        renderRefused(req, res, err, orderPage(id));
       }
     });
 
-    router.post(`/institution/orders/:id/${path}`, employeeOnly, async (req, res) => {
-      const id = idParam(req);
-      const form = parseForm(signedForm, req.body);
-      try {
-        if (!form.ok) throw new AppError('EDS_NO_SIGNATURE', 400);
-        if (path === 'arrival') await inst.markArrived(actorOf(req), id, form.data);
-        else await inst.markNoShow(actorOf(req), id, form.data);
-        flash(req, path === 'arrival' ? 'msu:flash.arrived' : 'msu:flash.noShow');
-        res.redirect(303, `/institution/orders/${id}`);
-      } catch (err) {
-        refused(req, res, err, `/institution/orders/${id}`);
-      }
-    });
+    signedStep(
+      `/institution/orders/:id/${path}`,
+      (req, id, input) =>
+        path === 'arrival'
+          ? inst.markArrived(actorOf(req), id, input)
+          : inst.markNoShow(actorOf(req), id, input),
+      (req, id) => {
+        flash(req, doneKey);
+        return orderPage(id);
+      },
+      orderPage,
+    );
   }
-  plainStep('arrival');
-  plainStep('no-show');
+  plainStep('arrival', 'msu:flash.arrived');
+  plainStep('no-show', 'msu:flash.noShow');
 
   // ---------------------------------------------------------------- discharge: reason → sign
 
+  async function dischargePage(req: Request, id: number): Promise<ReasonPage> {
+    const t = req.t;
+    const { order } = await inst.orderCard(actorOf(req), id);
+    return {
+      caption: t('msu:order.title', { number: order.number }),
+      title: t('msu:discharge.title'),
+      lead: t('msu:discharge.lead'),
+      reason: { label: t('msu:reasonForm.label'), hint: t('msu:reasonForm.hint') },
+      errorPrefix: t('msu:errorPrefix'),
+      formAction: `/institution/orders/${id}/discharge`,
+      submitLabel: t('msu:button.sign'),
+      backHref: orderPage(id),
+    };
+  }
+
   router.get('/institution/orders/:id/discharge', employeeOnly, async (req, res) => {
-    const card = await inst.orderCard(actorOf(req), idParam(req));
-    res.render('pages/msu/institution/discharge.njk', { ...card, values: {} });
+    renderReasonPage(res, await dischargePage(req, idParam(req)));
   });
 
   router.post('/institution/orders/:id/discharge', employeeOnly, async (req, res) => {
     const id = idParam(req);
     const form = parseForm(reasonForm, req.body);
     if (!form.ok) {
-      const card = await inst.orderCard(actorOf(req), id);
-      return res.status(400).render('pages/msu/institution/discharge.njk', {
-        ...card,
-        values: req.body as object,
-        errors: form.errors,
-      });
+      const page = await dischargePage(req, id);
+      return renderReasonPage(
+        res,
+        { ...page, values: req.body as Record<string, unknown>, errors: form.errors },
+        400,
+      );
     }
     try {
       const step = await inst.startDischarge(actorOf(req), id, form.data.reason);
-      renderSignStep(res, 'pages/msu/institution/step.njk', {
-        ...step,
-        step: 'discharge',
-        action: `/institution/orders/${id}/discharge/sign`,
-      });
+      renderStepSign(req, res, step, 'discharge', `/institution/orders/${id}/discharge/sign`);
     } catch (err) {
-      refused(req, res, err, `/institution/orders/${id}`);
+      renderRefused(req, res, err, orderPage(id));
     }
   });
 
-  router.post('/institution/orders/:id/discharge/sign', employeeOnly, async (req, res) => {
-    const id = idParam(req);
-    const form = parseForm(signedForm, req.body);
-    try {
-      if (!form.ok) throw new AppError('EDS_NO_SIGNATURE', 400);
-      await inst.discharge(actorOf(req), id, form.data);
+  signedStep(
+    '/institution/orders/:id/discharge/sign',
+    (req, id, input) => inst.discharge(actorOf(req), id, input),
+    (req, id) => {
       flash(req, 'msu:flash.discharged');
-      res.redirect(303, `/institution/orders/${id}`);
-    } catch (err) {
-      refused(req, res, err, `/institution/orders/${id}`);
-    }
-  });
+      return orderPage(id);
+    },
+    orderPage,
+  );
 
   // ---------------------------------------------------------------- bed counts: total + reason → sign
 
-  router.get('/institution/departments/:id/beds', employeeOnly, async (req, res) => {
-    const view = await inst.bedsPage(actorOf(req), idParam(req));
-    res.render('pages/msu/institution/beds.njk', {
+  const bedsPage = (id: number) => `/institution/departments/${id}/beds`;
+
+  async function renderBeds(
+    req: Request,
+    res: Response,
+    id: number,
+    status: number,
+    form: { values?: object; errors?: Record<string, string>; errorParams?: object },
+  ) {
+    const view = await inst.bedsPage(actorOf(req), id);
+    res.status(status).render('pages/msu/institution/beds.njk', {
       ...view,
-      values: { total: String(view.dept.beds_total) },
+      department: { ...view.department, name: textIn(view.department.name, req.lang) },
+      values: form.values ?? { total: String(view.department.bedsTotal) },
+      ...form,
     });
+  }
+
+  router.get('/institution/departments/:id/beds', employeeOnly, async (req, res) => {
+    await renderBeds(req, res, idParam(req), 200, {});
   });
 
   router.post('/institution/departments/:id/beds', employeeOnly, async (req, res) => {
     const id = idParam(req);
     const form = parseForm(bedsForm, req.body);
-    if (!form.ok) {
-      const view = await inst.bedsPage(actorOf(req), id);
-      return res.status(400).render('pages/msu/institution/beds.njk', {
-        ...view,
-        values: req.body as object,
-        errors: form.errors,
-      });
-    }
+    if (!form.ok) return renderBeds(req, res, id, 400, { values: req.body as object, errors: form.errors });
     try {
       const step = await inst.startBedChange(actorOf(req), id, form.data.total, form.data.reason);
-      renderSignStep(res, 'pages/msu/institution/beds-sign.njk', {
-        ...step,
-        action: `/institution/departments/${id}/beds/sign`,
+      const t = req.t;
+      renderSignPage(res, {
+        signRequest: step.signRequest,
+        action: `${bedsPage(id)}/sign`,
+        caption: step.institution,
+        title: t('msu:beds.signTitle'),
+        rows: [
+          { key: t('msu:order.department'), value: textIn(step.department, req.lang) },
+          { key: t('msu:beds.change'), value: `${step.previousTotal} → ${step.total}` },
+          { key: t('msu:beds.reason'), value: step.reason },
+        ],
+        hint: t('msu:beds.signHint'),
+        buttonLabel: t('msu:button.sign'),
+        cancelHref: bedsPage(id),
       });
     } catch (err) {
       if (!isUserError(err)) throw err;
-      const view = await inst.bedsPage(actorOf(req), id);
-      res.status(400).render('pages/msu/institution/beds.njk', {
-        ...view,
+      await renderBeds(req, res, id, 400, {
         values: req.body as object,
-        errors: { total: (err as AppError).code },
-        errorParams: (err as AppError).params,
+        errors: { total: err.code },
+        errorParams: err instanceof AppError ? err.params : undefined,
       });
     }
   });
 
-  router.post('/institution/departments/:id/beds/sign', employeeOnly, async (req, res) => {
-    const id = idParam(req);
-    const form = parseForm(signedForm, req.body);
-    try {
-      if (!form.ok) throw new AppError('EDS_NO_SIGNATURE', 400);
-      const r = await inst.changeBeds(actorOf(req), id, form.data);
+  signedStep(
+    '/institution/departments/:id/beds/sign',
+    (req, id, input) => inst.changeBeds(actorOf(req), id, input),
+    (req, id, r) => {
       flash(req, r.offered > 0 ? 'msu:flash.bedsChangedOffered' : 'msu:flash.bedsChanged', {
         offered: r.offered,
       });
-      res.redirect(303, `/institution/departments/${id}/beds`);
-    } catch (err) {
-      refused(req, res, err, `/institution/departments/${id}/beds`);
-    }
-  });
+      return bedsPage(id);
+    },
+    bedsPage,
+  );
 
   return router;
 }

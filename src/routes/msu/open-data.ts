@@ -5,17 +5,13 @@ import { AppError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import { openDataQuery, queueCheckForm } from '../../modules/msu/schemas.js';
 import { toCsv } from '../../lib/csv.js';
-import type { Texts } from '../../modules/msu/repository.js';
-import { parseForm } from './helpers.js';
+import { parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
+import { textIn } from './helpers.js';
 
 /** attempts per address and window of «Проверить очередь» (a wrong pair costs one, like a right one) */
 export const QUEUE_CHECK_LIMIT = 20;
 export const QUEUE_CHECK_WINDOW_MS = 15 * 60_000;
-
-function textIn(t: Texts, lang: string): string {
-  return t[lang as 'ru' | 'kk' | 'en'] || t.ru || '';
-}
 
 function stamp(d: Date | null): string {
   return d ? astanaDateTime(d).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") : '';
@@ -93,9 +89,9 @@ export function msuOpenDataRoutes(services: WebServices): Router {
               rows.map((r) => [
                 r.institution,
                 textIn(r.department, req.lang),
-                stamp(r.released_at),
-                stamp(r.priority_ends_at),
-                r.queue_number,
+                stamp(r.releasedAt),
+                stamp(r.priorityEndsAt),
+                r.queueNumber,
                 t(`msu:outcome.${r.outcome}`),
               ]),
             ),
@@ -108,12 +104,12 @@ export function msuOpenDataRoutes(services: WebServices): Router {
               institution: r.institution,
               department: textIn(r.department, req.lang),
               profile: r.profile,
-              releasedAt: stamp(r.released_at),
+              releasedAt: stamp(r.releasedAt),
               cause: r.cause,
-              priorityEndsAt: r.priority_ends_at ? stamp(r.priority_ends_at) : null,
-              queueNumber: r.queue_number,
+              priorityEndsAt: r.priorityEndsAt ? stamp(r.priorityEndsAt) : null,
+              queueNumber: r.queueNumber,
               outcome: r.outcome,
-              outcomeAt: r.outcome_at ? stamp(r.outcome_at) : null,
+              outcomeAt: r.outcomeAt ? stamp(r.outcomeAt) : null,
             })),
           }),
         );
@@ -152,12 +148,12 @@ export function msuOpenDataRoutes(services: WebServices): Router {
                 t('msu:openData.referrals.status'),
               ],
               rows.map((r) => [
-                stamp(r.issued_at),
+                stamp(r.issuedAt),
                 r.institution,
                 textIn(r.department, req.lang),
-                r.recipient_masked,
-                r.queue_number,
-                r.queue_position,
+                r.recipient,
+                r.queueNumber,
+                r.queuePosition,
                 t(`msu:status.${r.status}`),
               ]),
             ),
@@ -167,14 +163,14 @@ export function msuOpenDataRoutes(services: WebServices): Router {
             count: rows.length,
             items: rows.map((r) => ({
               id: r.id,
-              issuedAt: stamp(r.issued_at),
+              issuedAt: stamp(r.issuedAt),
               institution: r.institution,
               department: textIn(r.department, req.lang),
               profile: r.profile,
-              recipient: r.recipient_masked,
+              recipient: r.recipient,
               via: r.via,
-              queueNumber: r.queue_number,
-              queuePosition: r.queue_position,
+              queueNumber: r.queueNumber,
+              queuePosition: r.queuePosition,
               status: r.status,
             })),
           }),

@@ -1,48 +1,60 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
+import type { SignedInput } from '../../modules/signing/signed-steps.js';
+import type { PlaceView } from '../../modules/msu/view-models.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { renderSignStep } from '../../web/sign-step.js';
+import { idParam, parseForm, signedForm } from '../../web/forms.js';
+import { renderReasonPage, renderSignPage, type ReasonPage } from '../../web/sign-step.js';
 import { AppError } from '../../lib/errors.js';
-import { catalogueQuery, reasonForm, signedForm } from '../../modules/msu/schemas.js';
-import { statusTone } from '../../modules/msu/rules.js';
-import { codeOf, idParam, isUserError, messageOf, parseForm } from './helpers.js';
+import { catalogueQuery, reasonForm } from '../../modules/msu/schemas.js';
 import { parseFilters } from '../../web/filters.js';
+import { codeOf, dateTime, isUserError, messageOf, placeRows, renderRefused, textIn } from './helpers.js';
 
 const recipientOnly = requireRole('recipient', 'guardian');
+
+/** a flash note: its text key and the key's values */
+type Note = [string, Record<string, string | number>];
 
 /** «Выбрать поставщика» for МСУ, «Записаться», «Встать в очередь», the order card and its signed steps. */
 export function msuRecipientRoutes(services: WebServices): Router {
   const router = Router();
-  const msu = services.msu.recipient;
+  const { catalogue, enrolment, recipient: msu } = services.msu;
 
   router.get('/msu', async (req, res) => {
     const q = parseFilters(catalogueQuery, req);
-    const auth = req.session.auth;
-    const view = await msu.catalogue(
+    const view = await catalogue.catalogue(
       { region: q.region || undefined, locality: q.locality || undefined, profile: q.profile },
-      auth ? actorOf(req) : null,
+      req.session.auth ? actorOf(req) : null,
     );
     res.render('pages/msu/catalogue.njk', {
       ...view,
       filter: q,
       measureQuery: q.measure ? `?measure=${q.measure}` : '',
-      isRecipient: Boolean(auth && (auth.roles.includes('recipient') || auth.roles.includes('guardian'))),
     });
   });
+
+  /** The page of a new order: the place as a summary list, the arrival note in the page's language. */
+  function placeLocals(req: Request, place: PlaceView) {
+    return { place, placeRows: placeRows(req, place), arrivalInfo: textIn(place.arrivalInfo, req.lang) };
+  }
 
   // ---------------------------------------------------------------- «Записаться» → «Подтвердить»
 
   async function renderEnrol(req: Request, res: Response, departmentId: number, error?: string) {
-    const view = await msu.startEnrolment(actorOf(req), departmentId);
-    res.status(error ? 400 : 200).render('pages/msu/enrol.njk', { ...view, error });
+    const view = await enrolment.startEnrolment(actorOf(req), departmentId);
+    res
+      .status(error ? 400 : 200)
+      .render('pages/msu/enrol.njk', { ...view, ...placeLocals(req, view.place), error });
   }
 
   /** The department is full (or filled up meanwhile): say so and offer the queue. */
   async function renderNoBeds(req: Request, res: Response, departmentId: number) {
-    const view = await msu.department(departmentId);
-    res.status(409).render('pages/msu/no-beds.njk', view);
+    const view = await catalogue.department(departmentId);
+    res
+      .status(409)
+      .render('pages/msu/no-beds.njk', { ...view, department: textIn(view.department, req.lang) });
   }
 
   router.get('/msu/departments/:id/enrol', recipientOnly, async (req, res) => {
@@ -55,26 +67,15 @@ export function msuRecipientRoutes(services: WebServices): Router {
     }
   });
 
-  router.post('/msu/departments/:id/enrol', recipientOnly, async (req, res) => {
-    const id = idParam(req);
-    const form = parseForm(signedForm, req.body);
-    if (!form.ok) return renderEnrol(req, res, id, req.t('errors:EDS_NO_SIGNATURE'));
+  /** A refused new order shows its message on its page again (with a fresh document), or on an error page. */
+  async function renderAgainOrRefused(
+    req: Request,
+    res: Response,
+    render: () => Promise<void>,
+    message: string,
+  ): Promise<void> {
     try {
-      const r = await msu.enrol(actorOf(req), id, form.data);
-      flash(req, 'msu:flash.enrolled', { number: r.number });
-      res.redirect(303, `/msu/orders/${r.orderId}`);
-    } catch (err) {
-      // the last bed went meanwhile: the enrolment page now says so and offers the queue
-      if (codeOf(err) === 'msu:errors.noFreeBeds') return res.redirect(303, `/msu/departments/${id}/enrol`);
-      if (isUserError(err)) return renderEnrolOrError(req, res, id, messageOf(req, err));
-      throw err;
-    }
-  });
-
-  /** A refused step shows its message on the page again (with a fresh document), or on an error page. */
-  async function renderEnrolOrError(req: Request, res: Response, id: number, message: string) {
-    try {
-      await renderEnrol(req, res, id, message);
+      await render();
     } catch (e) {
       if (!isUserError(e)) throw e;
       res.status(409).render('pages/msu/refused.njk', { message, back: '/msu' });
@@ -84,8 +85,10 @@ export function msuRecipientRoutes(services: WebServices): Router {
   // ---------------------------------------------------------------- «Встать в очередь»
 
   async function renderQueue(req: Request, res: Response, departmentId: number, error?: string) {
-    const view = await msu.startQueue(actorOf(req), departmentId);
-    res.status(error ? 400 : 200).render('pages/msu/queue.njk', { ...view, error });
+    const view = await enrolment.startQueue(actorOf(req), departmentId);
+    res
+      .status(error ? 400 : 200)
+      .render('pages/msu/queue.njk', { ...view, ...placeLocals(req, view.place), error });
   }
 
   router.get('/msu/departments/:id/queue', recipientOnly, async (req, res) => {
@@ -99,92 +102,152 @@ export function msuRecipientRoutes(services: WebServices): Router {
     }
   });
 
-  router.post('/msu/departments/:id/queue', recipientOnly, async (req, res) => {
-    const id = idParam(req);
-    const form = parseForm(signedForm, req.body);
-    if (!form.ok) return renderQueue(req, res, id, req.t('errors:EDS_NO_SIGNATURE'));
-    try {
-      const r = await msu.joinQueue(actorOf(req), id, form.data);
-      flash(req, 'msu:flash.queued', { number: r.number, position: r.position });
-      res.redirect(303, `/msu/orders/${r.orderId}`);
-    } catch (err) {
-      if (codeOf(err) === 'msu:errors.freeBedsAvailable')
-        return res.redirect(303, `/msu/departments/${id}/enrol`);
-      if (!isUserError(err)) throw err;
+  /**
+   * The signed post of a new order: done → the order card with a note. When the beds changed meanwhile
+   * (`goneTo`: the last bed went, or one came free) the enrolment page says what is possible now.
+   */
+  function newOrder(
+    path: 'enrol' | 'queue',
+    render: (req: Request, res: Response, id: number, error?: string) => Promise<void>,
+    goneTo: string,
+    submit: (req: Request, id: number, input: SignedInput) => Promise<{ orderId: number; note: Note }>,
+  ) {
+    router.post(`/msu/departments/:id/${path}`, recipientOnly, async (req, res) => {
+      const id = idParam(req);
+      const form = parseForm(signedForm, req.body);
+      if (!form.ok) return render(req, res, id, req.t('errors:EDS_NO_SIGNATURE'));
       try {
-        await renderQueue(req, res, id, messageOf(req, err));
-      } catch (e) {
-        if (!isUserError(e)) throw e;
-        res.status(409).render('pages/msu/refused.njk', { message: messageOf(req, err), back: '/msu' });
+        const r = await submit(req, id, form.data);
+        flash(req, ...r.note);
+        res.redirect(303, `/msu/orders/${r.orderId}`);
+      } catch (err) {
+        if (codeOf(err) === goneTo) return res.redirect(303, `/msu/departments/${id}/enrol`);
+        if (!isUserError(err)) throw err;
+        const message = messageOf(req, err);
+        await renderAgainOrRefused(req, res, () => render(req, res, id, message), message);
       }
-    }
+    });
+  }
+
+  newOrder('enrol', renderEnrol, 'msu:errors.noFreeBeds', async (req, id, input) => {
+    const r = await enrolment.enrol(actorOf(req), id, input);
+    return { orderId: r.orderId, note: ['msu:flash.enrolled', { number: r.number }] };
+  });
+
+  newOrder('queue', renderQueue, 'msu:errors.freeBedsAvailable', async (req, id, input) => {
+    const r = await enrolment.joinQueue(actorOf(req), id, input);
+    return { orderId: r.orderId, note: ['msu:flash.queued', { number: r.number, position: r.position }] };
   });
 
   // ---------------------------------------------------------------- orders
 
   router.get('/msu/orders', recipientOnly, async (req, res) => {
-    const orders = await msu.myOrders(actorOf(req));
-    res.render('pages/msu/orders.njk', { orders: orders.map((o) => ({ ...o, tone: statusTone(o.status) })) });
+    res.render('pages/msu/orders.njk', { orders: await msu.myOrders(actorOf(req)) });
   });
 
   router.get('/msu/orders/:id', recipientOnly, async (req, res) => {
-    const card = await msu.orderCard(actorOf(req), idParam(req));
-    res.render('pages/msu/order.njk', { ...card, tone: statusTone(card.order.status) });
+    res.render('pages/msu/order.njk', await msu.orderCard(actorOf(req), idParam(req)));
   });
+
+  /** The signed post of a step on the order: done → the card with a note; refused → why. */
+  function signedStep(
+    path: string,
+    apply: (req: Request, id: number, input: SignedInput) => Promise<void>,
+    doneKey: string,
+  ) {
+    router.post(path, recipientOnly, async (req, res) => {
+      const id = idParam(req);
+      try {
+        const form = parseForm(signedForm, req.body);
+        if (!form.ok) throw new AppError('EDS_NO_SIGNATURE', 400);
+        await apply(req, id, form.data);
+        flash(req, doneKey);
+        res.redirect(303, `/msu/orders/${id}`);
+      } catch (err) {
+        renderRefused(req, res, err, `/msu/orders/${id}`);
+      }
+    });
+  }
+
+  /** The sign page of a step on the order: the place, what the step says, the document. */
+  function renderStepSign(
+    req: Request,
+    res: Response,
+    step: { order: { id: number; number: string }; place: PlaceView; signRequest: IssuedSignRequest },
+    opts: { key: string; action: string; button: string; lead?: string; warning?: string; reason?: string },
+  ) {
+    const t = req.t;
+    const rows = placeRows(req, step.place);
+    if (opts.reason !== undefined) rows.push({ key: t('msu:reasonForm.label'), value: opts.reason });
+    renderSignPage(res, {
+      signRequest: step.signRequest,
+      action: opts.action,
+      caption: t('msu:order.title', { number: step.order.number }),
+      title: t(`msu:signStep.${opts.key}.title`),
+      ...(opts.lead ? { lead: opts.lead } : {}),
+      ...(opts.warning ? { warning: opts.warning } : {}),
+      rows,
+      hint: t(`msu:signStep.${opts.key}.hint`),
+      buttonLabel: opts.button,
+      cancelHref: `/msu/orders/${step.order.id}`,
+    });
+  }
 
   // ---------------------------------------------------------------- steps with a reason: the reason's page signs
   // (its «Подписать» issues the document and opens the signing; without JavaScript: → the sign page)
 
   function reasonStep(opts: {
-    path: string;
-    formView: string;
-    start: (req: Request, id: number, reason: string) => Promise<{ signRequest: IssuedSignRequest }>;
-    apply: (req: Request, id: number, input: { signRequestId: string; signedXml: string }) => Promise<void>;
+    path: 'cancel-queue' | 'cancel-enrolment';
+    texts: 'cancelQueue' | 'cancelEnrolment';
+    start: (req: Request, id: number, reason: string) => ReturnType<typeof msu.startCancelQueue>;
+    apply: (req: Request, id: number, input: SignedInput) => Promise<void>;
     doneKey: string;
   }) {
+    async function reasonPage(req: Request, id: number): Promise<ReasonPage> {
+      const t = req.t;
+      const { order } = await msu.orderCard(actorOf(req), id);
+      return {
+        caption: t('msu:order.title', { number: order.number }),
+        title: t(`msu:${opts.texts}.title`),
+        lead: t(`msu:${opts.texts}.lead`),
+        reason: { label: t('msu:reasonForm.label'), hint: t('msu:reasonForm.hint') },
+        errorPrefix: t('msu:errorPrefix'),
+        formAction: `/msu/orders/${id}/${opts.path}`,
+        submitLabel: t('msu:button.sign'),
+        backHref: `/msu/orders/${id}`,
+      };
+    }
+
     router.get(`/msu/orders/:id/${opts.path}`, recipientOnly, async (req, res) => {
-      const card = await msu.orderCard(actorOf(req), idParam(req));
-      res.render(opts.formView, { ...card, values: {} });
+      renderReasonPage(res, await reasonPage(req, idParam(req)));
     });
 
     router.post(`/msu/orders/:id/${opts.path}`, recipientOnly, async (req, res) => {
       const id = idParam(req);
       const form = parseForm(reasonForm, req.body);
       if (!form.ok) {
-        const card = await msu.orderCard(actorOf(req), id);
-        return res
-          .status(400)
-          .render(opts.formView, { ...card, values: req.body as object, errors: form.errors });
+        const page = await reasonPage(req, id);
+        return renderReasonPage(
+          res,
+          { ...page, values: req.body as Record<string, unknown>, errors: form.errors },
+          400,
+        );
       }
       const step = await opts.start(req, id, form.data.reason);
-      renderSignStep(res, 'pages/msu/sign-step.njk', {
-        ...step,
-        step: opts.path,
+      renderStepSign(req, res, step, {
+        key: opts.path,
         action: `/msu/orders/${id}/${opts.path}/sign`,
+        button: req.t('msu:button.sign'),
         reason: form.data.reason,
       });
     });
 
-    router.post(`/msu/orders/:id/${opts.path}/sign`, recipientOnly, async (req, res) => {
-      const id = idParam(req);
-      const form = parseForm(signedForm, req.body);
-      try {
-        if (!form.ok) throw new AppError('EDS_NO_SIGNATURE', 400);
-        await opts.apply(req, id, form.data);
-        flash(req, opts.doneKey);
-        res.redirect(303, `/msu/orders/${id}`);
-      } catch (err) {
-        if (!isUserError(err)) throw err;
-        res
-          .status(409)
-          .render('pages/msu/refused.njk', { message: messageOf(req, err), back: `/msu/orders/${id}` });
-      }
-    });
+    signedStep(`/msu/orders/:id/${opts.path}/sign`, opts.apply, opts.doneKey);
   }
 
   reasonStep({
     path: 'cancel-queue',
-    formView: 'pages/msu/cancel-queue.njk',
+    texts: 'cancelQueue',
     start: (req, id, reason) => msu.startCancelQueue(actorOf(req), id, reason),
     apply: (req, id, input) => msu.cancelQueue(actorOf(req), id, input),
     doneKey: 'msu:flash.queueCancelled',
@@ -192,7 +255,7 @@ export function msuRecipientRoutes(services: WebServices): Router {
 
   reasonStep({
     path: 'cancel-enrolment',
-    formView: 'pages/msu/cancel-enrolment.njk',
+    texts: 'cancelEnrolment',
     start: (req, id, reason) => msu.startCancelEnrolment(actorOf(req), id, reason),
     apply: (req, id, input) => msu.cancelEnrolment(actorOf(req), id, input),
     doneKey: 'msu:flash.enrolmentCancelled',
@@ -200,35 +263,39 @@ export function msuRecipientRoutes(services: WebServices): Router {
 
   // ---------------------------------------------------------------- the offered place
 
-  function offerStep(path: 'accept' | 'decline') {
-    router.get(`/msu/orders/:id/${path}`, recipientOnly, async (req, res) => {
-      const id = idParam(req);
-      const actor = actorOf(req);
-      const step =
-        path === 'accept' ? await msu.startAcceptOffer(actor, id) : await msu.startDeclineOffer(actor, id);
-      res.render('pages/msu/offer-step.njk', { ...step, step: path, action: `/msu/orders/${id}/${path}` });
+  router.get('/msu/orders/:id/accept', recipientOnly, async (req, res) => {
+    const id = idParam(req);
+    const t = req.t;
+    const step = await msu.startAcceptOffer(actorOf(req), id);
+    renderStepSign(req, res, step, {
+      key: 'accept',
+      action: `/msu/orders/${id}/accept`,
+      button: t('msu:button.confirm'),
+      ...(step.offer ? { lead: t('msu:offer.until', { until: dateTime(step.offer.until) }) } : {}),
+      warning: t('msu:enrol.deadline', { date: step.arrivalDeadline.split('-').reverse().join('.') }),
     });
+  });
 
-    router.post(`/msu/orders/:id/${path}`, recipientOnly, async (req, res) => {
-      const id = idParam(req);
-      const form = parseForm(signedForm, req.body);
-      try {
-        if (!form.ok) throw new AppError('EDS_NO_SIGNATURE', 400);
-        const actor = actorOf(req);
-        if (path === 'accept') await msu.acceptOffer(actor, id, form.data);
-        else await msu.declineOffer(actor, id, form.data);
-        flash(req, path === 'accept' ? 'msu:flash.offerAccepted' : 'msu:flash.offerDeclined');
-        res.redirect(303, `/msu/orders/${id}`);
-      } catch (err) {
-        if (!isUserError(err)) throw err;
-        res
-          .status(409)
-          .render('pages/msu/refused.njk', { message: messageOf(req, err), back: `/msu/orders/${id}` });
-      }
+  router.get('/msu/orders/:id/decline', recipientOnly, async (req, res) => {
+    const id = idParam(req);
+    const step = await msu.startDeclineOffer(actorOf(req), id);
+    renderStepSign(req, res, step, {
+      key: 'decline',
+      action: `/msu/orders/${id}/decline`,
+      button: req.t('msu:button.sign'),
     });
-  }
-  offerStep('accept');
-  offerStep('decline');
+  });
+
+  signedStep(
+    '/msu/orders/:id/accept',
+    (req, id, input) => msu.acceptOffer(actorOf(req), id, input),
+    'msu:flash.offerAccepted',
+  );
+  signedStep(
+    '/msu/orders/:id/decline',
+    (req, id, input) => msu.declineOffer(actorOf(req), id, input),
+    'msu:flash.offerDeclined',
+  );
 
   return router;
 }

@@ -73,7 +73,7 @@ async function viaService(
   p: SyntheticPerson,
   pre: { signRequestId: string; signedXml: string },
 ): Promise<Outcome> {
-  const msu = ctx.services.msu.recipient;
+  const msu = ctx.services.msu.enrolment;
   try {
     await msu.enrol(actorOf(p), departmentId, pre);
     return 'enrolled';
@@ -123,7 +123,7 @@ async function viaHttp(key: string, enrolPage: string, statuses: number[]): Prom
 describe('bed rush: 500 signed enrolments for 10 beds', () => {
   it('gives exactly 10 beds, 490 queue places numbered 1..490 in commit order, and no server error', async () => {
     // every document is issued and signed before the rush
-    const msu = ctx.services.msu.recipient;
+    const msu = ctx.services.msu.enrolment;
     const prepared = await Promise.all(
       people.map(async (p) => {
         const s = await msu.startEnrolment(actorOf(p), departmentId);

@@ -11,11 +11,11 @@ import {
   noShowAllowed,
   positionOf,
   priorityEndsAt,
-  statusTone,
   toCsv,
   unsuitability,
 } from '../../../src/modules/msu/rules.js';
-import { queueCheckForm, reasonForm, signedForm, bedsForm } from '../../../src/modules/msu/schemas.js';
+import { queueCheckForm, reasonForm, bedsForm } from '../../../src/modules/msu/schemas.js';
+import { signedForm } from '../../../src/lib/schema-blocks.js';
 import { AppError } from '../../../src/lib/errors.js';
 
 const locale = (lng: string) =>
@@ -81,7 +81,7 @@ describe('the МСУ order machine (seed 000 items 10–18)', () => {
   });
 
   it('status is shown with a word and a tone, never a tone alone', () => {
-    for (const s of MSU_STATUSES) expect(['open', 'done', 'closed', 'warning']).toContain(statusTone(s));
+    for (const s of MSU_STATUSES) expect(['open', 'done', 'closed', 'warning']).toContain(msuMachine.tone(s));
   });
 });
 
