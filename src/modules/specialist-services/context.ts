@@ -4,7 +4,6 @@ import type { EntitlementsModule } from '../entitlements/index.js';
 import type { Actor } from '../../lib/actor.js';
 import type { PersonRow } from '../people/people-repository.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
-import { tFor } from '../../lib/i18n.js';
 import {
   ActsRepository,
   JournalRepository,
@@ -20,8 +19,6 @@ export class AreaContext {
   readonly serviceOrders = new ServiceOrdersRepository();
   readonly journal = new JournalRepository();
   readonly acts = new ActsRepository();
-  /** texts written into stored records and signed documents (the portal's default language) */
-  readonly ru = tFor('ru');
 
   constructor(
     readonly core: CoreServices,
@@ -30,6 +27,11 @@ export class AreaContext {
 
   get db(): Knex {
     return this.core.db;
+  }
+
+  /** the one signed-step path (issue → verify → consume and change in one transaction) */
+  get steps(): CoreServices['steps'] {
+    return this.core.steps;
   }
 
   now(): Date {
@@ -75,4 +77,10 @@ export class AreaContext {
   }
 }
 
-export { addressLine } from '../../lib/address.js';
+/**
+ * A specialist signs for themselves: the principal of their documents is the specialist, even when
+ * the same person has a ward selected as a recipient's guardian.
+ */
+export function asSelf(actor: Actor): Actor {
+  return { ...actor, principalId: actor.personId };
+}
