@@ -4,6 +4,7 @@ import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { audit } from '../audit/audit.js';
+import type { SignedDoc } from '../signing/signed-steps.js';
 import type { AreaContext } from './context.js';
 import type { ActRow, EntryRow, ServiceOrderView } from './repository.js';
 import { actMachine, actPeriods, isPeriod, journalOpen, periodBounds, type ActAction } from './rules.js';
@@ -107,6 +108,18 @@ export class ActsCommon {
         objectsRu: e.objects_ru ?? '',
       })),
     };
+  }
+
+  /** A signed step that sends the act: its signature kept in `field`, the hours as signed. */
+  sendSigned(
+    tx: Knex.Transaction,
+    act: ActRow,
+    action: ActAction,
+    field: 'specialist_signed_document_id' | 'recipient_signed_document_id',
+    doc: SignedDoc,
+  ): Promise<ActRow> {
+    const signedHours = Number((doc.request.payload as { hours?: unknown }).hours);
+    return this.send(tx, act, action, { [field]: doc.id }, signedHours);
   }
 
   /**

@@ -128,13 +128,7 @@ export class ElectronicActsService {
         if (!act || act.order_id !== orderId || act.recipient_id !== actor.principalId)
           throw new NotFoundError();
         this.a.step(act, 'recipient_sign', actor.roles, 'services:errors.actNotAwaiting');
-        return this.a.send(
-          tx,
-          act,
-          'recipient_sign',
-          { recipient_signed_document_id: doc.id },
-          Number((doc.request.payload as { hours?: unknown }).hours),
-        );
+        return this.a.sendSigned(tx, act, 'recipient_sign', 'recipient_signed_document_id', doc);
       },
     );
   }

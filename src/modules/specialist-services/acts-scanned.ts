@@ -151,13 +151,7 @@ export class ScannedActsService {
         await this.c.core.orders.lock(tx, pre.order_id);
         const act = (await this.c.acts.lock(tx, actId))!;
         this.a.step(act, 'send', actor.roles, 'services:errors.actNotDraft');
-        return this.a.send(
-          tx,
-          act,
-          'send',
-          { specialist_signed_document_id: doc.id },
-          Number((doc.request.payload as { hours?: unknown }).hours),
-        );
+        return this.a.sendSigned(tx, act, 'send', 'specialist_signed_document_id', doc);
       },
     );
   }

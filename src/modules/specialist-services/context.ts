@@ -45,30 +45,28 @@ export class AreaContext {
   }
 
   /** The principal's (recipient's or ward's) service order, or 404. */
-  async recipientOrder(
-    db: Knex | Knex.Transaction,
-    actor: Actor,
-    orderId: number,
-  ): Promise<ServiceOrderView> {
-    const o = await this.serviceOrders.view(db, orderId);
-    if (!o || o.recipient_id !== actor.principalId) throw new NotFoundError();
-    return o;
+  recipientOrder(db: Knex | Knex.Transaction, actor: Actor, orderId: number): Promise<ServiceOrderView> {
+    return this.visibleOrder(db, orderId, (o) => o.recipient_id === actor.principalId);
   }
 
   /** An order sent to this specialist, or 404 (another specialist's order never shows). */
-  async specialistOrder(
+  specialistOrder(db: Knex | Knex.Transaction, actor: Actor, orderId: number): Promise<ServiceOrderView> {
+    return this.visibleOrder(
+      db,
+      orderId,
+      (o) =>
+        o.detail.specialist_person_id === actor.personId &&
+        SPECIALIST_VISIBLE.includes(o.status as ServiceStatus),
+    );
+  }
+
+  private async visibleOrder(
     db: Knex | Knex.Transaction,
-    actor: Actor,
     orderId: number,
+    visible: (o: ServiceOrderView) => boolean,
   ): Promise<ServiceOrderView> {
     const o = await this.serviceOrders.view(db, orderId);
-    if (
-      !o ||
-      o.detail.specialist_person_id !== actor.personId ||
-      !SPECIALIST_VISIBLE.includes(o.status as ServiceStatus)
-    ) {
-      throw new NotFoundError();
-    }
+    if (!o || !visible(o)) throw new NotFoundError();
     return o;
   }
 

@@ -455,8 +455,8 @@ export class ServiceOrderService {
     return {
       rows: rows.map((o) => ({
         order: o,
-        // «Ответить» opens the answer: confirm or reject (the guards of «Подтвердить» are shown there)
-        canRespond: serviceMachine.can(o.status as ServiceStatus, 'reject', ['specialist']),
+        // the machine's actions without the registry's guards: «Ответить» opens the answer, which says why not
+        actions: serviceMachine.actionsFor(o.status as ServiceStatus, ['specialist']),
         canJournal: journalOpen(o.status, o.detail.joint_work_ended),
         reasons: reasons.get(o.id) ?? [],
       })),
@@ -479,10 +479,7 @@ export class ServiceOrderService {
       reasons: this.reasonsFromEvents(events),
       showReasons: REASON_STATUSES.includes(order.status as ServiceStatus),
       actions,
-      canRespond: serviceMachine.can(order.status as ServiceStatus, 'reject', ['specialist']),
-      canAccept: actions.includes('accept'),
       canJournal: journalOpen(order.status, order.detail.joint_work_ended),
-      canCancel: actions.includes('specialist_cancel'),
       pendingExclusion: ctx.pendingExclusion,
       excluded: !ctx.specialistActive,
     };

@@ -77,8 +77,9 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     const actor = actorOf(req);
     const id = idParam(req);
     const card = await area.orders.specialistCard(actor, id);
-    if (!card.canRespond) throw new AppError('order_action_not_allowed', 409);
-    const signRequest = card.canAccept
+    // the answer is open while the order awaits the specialist; «Подтвердить» only when its guards allow
+    if (!card.actions.includes('reject')) throw new AppError('order_action_not_allowed', 409);
+    const signRequest = card.actions.includes('accept')
       ? (await area.orders.issueAction(actor, id, 'accept')).signRequest
       : null;
     res.render('pages/specialist/respond.njk', { ...withOrder(card), signRequest });
