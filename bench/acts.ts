@@ -199,7 +199,7 @@ export async function actsAndJournal(runs = arg('runs', 30), days = arg('days', 
       .select(db.raw(`to_char(day, 'YYYY-MM') as period`), db.raw('count(*)::int as n'))
       .first()) as { period: string; n: number };
     const viaService = await timeIt(
-      () => services.specialistServices.acts.pdf(sp, o.id, period, 'act'),
+      () => services.specialistServices.acts.documents.pdf(sp, o.id, period, 'act'),
       runs,
     );
     const target = median(alone);

@@ -28,7 +28,8 @@ export interface SignedDoc {
 /** The record a document is about. */
 export interface SignedObject {
   type: string;
-  id: number;
+  /** a record's id, or a word for a record not yet created (e.g. 'new') */
+  id: number | string;
   version?: number;
 }
 
@@ -78,7 +79,7 @@ export class SignedSteps {
   apply<T>(
     actor: Actor,
     step: Pick<StepDocument, 'purpose' | 'signer'>,
-    object: { type: string; id: number },
+    object: Pick<SignedObject, 'type' | 'id'>,
     input: SignedInput,
     fn: (tx: Knex.Transaction, doc: SignedDoc) => Promise<T>,
   ): Promise<T> {

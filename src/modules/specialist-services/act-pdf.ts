@@ -151,13 +151,18 @@ function parties(doc: PDFKit.PDFDocument, d: ActData): void {
   doc.moveDown(0.5);
 }
 
+/** A new document with its heading and both parties; `w` is the width between the margins. */
+function begin(d: ActData, kk: string, ru: string) {
+  const doc = newDoc(`${ru} № ${d.orderNumber}, ${d.periodLabel}`);
+  const done = collect(doc);
+  heading(doc, kk, ru);
+  parties(doc, d);
+  return { doc, done, w: doc.page.width - 2 * MARGIN };
+}
+
 /** «Акт оказанных услуг»: every entry of the month, the total, both parties and their signature lines. */
 export async function renderActPdf(d: ActData): Promise<Buffer> {
-  const doc = newDoc(`Акт оказанных услуг № ${d.orderNumber}, ${d.periodLabel}`);
-  const done = collect(doc);
-  heading(doc, 'Көрсетілген қызметтер актісі', 'Акт оказанных услуг');
-  parties(doc, d);
-  const w = doc.page.width - 2 * MARGIN;
+  const { doc, done, w } = begin(d, 'Көрсетілген қызметтер актісі', 'Акт оказанных услуг');
   table(
     doc,
     [
@@ -183,11 +188,7 @@ export async function renderActPdf(d: ActData): Promise<Buffer> {
 
 /** «Лист сопровождения»: day by day, what was done and the recipient's signature for each day. */
 export async function renderSheetPdf(d: ActData): Promise<Buffer> {
-  const doc = newDoc(`Лист сопровождения № ${d.orderNumber}, ${d.periodLabel}`);
-  const done = collect(doc);
-  heading(doc, 'Сүйемелдеу парағы', 'Лист сопровождения');
-  parties(doc, d);
-  const w = doc.page.width - 2 * MARGIN;
+  const { doc, done, w } = begin(d, 'Сүйемелдеу парағы', 'Лист сопровождения');
   table(
     doc,
     [

@@ -4,7 +4,6 @@ import type { EntitlementsModule } from '../entitlements/index.js';
 import type { Actor } from '../../lib/actor.js';
 import type { PersonRow } from '../people/people-repository.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
-import { tFor } from '../../lib/i18n.js';
 import {
   ActsRepository,
   JournalRepository,
@@ -20,8 +19,6 @@ export class AreaContext {
   readonly serviceOrders = new ServiceOrdersRepository();
   readonly journal = new JournalRepository();
   readonly acts = new ActsRepository();
-  /** texts written into stored records and signed documents (the portal's default language) */
-  readonly ru = tFor('ru');
 
   constructor(
     readonly core: CoreServices,
@@ -30,6 +27,11 @@ export class AreaContext {
 
   get db(): Knex {
     return this.core.db;
+  }
+
+  /** the one signed-step path (issue → verify → consume and change in one transaction) */
+  get steps(): CoreServices['steps'] {
+    return this.core.steps;
   }
 
   now(): Date {
@@ -43,30 +45,28 @@ export class AreaContext {
   }
 
   /** The principal's (recipient's or ward's) service order, or 404. */
-  async recipientOrder(
-    db: Knex | Knex.Transaction,
-    actor: Actor,
-    orderId: number,
-  ): Promise<ServiceOrderView> {
-    const o = await this.serviceOrders.view(db, orderId);
-    if (!o || o.recipient_id !== actor.principalId) throw new NotFoundError();
-    return o;
+  recipientOrder(db: Knex | Knex.Transaction, actor: Actor, orderId: number): Promise<ServiceOrderView> {
+    return this.visibleOrder(db, orderId, (o) => o.recipient_id === actor.principalId);
   }
 
   /** An order sent to this specialist, or 404 (another specialist's order never shows). */
-  async specialistOrder(
+  specialistOrder(db: Knex | Knex.Transaction, actor: Actor, orderId: number): Promise<ServiceOrderView> {
+    return this.visibleOrder(
+      db,
+      orderId,
+      (o) =>
+        o.detail.specialist_person_id === actor.personId &&
+        SPECIALIST_VISIBLE.includes(o.status as ServiceStatus),
+    );
+  }
+
+  private async visibleOrder(
     db: Knex | Knex.Transaction,
-    actor: Actor,
     orderId: number,
+    visible: (o: ServiceOrderView) => boolean,
   ): Promise<ServiceOrderView> {
     const o = await this.serviceOrders.view(db, orderId);
-    if (
-      !o ||
-      o.detail.specialist_person_id !== actor.personId ||
-      !SPECIALIST_VISIBLE.includes(o.status as ServiceStatus)
-    ) {
-      throw new NotFoundError();
-    }
+    if (!o || !visible(o)) throw new NotFoundError();
     return o;
   }
 
@@ -75,4 +75,10 @@ export class AreaContext {
   }
 }
 
-export { addressLine } from '../../lib/address.js';
+/**
+ * A specialist signs for themselves: the principal of their documents is the specialist, even when
+ * the same person has a ward selected as a recipient's guardian.
+ */
+export function asSelf(actor: Actor): Actor {
+  return { ...actor, principalId: actor.personId };
+}

@@ -7,11 +7,14 @@ import { assertCanOrder, consumeVolume } from '../entitlements/measures.js';
 import { AreaContext } from './context.js';
 import { ServiceOrderService } from './order-service.js';
 import { JournalService } from './journal-service.js';
-import { ActsService } from './acts-service.js';
+import { ActsCommon } from './acts-common.js';
+import { ScannedActsService } from './acts-scanned.js';
+import { ElectronicActsService } from './acts-electronic.js';
+import { ActDocumentsService } from './act-documents.js';
 import { RegistryService } from './registry-service.js';
 import { isIsoDate, periodBounds, serviceMachine, type ServiceHelpType } from './rules.js';
 
-export { serviceMachine } from './rules.js';
+export { actMachine, applicationMachine, serviceMachine } from './rules.js';
 export type { ServiceHelpType, ServiceStatus, ServiceAction } from './rules.js';
 
 export interface HoursByMonthRow {
@@ -39,11 +42,16 @@ export function createSpecialistServicesModule(core: CoreServices) {
   const ctx = new AreaContext(core, entitlements);
   const orders = new ServiceOrderService(ctx);
   const journal = new JournalService(ctx, orders);
-  const acts = new ActsService(ctx);
+  const common = new ActsCommon(ctx);
+  const acts = {
+    scanned: new ScannedActsService(common),
+    electronic: new ElectronicActsService(common),
+    documents: new ActDocumentsService(common),
+  };
   const registry = new RegistryService(ctx);
   const jobs: JobDefinition[] = [
     // uploaded scans left unconfirmed for a day are dropped with their files
-    { name: 'specialist-acts-drafts-cleanup', cron: '17 * * * *', run: () => acts.cleanupDrafts() },
+    { name: 'specialist-acts-drafts-cleanup', cron: '17 * * * *', run: () => acts.scanned.cleanupDrafts() },
   ];
   return {
     machine: serviceMachine,

@@ -4,7 +4,7 @@ import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import { tFor, isLocale } from '../../lib/i18n.js';
+import { personText } from './texts.js';
 import type { AreaContext } from './context.js';
 import type { EntryRow, EntryView, ServiceOrderView } from './repository.js';
 import type { ServiceOrderService } from './order-service.js';
@@ -21,7 +21,9 @@ import {
   hoursProblem,
   endOfPreviousMonth,
   periodOf,
+  journalOpen,
   serviceMachine,
+  specialistCancelOpen,
   type ServiceStatus,
 } from './rules.js';
 import type { EntryInput } from './schemas.js';
@@ -70,14 +72,13 @@ export class JournalService {
       entries,
       totalHours,
       monthLocked,
-      canAdd: order ? this.canAdd(order) && (await this.openDays(this.c.db, order)) !== null : false,
-      canCancel: order ? order.status === 'in_progress' && order.detail.joint_work_ended : false,
+      canAdd: order
+        ? journalOpen(order.status, order.detail.joint_work_ended) &&
+          (await this.openDays(this.c.db, order)) !== null
+        : false,
+      canCancel: order ? specialistCancelOpen(order.status, order.detail.joint_work_ended) : false,
       remaining: order ? await this.remaining(this.c.db, order) : null,
     };
-  }
-
-  private canAdd(o: ServiceOrderView): boolean {
-    return o.status === 'in_progress' && !o.detail.joint_work_ended;
   }
 
   private async remaining(db: Knex | Knex.Transaction, o: ServiceOrderView): Promise<number> {
@@ -200,8 +201,7 @@ export class JournalService {
       const recipient = await this.c.person(tx, order.recipient_id);
       const phone = order.detail.phone || recipient.phone;
       if (!phone) throw new AppError('services:errors.noRecipientPhone', 409);
-      const t = tFor(isLocale(recipient.locale) ? recipient.locale : 'ru');
-      const text = t('services:sms.hoursCode', {
+      const text = personText(recipient.locale, 'services:sms.hoursCode', {
         code,
         hours: input.hours,
         date: input.day.split('-').reverse().join('.'),

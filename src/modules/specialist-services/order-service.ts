@@ -2,42 +2,48 @@ import type { Knex } from 'knex';
 import type { Actor } from '../../lib/actor.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import type { IssuedSignRequest } from '../signing/signing-service.js';
-import type { DocumentKind, FieldValue } from '../../eds/index.js';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { FieldValue } from '../../eds/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import { type PersonRow } from '../people/people-repository.js';
 import { fullName } from '../people/names.js';
-import { addressLine, type AreaContext } from './context.js';
+import { addressLine } from '../../lib/address.js';
+import { asSelf, type AreaContext } from './context.js';
+import { documentText } from './texts.js';
 import type { ServiceOrderView, SpecialistView } from './repository.js';
 import {
   REASONS,
   REASON_STATUSES,
   SPECIALIST_VISIBLE,
+  creationRow,
   isReasonFor,
+  journalOpen,
   serviceMachine,
+  sideOf,
   type ReasonAction,
   type ServiceAction,
   type ServiceHelpType,
+  type ServiceOrderContext,
   type ServiceStatus,
+  type SignedServiceAction,
 } from './rules.js';
 import type { OrderFormInput, ReasonInput, SignedInput, SpecialistSearch } from './schemas.js';
 
-/** The signed actions on an existing order and the document each one produces. */
-type SignedAction = 'confirm' | 'cancel' | 'refuse' | 'accept' | 'reject' | 'specialist_cancel';
+const CREATE = creationRow(serviceMachine, 'create');
+export const CREATE_PURPOSE = CREATE.document!.purpose;
 
-const DOCS: Record<SignedAction, { kind: DocumentKind; purpose: string; side: 'recipient' | 'specialist' }> =
-  {
-    confirm: { kind: 'reimbursement-application', purpose: 'service-order-confirm', side: 'recipient' },
-    cancel: { kind: 'refusal', purpose: 'service-order-cancel', side: 'recipient' },
-    refuse: { kind: 'refusal', purpose: 'service-order-refuse', side: 'recipient' },
-    accept: { kind: 'confirmation', purpose: 'service-order-accept', side: 'specialist' },
-    reject: { kind: 'refusal', purpose: 'service-order-reject', side: 'specialist' },
-    specialist_cancel: { kind: 'refusal', purpose: 'service-order-specialist-cancel', side: 'specialist' },
-  };
+/** Who is told of a signed step, and with which text. */
+const SMS: Partial<Record<ServiceAction, { to: 'recipient' | 'specialist'; key: string }>> = {
+  confirm: { to: 'specialist', key: 'services:sms.newOrder' },
+  accept: { to: 'recipient', key: 'services:sms.accepted' },
+  reject: { to: 'recipient', key: 'services:sms.rejected' },
+  cancel: { to: 'specialist', key: 'services:sms.cancelled' },
+  refuse: { to: 'specialist', key: 'services:sms.refused' },
+  specialist_cancel: { to: 'recipient', key: 'services:sms.cancelledBySpecialist' },
+};
 
-export const CREATE_PURPOSE = 'service-order-create';
+const ORDER_OBJECT = 'service-order';
 
 export interface ReasonView {
   action: string;
@@ -49,9 +55,9 @@ export interface ReasonView {
 export interface OrderEventView {
   at: Date;
   action: string;
-  from_status: string | null;
-  to_status: string;
-  actor_name: string | null;
+  fromStatus: string | null;
+  toStatus: string;
+  actorName: string | null;
   reasonCode: string | null;
   comment: string | null;
   signed: boolean;
@@ -109,16 +115,13 @@ export class ServiceOrderService {
     const specialist = await this.orderableSpecialist(this.c.db, actor, helpType, specialistId);
     const open = await this.c.core.orders.openOrder(this.c.db, actor.principalId, helpType);
     if (open) throw new ConflictError('one_open_order_per_help_type');
-    const { actorPerson, principal } = await this.parties(actor);
-    const signRequest = await this.c.core.signing.issue({
-      kind: 'order',
-      purpose: CREATE_PURPOSE,
-      keyType: 'SIGN',
-      actor: { personId: actorPerson.id, iin: actorPerson.iin },
-      principal: { personId: principal.id, iin: principal.iin },
-      object: { type: 'service-order', id: 'new', version: 0 },
-      payload: {
-        title: this.c.ru(`services:helpType.${helpType}`),
+    const principal = await this.c.person(this.c.db, actor.principalId);
+    const signRequest = await this.c.steps.issue(
+      actor,
+      CREATE.document!,
+      { type: ORDER_OBJECT, id: 'new', version: 0 },
+      {
+        title: documentText(`services:helpType.${helpType}`),
         helpType,
         specialistId: specialist.id,
         specialistName: fullName(specialist),
@@ -129,7 +132,7 @@ export class ServiceOrderService {
         address: input.address,
         comment: input.comment ?? '',
       },
-    });
+    );
     return { signRequest, specialist, input };
   }
 
@@ -140,23 +143,14 @@ export class ServiceOrderService {
     specialistId: number,
     signed: SignedInput,
   ): Promise<OrderRow> {
-    return this.c.core.signing.apply(
-      {
-        signRequestId: signed.signRequestId,
-        signedXml: signed.signedXml,
-        purpose: CREATE_PURPOSE,
-        actorId: actor.personId,
-        signer: 'individual',
-      },
+    return this.c.steps.apply(
+      actor,
+      CREATE.document!,
+      { type: ORDER_OBJECT, id: 'new' },
+      signed,
       async (tx, doc) => {
         const p = doc.request.payload as Record<string, unknown>;
-        if (
-          p.helpType !== helpType ||
-          Number(p.specialistId) !== specialistId ||
-          doc.request.principal_id !== actor.principalId
-        ) {
-          throw new NotFoundError();
-        }
+        if (p.helpType !== helpType || Number(p.specialistId) !== specialistId) throw new NotFoundError();
         const specialist = await this.orderableSpecialist(tx, actor, helpType, specialistId);
         const measure = await this.c.entitlements.assertCanOrder(tx, actor.principalId, helpType);
         const now = this.c.now();
@@ -167,10 +161,10 @@ export class ServiceOrderService {
           createdBy: actor.personId,
           measureId: measure.id,
           specialistId: specialist.person_id,
-          status: 'created',
+          status: CREATE.to,
           details: { specialistName: fullName(specialist), specialistEntryId: specialist.id },
           signedDocumentId: doc.id,
-          action: 'create',
+          action: CREATE.action,
           at: now,
         });
         await this.c.serviceOrders.insertDetail(tx, {
@@ -208,10 +202,10 @@ export class ServiceOrderService {
     }));
   }
 
+  /** The recipient's buttons: the machine's actions for the recipient's roles of the actor. */
   private recipientActions(o: OrderRow, actor: Actor): ServiceAction[] {
-    return serviceMachine
-      .actionsFor(o.status as ServiceStatus, actor.roles)
-      .filter((a) => ['delete', 'confirm', 'cancel', 'refuse'].includes(a));
+    const roles = actor.roles.filter((r) => r === 'recipient' || r === 'guardian');
+    return serviceMachine.actionsFor(o.status as ServiceStatus, roles);
   }
 
   async recipientCard(actor: Actor, orderId: number) {
@@ -255,35 +249,48 @@ export class ServiceOrderService {
     return REASONS[action];
   }
 
-  /** The order for a signed action, checked against the actor and the state machine. */
-  async actionTarget(actor: Actor, orderId: number, action: SignedAction) {
-    const side = DOCS[action].side;
-    const order =
-      side === 'recipient'
-        ? await this.c.recipientOrder(this.c.db, actor, orderId)
-        : await this.c.specialistOrder(this.c.db, actor, orderId);
-    serviceMachine.require(order.status as ServiceStatus, action, actor.roles);
-    const pendingExclusion =
-      side === 'specialist'
-        ? await this.c.registry.hasPendingExclusion(this.c.db, actor.personId, order.help_type)
-        : false;
-    if (action === 'accept') await this.assertCanAccept(this.c.db, order);
-    if (action === 'specialist_cancel' && !order.detail.joint_work_ended)
-      throw new AppError('services:errors.cancelNeedsAct', 409);
-    return { order, pendingExclusion };
+  /** What the order's guards look at (seed 001 item 7: the specialist's registry entry; the act with the end flag). */
+  private async guardContext(
+    db: Knex | Knex.Transaction,
+    order: ServiceOrderView,
+    jointWorkEnded = order.detail.joint_work_ended,
+  ): Promise<ServiceOrderContext> {
+    const entry = await this.c.registry.view(db, order.detail.specialist_entry_id);
+    return {
+      jointWorkEnded,
+      specialistActive: entry?.status === 'active',
+      pendingExclusion: Boolean(entry?.pending_exclusion),
+    };
   }
 
-  private async assertCanAccept(db: Knex | Knex.Transaction, order: ServiceOrderView): Promise<void> {
-    const entry = await this.c.registry.view(db, order.detail.specialist_entry_id);
-    if (!entry || entry.status !== 'active') throw new AppError('services:errors.specialistExcluded', 409);
-    if (entry.pending_exclusion) throw new AppError('services:errors.pendingExclusion', 409);
+  private sideOrder(db: Knex | Knex.Transaction, actor: Actor, orderId: number, action: SignedServiceAction) {
+    return sideOf(action) === 'recipient'
+      ? this.c.recipientOrder(db, actor, orderId)
+      : this.c.specialistOrder(db, actor, orderId);
+  }
+
+  /** The order for a signed action, checked against the actor and the state machine (with its guards). */
+  async actionTarget(actor: Actor, orderId: number, action: SignedServiceAction) {
+    const order = await this.sideOrder(this.c.db, actor, orderId, action);
+    serviceMachine.require(
+      order.status as ServiceStatus,
+      action,
+      actor.roles,
+      await this.guardContext(this.c.db, order),
+    );
+    return { order };
+  }
+
+  /** A specialist signs for themselves; a recipient or guardian for the principal. */
+  private signer(actor: Actor, action: SignedServiceAction): Actor {
+    return sideOf(action) === 'specialist' ? asSelf(actor) : actor;
   }
 
   /** Issues the document of a signed action (with the reason where one is given). */
   async issueAction(
     actor: Actor,
     orderId: number,
-    action: SignedAction,
+    action: SignedServiceAction,
     reason?: ReasonInput,
   ): Promise<{ signRequest: IssuedSignRequest; order: ServiceOrderView }> {
     const { order } = await this.actionTarget(actor, orderId, action);
@@ -291,8 +298,7 @@ export class ServiceOrderService {
     if (reason && !isReasonFor(action as ReasonAction, reason.reason))
       throw new ValidationError({ reason: 'services:errors.reasonRequired' });
     if (t.reasonRequired && !reason) throw new ValidationError({ reason: 'services:errors.reasonRequired' });
-    const { actorPerson, principal } = await this.parties(actor, order);
-    const doc = DOCS[action];
+    const step = t.document!;
     const reasonText = reason ? this.reasonText(reason.reason, reason.comment) : '';
     const base = {
       orderNumber: order.number,
@@ -301,29 +307,26 @@ export class ServiceOrderService {
       specialistName: order.specialist_name,
     };
     const payload: Record<string, FieldValue> =
-      doc.kind === 'refusal'
+      step.kind === 'refusal'
         ? {
             ...base,
-            reason: reasonText || this.c.ru('services:doc.noReason'),
+            reason: reasonText || documentText('services:doc.noReason'),
             reasonCode: reason?.reason ?? '',
             comment: reason?.comment ?? '',
           }
-        : doc.kind === 'reimbursement-application'
+        : step.kind === 'reimbursement-application'
           ? {
               ...base,
-              title: this.c.ru('services:doc.reimbursementTitle'),
-              statement: this.c.ru('services:doc.reimbursementStatement', base),
+              title: documentText('services:doc.reimbursementTitle'),
+              statement: documentText('services:doc.reimbursementStatement', base),
             }
-          : { ...base, statement: this.c.ru('services:doc.acceptStatement', base) };
-    const signRequest = await this.c.core.signing.issue({
-      kind: doc.kind,
-      purpose: doc.purpose,
-      keyType: 'SIGN',
-      actor: { personId: actorPerson.id, iin: actorPerson.iin },
-      principal: { personId: principal.id, iin: principal.iin },
-      object: { type: 'service-order', id: order.id, version: order.version },
+          : { ...base, statement: documentText('services:doc.acceptStatement', base) };
+    const signRequest = await this.c.steps.issue(
+      this.signer(actor, action),
+      step,
+      { type: ORDER_OBJECT, id: order.id, version: order.version },
       payload,
-    });
+    );
     return { signRequest, order };
   }
 
@@ -331,51 +334,43 @@ export class ServiceOrderService {
   async applyAction(
     actor: Actor,
     orderId: number,
-    action: SignedAction,
+    action: SignedServiceAction,
     signed: SignedInput,
   ): Promise<OrderRow> {
-    const doc = DOCS[action];
-    return this.c.core.signing.apply(
-      {
-        signRequestId: signed.signRequestId,
-        signedXml: signed.signedXml,
-        purpose: doc.purpose,
-        actorId: actor.personId,
-        signer: 'individual',
-      },
+    const recipientSide = sideOf(action) === 'recipient';
+    return this.c.steps.apply(
+      this.signer(actor, action),
+      serviceMachine.document(action),
+      { type: ORDER_OBJECT, id: orderId },
+      signed,
       async (tx, signedDoc) => {
         const req = signedDoc.request;
-        if (req.object_type !== 'service-order' || req.object_id !== String(orderId))
-          throw new NotFoundError();
-        const view =
-          doc.side === 'recipient'
-            ? await this.c.recipientOrder(tx, actor, orderId)
-            : await this.c.specialistOrder(tx, actor, orderId);
+        const view = await this.sideOrder(tx, actor, orderId, action);
         const order = await this.c.core.orders.lock(tx, orderId);
-        serviceMachine.require(order.status as ServiceStatus, action, actor.roles);
-        const now = this.c.now();
-        if (action === 'accept') {
-          // the registry entry is locked so that an exclusion application cannot slip in between
+        // the registry entry is locked so that an exclusion application cannot slip in between
+        if (action === 'accept')
           await this.c.registry.lockEntry(tx, view.detail.specialist_person_id, view.help_type, 'share');
-          await this.assertCanAccept(tx, view);
-        }
-        if (action === 'specialist_cancel') {
-          const detail = await this.c.serviceOrders.detail(tx, orderId);
-          if (!detail?.joint_work_ended) throw new AppError('services:errors.cancelNeedsAct', 409);
-        }
+        const detail = await this.c.serviceOrders.detail(tx, orderId);
+        const t = serviceMachine.require(
+          order.status as ServiceStatus,
+          action,
+          actor.roles,
+          await this.guardContext(tx, view, Boolean(detail?.joint_work_ended)),
+        );
+        const now = this.c.now();
         const p = req.payload as Record<string, unknown>;
         const reasonCode = typeof p.reasonCode === 'string' && p.reasonCode ? p.reasonCode : null;
         const comment = typeof p.comment === 'string' && p.comment ? p.comment : null;
         const row = await this.c.core.orders.transition(tx, order, serviceMachine, action, {
           actorId: actor.personId,
-          principalId: doc.side === 'recipient' ? actor.principalId : order.recipient_id,
+          principalId: recipientSide ? actor.principalId : order.recipient_id,
           reason: reasonCode ? this.reasonText(reasonCode, comment ?? undefined) : null,
           details: reasonCode ? { reasonCode, comment } : {},
           signedDocumentId: signedDoc.id,
           at: now,
           ...(req.object_version !== null ? { expectedVersion: req.object_version } : {}),
         });
-        await this.afterTransition(tx, view, row, action, now);
+        await this.afterTransition(tx, view, row, t, now);
         await audit(tx, {
           actorId: actor.personId,
           principalId: actor.principalId,
@@ -390,41 +385,23 @@ export class ServiceOrderService {
     );
   }
 
+  /** Who is told of the step, and the row's effect: the execution starts (its day) or ends (Е-Собес). */
   private async afterTransition(
     tx: Knex.Transaction,
     view: ServiceOrderView,
     row: OrderRow,
-    action: ServiceAction,
+    t: { action: ServiceAction; effect?: 'start' | 'end' },
     now: Date,
   ) {
-    const n = this.c.core.notifier;
-    const params = { number: row.number, specialist: view.specialist_name, recipient: view.recipient_name };
-    const key = `service-order:${row.id}:${row.status}`;
-    switch (action) {
-      case 'confirm':
-        await n.notify(tx, view.detail.specialist_person_id, 'services:sms.newOrder', params, key);
-        break;
-      case 'accept':
-        await this.c.serviceOrders.updateDetail(tx, row.id, { confirmed_on: astanaDate(now) });
-        await n.notify(tx, row.recipient_id, 'services:sms.accepted', params, key);
-        break;
-      case 'reject':
-        await n.notify(tx, row.recipient_id, 'services:sms.rejected', params, key);
-        break;
-      case 'cancel':
-        await n.notify(tx, view.detail.specialist_person_id, 'services:sms.cancelled', params, key);
-        break;
-      case 'refuse':
-        await n.notify(tx, view.detail.specialist_person_id, 'services:sms.refused', params, key);
-        await this.endedToEsobes(tx, view, row, now);
-        break;
-      case 'specialist_cancel':
-        await n.notify(tx, row.recipient_id, 'services:sms.cancelledBySpecialist', params, key);
-        await this.endedToEsobes(tx, view, row, now);
-        break;
-      default:
-        break;
+    if (t.effect === 'start')
+      await this.c.serviceOrders.updateDetail(tx, row.id, { confirmed_on: astanaDate(now) });
+    const sms = SMS[t.action];
+    if (sms) {
+      const params = { number: row.number, specialist: view.specialist_name, recipient: view.recipient_name };
+      const to = sms.to === 'recipient' ? row.recipient_id : view.detail.specialist_person_id;
+      await this.c.core.notifier.notify(tx, to, sms.key, params, `service-order:${row.id}:${row.status}`);
     }
+    if (t.effect === 'end') await this.endedToEsobes(tx, view, row, now);
   }
 
   /** An executed order that ends tells Е-Собес, so the measure may be ordered again elsewhere. */
@@ -478,8 +455,9 @@ export class ServiceOrderService {
     return {
       rows: rows.map((o) => ({
         order: o,
-        canRespond: o.status === 'awaiting_specialist',
-        canJournal: o.status === 'in_progress' && !o.detail.joint_work_ended,
+        // the machine's actions without the registry's guards: «Ответить» opens the answer, which says why not
+        actions: serviceMachine.actionsFor(o.status as ServiceStatus, ['specialist']),
+        canJournal: journalOpen(o.status, o.detail.joint_work_ended),
         reasons: reasons.get(o.id) ?? [],
       })),
       total,
@@ -493,22 +471,17 @@ export class ServiceOrderService {
     this.c.requireSpecialist(actor);
     const order = await this.c.specialistOrder(this.c.db, actor, orderId);
     const events = await this.events(orderId);
-    const pendingExclusion = await this.c.registry.hasPendingExclusion(
-      this.c.db,
-      actor.personId,
-      order.help_type,
-    );
-    const entry = await this.c.registry.view(this.c.db, order.detail.specialist_entry_id);
+    const ctx = await this.guardContext(this.c.db, order);
+    const actions = serviceMachine.actionsFor(order.status as ServiceStatus, ['specialist'], ctx);
     return {
       order,
       events,
       reasons: this.reasonsFromEvents(events),
       showReasons: REASON_STATUSES.includes(order.status as ServiceStatus),
-      canRespond: order.status === 'awaiting_specialist',
-      canAccept: order.status === 'awaiting_specialist' && !pendingExclusion && entry?.status === 'active',
-      pendingExclusion,
-      excluded: entry?.status !== 'active',
-      canCancel: order.status === 'in_progress' && order.detail.joint_work_ended,
+      actions,
+      canJournal: journalOpen(order.status, order.detail.joint_work_ended),
+      pendingExclusion: ctx.pendingExclusion,
+      excluded: !ctx.specialistActive,
     };
   }
 
@@ -519,9 +492,9 @@ export class ServiceOrderService {
     return rows.map((e) => ({
       at: e.at,
       action: e.action,
-      from_status: e.from_status,
-      to_status: e.to_status,
-      actor_name: e.actor_name,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      actorName: e.actor_name,
       reasonCode: typeof e.details?.reasonCode === 'string' ? e.details.reasonCode : null,
       comment: typeof e.details?.comment === 'string' ? e.details.comment : null,
       signed: e.signed_document_id !== null,
@@ -551,20 +524,8 @@ export class ServiceOrderService {
   }
 
   private reasonText(code: string, comment?: string): string {
-    const label = this.c.ru(`services:reasons.${code}`);
+    const label = documentText(`services:reasons.${code}`);
     return comment ? `${label}: ${comment}` : label;
-  }
-
-  private async parties(
-    actor: Actor,
-    order?: ServiceOrderView,
-  ): Promise<{ actorPerson: PersonRow; principal: PersonRow }> {
-    const actorPerson = await this.c.person(this.c.db, actor.personId);
-    const principalId =
-      order && order.detail.specialist_person_id === actor.personId ? actor.personId : actor.principalId;
-    const principal =
-      principalId === actor.personId ? actorPerson : await this.c.person(this.c.db, principalId);
-    return { actorPerson, principal };
   }
 }
 

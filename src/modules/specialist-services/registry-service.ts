@@ -4,12 +4,17 @@ import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
 import type { IssuedSignRequest } from '../signing/signing-service.js';
-import type { AreaContext } from './context.js';
+import { asSelf, type AreaContext } from './context.js';
 import type { ApplicationRow } from './repository.js';
 import type { ApplicationInput, SignedInput } from './schemas.js';
+import { applicationMachine, creationRow, type ApplicationContext } from './rules.js';
+import { documentText } from './texts.js';
 
-export const APPLICATION_PURPOSE = 'specialist-application';
+const APPLY = creationRow(applicationMachine, 'apply');
+export const APPLICATION_PURPOSE = APPLY.document!.purpose;
 const UNIQUE_VIOLATION = '23505';
+/** The form field a refusal of the application's guard is shown at. */
+const GUARD_FIELD: Record<string, 'type' | 'kind'> = { 'services:errors.applicationPending': 'type' };
 
 /**
  * The specialists' registry: a specialist applies (signed) for inclusion in or exclusion from it; an
@@ -29,50 +34,48 @@ export class RegistryService {
     return { entries, applications, defaults: { region: me.region, locality: me.locality } };
   }
 
+  /** The application row's guard before anything is signed: its refusal is shown at the form's field. */
   private async check(actor: Actor, input: ApplicationInput): Promise<void> {
     const entries = await this.c.registry.ofPerson(this.c.db, actor.personId);
     const entry = entries.find((e) => e.kind === input.kind);
-    const pending = (await this.c.registry.applicationsOf(this.c.db, actor.personId)).find(
+    const pending = (await this.c.registry.applicationsOf(this.c.db, actor.personId)).some(
       (a) => a.kind === input.kind && a.type === input.type && a.status === 'pending',
     );
-    if (pending) throw new ValidationError({ type: 'services:errors.applicationPending' });
-    if (input.type === 'exclusion' && (!entry || entry.status !== 'active'))
-      throw new ValidationError({ kind: 'services:errors.notInRegistry' });
-    if (input.type === 'inclusion' && entry?.status === 'active')
-      throw new ValidationError({ kind: 'services:errors.alreadyInRegistry' });
+    const why = APPLY.guard!({
+      type: input.type,
+      entryActive: entry?.status === 'active',
+      pendingOfSameType: pending,
+    });
+    if (why) throw new ValidationError({ [GUARD_FIELD[why] ?? 'kind']: why });
   }
 
   async issueApplication(actor: Actor, input: ApplicationInput): Promise<IssuedSignRequest> {
     this.c.requireSpecialist(actor);
     await this.check(actor, input);
-    const me = await this.c.person(this.c.db, actor.personId);
-    return this.c.core.signing.issue({
-      kind: 'specialist-application',
-      purpose: APPLICATION_PURPOSE,
-      keyType: 'SIGN',
-      actor: { personId: me.id, iin: me.iin },
-      object: { type: 'specialist-registry', id: me.id, version: 0 },
-      payload: {
+    const me = asSelf(actor);
+    return this.c.steps.issue(
+      me,
+      APPLY.document!,
+      { type: 'specialist-registry', id: me.personId, version: 0 },
+      {
         specialistKind: input.kind,
         type: input.type,
-        title: this.c.ru(`services:registry.type.${input.type}`),
+        title: documentText(`services:registry.type.${input.type}`),
         region: input.type === 'inclusion' ? input.region : '',
         locality: input.type === 'inclusion' ? input.locality : '',
         reason: input.reason ?? '',
       },
-    });
+    );
   }
 
   async submitApplication(actor: Actor, signed: SignedInput): Promise<ApplicationRow> {
     this.c.requireSpecialist(actor);
-    return this.c.core.signing.apply(
-      {
-        signRequestId: signed.signRequestId,
-        signedXml: signed.signedXml,
-        purpose: APPLICATION_PURPOSE,
-        actorId: actor.personId,
-        signer: 'individual',
-      },
+    const me = asSelf(actor);
+    return this.c.steps.apply(
+      me,
+      APPLY.document!,
+      { type: 'specialist-registry', id: me.personId },
+      signed,
       async (tx, doc) => {
         const p = doc.request.payload as {
           specialistKind?: string;
@@ -85,16 +88,20 @@ export class RegistryService {
         const type = p.type === 'exclusion' ? 'exclusion' : 'inclusion';
         // an exclusion application and an order confirmation queue on the registry entry
         const entry = await this.c.registry.lockEntry(tx, actor.personId, kind, 'update');
-        if (type === 'exclusion' && entry?.status !== 'active')
-          throw new AppError('services:errors.notInRegistry', 409);
-        if (type === 'inclusion' && entry?.status === 'active')
-          throw new AppError('services:errors.alreadyInRegistry', 409);
+        // a second undecided application of the type is refused by the database's unique index below
+        const ctx: ApplicationContext = {
+          type,
+          entryActive: entry?.status === 'active',
+          pendingOfSameType: false,
+        };
+        const why = APPLY.guard!(ctx);
+        if (why) throw new AppError(why, 409);
         try {
           const app = await this.c.registry.insertApplication(tx, {
             person_id: actor.personId,
             kind,
             type,
-            status: 'pending',
+            status: APPLY.to,
             region: p.region || null,
             locality: p.locality || null,
             reason: p.reason || null,
@@ -140,9 +147,11 @@ export class RegistryService {
     return inTransaction(this.c.db, async (tx) => {
       const app = await this.c.registry.lockApplication(tx, applicationId);
       if (!app) throw new NotFoundError();
-      if (app.status !== 'pending') throw new AppError('services:errors.applicationDecided', 409);
+      if (!applicationMachine.find(app.status, decision))
+        throw new AppError('services:errors.applicationDecided', 409);
+      const t = applicationMachine.require(app.status, decision, admin.roles);
       const now = this.c.now();
-      if (decision === 'approve') {
+      if (t.effect === 'registry') {
         await this.c.registry.lockEntry(tx, app.person_id, app.kind, 'update');
         if (app.type === 'inclusion') {
           const person = await this.c.person(tx, app.person_id);
@@ -157,14 +166,7 @@ export class RegistryService {
           await this.c.registry.exclude(tx, app.person_id, app.kind, now);
         }
       }
-      await this.c.registry.decide(
-        tx,
-        app.id,
-        decision === 'approve' ? 'approved' : 'rejected',
-        admin.personId,
-        now,
-        comment,
-      );
+      await this.c.registry.decide(tx, app, decision, admin.personId, now, comment);
       await this.c.core.notifier.notify(
         tx,
         app.person_id,

@@ -1,6 +1,15 @@
 import type { Knex } from 'knex';
 import type { OrderRow } from '../orders/orders-repository.js';
-import type { ServiceHelpType } from './rules.js';
+import {
+  LOCKING_ACT_STATUSES,
+  actMachine,
+  applicationMachine,
+  creationRow,
+  type ActAction,
+  type ActStatus,
+  type ApplicationStatus,
+  type ServiceHelpType,
+} from './rules.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -30,7 +39,7 @@ export interface ApplicationRow {
   person_id: number;
   kind: ServiceHelpType;
   type: 'inclusion' | 'exclusion';
-  status: 'pending' | 'approved' | 'rejected';
+  status: ApplicationStatus;
   region: string | null;
   locality: string | null;
   reason: string | null;
@@ -107,7 +116,7 @@ export interface ActRow {
   recipient_id: number;
   period: string;
   method: 'scan' | 'electronic';
-  status: 'draft' | 'awaiting_recipient' | 'sent' | 'cancelled';
+  status: ActStatus;
   ends_joint_work: boolean;
   hours: number;
   file_path: string | null;
@@ -221,17 +230,20 @@ export class RegistryRepository {
       ApplicationRow | undefined;
   }
 
+  /** An administrator's decision: the status is the target of the machine's row for the action. */
   async decide(
     tx: Knex.Transaction,
-    id: number,
-    status: 'approved' | 'rejected',
+    app: ApplicationRow,
+    action: 'approve' | 'reject',
     by: number,
     at: Date,
     comment: string | null,
   ): Promise<void> {
+    const t = applicationMachine.find(app.status, action);
+    if (!t) throw new Error(`specialist-application ${app.id}: ${action} from ${app.status}`);
     await tx('specialist_applications')
-      .where({ id })
-      .update({ status, decided_by: by, decided_at: at, decision_comment: comment });
+      .where({ id: app.id, status: app.status })
+      .update({ status: t.to, decided_by: by, decided_at: at, decision_comment: comment });
   }
 
   async include(
@@ -518,8 +530,12 @@ export class JournalRepository {
 
 /** Monthly acts. */
 export class ActsRepository {
-  async insert(tx: Knex.Transaction, a: Partial<ActRow>): Promise<ActRow> {
-    const [row] = (await tx('service_acts').insert(a).returning('*')) as ActRow[];
+  /** A new act by a creating action of the act machine (its status is the row's target). */
+  async create(tx: Knex.Transaction, action: ActAction, a: Omit<Partial<ActRow>, 'status'>): Promise<ActRow> {
+    const status = creationRow(actMachine, action).to;
+    const [row] = (await tx('service_acts')
+      .insert({ ...a, status })
+      .returning('*')) as ActRow[];
     return row!;
   }
 
@@ -531,14 +547,25 @@ export class ActsRepository {
     return (await tx('service_acts').where({ id }).forUpdate().first()) as ActRow | undefined;
   }
 
-  async update(tx: Knex.Transaction, id: number, patch: Partial<ActRow>): Promise<void> {
-    await tx('service_acts').where({ id }).update(patch);
+  /** An act moved by an action of the act machine (the status is the row's target), with other fields. */
+  async transition(
+    tx: Knex.Transaction,
+    act: ActRow,
+    action: ActAction,
+    patch: Omit<Partial<ActRow>, 'status'> = {},
+  ): Promise<void> {
+    const t = actMachine.find(act.status, action);
+    if (!t) throw new Error(`service-act ${act.id}: ${action} from ${act.status}`);
+    await tx('service_acts')
+      .where({ id: act.id, status: act.status })
+      .update({ ...patch, status: t.to });
   }
 
-  /** Drafts older than the cut-off, cancelled (their files are removed by the caller after commit). */
+  /** Drafts older than the cut-off, expired (their files are removed by the caller after commit). */
   async cancelStaleDrafts(tx: Knex.Transaction, before: Date): Promise<ActRow[]> {
+    const expire = actMachine.transitions.find((t) => t.action === 'expire')!;
     const stale = (await tx('service_acts')
-      .where({ status: 'draft' })
+      .whereIn('status', expire.from)
       .andWhere('created_at', '<', before)
       .forUpdate()
       .skipLocked()
@@ -549,7 +576,7 @@ export class ActsRepository {
           'id',
           stale.map((a) => a.id),
         )
-        .update({ status: 'cancelled' });
+        .update({ status: expire.to });
     return stale;
   }
 
@@ -557,7 +584,7 @@ export class ActsRepository {
   async lockingAct(db: Db, orderId: number, period: string): Promise<ActRow | undefined> {
     return (await db('service_acts')
       .where({ order_id: orderId, period })
-      .whereIn('status', ['awaiting_recipient', 'sent'])
+      .whereIn('status', LOCKING_ACT_STATUSES)
       .first()) as ActRow | undefined;
   }
 
@@ -584,7 +611,7 @@ export class ActsRepository {
       .join('persons as r', 'r.id', 'a.recipient_id')
       .join('persons as sp', 'sp.id', 'a.specialist_person_id')
       .where('a.specialist_person_id', specialistPersonId)
-      .whereIn('a.status', ['sent', 'awaiting_recipient'])
+      .whereIn('a.status', LOCKING_ACT_STATUSES)
       .orderBy('a.sent_at', 'desc')
       .orderBy('a.id', 'desc')
       .select(

@@ -5,7 +5,8 @@
  */
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
-import { StateMachine } from '../orders/state-machine.js';
+import { StateMachine, type StepDocument, type Transition } from '../orders/state-machine.js';
+import type { DocumentKind } from '../../eds/index.js';
 import { isCalendarDate } from '../../lib/schema-blocks.js';
 
 export type ServiceHelpType = 'UZHYA' | 'UIP';
@@ -51,6 +52,27 @@ export type ServiceAction =
 
 const RECIPIENT = ['recipient', 'guardian'] as const;
 const SPECIALIST = ['specialist'] as const;
+const ADMIN = ['admin'] as const;
+
+/** What the order's guards look at besides its status: the act that ended the joint work, the specialist's registry entry. */
+export interface ServiceOrderContext {
+  jointWorkEnded: boolean;
+  /** the specialist is in the registry («active», not excluded) */
+  specialistActive: boolean;
+  /** the specialist applied for exclusion and the application is not decided */
+  pendingExclusion: boolean;
+}
+
+/** What else a step does: start the execution (the confirmation day), or end it (Е-Собес is told). */
+export type ServiceEffect = 'start' | 'end';
+
+const signedByRecipient = (kind: DocumentKind, purpose: string): StepDocument => ({
+  kind,
+  purpose,
+  signer: 'individual',
+});
+/** a specialist signs for themselves (the signing service's «individual» with the specialist as principal) */
+const signedBySpecialist = signedByRecipient;
 
 /**
  * Seed 000 items 19–32 and seed 001: «Создан» → «Удалить» or «Подтвердить» (signed «Заявление на
@@ -59,27 +81,63 @@ const SPECIALIST = ['specialist'] as const;
  * the recipient «Отказаться» (reason, signed); the journal closes the order «Выполнен» when the volume
  * is used up; after an act with the end flag the specialist «Отмена заказа» (reason, signed).
  */
-export const serviceMachine = new StateMachine<ServiceStatus, ServiceAction>(
+export const serviceMachine = new StateMachine<
+  ServiceStatus,
+  ServiceAction,
+  ServiceOrderContext,
+  ServiceEffect
+>(
   'service',
   ['created'],
   [
-    { from: [], action: 'create', by: RECIPIENT, signed: true, to: 'created' },
+    {
+      from: [],
+      action: 'create',
+      by: RECIPIENT,
+      signed: true,
+      document: signedByRecipient('order', 'service-order-create'),
+      to: 'created',
+    },
     { from: ['created'], action: 'delete', by: RECIPIENT, signed: false, to: 'deleted', closes: true },
-    { from: ['created'], action: 'confirm', by: RECIPIENT, signed: true, to: 'awaiting_specialist' },
+    {
+      from: ['created'],
+      action: 'confirm',
+      by: RECIPIENT,
+      signed: true,
+      document: signedByRecipient('reimbursement-application', 'service-order-confirm'),
+      to: 'awaiting_specialist',
+    },
     {
       from: ['awaiting_specialist'],
       action: 'cancel',
       by: RECIPIENT,
       signed: true,
+      document: signedByRecipient('refusal', 'service-order-cancel'),
       to: 'cancelled_by_recipient',
       closes: true,
     },
-    { from: ['awaiting_specialist'], action: 'accept', by: SPECIALIST, signed: true, to: 'in_progress' },
+    {
+      from: ['awaiting_specialist'],
+      action: 'accept',
+      by: SPECIALIST,
+      signed: true,
+      document: signedBySpecialist('confirmation', 'service-order-accept'),
+      to: 'in_progress',
+      // an excluded specialist, or one whose exclusion is pending, may only reject (seed 001 item 7)
+      guard: (c) =>
+        !c.specialistActive
+          ? 'services:errors.specialistExcluded'
+          : c.pendingExclusion
+            ? 'services:errors.pendingExclusion'
+            : null,
+      effect: 'start',
+    },
     {
       from: ['awaiting_specialist'],
       action: 'reject',
       by: SPECIALIST,
       signed: true,
+      document: signedBySpecialist('refusal', 'service-order-reject'),
       to: 'rejected',
       closes: true,
       reasonRequired: true,
@@ -89,9 +147,11 @@ export const serviceMachine = new StateMachine<ServiceStatus, ServiceAction>(
       action: 'refuse',
       by: RECIPIENT,
       signed: true,
+      document: signedByRecipient('refusal', 'service-order-refuse'),
       to: 'cancelled_by_recipient',
       closes: true,
       reasonRequired: true,
+      effect: 'end',
     },
     {
       from: ['in_progress'],
@@ -100,19 +160,64 @@ export const serviceMachine = new StateMachine<ServiceStatus, ServiceAction>(
       signed: false,
       to: 'completed',
       closes: true,
+      effect: 'end',
     },
     {
       from: ['in_progress'],
       action: 'specialist_cancel',
       by: SPECIALIST,
       signed: true,
+      document: signedBySpecialist('refusal', 'service-order-specialist-cancel'),
       to: 'cancelled_by_specialist',
       closes: true,
       reasonRequired: true,
+      // only after an act with the end flag («совместная работа завершена»)
+      guard: (c) => (c.jointWorkEnded ? null : 'services:errors.cancelNeedsAct'),
+      effect: 'end',
     },
   ],
   ['completed', 'deleted', 'cancelled_by_recipient', 'rejected', 'cancelled_by_specialist'],
+  {
+    completed: 'done',
+    rejected: 'warning',
+    cancelled_by_recipient: 'warning',
+    cancelled_by_specialist: 'warning',
+  },
 );
+
+/** The signed actions on an existing order. */
+export type SignedServiceAction = 'confirm' | 'cancel' | 'refuse' | 'accept' | 'reject' | 'specialist_cancel';
+
+/** Which side of the order takes a signed action: the recipient's (or guardian's) or the specialist's. */
+export function sideOf(action: SignedServiceAction): 'recipient' | 'specialist' {
+  return serviceMachine.transitions.find((t) => t.action === action)!.by.includes('specialist')
+    ? 'specialist'
+    : 'recipient';
+}
+
+/** The row that creates a record of a machine (its `from` is empty). */
+export function creationRow<S extends string, A extends string, C, E extends string>(
+  machine: StateMachine<S, A, C, E>,
+  action: A,
+): Transition<S, A, C, E> {
+  const t = machine.transitions.find((x) => x.action === action && x.from.length === 0);
+  if (!t) throw new Error(`${machine.name}.${action} creates nothing`);
+  return t;
+}
+
+/** «Отмена заказа» by the specialist is offered (the registry entry does not matter to it). */
+export function specialistCancelOpen(status: string, jointWorkEnded: boolean): boolean {
+  return serviceMachine.can(status as ServiceStatus, 'specialist_cancel', SPECIALIST, {
+    jointWorkEnded,
+    specialistActive: true,
+    pendingExclusion: false,
+  });
+}
+
+/** The journal takes entries while the order is executed and the joint work has not ended. */
+export function journalOpen(status: string, jointWorkEnded: boolean): boolean {
+  return status === 'in_progress' && !jointWorkEnded;
+}
 
 /** Statuses in which the order shows reasons («Просмотреть причины»). */
 export const REASON_STATUSES: readonly ServiceStatus[] = [
@@ -295,3 +400,120 @@ export function safeFileName(name: string, fallbackExt: string): string {
     .slice(0, 120);
   return base || `act.${fallbackExt}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The act's life
+
+export type ActStatus = 'draft' | 'awaiting_recipient' | 'sent' | 'cancelled';
+export type ActAction = 'upload' | 'send' | 'sign_electronic' | 'recipient_sign' | 'cancel' | 'expire';
+/** `send`: the act goes to Е-Собес and locks its month (and, with the end flag, ends the joint work). */
+export type ActEffect = 'send';
+
+const signedAct = (purpose: string): StepDocument => ({ kind: 'act', purpose, signer: 'individual' });
+
+/**
+ * Seed 001 items 13–20 (scanned) and seed 002 (electronic): a scan is uploaded as a draft, then
+ * confirmed with the specialist's signature and sent; or the specialist signs the month's act
+ * electronically and it awaits the recipient's signature, which sends it. A draft or an act the
+ * recipient has not signed may be withdrawn; a draft left for a day expires.
+ */
+export const actMachine = new StateMachine<ActStatus, ActAction, unknown, ActEffect>(
+  'service-act',
+  ['draft', 'awaiting_recipient'],
+  [
+    { from: [], action: 'upload', by: SPECIALIST, signed: false, to: 'draft' },
+    {
+      from: ['draft'],
+      action: 'send',
+      by: SPECIALIST,
+      signed: true,
+      document: signedAct('service-act-send'),
+      to: 'sent',
+      effect: 'send',
+    },
+    {
+      from: [],
+      action: 'sign_electronic',
+      by: SPECIALIST,
+      signed: true,
+      document: signedAct('service-act-electronic'),
+      to: 'awaiting_recipient',
+    },
+    {
+      from: ['awaiting_recipient'],
+      action: 'recipient_sign',
+      by: RECIPIENT,
+      signed: true,
+      document: signedAct('service-act-recipient'),
+      to: 'sent',
+      effect: 'send',
+    },
+    {
+      from: ['draft', 'awaiting_recipient'],
+      action: 'cancel',
+      by: SPECIALIST,
+      signed: false,
+      to: 'cancelled',
+    },
+    // the hourly clean-up: nobody's step, so no role takes it
+    { from: ['draft'], action: 'expire', by: [], signed: false, to: 'cancelled' },
+  ],
+  ['sent', 'cancelled'],
+  { sent: 'done', awaiting_recipient: 'warning' },
+);
+
+/** Acts that lock their month in the journal (one per order and month). */
+export const LOCKING_ACT_STATUSES: readonly ActStatus[] = ['awaiting_recipient', 'sent'];
+
+// ---------------------------------------------------------------------------------------------
+// Registry applications
+
+export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
+export type ApplicationAction = 'apply' | 'approve' | 'reject';
+export type ApplicationType = 'inclusion' | 'exclusion';
+/** `registry`: an approved inclusion adds (or restores) the entry, an approved exclusion ends it. */
+export type ApplicationEffect = 'registry';
+
+/** What an application's guard looks at: its type, the specialist's entry, an undecided application. */
+export interface ApplicationContext {
+  type: ApplicationType;
+  entryActive: boolean;
+  pendingOfSameType: boolean;
+}
+
+/**
+ * The specialists' registry (seed 001 item 7): a specialist applies, signed, for inclusion (when not
+ * in the registry) or exclusion (when in it), one undecided application of a type at a time; an
+ * administrator approves or rejects it.
+ */
+export const applicationMachine = new StateMachine<
+  ApplicationStatus,
+  ApplicationAction,
+  ApplicationContext,
+  ApplicationEffect
+>(
+  'specialist-application',
+  ['pending'],
+  [
+    {
+      from: [],
+      action: 'apply',
+      by: SPECIALIST,
+      signed: true,
+      document: { kind: 'specialist-application', purpose: 'specialist-application', signer: 'individual' },
+      to: 'pending',
+      guard: (c) =>
+        c.pendingOfSameType
+          ? 'services:errors.applicationPending'
+          : c.type === 'exclusion' && !c.entryActive
+            ? 'services:errors.notInRegistry'
+            : c.type === 'inclusion' && c.entryActive
+              ? 'services:errors.alreadyInRegistry'
+              : null,
+    },
+    { from: ['pending'], action: 'approve', by: ADMIN, signed: false, to: 'approved', effect: 'registry' },
+    { from: ['pending'], action: 'reject', by: ADMIN, signed: false, to: 'rejected' },
+  ],
+  ['approved', 'rejected'],
+  { approved: 'done', rejected: 'closed' },
+);

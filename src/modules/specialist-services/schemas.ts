@@ -42,13 +42,8 @@ export const reasonForm = z
   });
 export type ReasonInput = z.infer<typeof reasonForm>;
 
-export const signedForm = z
-  .object({
-    ...csrf,
-    ...blocks.signedFields(512 * 1024),
-  })
-  .strict();
-export type SignedInput = z.infer<typeof signedForm>;
+/** What a signed form posts (the one signed form of src/lib/schema-blocks.ts). */
+export type { SignedInput } from '../signing/signed-steps.js';
 
 export const specialistSearch = z.object({
   from: optionalIsoDate.catch(undefined),
@@ -136,16 +131,3 @@ export const decisionForm = z
     comment: optionalText(1000),
   })
   .strict();
-
-export const idParam = blocks.id();
-
-/** zod issues → { field: 'ns:key' } for the error summary and the field messages. */
-export function fieldErrors(error: z.ZodError, fallback = 'services:errors.invalid'): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    if (out[field]) continue;
-    out[field] = blocks.textKeyOr(issue.message, fallback);
-  }
-  return out;
-}

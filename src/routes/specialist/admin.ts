@@ -3,8 +3,9 @@ import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { decisionForm } from '../../modules/specialist-services/schemas.js';
-import { idOf } from './helpers.js';
+import { applicationVm, camelAll } from './view-models.js';
 
 /** «Реестр специалистов» for the administrator: the registry and decisions on applications. */
 export function adminSpecialistRoutes(services: WebServices): Router {
@@ -13,15 +14,20 @@ export function adminSpecialistRoutes(services: WebServices): Router {
   router.use('/admin/specialists', requireRole('admin'));
 
   router.get('/admin/specialists', async (_req, res) => {
-    res.render('pages/specialist/admin-registry.njk', await area.registry.adminPage());
+    const view = await area.registry.adminPage();
+    res.render('pages/specialist/admin-registry.njk', {
+      specialists: camelAll(view.specialists),
+      pending: view.pending.map(applicationVm),
+      decided: view.decided.map(applicationVm),
+    });
   });
 
   router.post('/admin/specialists/applications/:id', async (req, res) => {
-    const form = decisionForm.safeParse(req.body);
-    if (!form.success) throw new AppError('validation', 400);
+    const form = parseForm(decisionForm, req.body);
+    if (!form.ok) throw new AppError('validation', 400);
     const app = await area.registry.decide(
       actorOf(req),
-      idOf(req.params.id),
+      idParam(req),
       form.data.decision,
       form.data.comment || null,
     );

@@ -11,13 +11,22 @@ import {
   codeForm,
   electronicActForm,
   entryForm,
-  fieldErrors,
   journalSearch,
   specialistSearch,
 } from '../../modules/specialist-services/schemas.js';
+import { idParam, parseForm, type FieldErrors } from '../../web/forms.js';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
-import { idOf, reasonActionRoutes, renderSign, sendAttachment, signedOf, withValidation } from './helpers.js';
+import {
+  bodyOf,
+  idOf,
+  reasonActionRoutes,
+  renderSign,
+  sendAttachment,
+  signedOf,
+  withValidation,
+} from './helpers.js';
+import { actVm, applicationVm, camel, camelAll, orderVm, withOrder } from './view-models.js';
 import { parseFilters } from '../../web/filters.js';
 
 function periodOf(req: Request): string {
@@ -48,30 +57,36 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     const query = new URLSearchParams();
     for (const k of ['from', 'to', 'status', 'surname', 'name'] as const)
       if (search[k]) query.set(k, String(search[k]));
-    res.render('pages/specialist/orders.njk', { ...view, search, query: query.toString() });
+    res.render('pages/specialist/orders.njk', {
+      ...view,
+      rows: view.rows.map(withOrder),
+      search,
+      query: query.toString(),
+    });
   });
 
   router.get('/specialist/orders/:id', async (req, res) => {
     res.render(
       'pages/specialist/order.njk',
-      await area.orders.specialistCard(actorOf(req), idOf(req.params.id)),
+      withOrder(await area.orders.specialistCard(actorOf(req), idParam(req))),
     );
   });
 
   // «Ответить» → «Подтверждение заказа услуги»
   router.get('/specialist/orders/:id/respond', async (req, res) => {
     const actor = actorOf(req);
-    const id = idOf(req.params.id);
+    const id = idParam(req);
     const card = await area.orders.specialistCard(actor, id);
-    if (!card.canRespond) throw new AppError('order_action_not_allowed', 409);
-    const signRequest = card.canAccept
+    // the answer is open while the order awaits the specialist; «Подтвердить» only when its guards allow
+    if (!card.actions.includes('reject')) throw new AppError('order_action_not_allowed', 409);
+    const signRequest = card.actions.includes('accept')
       ? (await area.orders.issueAction(actor, id, 'accept')).signRequest
       : null;
-    res.render('pages/specialist/respond.njk', { ...card, signRequest });
+    res.render('pages/specialist/respond.njk', { ...withOrder(card), signRequest });
   });
 
   router.post('/specialist/orders/:id/accept', async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req);
     await area.orders.applyAction(actorOf(req), id, 'accept', signedOf(req));
     flash(req, 'services:flash.accepted');
     res.redirect(303, `/specialist/orders/${id}`);
@@ -92,7 +107,13 @@ export function specialistCabinetRoutes(services: WebServices): Router {
       ...(f.from ? { from: f.from } : {}),
       ...(f.to ? { to: f.to } : {}),
     });
-    res.render('pages/specialist/journal.njk', { ...view, search: f });
+    res.render('pages/specialist/journal.njk', {
+      ...view,
+      order: view.order ? orderVm(view.order) : null,
+      orders: view.orders.map(orderVm),
+      entries: camelAll(view.entries),
+      search: f,
+    });
   });
 
   async function renderEntryForm(
@@ -101,12 +122,14 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     orderId: number,
     status: number,
     values?: Record<string, unknown>,
-    errors?: Record<string, string>,
+    errors?: FieldErrors,
   ) {
     const view = await area.journal.entryForm(actorOf(req), orderId);
-    res
-      .status(status)
-      .render('pages/specialist/entry-form.njk', { ...view, values: values ?? { day: view.maxDay }, errors });
+    res.status(status).render('pages/specialist/entry-form.njk', {
+      ...withOrder(view),
+      values: values ?? { day: view.maxDay },
+      errors,
+    });
   }
 
   router.get('/specialist/journal/new', async (req, res) => {
@@ -114,20 +137,12 @@ export function specialistCabinetRoutes(services: WebServices): Router {
   });
 
   router.post('/specialist/journal/new', async (req, res) => {
-    const orderId = idOf((req.body as Record<string, unknown>).order);
-    const form = entryForm.safeParse(req.body);
-    if (!form.success)
-      return renderEntryForm(
-        req,
-        res,
-        orderId,
-        400,
-        req.body as Record<string, unknown>,
-        fieldErrors(form.error),
-      );
+    const orderId = idOf(bodyOf(req).order);
+    const form = parseForm(entryForm, req.body, 'services:errors.invalid');
+    if (!form.ok) return renderEntryForm(req, res, orderId, 400, bodyOf(req), form.errors);
     const codeId = await withValidation(
       () => area.journal.requestCode(actorOf(req), form.data),
-      (errors) => renderEntryForm(req, res, orderId, 400, req.body as Record<string, unknown>, errors),
+      (errors) => renderEntryForm(req, res, orderId, 400, bodyOf(req), errors),
     );
     if (codeId === undefined) return;
     res.redirect(303, `/specialist/journal/codes/${codeId}`);
@@ -138,23 +153,26 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     res: Response,
     id: number,
     status: number,
-    errors?: Record<string, string>,
+    errors?: FieldErrors,
     params?: Record<string, unknown>,
   ) {
     const view = await area.journal.codePage(actorOf(req), id);
-    res
-      .status(status)
-      .render('pages/specialist/entry-code.njk', { ...view, errors, errorParams: params ?? {} });
+    res.status(status).render('pages/specialist/entry-code.njk', {
+      ...withOrder(view),
+      code: camel(view.code),
+      errors,
+      errorParams: params ?? {},
+    });
   }
 
   router.get('/specialist/journal/codes/:id', async (req, res) => {
-    await renderCode(req, res, idOf(req.params.id), 200);
+    await renderCode(req, res, idParam(req), 200);
   });
 
   router.post('/specialist/journal/codes/:id', async (req, res) => {
-    const id = idOf(req.params.id);
-    const form = codeForm.safeParse(req.body);
-    if (!form.success) return renderCode(req, res, id, 400, fieldErrors(form.error));
+    const id = idParam(req);
+    const form = parseForm(codeForm, req.body, 'services:errors.invalid');
+    if (!form.ok) return renderCode(req, res, id, 400, form.errors);
     try {
       const result = await area.journal.confirmCode(actorOf(req), id, form.data.code);
       flash(req, result.completed ? 'services:flash.entryCompleted' : 'services:flash.entrySaved', {
@@ -173,27 +191,52 @@ export function specialistCabinetRoutes(services: WebServices): Router {
   // ---------------------------------------------------------------- acts
   router.get('/specialist/acts', async (req, res) => {
     const q = parseFilters(actSearch, req);
-    const current = area.acts.periodOfToday();
+    const current = area.acts.documents.periodOfToday();
     const [cy, cm] = current.split('-').map(Number) as [number, number];
     const year = q.year ?? cy;
     const month = q.month ?? cm;
     const searched = q.year !== undefined && q.month !== undefined;
     const period = `${year}-${String(month).padStart(2, '0')}`;
-    const result = searched ? await area.acts.search(actorOf(req), period) : null;
+    const result = searched ? await area.acts.documents.search(actorOf(req), period) : null;
     const years = Array.from({ length: 4 }, (_, i) => cy - i);
-    res.render('pages/specialist/acts.njk', { year, month, years, result });
+    res.render('pages/specialist/acts.njk', {
+      year,
+      month,
+      years,
+      result: result
+        ? {
+            ...result,
+            rows: result.rows.map((r) => ({ ...withOrder(r), act: r.act ? actVm(r.act) : null })),
+          }
+        : null,
+    });
   });
 
+  /** The month's act of an order (again with the errors when the electronic act was refused). */
+  async function renderActPage(
+    req: Request,
+    res: Response,
+    orderId: number,
+    period: string,
+    status: number,
+    errors?: FieldErrors,
+  ) {
+    const view = await area.acts.documents.actPage(actorOf(req), orderId, period);
+    res.status(status).render('pages/specialist/act.njk', {
+      ...withOrder(view),
+      act: view.act ? actVm(view.act) : null,
+      entries: camelAll(view.entries),
+      errors,
+    });
+  }
+
   router.get('/specialist/acts/orders/:id', async (req, res) => {
-    res.render(
-      'pages/specialist/act.njk',
-      await area.acts.actPage(actorOf(req), idOf(req.params.id), periodOf(req)),
-    );
+    await renderActPage(req, res, idParam(req), periodOf(req), 200);
   });
 
   for (const which of ['act', 'sheet'] as const) {
     router.get(`/specialist/acts/orders/:id/${which}.pdf`, async (req, res) => {
-      const pdf = await area.acts.pdf(actorOf(req), idOf(req.params.id), periodOf(req), which);
+      const pdf = await area.acts.documents.pdf(actorOf(req), idParam(req), periodOf(req), which);
       sendAttachment(res, pdf.buffer, pdf.fileName, 'application/pdf');
     });
   }
@@ -204,11 +247,11 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     orderId: number,
     status: number,
     values?: Record<string, unknown>,
-    errors?: Record<string, string>,
+    errors?: FieldErrors,
   ) {
-    const view = await area.acts.sendForm(actorOf(req), orderId);
+    const view = await area.acts.scanned.sendForm(actorOf(req), orderId);
     res.status(status).render('pages/specialist/act-send.njk', {
-      ...view,
+      ...withOrder(view),
       values: values ?? { period: typeof req.query.period === 'string' ? req.query.period : view.periods[0] },
       errors,
       maxMb: MAX_ACT_BYTES / 1024 / 1024,
@@ -216,61 +259,55 @@ export function specialistCabinetRoutes(services: WebServices): Router {
   }
 
   router.get('/specialist/acts/orders/:id/send', async (req, res) => {
-    await renderSendForm(req, res, idOf(req.params.id), 200);
+    await renderSendForm(req, res, idParam(req), 200);
   });
 
   const scan = acceptUploads(services.config.dataDir, UPLOADS.actScan);
   router.post('/specialist/acts/orders/:id/send', scan, async (req, res) => {
-    const id = idOf(req.params.id);
-    const form = actSendForm.safeParse(req.body);
-    if (!form.success)
-      return renderSendForm(req, res, id, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
+    const id = idParam(req);
+    const form = parseForm(actSendForm, req.body, 'services:errors.invalid');
+    if (!form.ok) return renderSendForm(req, res, id, 400, bodyOf(req), form.errors);
     const actId = await withValidation(
-      () => area.acts.upload(actorOf(req), id, form.data, fileOf(req, 'file')),
-      (errors) => renderSendForm(req, res, id, 400, req.body as Record<string, unknown>, errors),
+      () => area.acts.scanned.upload(actorOf(req), id, form.data, fileOf(req, 'file')),
+      (errors) => renderSendForm(req, res, id, 400, bodyOf(req), errors),
     );
     if (actId === undefined) return;
     res.redirect(303, `/specialist/acts/${actId}/confirm`);
   });
 
   router.get('/specialist/acts/:actId/confirm', async (req, res) => {
-    res.render(
-      'pages/specialist/act-confirm.njk',
-      await area.acts.confirmPage(actorOf(req), idOf(req.params.actId)),
-    );
+    const view = await area.acts.scanned.confirmPage(actorOf(req), idParam(req, 'actId'));
+    res.render('pages/specialist/act-confirm.njk', { ...withOrder(view), act: actVm(view.act) });
   });
 
   router.post('/specialist/acts/:actId/confirm', async (req, res) => {
-    const act = await area.acts.confirmSend(actorOf(req), idOf(req.params.actId), signedOf(req));
+    const act = await area.acts.scanned.confirmSend(actorOf(req), idParam(req, 'actId'), signedOf(req));
     flash(req, 'services:flash.actSent', { period: act.period });
     res.redirect(303, '/specialist/documents');
   });
 
   router.post('/specialist/acts/:actId/cancel', async (req, res) => {
-    const act = await area.acts.cancel(actorOf(req), idOf(req.params.actId));
+    const act = await area.acts.scanned.cancel(actorOf(req), idParam(req, 'actId'));
     flash(req, 'services:flash.actCancelled', { period: act.period });
     res.redirect(303, `/specialist/acts/orders/${act.order_id}?period=${act.period}`);
   });
 
   router.post('/specialist/acts/orders/:id/electronic', async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req);
     const form = electronicActForm.safeParse(req.body);
     if (!form.success) throw new AppError('services:errors.periodInvalid', 400);
     const issued = await withValidation(
-      () => area.acts.issueElectronic(actorOf(req), id, form.data),
-      async (errors) => {
-        const view = await area.acts.actPage(actorOf(req), id, form.data.period);
-        res.status(400).render('pages/specialist/act.njk', { ...view, errors });
-      },
+      () => area.acts.electronic.issue(actorOf(req), id, form.data),
+      (errors) => renderActPage(req, res, id, form.data.period, 400, errors),
     );
     if (!issued) return;
     const t = req.t;
-    renderSign(res, {
+    renderSign(req, res, {
       title: t('services:acts.electronicTitle'),
       lead: t('services:acts.electronicLead'),
       rows: [
         { key: t('services:field.number'), value: issued.order.number },
-        { key: t('services:field.recipient'), value: issued.order.recipient_name },
+        { key: t('services:field.recipient'), value: orderVm(issued.order).recipientName },
         { key: t('services:field.period'), value: issued.period },
         { key: t('services:field.totalHours'), value: String(issued.hours) },
         {
@@ -280,26 +317,25 @@ export function specialistCabinetRoutes(services: WebServices): Router {
       ],
       signRequest: issued.signRequest,
       action: `/specialist/acts/orders/${id}/electronic/sign`,
-      label: t('services:button.sign'),
       cancelHref: `/specialist/acts/orders/${id}?period=${issued.period}`,
-      cancelLabel: t('services:button.cancelSigning'),
     });
   });
 
   router.post('/specialist/acts/orders/:id/electronic/sign', async (req, res) => {
-    const id = idOf(req.params.id);
-    const act = await area.acts.createElectronic(actorOf(req), id, signedOf(req));
+    const id = idParam(req);
+    const act = await area.acts.electronic.create(actorOf(req), id, signedOf(req));
     flash(req, 'services:flash.actAwaitingRecipient', { period: act.period });
     res.redirect(303, `/specialist/acts/orders/${id}?period=${act.period}`);
   });
 
   // ---------------------------------------------------------------- «Отправленная документация»
   router.get('/specialist/documents', async (req, res) => {
-    res.render('pages/specialist/documents.njk', { acts: await area.acts.documents(actorOf(req)) });
+    const acts = await area.acts.documents.documents(actorOf(req));
+    res.render('pages/specialist/documents.njk', { acts: acts.map(actVm) });
   });
 
   router.get('/specialist/documents/:actId/file', async (req, res) => {
-    const f = await area.acts.download(actorOf(req), idOf(req.params.actId));
+    const f = await area.acts.documents.download(actorOf(req), idParam(req, 'actId'));
     sendAttachment(res, f.buffer, f.fileName, f.mime);
   });
 
@@ -309,12 +345,15 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     res: Response,
     status: number,
     values?: Record<string, unknown>,
-    errors?: Record<string, string>,
+    errors?: FieldErrors,
   ) {
     const view = await area.registry.mine(actorOf(req));
-    res
-      .status(status)
-      .render('pages/specialist/registry.njk', { ...view, values: values ?? { ...view.defaults }, errors });
+    res.status(status).render('pages/specialist/registry.njk', {
+      entries: camelAll(view.entries),
+      applications: view.applications.map(applicationVm),
+      values: values ?? { ...view.defaults },
+      errors,
+    });
   }
 
   router.get('/specialist/registry', async (req, res) => {
@@ -322,17 +361,16 @@ export function specialistCabinetRoutes(services: WebServices): Router {
   });
 
   router.post('/specialist/registry/applications', async (req, res) => {
-    const form = applicationForm.safeParse(req.body);
-    if (!form.success)
-      return renderRegistry(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
+    const form = parseForm(applicationForm, req.body, 'services:errors.invalid');
+    if (!form.ok) return renderRegistry(req, res, 400, bodyOf(req), form.errors);
     const signRequest = await withValidation(
       () => area.registry.issueApplication(actorOf(req), form.data),
-      (errors) => renderRegistry(req, res, 400, req.body as Record<string, unknown>, errors),
+      (errors) => renderRegistry(req, res, 400, bodyOf(req), errors),
     );
     if (!signRequest) return;
     const t = req.t;
     const d = form.data;
-    renderSign(res, {
+    renderSign(req, res, {
       title: t(`services:registry.type.${d.type}`),
       rows: [
         { key: t('services:field.helpType'), value: t(`services:helpType.${d.kind}`) },
@@ -346,9 +384,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
       ],
       signRequest,
       action: '/specialist/registry/applications/sign',
-      label: t('services:button.sign'),
       cancelHref: '/specialist/registry',
-      cancelLabel: t('services:button.cancelSigning'),
     });
   });
 

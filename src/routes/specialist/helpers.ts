@@ -1,57 +1,48 @@
 import type { Request, Response, Router } from 'express';
 import type { WebServices } from '../../modules/index.js';
-import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
+import type { TFunction } from 'i18next';
 import type { ReasonAction } from '../../modules/specialist-services/rules.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import {
-  fieldErrors,
-  idParam,
-  reasonForm,
-  signedForm,
-  type SignedInput,
-} from '../../modules/specialist-services/schemas.js';
+import { parseId } from '../../lib/schema-blocks.js';
+import { reasonForm } from '../../modules/specialist-services/schemas.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { renderSignStep } from '../../web/sign-step.js';
+import { parseForm, signedForm, type FieldErrors, type SignedForm } from '../../web/forms.js';
+import { renderReasonPage, renderSignPage, type SignPage } from '../../web/sign-step.js';
+import { orderVm } from './view-models.js';
 
-/** A path or query id, or 404. */
+/** An id in a query or form field (route parameters: idParam), or 404. */
 export function idOf(v: unknown): number {
-  const r = idParam.safeParse(v);
-  if (!r.success) throw new NotFoundError();
-  return r.data;
+  const id = parseId(v);
+  if (id === null) throw new NotFoundError();
+  return id;
 }
 
 /** The posted signature (signRequestId + signedXml); a post without one is a plain 400. */
-export function signedOf(req: Request): SignedInput {
+export function signedOf(req: Request): SignedForm {
   const r = signedForm.safeParse(req.body);
   if (!r.success) throw new AppError('EDS_NO_SIGNATURE', 400);
   return r.data;
 }
 
-export interface SignPage {
-  title: string;
-  lead?: string;
-  warning?: string;
-  rows?: { key: string; value: string }[];
-  signRequest: IssuedSignRequest;
-  action: string;
-  label: string;
-  cancelHref?: string;
-  cancelLabel?: string;
-}
-
-/**
- * The one page of every signed step: what is being signed, the document, the signing form; or, to
- * the browser signer, the document alone (src/web/sign-step.ts).
- */
-export function renderSign(res: Response, page: SignPage): void {
-  renderSignStep(res, 'pages/services/sign.njk', { ...page });
+/** The area's sign page: the shared page with the area's hint, button and way back. */
+export function renderSign(
+  req: Request,
+  res: Response,
+  page: Omit<SignPage, 'hint' | 'buttonLabel' | 'cancelLabel'>,
+): void {
+  renderSignPage(res, {
+    ...page,
+    hint: req.t('services:signHint'),
+    buttonLabel: req.t('services:button.sign'),
+    cancelLabel: req.t('services:button.cancelSigning'),
+  });
 }
 
 /** Runs fn; a ValidationError re-renders the form (400) through onInvalid. */
 export async function withValidation<T>(
   fn: () => Promise<T>,
-  onInvalid: (errors: Record<string, string>) => void | Promise<void>,
+  onInvalid: (errors: FieldErrors) => void | Promise<void>,
 ): Promise<T | undefined> {
   try {
     return await fn();
@@ -72,6 +63,11 @@ export function sendAttachment(res: Response, buffer: Buffer, fileName: string, 
   res.send(buffer);
 }
 
+/** The posted form's own values, to show again with its errors. */
+export function bodyOf(req: Request): Record<string, unknown> {
+  return (req.body ?? {}) as Record<string, unknown>;
+}
+
 export interface ReasonActionRoutes {
   /** '/specialist/orders' or '/services/orders' */
   base: string;
@@ -82,10 +78,19 @@ export interface ReasonActionRoutes {
   party: 'recipient' | 'specialist';
 }
 
+/** The order's number and parties, as the reason page shows them. */
+function partiesRows(t: TFunction, order: ReturnType<typeof orderVm>) {
+  return [
+    { key: t('services:field.number'), value: order.number },
+    { key: t('services:field.specialist'), value: order.specialistName },
+    { key: t('services:field.recipient'), value: order.recipientName },
+  ];
+}
+
 /**
- * A signed action with a reason, on either side: GET the reason form, whose button issues the
- * document and opens the signing (without JavaScript: POST it → the sign page), POST `/sign`
- * (→ the order card with a flash).
+ * A signed action with a reason, on either side: GET the reason form (the shared refusal page),
+ * whose button issues the document and opens the signing (without JavaScript: POST it → the sign
+ * page), POST `/sign` (→ the order card with a flash).
  */
 export function reasonActionRoutes(
   router: Router,
@@ -97,54 +102,64 @@ export function reasonActionRoutes(
     res: Response,
     status: number,
     values?: Record<string, unknown>,
-    errors?: Record<string, string>,
+    errors?: FieldErrors,
   ) => {
     const id = idOf(req.params.id);
+    const t = req.t;
     const { order } = await area.orders.actionTarget(actorOf(req), id, action);
-    res.status(status).render('pages/services/reason.njk', {
-      order,
-      action,
-      reasons: area.orders.reasonsFor(action),
-      formAction: `${base}/${id}/${path}`,
-      backHref: `${base}/${id}`,
-      title: req.t(`services:${action}.title`),
-      lead: req.t(`services:${action}.lead`),
-      warning: action === 'specialist_cancel' ? req.t('services:specialist_cancel.warning') : '',
-      submitLabel: req.t('services:button.confirm'),
-      values: values ?? {},
-      errors,
-    });
+    renderReasonPage(
+      res,
+      {
+        title: t(`services:${action}.title`),
+        lead: t(`services:${action}.lead`),
+        ...(action === 'specialist_cancel' ? { warning: t('services:specialist_cancel.warning') } : {}),
+        rows: partiesRows(t, orderVm(order)),
+        reason: {
+          label: t('services:field.reason'),
+          choices: area.orders
+            .reasonsFor(action)
+            .map((r) => ({ value: r, text: t(`services:reasons.${r}`) })),
+          commentLabel: t('services:field.reasonComment'),
+          commentHint: t('services:hint.reasonComment'),
+        },
+        formAction: `${base}/${id}/${path}`,
+        submitLabel: t('services:button.confirm'),
+        backHref: `${base}/${id}`,
+        backLabel: t('common:back'),
+        values: values ?? {},
+        ...(errors ? { errors } : {}),
+      },
+      status,
+    );
   };
   router.get(`${base}/:id/${path}`, async (req, res) => {
     await renderReason(req, res, 200);
   });
   router.post(`${base}/:id/${path}`, async (req, res) => {
     const id = idOf(req.params.id);
-    const form = reasonForm.safeParse(req.body);
-    if (!form.success)
-      return renderReason(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
+    const form = parseForm(reasonForm, req.body, 'services:errors.invalid');
+    if (!form.ok) return renderReason(req, res, 400, bodyOf(req), form.errors);
     const issued = await withValidation(
       () => area.orders.issueAction(actorOf(req), id, action, form.data),
-      (errors) => renderReason(req, res, 400, req.body as Record<string, unknown>, errors),
+      (errors) => renderReason(req, res, 400, bodyOf(req), errors),
     );
     if (!issued) return;
     const t = req.t;
-    renderSign(res, {
+    const order = orderVm(issued.order);
+    renderSign(req, res, {
       title: t(`services:${action}.signTitle`),
       rows: [
-        { key: t('services:field.number'), value: issued.order.number },
+        { key: t('services:field.number'), value: order.number },
         {
           key: t(`services:field.${party}`),
-          value: party === 'recipient' ? issued.order.recipient_name : issued.order.specialist_name,
+          value: party === 'recipient' ? order.recipientName : order.specialistName,
         },
         { key: t('services:field.reason'), value: t(`services:reasons.${form.data.reason}`) },
         { key: t('services:field.comment'), value: form.data.comment || '—' },
       ],
       signRequest: issued.signRequest,
       action: `${base}/${id}/${path}/sign`,
-      label: t('services:button.sign'),
       cancelHref: `${base}/${id}`,
-      cancelLabel: t('services:button.cancelSigning'),
     });
   });
   router.post(`${base}/:id/${path}/sign`, async (req, res) => {

@@ -4,8 +4,10 @@ import { NotFoundError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { helpTypeFromSlug, slugOf, type ServiceHelpType } from '../../modules/specialist-services/rules.js';
-import { fieldErrors, orderForm } from '../../modules/specialist-services/schemas.js';
-import { idOf, reasonActionRoutes, renderSign, sendAttachment, signedOf } from './helpers.js';
+import { orderForm } from '../../modules/specialist-services/schemas.js';
+import { idParam, parseForm, type FieldErrors } from '../../web/forms.js';
+import { bodyOf, reasonActionRoutes, renderSign, sendAttachment, signedOf } from './helpers.js';
+import { actVm, camel, camelAll, orderVm, withOrder } from './view-models.js';
 
 function helpTypeOf(req: Request): ServiceHelpType {
   const h = helpTypeFromSlug(String(req.params.slug ?? ''));
@@ -26,7 +28,12 @@ export function recipientServiceRoutes(services: WebServices): Router {
   router.get('/services/:slug/specialists', async (req, res) => {
     const helpType = helpTypeOf(req);
     const view = await area.orders.specialists(actorOf(req), helpType);
-    res.render('pages/services/specialists.njk', { ...view, helpType, slug: slugOf(helpType) });
+    res.render('pages/services/specialists.njk', {
+      ...view,
+      specialists: camelAll(view.specialists),
+      helpType,
+      slug: slugOf(helpType),
+    });
   });
 
   async function renderOrderForm(
@@ -34,12 +41,13 @@ export function recipientServiceRoutes(services: WebServices): Router {
     res: Response,
     status: number,
     values?: Record<string, unknown>,
-    errors?: Record<string, string>,
+    errors?: FieldErrors,
   ) {
     const helpType = helpTypeOf(req);
-    const view = await area.orders.orderForm(actorOf(req), helpType, idOf(req.params.sid));
+    const view = await area.orders.orderForm(actorOf(req), helpType, idParam(req, 'sid'));
     res.status(status).render('pages/services/order-form.njk', {
       ...view,
+      specialist: camel(view.specialist),
       helpType,
       slug: slugOf(helpType),
       values: values ?? view.defaults,
@@ -53,10 +61,9 @@ export function recipientServiceRoutes(services: WebServices): Router {
 
   router.post('/services/:slug/specialists/:sid/order', async (req, res) => {
     const helpType = helpTypeOf(req);
-    const sid = idOf(req.params.sid);
-    const form = orderForm.safeParse(req.body);
-    if (!form.success)
-      return renderOrderForm(req, res, 400, req.body as Record<string, unknown>, fieldErrors(form.error));
+    const sid = idParam(req, 'sid');
+    const form = parseForm(orderForm, req.body, 'services:errors.invalid');
+    if (!form.ok) return renderOrderForm(req, res, 400, bodyOf(req), form.errors);
     const { signRequest, specialist, input } = await area.orders.issueCreate(
       actorOf(req),
       helpType,
@@ -64,7 +71,7 @@ export function recipientServiceRoutes(services: WebServices): Router {
       form.data,
     );
     const t = req.t;
-    renderSign(res, {
+    renderSign(req, res, {
       title: t('services:create.signTitle'),
       lead: t('services:create.signLead'),
       rows: [
@@ -80,32 +87,33 @@ export function recipientServiceRoutes(services: WebServices): Router {
       ],
       signRequest,
       action: `/services/${slugOf(helpType)}/specialists/${sid}/order/sign`,
-      label: t('services:button.sign'),
       cancelHref: `/services/${slugOf(helpType)}/specialists`,
-      cancelLabel: t('services:button.cancelSigning'),
     });
   });
 
   router.post('/services/:slug/specialists/:sid/order/sign', async (req, res) => {
     const helpType = helpTypeOf(req);
-    const order = await area.orders.create(actorOf(req), helpType, idOf(req.params.sid), signedOf(req));
+    const order = await area.orders.create(actorOf(req), helpType, idParam(req, 'sid'), signedOf(req));
     flash(req, 'services:flash.created', { number: order.number });
     res.redirect(303, `/services/orders/${order.id}`);
   });
 
   router.get('/services/orders', async (req, res) => {
-    res.render('pages/services/orders.njk', { items: await area.orders.recipientOrders(actorOf(req)) });
+    const items = await area.orders.recipientOrders(actorOf(req));
+    res.render('pages/services/orders.njk', { items: items.map(withOrder) });
   });
 
   router.get('/services/orders/:id', async (req, res) => {
-    res.render(
-      'pages/services/order.njk',
-      await area.orders.recipientCard(actorOf(req), idOf(req.params.id)),
-    );
+    const card = await area.orders.recipientCard(actorOf(req), idParam(req));
+    res.render('pages/services/order.njk', {
+      ...withOrder(card),
+      actsToSign: card.actsToSign.map(actVm),
+      acts: card.acts.map(actVm),
+    });
   });
 
   router.post('/services/orders/:id/delete', async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req);
     await area.orders.delete(actorOf(req), id);
     flash(req, 'services:flash.deleted');
     res.redirect(303, `/services/orders/${id}`);
@@ -113,28 +121,27 @@ export function recipientServiceRoutes(services: WebServices): Router {
 
   // «Подтвердить» → «Заявление на возмещение» → «Подписать» (or «Отмена»)
   router.get('/services/orders/:id/confirm', async (req, res) => {
-    const id = idOf(req.params.id);
-    const { signRequest, order } = await area.orders.issueAction(actorOf(req), id, 'confirm');
+    const id = idParam(req);
+    const issued = await area.orders.issueAction(actorOf(req), id, 'confirm');
+    const order = orderVm(issued.order);
     const t = req.t;
-    renderSign(res, {
+    renderSign(req, res, {
       title: t('services:confirm.title'),
-      lead: t('services:confirm.lead', { number: order.number, specialist: order.specialist_name }),
+      lead: t('services:confirm.lead', { number: order.number, specialist: order.specialistName }),
       rows: [
         { key: t('services:field.number'), value: order.number },
-        { key: t('services:field.helpType'), value: t(`services:helpType.${order.help_type}`) },
-        { key: t('services:field.specialist'), value: order.specialist_name },
-        { key: t('services:field.recipient'), value: order.recipient_name },
+        { key: t('services:field.helpType'), value: t(`services:helpType.${order.helpType}`) },
+        { key: t('services:field.specialist'), value: order.specialistName },
+        { key: t('services:field.recipient'), value: order.recipientName },
       ],
-      signRequest,
+      signRequest: issued.signRequest,
       action: `/services/orders/${id}/confirm`,
-      label: t('services:button.sign'),
       cancelHref: `/services/orders/${id}`,
-      cancelLabel: t('services:button.cancelSigning'),
     });
   });
 
   router.post('/services/orders/:id/confirm', async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req);
     await area.orders.applyAction(actorOf(req), id, 'confirm', signedOf(req));
     flash(req, 'services:flash.confirmed');
     res.redirect(303, `/services/orders/${id}`);
@@ -146,19 +153,23 @@ export function recipientServiceRoutes(services: WebServices): Router {
 
   // the electronic act (seed 002): the recipient signs the act the specialist signed
   router.get('/services/orders/:id/acts/:actId', async (req, res) => {
-    const view = await area.acts.recipientActPage(actorOf(req), idOf(req.params.id), idOf(req.params.actId));
-    res.render('pages/services/act.njk', view);
+    const view = await area.acts.electronic.recipientPage(actorOf(req), idParam(req), idParam(req, 'actId'));
+    res.render('pages/services/act.njk', {
+      ...withOrder(view),
+      act: actVm(view.act),
+      entries: camelAll(view.entries),
+    });
   });
 
   router.post('/services/orders/:id/acts/:actId', async (req, res) => {
-    const id = idOf(req.params.id);
-    await area.acts.recipientSign(actorOf(req), id, idOf(req.params.actId), signedOf(req));
+    const id = idParam(req);
+    await area.acts.electronic.recipientSign(actorOf(req), id, idParam(req, 'actId'), signedOf(req));
     flash(req, 'services:flash.actSigned');
     res.redirect(303, `/services/orders/${id}`);
   });
 
   router.get('/services/orders/:id/acts/:actId/pdf', async (req, res) => {
-    const pdf = await area.acts.recipientPdf(actorOf(req), idOf(req.params.id), idOf(req.params.actId));
+    const pdf = await area.acts.documents.recipientPdf(actorOf(req), idParam(req), idParam(req, 'actId'));
     sendAttachment(res, pdf.buffer, pdf.fileName, 'application/pdf');
   });
 

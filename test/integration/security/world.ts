@@ -100,10 +100,10 @@ const ENTRY = { format: 'in_person', objectsKk: 'Әкімдік', objectsRu: 'А
 async function electronicAct(ctx: TestContext, specialistKey: string, orderId: number): Promise<number> {
   const today = astanaDate(ctx.clock.now());
   await addEntry(ctx, specialistKey, orderId, { day: today, hours: 2, ...ENTRY });
-  const acts = ctx.services.specialistServices.acts;
+  const acts = ctx.services.specialistServices.acts.electronic;
   const specialist = await actor(ctx, specialistKey, ['specialist']);
-  const issued = await acts.issueElectronic(specialist, orderId, { period: today.slice(0, 7) });
-  const act = await acts.createElectronic(specialist, orderId, {
+  const issued = await acts.issue(specialist, orderId, { period: today.slice(0, 7) });
+  const act = await acts.create(specialist, orderId, {
     signRequestId: issued.signRequest.id,
     signedXml: signAs(ctx, specialistKey, 'SIGN', issued.signRequest.xml),
   });

@@ -322,9 +322,9 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
       file_path: string;
     };
     expect(fs.existsSync(path.join(ctx.dataDir, draft.file_path))).toBe(true);
-    expect(await ctx.services.specialistServices.acts.cleanupDrafts()).toBe(0);
+    expect(await ctx.services.specialistServices.acts.scanned.cleanupDrafts()).toBe(0);
     ctx.clock.advance(25 * 3600_000);
-    expect(await ctx.services.specialistServices.acts.cleanupDrafts()).toBe(1);
+    expect(await ctx.services.specialistServices.acts.scanned.cleanupDrafts()).toBe(1);
     expect(
       ((await ctx.db('service_acts').where({ id: draft.id }).first()) as { status: string }).status,
     ).toBe('cancelled');
