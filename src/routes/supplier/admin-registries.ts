@@ -4,9 +4,10 @@ import { NotFoundError } from '../../lib/errors.js';
 import { formatTiyn } from '../../lib/money.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { parseForm, supplierForm, tsrKindForm } from '../../modules/goods/schemas.js';
+import { supplierForm, tsrKindForm } from '../../modules/goods/schemas.js';
+import { idParam } from '../../web/forms.js';
 import { DIRECTIONS } from '../../modules/goods/rules.js';
-import { idParam } from './helpers.js';
+import { parseGoodsForm as parseForm } from './helpers.js';
 
 const admin = requireRole('admin');
 

@@ -5,10 +5,11 @@ import { ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
-import { goodsForm, locationForm, parseForm, stockForm } from '../../modules/goods/schemas.js';
+import { goodsForm, locationForm, stockForm } from '../../modules/goods/schemas.js';
+import { idParam } from '../../web/forms.js';
 import { DIRECTIONS, FULFILMENTS, KZ_REGIONS, LOCATION_KINDS } from '../../modules/goods/rules.js';
 import { formatTiyn } from '../../lib/money.js';
-import { idParam } from './helpers.js';
+import { parseGoodsForm as parseForm } from './helpers.js';
 
 const employee = requireRole('employee');
 

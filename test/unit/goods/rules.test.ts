@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  actionsFor,
   checkPhoto,
   FULFILMENTS,
   GOODS_STATUSES,
@@ -18,10 +17,15 @@ import {
   type Fulfilment,
   type GoodsStatus,
 } from '../../../src/modules/goods/rules.js';
-import { goodsForm, normalisePhone, parseForm, createOrderForm } from '../../../src/modules/goods/schemas.js';
+import { goodsForm, normalisePhone, createOrderForm } from '../../../src/modules/goods/schemas.js';
+import { parseForm } from '../../../src/web/forms.js';
 
 const RECIPIENT = ['recipient'] as const;
 const SUPPLIER = ['employee'] as const;
+
+/** The buttons a person of these roles sees for an order in this status and fulfilment (the machine's guards). */
+const actionsFor = (status: GoodsStatus, fulfilment: Fulfilment, roles: typeof RECIPIENT | typeof SUPPLIER) =>
+  goodsMachine.actionsFor(status, roles, { fulfilment });
 
 describe('money: surcharge and reimbursement in integer tiyn', () => {
   it('charges the recipient only what exceeds the guaranteed sum', () => {
