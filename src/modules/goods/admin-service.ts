@@ -1,23 +1,12 @@
-import type { Knex } from 'knex';
-import type { CoreServices } from '../index.js';
 import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { GoodsRepository } from './goods-repository.js';
 import { DIRECTIONS, type Direction } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 /** The administrator's registries: ТСР kinds with their guaranteed sums, and suppliers with their directions. */
-export class GoodsAdminService {
-  constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
-  ) {}
-
-  private get db(): Knex {
-    return this.core.db;
-  }
-
+export class GoodsAdminService extends GoodsServiceBase {
   tsrKinds() {
     return this.repo.tsrKinds(this.db);
   }

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { fileTypeFromFile } from 'file-type';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import type { CoreServices } from '../index.js';
@@ -18,19 +17,32 @@ import {
   validDeliveryOptions,
   type Direction,
 } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 export type { UploadedFile };
 
-/** The supplier cabinet: organisation card, catalogue of goods, photos, stock, locations. */
-export class CatalogueService {
-  constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
-    private readonly photosStore: PhotoStore,
-  ) {}
+/** The columns of a goods row as the catalogue form gives them. */
+function goodsColumns(input: GoodsFormInput) {
+  return {
+    help_type: input.helpType,
+    name: input.name,
+    characteristics: input.characteristics,
+    price_tiyn: input.price,
+    accompanying_service: input.accompanyingService,
+    delivery_options: [...new Set(input.deliveryOptions)],
+    regions: [...new Set(input.regions)],
+    active: input.active,
+  };
+}
 
-  private get db(): Knex {
-    return this.core.db;
+/** The supplier cabinet: organisation card, catalogue of goods, photos, stock, locations. */
+export class CatalogueService extends GoodsServiceBase {
+  constructor(
+    core: CoreServices,
+    repo: GoodsRepository,
+    private readonly photosStore: PhotoStore,
+  ) {
+    super(core, repo);
   }
 
   /** The actor's organisation; an employee without one (or anyone else) finds nothing. */
@@ -127,14 +139,7 @@ export class CatalogueService {
       const now = this.core.clock.now();
       const g = await this.repo.insertGoods(tx, {
         organisation_id: org.id,
-        help_type: input.helpType,
-        name: input.name,
-        characteristics: input.characteristics,
-        price_tiyn: input.price,
-        accompanying_service: input.accompanyingService,
-        delivery_options: [...new Set(input.deliveryOptions)],
-        regions: [...new Set(input.regions)],
-        active: input.active,
+        ...goodsColumns(input),
       });
       await tx('goods').where({ id: g.id }).update({ created_at: now, updated_at: now });
       await audit(tx, {
@@ -156,14 +161,7 @@ export class CatalogueService {
       const locked = await this.repo.goodsForUpdate(tx, current.id);
       if (!locked) throw new NotFoundError();
       await this.repo.updateGoods(tx, current.id, {
-        help_type: input.helpType,
-        name: input.name,
-        characteristics: input.characteristics,
-        price_tiyn: input.price,
-        accompanying_service: input.accompanyingService,
-        delivery_options: [...new Set(input.deliveryOptions)],
-        regions: [...new Set(input.regions)],
-        active: input.active,
+        ...goodsColumns(input),
         updated_at: this.core.clock.now(),
       });
       await audit(tx, {

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import type { CoreServices } from '../index.js';
 import type { Actor, Role } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { PersonRow } from '../people/people-repository.js';
 import type { OrderRow } from '../orders/orders-repository.js';
-import type { GoodsOrderRow, GoodsRepository, LocationRow } from './goods-repository.js';
+import type { GoodsOrderRow, LocationRow } from './goods-repository.js';
 import type { GoodsStatus } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 /** Which cabinet acts on an order: the recipient (or a guardian for the ward) or the supplier's employee. */
 export type Side = 'recipient' | 'supplier';
@@ -22,16 +22,7 @@ export function locationLine(l: LocationRow): string {
 }
 
 /** Reading a goods order for one side, and who may see it: shared by the card and the steps. */
-export class GoodsOrderAccess {
-  constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
-  ) {}
-
-  private get db(): Knex {
-    return this.core.db;
-  }
-
+export class GoodsOrderAccess extends GoodsServiceBase {
   async person(id: number, db: Knex | Knex.Transaction = this.db): Promise<PersonRow> {
     const p = await this.core.people.findById(db, id);
     if (!p) throw new NotFoundError();

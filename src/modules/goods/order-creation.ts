@@ -2,7 +2,6 @@
  * The recipient's choice and the order's creation: the entitled ТСР kinds, the offers of a kind, the
  * creation window of an article, and the signed order document that creates the order.
  */
-import type { Knex } from 'knex';
 import { addressLine } from '../../lib/address.js';
 import type { CoreServices } from '../index.js';
 import type { EntitlementsModule } from '../entitlements/index.js';
@@ -27,6 +26,7 @@ import type { CreateOrderInput } from './schemas.js';
 import { createWords } from './documents.js';
 import { locationLine, type GoodsOrderAccess } from './order-access.js';
 import { CREATE_DOCUMENT, locationKindFor, surchargeTiyn, type Fulfilment } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 /** Why the recipient may not order a kind now: a text key and its values. */
 export interface Blocker {
@@ -97,16 +97,14 @@ function blockerOf(action: ReturnType<typeof measureAction>): Blocker | null {
  * «Технические средства реабилитации» → «Выбрать» → «Заказать» → «Создать»: the recipient's way to
  * a created order, signed with the order document.
  */
-export class GoodsCreationService {
+export class GoodsCreationService extends GoodsServiceBase {
   constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
+    core: CoreServices,
+    repo: GoodsRepository,
     private readonly access: GoodsOrderAccess,
     private readonly entitlements: EntitlementsModule,
-  ) {}
-
-  private get db(): Knex {
-    return this.core.db;
+  ) {
+    super(core, repo);
   }
 
   /**

@@ -18,6 +18,7 @@ import { stepWords } from './documents.js';
 import type { GoodsOrderAccess, LoadedOrder, Side } from './order-access.js';
 import type { GoodsFulfilment, StepChange, StepFacts, StepInput, StepPayload } from './order-fulfilment.js';
 import { goodsMachine, type GoodsAction, type GoodsStatus } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 export type { StepInput } from './order-fulfilment.js';
 
@@ -33,13 +34,15 @@ export interface StepSummary extends StepFacts {
   to: GoodsStatus;
 }
 
-export class GoodsStepsService {
+export class GoodsStepsService extends GoodsServiceBase {
   constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
+    core: CoreServices,
+    repo: GoodsRepository,
     private readonly access: GoodsOrderAccess,
     private readonly fulfilment: GoodsFulfilment,
-  ) {}
+  ) {
+    super(core, repo);
+  }
 
   /** The machine's row for this step on this order by this side, or the error why not. */
   private transitionFor({ order, go }: LoadedOrder, action: GoodsAction, side: Side, actor: Actor) {

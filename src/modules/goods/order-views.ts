@@ -3,7 +3,6 @@
  * the recipient and of the supplier, with the steps the machine offers this side now, and the
  * supplier's list of incoming orders.
  */
-import type { Knex } from 'knex';
 import { addressLine } from '../../lib/address.js';
 import type { CoreServices } from '../index.js';
 import type { Actor } from '../../lib/actor.js';
@@ -12,6 +11,7 @@ import { fullName } from '../people/names.js';
 import type { GoodsRepository, LocationRow } from './goods-repository.js';
 import type { GoodsOrderAccess, LoadedOrder, Side } from './order-access.js';
 import { goodsMachine, reimbursementTiyn, reservableKinds, toLocalInput } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 const place = (l: LocationRow) => ({
   id: l.id,
@@ -22,15 +22,13 @@ const place = (l: LocationRow) => ({
   phone: l.phone,
 });
 
-export class GoodsOrderViews {
+export class GoodsOrderViews extends GoodsServiceBase {
   constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
+    core: CoreServices,
+    repo: GoodsRepository,
     private readonly access: GoodsOrderAccess,
-  ) {}
-
-  private get db(): Knex {
-    return this.core.db;
+  ) {
+    super(core, repo);
   }
 
   private async card({ order, go }: LoadedOrder, actor: Actor, side: Side) {

@@ -53,6 +53,13 @@ export type Rerender = (
   extra?: Record<string, unknown>,
 ) => Promise<void>;
 
+/** A page rendered from the request (with a status, and what went wrong over its own locals). */
+export function page(template: string, locals: (req: Request) => Promise<Record<string, unknown>>): Rerender {
+  return async (req, res, status, extra = {}) => {
+    res.status(status).render(template, { ...(await locals(req)), ...extra });
+  };
+}
+
 /**
  * The two routes of a signed step on an order card, the same for both sides: the step's button
  * (its form checked, then the document to sign, or the card again with what is missing) and the

@@ -13,7 +13,7 @@ import {
   optionalReasonForm,
 } from '../../modules/goods/schemas.js';
 import { RECIPIENT_ACTIONS, type RecipientAction, type StepInput } from '../../modules/goods/order-steps.js';
-import { parseGoodsForm as parseForm, stepRoutes, userError } from './helpers.js';
+import { page, parseGoodsForm as parseForm, stepRoutes, userError } from './helpers.js';
 import { createRows, creationWindowView, goodsSignPage } from './view-models.js';
 
 const recipientOnly = requireRole('recipient', 'guardian');
@@ -53,15 +53,9 @@ export function recipientGoodsRoutes(services: WebServices): Router {
     res.render('pages/goods/kinds.njk', { kinds });
   });
 
-  async function renderCard(
-    req: Request,
-    res: Response,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ) {
-    const view = await services.goods.views.recipientOrder(actorOf(req), idParam(req));
-    res.status(status).render('pages/goods/order.njk', { ...view, ...extra });
-  }
+  const renderCard = page('pages/goods/order.njk', async (req) =>
+    services.goods.views.recipientOrder(actorOf(req), idParam(req)),
+  );
 
   router.get('/goods/orders/:id', recipientOnly, async (req, res) => {
     await renderCard(req, res, 200);

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { WebServices } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
@@ -20,7 +20,7 @@ import {
   type GoodsAction,
 } from '../../modules/goods/rules.js';
 import { RECIPIENT_ACTIONS, type StepInput, type SupplierAction } from '../../modules/goods/order-steps.js';
-import { queryWithout, stepRoutes } from './helpers.js';
+import { page, queryWithout, stepRoutes } from './helpers.js';
 import { parseFilters } from '../../web/filters.js';
 
 const employee = requireRole('employee');
@@ -56,15 +56,9 @@ export function supplierOrdersRoutes(services: WebServices): Router {
     });
   });
 
-  async function renderCard(
-    req: Request,
-    res: Response,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ) {
-    const view = await views.supplierOrder(actorOf(req), idParam(req));
-    res.status(status).render('pages/supplier/order.njk', { ...view, ...extra });
-  }
+  const renderCard = page('pages/supplier/order.njk', async (req) =>
+    views.supplierOrder(actorOf(req), idParam(req)),
+  );
 
   router.get('/supplier/orders/:id', employee, async (req, res) => {
     await renderCard(req, res, 200);
