@@ -7,8 +7,15 @@ import { GoodsServiceBase } from './service-base.js';
 
 /** The administrator's registries: ТСР kinds with their guaranteed sums, and suppliers with their directions. */
 export class GoodsAdminService extends GoodsServiceBase {
-  tsrKinds() {
-    return this.repo.tsrKinds(this.db);
+  /** The ТСР kinds as the registry page lists them. */
+  async tsrKinds() {
+    return (await this.repo.tsrKinds(this.db)).map((k) => ({
+      code: k.code,
+      names: { ru: k.name_ru, kk: k.name_kk, en: k.name_en },
+      guaranteedTiyn: k.guaranteed_sum_tiyn,
+      accompanyingService: k.accompanying_service,
+      active: k.active,
+    }));
   }
 
   async tsrKind(code: string) {

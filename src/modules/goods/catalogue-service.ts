@@ -5,7 +5,7 @@ import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { GoodsRepository, GoodsRow, LocationRow } from './goods-repository.js';
+import type { GoodsListRow, GoodsRepository, GoodsRow, LocationRow, TsrKindRow } from './goods-repository.js';
 import type { PhotoStore } from './photo-store.js';
 import type { GoodsFormInput, LocationFormInput } from './schemas.js';
 import {
@@ -20,6 +20,29 @@ import {
 import { GoodsServiceBase } from './service-base.js';
 
 export type { UploadedFile };
+
+/** A ТСР kind as the catalogue pages show it: its names in every language and its guaranteed sum. */
+function kindView(k: TsrKindRow) {
+  return {
+    code: k.code,
+    names: { ru: k.name_ru, kk: k.name_kk, en: k.name_en },
+    guaranteedTiyn: k.guaranteed_sum_tiyn,
+  };
+}
+
+/** A catalogue line: the article with its surcharge against the kind's guaranteed sum and what is free. */
+function goodsLine(g: GoodsListRow) {
+  return {
+    id: g.id,
+    name: g.name,
+    accompanyingService: g.accompanying_service,
+    priceTiyn: g.price_tiyn,
+    surchargeTiyn: surchargeTiyn(g.price_tiyn, g.guaranteed_sum_tiyn),
+    available: g.available,
+    deliveryOptions: g.delivery_options,
+    active: g.active,
+  };
+}
 
 /** The columns of a goods row as the catalogue form gives them. */
 function goodsColumns(input: GoodsFormInput) {
@@ -70,9 +93,21 @@ export class CatalogueService extends GoodsServiceBase {
     const org = await this.organisationOf(actor);
     const registry = await this.core.integrations.organisationRegistry.findByBin(org.bin);
     const directions = DIRECTIONS.filter((d) => org.directions.includes(d));
-    return { org, registry, directions: directions as Direction[] };
+    return {
+      org: {
+        name: org.name,
+        bin: org.bin,
+        address: org.address,
+        head: org.head,
+        activityCode: org.activity_code,
+        active: org.active,
+      },
+      registry,
+      directions: directions as Direction[],
+    };
   }
 
+  /** The catalogue per ТСР kind (every kind, with its own articles). */
   async catalogue(actor: Actor) {
     const org = await this.sellerOf(actor);
     const [goods, kinds, locations] = await Promise.all([
@@ -80,15 +115,19 @@ export class CatalogueService extends GoodsServiceBase {
       this.repo.tsrKinds(this.db),
       this.repo.locations(this.db, org.id),
     ]);
-    const rows = goods.map((g) => ({
-      ...g,
-      surcharge_tiyn: surchargeTiyn(g.price_tiyn, g.guaranteed_sum_tiyn),
-    }));
-    return { org, kinds, goods: rows, locations };
+    return {
+      org: { name: org.name },
+      kinds: kinds.map((k) => ({
+        ...kindView(k),
+        goods: goods.filter((g) => g.help_type === k.code).map(goodsLine),
+      })),
+      hasLocations: locations.length > 0,
+      isEmpty: goods.length === 0,
+    };
   }
 
   async kinds() {
-    return this.repo.tsrKinds(this.db, { activeOnly: true });
+    return (await this.repo.tsrKinds(this.db, { activeOnly: true })).map(kindView);
   }
 
   private async ownGoods(actor: Actor, goodsId: number): Promise<GoodsRow> {
@@ -109,10 +148,12 @@ export class CatalogueService extends GoodsServiceBase {
     const guaranteed = kind?.guaranteed_sum_tiyn ?? 0;
     return {
       goods,
-      kind,
-      kinds,
+      helpType: goods.help_type,
+      kindNames: kind ? kindView(kind).names : null,
+      kinds: kinds.map(kindView),
       photos,
       stock: stock.map((s) => ({ ...s, available: s.quantity - s.reserved })),
+      priceTiyn: goods.price_tiyn,
       guaranteedTiyn: guaranteed,
       surchargeTiyn: surchargeTiyn(goods.price_tiyn, guaranteed),
       maxPhotos: PHOTOS_PER_GOODS,

@@ -29,7 +29,7 @@ export function adminRegistryRoutes(services: WebServices): Router {
   const renderKind = page('pages/supplier/admin-tsr-kind.njk', async (req) => {
     const kind = await registry.tsrKind(codeParam(req));
     return {
-      kind,
+      kind: { code: kind.code, names: { ru: kind.name_ru, kk: kind.name_kk, en: kind.name_en } },
       values: {
         guaranteedSum: formatTiyn(kind.guaranteed_sum_tiyn ?? 0).replace(/\s*₸$/, ''),
         accompanyingService: kind.accompanying_service ? 'yes' : 'no',
@@ -58,7 +58,7 @@ export function adminRegistryRoutes(services: WebServices): Router {
   const renderSupplier = page('pages/supplier/admin-supplier.njk', async (req) => {
     const org = await registry.supplier(idParam(req));
     return {
-      org,
+      org: { id: org.id, bin: org.bin, name: org.name, head: org.head, activityCode: org.activity_code },
       directions: DIRECTIONS,
       values: { directions: org.directions, active: org.active ? 'yes' : 'no' },
     };

@@ -1,4 +1,4 @@
-import type { Router, Request, Response } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
@@ -7,9 +7,8 @@ import { parseForm, signedForm, type FormResult } from '../../web/forms.js';
 import { renderSignPage } from '../../web/sign-step.js';
 import type { GoodsStepsService, StepInput } from '../../modules/goods/order-steps.js';
 import type { GoodsAction } from '../../modules/goods/rules.js';
-import { goodsSignPage, stepRows } from './view-models.js';
 import type { Side } from '../../modules/goods/order-access.js';
-import type { RequestHandler } from 'express';
+import { goodsSignPage, stepRows } from './view-models.js';
 
 /** The goods forms' parse: a field problem without its own text reads «Неверные данные формы.» */
 export function parseGoodsForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {

@@ -34,7 +34,7 @@ function recipientAction(req: Request): RecipientAction {
 /** The recipient's side: «Технические средства реабилитации», «Выбрать», «Заказать», the order card. */
 export function recipientGoodsRoutes(services: WebServices): Router {
   const router = Router();
-  const orders = services.goods.creation;
+  const creation = services.goods.creation;
 
   /** Photos of goods: the stored type, never sniffed, never rendered as a document. */
   router.get('/goods/photos/:id', requireAuth, async (req, res) => {
@@ -49,7 +49,7 @@ export function recipientGoodsRoutes(services: WebServices): Router {
   });
 
   router.get('/goods', recipientOnly, async (req, res) => {
-    const kinds = await services.goods.creation.entitled(actorOf(req));
+    const kinds = await creation.entitled(actorOf(req));
     res.render('pages/goods/kinds.njk', { kinds });
   });
 
@@ -75,7 +75,7 @@ export function recipientGoodsRoutes(services: WebServices): Router {
   });
 
   router.get('/goods/:helpType', recipientOnly, async (req, res) => {
-    const offers = await orders.offers(actorOf(req), helpTypeParam(req));
+    const offers = await creation.offers(actorOf(req), helpTypeParam(req));
     res.render('pages/goods/offers.njk', offers);
   });
 
@@ -85,7 +85,7 @@ export function recipientGoodsRoutes(services: WebServices): Router {
     status: number,
     extra: Record<string, unknown> = {},
   ) {
-    const w = await orders.creationWindow(actorOf(req), helpTypeParam(req), idParam(req, 'goodsId'));
+    const w = await creation.creationWindow(actorOf(req), helpTypeParam(req), idParam(req, 'goodsId'));
     const values = { ...w.defaults, ...((extra.values as Record<string, unknown> | undefined) ?? {}) };
     res.status(status).render('pages/goods/create.njk', { ...extra, ...creationWindowView(req, w, values) });
   }
@@ -110,7 +110,7 @@ export function recipientGoodsRoutes(services: WebServices): Router {
     const parsed = parseForm(createOrderForm, req.body);
     if (!parsed.ok) return renderWindow(req, res, 400, { errors: parsed.errors, values: req.body });
     try {
-      const step = await orders.issueCreate(actorOf(req), helpType, goodsId, parsed.data, req.lang);
+      const step = await creation.issueCreate(actorOf(req), helpType, goodsId, parsed.data, req.lang);
       renderSignPage(
         res,
         goodsSignPage(
@@ -138,7 +138,7 @@ export function recipientGoodsRoutes(services: WebServices): Router {
     const parsed = parseForm(signedForm, req.body);
     if (!parsed.ok) return renderWindow(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
     try {
-      const order = await orders.applyCreate(actorOf(req), goodsId, parsed.data);
+      const order = await creation.applyCreate(actorOf(req), goodsId, parsed.data);
       flash(req, 'goods:flash.created', { number: order.number });
       res.redirect(303, `/goods/orders/${order.id}`);
     } catch (err) {
