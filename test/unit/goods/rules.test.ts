@@ -128,6 +128,28 @@ describe('the goods order state machine', () => {
       expect(goodsMachine.transitions.find((t) => t.action === a)?.closes).toBe(true);
   });
 
+  it('names in each row how the step is signed, and shows hand-overs as done', () => {
+    for (const t of goodsMachine.transitions) {
+      expect(goodsMachine.document(t.action)).toMatchObject({
+        purpose: `goods.${t.action}`,
+        signer: t.by.includes('employee') ? 'employee' : 'individual',
+      });
+    }
+    expect(goodsMachine.document('confirm').kind).toBe('reimbursement-application');
+    expect(goodsMachine.document('reserve').kind).toBe('confirmation');
+    for (const a of HANDOVER_ACTIONS)
+      expect(
+        goodsMachine.tone(
+          goodsMachine.find(
+            GOODS_STATUSES.find((s) => goodsMachine.find(s, a))!,
+            a,
+          )!.to,
+        ),
+      ).toBe('done');
+    expect(goodsMachine.tone('declined')).toBe('closed');
+    expect(goodsMachine.tone('reserved')).toBe('open');
+  });
+
   it('refuses a step out of order and a step by the wrong side', () => {
     expect(() => goodsMachine.require('created', 'reserve', SUPPLIER)).toThrow(/order_action_not_allowed/);
     expect(() => goodsMachine.require('awaiting_supplier', 'reserve', RECIPIENT)).toThrow(/forbidden/);
