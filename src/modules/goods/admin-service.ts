@@ -1,25 +1,21 @@
-import type { Knex } from 'knex';
-import type { CoreServices } from '../index.js';
 import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { GoodsRepository } from './goods-repository.js';
 import { DIRECTIONS, type Direction } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 /** The administrator's registries: ТСР kinds with their guaranteed sums, and suppliers with their directions. */
-export class GoodsAdminService {
-  constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
-  ) {}
-
-  private get db(): Knex {
-    return this.core.db;
-  }
-
-  tsrKinds() {
-    return this.repo.tsrKinds(this.db);
+export class GoodsAdminService extends GoodsServiceBase {
+  /** The ТСР kinds as the registry page lists them. */
+  async tsrKinds() {
+    return (await this.repo.tsrKinds(this.db)).map((k) => ({
+      code: k.code,
+      names: { ru: k.name_ru, kk: k.name_kk, en: k.name_en },
+      guaranteedTiyn: k.guaranteed_sum_tiyn,
+      accompanyingService: k.accompanying_service,
+      active: k.active,
+    }));
   }
 
   async tsrKind(code: string) {

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { fileTypeFromFile } from 'file-type';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import type { CoreServices } from '../index.js';
@@ -6,7 +5,7 @@ import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import type { GoodsRepository, GoodsRow, LocationRow } from './goods-repository.js';
+import type { GoodsListRow, GoodsRepository, GoodsRow, LocationRow, TsrKindRow } from './goods-repository.js';
 import type { PhotoStore } from './photo-store.js';
 import type { GoodsFormInput, LocationFormInput } from './schemas.js';
 import {
@@ -18,19 +17,55 @@ import {
   validDeliveryOptions,
   type Direction,
 } from './rules.js';
+import { GoodsServiceBase } from './service-base.js';
 
 export type { UploadedFile };
 
-/** The supplier cabinet: organisation card, catalogue of goods, photos, stock, locations. */
-export class CatalogueService {
-  constructor(
-    private readonly core: CoreServices,
-    private readonly repo: GoodsRepository,
-    private readonly photosStore: PhotoStore,
-  ) {}
+/** A ТСР kind as the catalogue pages show it: its names in every language and its guaranteed sum. */
+function kindView(k: TsrKindRow) {
+  return {
+    code: k.code,
+    names: { ru: k.name_ru, kk: k.name_kk, en: k.name_en },
+    guaranteedTiyn: k.guaranteed_sum_tiyn,
+  };
+}
 
-  private get db(): Knex {
-    return this.core.db;
+/** A catalogue line: the article with its surcharge against the kind's guaranteed sum and what is free. */
+function goodsLine(g: GoodsListRow) {
+  return {
+    id: g.id,
+    name: g.name,
+    accompanyingService: g.accompanying_service,
+    priceTiyn: g.price_tiyn,
+    surchargeTiyn: surchargeTiyn(g.price_tiyn, g.guaranteed_sum_tiyn),
+    available: g.available,
+    deliveryOptions: g.delivery_options,
+    active: g.active,
+  };
+}
+
+/** The columns of a goods row as the catalogue form gives them. */
+function goodsColumns(input: GoodsFormInput) {
+  return {
+    help_type: input.helpType,
+    name: input.name,
+    characteristics: input.characteristics,
+    price_tiyn: input.price,
+    accompanying_service: input.accompanyingService,
+    delivery_options: [...new Set(input.deliveryOptions)],
+    regions: [...new Set(input.regions)],
+    active: input.active,
+  };
+}
+
+/** The supplier cabinet: organisation card, catalogue of goods, photos, stock, locations. */
+export class CatalogueService extends GoodsServiceBase {
+  constructor(
+    core: CoreServices,
+    repo: GoodsRepository,
+    private readonly photosStore: PhotoStore,
+  ) {
+    super(core, repo);
   }
 
   /** The actor's organisation; an employee without one (or anyone else) finds nothing. */
@@ -58,9 +93,21 @@ export class CatalogueService {
     const org = await this.organisationOf(actor);
     const registry = await this.core.integrations.organisationRegistry.findByBin(org.bin);
     const directions = DIRECTIONS.filter((d) => org.directions.includes(d));
-    return { org, registry, directions: directions as Direction[] };
+    return {
+      org: {
+        name: org.name,
+        bin: org.bin,
+        address: org.address,
+        head: org.head,
+        activityCode: org.activity_code,
+        active: org.active,
+      },
+      registry,
+      directions: directions as Direction[],
+    };
   }
 
+  /** The catalogue per ТСР kind (every kind, with its own articles). */
   async catalogue(actor: Actor) {
     const org = await this.sellerOf(actor);
     const [goods, kinds, locations] = await Promise.all([
@@ -68,15 +115,19 @@ export class CatalogueService {
       this.repo.tsrKinds(this.db),
       this.repo.locations(this.db, org.id),
     ]);
-    const rows = goods.map((g) => ({
-      ...g,
-      surcharge_tiyn: surchargeTiyn(g.price_tiyn, g.guaranteed_sum_tiyn),
-    }));
-    return { org, kinds, goods: rows, locations };
+    return {
+      org: { name: org.name },
+      kinds: kinds.map((k) => ({
+        ...kindView(k),
+        goods: goods.filter((g) => g.help_type === k.code).map(goodsLine),
+      })),
+      hasLocations: locations.length > 0,
+      isEmpty: goods.length === 0,
+    };
   }
 
   async kinds() {
-    return this.repo.tsrKinds(this.db, { activeOnly: true });
+    return (await this.repo.tsrKinds(this.db, { activeOnly: true })).map(kindView);
   }
 
   private async ownGoods(actor: Actor, goodsId: number): Promise<GoodsRow> {
@@ -97,10 +148,12 @@ export class CatalogueService {
     const guaranteed = kind?.guaranteed_sum_tiyn ?? 0;
     return {
       goods,
-      kind,
-      kinds,
+      helpType: goods.help_type,
+      kindNames: kind ? kindView(kind).names : null,
+      kinds: kinds.map(kindView),
       photos,
       stock: stock.map((s) => ({ ...s, available: s.quantity - s.reserved })),
+      priceTiyn: goods.price_tiyn,
       guaranteedTiyn: guaranteed,
       surchargeTiyn: surchargeTiyn(goods.price_tiyn, guaranteed),
       maxPhotos: PHOTOS_PER_GOODS,
@@ -127,14 +180,7 @@ export class CatalogueService {
       const now = this.core.clock.now();
       const g = await this.repo.insertGoods(tx, {
         organisation_id: org.id,
-        help_type: input.helpType,
-        name: input.name,
-        characteristics: input.characteristics,
-        price_tiyn: input.price,
-        accompanying_service: input.accompanyingService,
-        delivery_options: [...new Set(input.deliveryOptions)],
-        regions: [...new Set(input.regions)],
-        active: input.active,
+        ...goodsColumns(input),
       });
       await tx('goods').where({ id: g.id }).update({ created_at: now, updated_at: now });
       await audit(tx, {
@@ -156,14 +202,7 @@ export class CatalogueService {
       const locked = await this.repo.goodsForUpdate(tx, current.id);
       if (!locked) throw new NotFoundError();
       await this.repo.updateGoods(tx, current.id, {
-        help_type: input.helpType,
-        name: input.name,
-        characteristics: input.characteristics,
-        price_tiyn: input.price,
-        accompanying_service: input.accompanyingService,
-        delivery_options: [...new Set(input.deliveryOptions)],
-        regions: [...new Set(input.regions)],
-        active: input.active,
+        ...goodsColumns(input),
         updated_at: this.core.clock.now(),
       });
       await audit(tx, {

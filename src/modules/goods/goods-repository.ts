@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { MeasureStatus } from '../entitlements/rules.js';
 import type { Fulfilment, LocationKind } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
@@ -103,7 +104,8 @@ export type DeliveryAddress = {
 
 export interface MeasureFacts {
   id: number;
-  status: 'open' | 'choice_blocked' | 'activation_pending' | 'fulfilled';
+  /** any but closed (the measure an order may still be about) */
+  status: Exclude<MeasureStatus, 'closed'>;
   volume: number;
   used_volume: number;
   deadline: string | null;
@@ -136,6 +138,8 @@ export interface SupplierOrderFilter {
   limit: number;
   offset: number;
 }
+
+const CLOSED: MeasureStatus = 'closed';
 
 const AVAILABLE = `coalesce((select sum(s.quantity - s.reserved) from goods_stock s join goods_locations l on l.id = s.location_id and l.active where s.goods_id = g.id), 0)::int`;
 const FIRST_PHOTO = `(select p.id from goods_photos p where p.goods_id = g.id order by p.id limit 1)`;
@@ -515,7 +519,7 @@ export class GoodsRepository {
       .join('help_types as h', 'h.code', 'm.help_type')
       .where('m.person_id', recipientId)
       .where('h.category', 'tsr')
-      .whereNot('m.status', 'closed')
+      .whereNot('m.status', CLOSED)
       .orderBy('h.sort')
       .orderBy('m.id')
       .select(
@@ -558,11 +562,11 @@ export class GoodsRepository {
       `select
          (select row_to_json(m) from (
             select id, status, volume, used_volume, deadline::text as deadline from ipr_measures
-             where person_id = ? and help_type = ? and status in ('open','choice_blocked','activation_pending','fulfilled')
+             where person_id = ? and help_type = ? and status <> ?
              order by id desc limit 1) m) as measure,
          (select row_to_json(o) from (
             select id, number, kind from orders where recipient_id = ? and help_type = ? and is_open limit 1) o) as open`,
-      [recipientId, helpType, recipientId, helpType],
+      [recipientId, helpType, CLOSED, recipientId, helpType],
     )) as { rows: { measure: MeasureFacts | null; open: OpenOrderFacts | null }[] };
     return r.rows[0] ?? { measure: null, open: null };
   }

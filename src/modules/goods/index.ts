@@ -4,16 +4,24 @@ import { createEntitlementsModule } from '../entitlements/index.js';
 import { GoodsRepository } from './goods-repository.js';
 import { PhotoStore } from './photo-store.js';
 import { CatalogueService } from './catalogue-service.js';
-import { GoodsOrdersService } from './orders-service.js';
 import { GoodsAdminService } from './admin-service.js';
+import { GoodsOrderAccess } from './order-access.js';
+import { GoodsCreationService } from './order-creation.js';
+import { GoodsFulfilment } from './order-fulfilment.js';
+import { GoodsStepsService } from './order-steps.js';
+import { GoodsOrderViews } from './order-views.js';
 
-/** ТСР goods: supplier cabinet and catalogue, goods orders. */
+/** ТСР goods: supplier cabinet and catalogue; goods orders (creation, signed steps, cards). */
 export function createGoodsModule(core: CoreServices) {
   const repo = new GoodsRepository();
   const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads', 'goods'));
+  const entitlements = createEntitlementsModule(core);
+  const access = new GoodsOrderAccess(core, repo);
   return {
     catalogue: new CatalogueService(core, repo, photos),
-    orders: new GoodsOrdersService(core, repo, createEntitlementsModule(core)),
+    creation: new GoodsCreationService(core, repo, access, entitlements),
+    steps: new GoodsStepsService(core, repo, access, new GoodsFulfilment(core, repo, entitlements)),
+    views: new GoodsOrderViews(core, repo, access),
     admin: new GoodsAdminService(core, repo),
     photos,
   };

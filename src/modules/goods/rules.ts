@@ -3,7 +3,8 @@
  * guaranteed sum, the recipient pays the rest (доплата) at hand-over.
  */
 import { DateTime } from 'luxon';
-import { StateMachine } from '../orders/state-machine.js';
+import { StateMachine, type StepDocument, type Transition } from '../orders/state-machine.js';
+import type { DocumentKind } from '../../eds/index.js';
 import { ASTANA_ZONE } from '../../lib/clock.js';
 
 export const FULFILMENTS = ['stationary', 'home', 'courier', 'pickup'] as const;
@@ -97,84 +98,122 @@ export type GoodsAction = (typeof GOODS_ACTIONS)[number];
 const RECIPIENT = ['recipient', 'guardian'] as const;
 const SUPPLIER = ['employee'] as const;
 
-export const goodsMachine = new StateMachine<GoodsStatus, GoodsAction>(
+/** What a row's guard looks at besides the status: the order's way of reaching the recipient. */
+export interface GoodsContext {
+  fulfilment: Fulfilment;
+}
+
+/**
+ * What a step does besides changing the status (the fulfilment service runs it in the same
+ * transaction): keep the signed reimbursement application, reserve an item at a location, release a
+ * reservation, hand the parcel to KazPost with a track number, hand the item over.
+ */
+export type GoodsEffect = 'keepApplication' | 'reserve' | 'release' | 'ship' | 'handOver';
+
+/** The order document the recipient signs in the creation window (before there is an order). */
+export const CREATE_DOCUMENT: StepDocument = { kind: 'order', purpose: 'goods.create', signer: 'individual' };
+
+const recipientDoc = (action: GoodsAction, kind: DocumentKind): StepDocument => ({
+  kind,
+  purpose: `goods.${action}`,
+  signer: 'individual',
+});
+const supplierDoc = (action: GoodsAction, kind: DocumentKind): StepDocument => ({
+  kind,
+  purpose: `goods.${action}`,
+  signer: 'employee',
+});
+
+/** A step of one fulfilment only (steps without this guard apply to every fulfilment). */
+const only =
+  (f: Fulfilment) =>
+  (ctx: GoodsContext): string | null =>
+    ctx.fulfilment === f ? null : 'order_action_not_allowed';
+
+type Row = Transition<GoodsStatus, GoodsAction, GoodsContext, GoodsEffect>;
+
+/** A supplier's forward step of one fulfilment, signed as a status change. */
+const supplierStep = (
+  from: GoodsStatus,
+  action: GoodsAction,
+  to: GoodsStatus,
+  f: Fulfilment,
+  extra: Partial<Row> = {},
+): Row => ({
+  from: [from],
+  action,
+  by: SUPPLIER,
+  signed: true,
+  document: supplierDoc(action, 'status-change'),
+  to,
+  guard: only(f),
+  ...extra,
+});
+
+/** A hand-over closes the order. */
+const HAND_OVER: Partial<Row> = { closes: true, effect: 'handOver' };
+
+export const goodsMachine = new StateMachine<GoodsStatus, GoodsAction, GoodsContext, GoodsEffect>(
   'goods',
   ['created'],
   [
-    { from: ['created'], action: 'confirm', by: RECIPIENT, signed: true, to: 'awaiting_supplier' },
-    { from: ['created'], action: 'delete', by: RECIPIENT, signed: true, to: 'deleted', closes: true },
+    {
+      from: ['created'],
+      action: 'confirm',
+      by: RECIPIENT,
+      signed: true,
+      document: recipientDoc('confirm', 'reimbursement-application'),
+      to: 'awaiting_supplier',
+      effect: 'keepApplication',
+    },
+    {
+      from: ['created'],
+      action: 'delete',
+      by: RECIPIENT,
+      signed: true,
+      document: recipientDoc('delete', 'refusal'),
+      to: 'deleted',
+      closes: true,
+      effect: 'release',
+    },
     {
       from: ['awaiting_supplier'],
       action: 'cancel',
       by: RECIPIENT,
       signed: true,
+      document: recipientDoc('cancel', 'refusal'),
       to: 'cancelled_by_recipient',
       closes: true,
+      effect: 'release',
     },
-    { from: ['awaiting_supplier'], action: 'reserve', by: SUPPLIER, signed: true, to: 'reserved' },
+    {
+      from: ['awaiting_supplier'],
+      action: 'reserve',
+      by: SUPPLIER,
+      signed: true,
+      document: supplierDoc('reserve', 'confirmation'),
+      to: 'reserved',
+      effect: 'reserve',
+    },
     {
       from: ['awaiting_supplier', 'reserved'],
       action: 'decline',
       by: SUPPLIER,
       signed: true,
+      document: supplierDoc('decline', 'refusal'),
       to: 'declined',
       closes: true,
       reasonRequired: true,
+      effect: 'release',
     },
-    {
-      from: ['reserved'],
-      action: 'make_available_stationary',
-      by: SUPPLIER,
-      signed: true,
-      to: 'available_stationary',
-    },
-    {
-      from: ['reserved'],
-      action: 'schedule_home_visit',
-      by: SUPPLIER,
-      signed: true,
-      to: 'home_visit_scheduled',
-    },
-    {
-      from: ['reserved'],
-      action: 'make_available_pickup',
-      by: SUPPLIER,
-      signed: true,
-      to: 'available_pickup',
-    },
-    { from: ['reserved'], action: 'hand_to_courier', by: SUPPLIER, signed: true, to: 'with_courier' },
-    {
-      from: ['available_stationary'],
-      action: 'issue_stationary',
-      by: SUPPLIER,
-      signed: true,
-      to: 'issued_stationary',
-      closes: true,
-    },
-    {
-      from: ['home_visit_scheduled'],
-      action: 'issue_home',
-      by: SUPPLIER,
-      signed: true,
-      to: 'issued_home',
-      closes: true,
-    },
-    {
-      from: ['available_pickup'],
-      action: 'issue_pickup',
-      by: SUPPLIER,
-      signed: true,
-      to: 'issued_pickup',
-      closes: true,
-    },
-    {
-      from: ['with_courier'],
-      action: 'deliver',
-      by: SUPPLIER,
-      signed: true,
-      to: 'delivered_courier',
-      closes: true,
-    },
+    supplierStep('reserved', 'make_available_stationary', 'available_stationary', 'stationary'),
+    supplierStep('reserved', 'schedule_home_visit', 'home_visit_scheduled', 'home'),
+    supplierStep('reserved', 'make_available_pickup', 'available_pickup', 'pickup'),
+    supplierStep('reserved', 'hand_to_courier', 'with_courier', 'courier', { effect: 'ship' }),
+    supplierStep('available_stationary', 'issue_stationary', 'issued_stationary', 'stationary', HAND_OVER),
+    supplierStep('home_visit_scheduled', 'issue_home', 'issued_home', 'home', HAND_OVER),
+    supplierStep('available_pickup', 'issue_pickup', 'issued_pickup', 'pickup', HAND_OVER),
+    supplierStep('with_courier', 'deliver', 'delivered_courier', 'courier', HAND_OVER),
   ],
   [
     'issued_stationary',
@@ -185,51 +224,22 @@ export const goodsMachine = new StateMachine<GoodsStatus, GoodsAction>(
     'cancelled_by_recipient',
     'declined',
   ],
+  // open (in progress), done (handed over), closed (ended without hand-over: the terminal default)
+  { issued_stationary: 'done', issued_home: 'done', issued_pickup: 'done', delivered_courier: 'done' },
 );
 
-/** The fulfilment an action belongs to (actions not listed apply to every fulfilment). */
-const ACTION_FULFILMENT: Partial<Record<GoodsAction, Fulfilment>> = {
-  make_available_stationary: 'stationary',
-  issue_stationary: 'stationary',
-  schedule_home_visit: 'home',
-  issue_home: 'home',
-  make_available_pickup: 'pickup',
-  issue_pickup: 'pickup',
-  hand_to_courier: 'courier',
-  deliver: 'courier',
-};
-
 /** The item reaches the recipient: the measure's volume is used, stock leaves, Е-Собес is told. */
-export const HANDOVER_ACTIONS: readonly GoodsAction[] = [
-  'issue_stationary',
-  'issue_home',
-  'issue_pickup',
-  'deliver',
-];
+export const HANDOVER_ACTIONS: readonly GoodsAction[] = goodsMachine.transitions
+  .filter((t) => t.effect === 'handOver')
+  .map((t) => t.action);
 
 export function isHandover(action: GoodsAction): boolean {
   return HANDOVER_ACTIONS.includes(action);
 }
 
-export function actionFits(action: GoodsAction, fulfilment: Fulfilment): boolean {
-  const f = ACTION_FULFILMENT[action];
-  return f === undefined || f === fulfilment;
-}
-
-/** The buttons a person of these roles sees for an order in this status and fulfilment. */
-export function actionsFor(
-  status: GoodsStatus,
-  fulfilment: Fulfilment,
-  roles: readonly string[],
-): GoodsAction[] {
-  return goodsMachine
-    .actionsFor(status, roles as Parameters<typeof goodsMachine.actionsFor>[1])
-    .filter((a) => actionFits(a, fulfilment));
-}
-
-/** The recipient may cancel until the supplier confirms the stock. */
+/** The recipient may cancel (or delete) until the supplier confirms the stock. */
 export function recipientMayCancel(status: GoodsStatus): boolean {
-  return status === 'created' || status === 'awaiting_supplier';
+  return goodsMachine.can(status, 'cancel', RECIPIENT) || goodsMachine.can(status, 'delete', RECIPIENT);
 }
 
 export function isGoodsStatus(s: string): s is GoodsStatus {
@@ -238,24 +248,6 @@ export function isGoodsStatus(s: string): s is GoodsStatus {
 
 export function isGoodsAction(s: string): s is GoodsAction {
   return (GOODS_ACTIONS as readonly string[]).includes(s);
-}
-
-/** Which kind of signed document each step is (eds.md document kinds). */
-export function documentKindFor(
-  action: GoodsAction,
-): 'reimbursement-application' | 'refusal' | 'confirmation' | 'status-change' {
-  if (action === 'confirm') return 'reimbursement-application';
-  if (action === 'delete' || action === 'cancel' || action === 'decline') return 'refusal';
-  if (action === 'reserve') return 'confirmation';
-  return 'status-change';
-}
-
-/** How the statuses look: open (in progress), done (handed over), closed (ended without hand-over). */
-export function statusTone(s: GoodsStatus): 'open' | 'done' | 'closed' {
-  if (s === 'issued_stationary' || s === 'issued_home' || s === 'issued_pickup' || s === 'delivered_courier')
-    return 'done';
-  if (s === 'deleted' || s === 'cancelled_by_recipient' || s === 'declined') return 'closed';
-  return 'open';
 }
 
 // ---------------------------------------------------------------------------------------------------

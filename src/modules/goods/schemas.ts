@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import * as blocks from '../../lib/schema-blocks.js';
-import { AppError } from '../../lib/errors.js';
 import { DIRECTIONS, FULFILMENTS, GOODS_STATUSES, KZ_REGIONS, LOCATION_KINDS } from './rules.js';
 
 const csrf = { _csrf: z.string().optional() };
@@ -173,11 +172,6 @@ export const handoverForm = z.strictObject({
   handedOverAt: text(40, 'goods:errors.handoverTimeInvalid'),
 });
 
-export const signedForm = z.strictObject({
-  ...csrf,
-  ...blocks.signedFields(256 * 1024),
-});
-
 export const supplierOrdersQuery = z.object({
   status: z.enum(GOODS_STATUSES).optional().catch(undefined),
   fulfilment: z.enum(FULFILMENTS).optional().catch(undefined),
@@ -201,21 +195,3 @@ export const supplierForm = z.strictObject({
   directions: list.pipe(z.array(z.enum(DIRECTIONS, { error: 'goods:errors.badRequest' }))),
   active: yesNo,
 });
-
-export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string> };
-
-/**
- * Parses a form: field → locale key of its first problem. A body with fields the form does not have
- * (a forged request) is refused outright.
- */
-export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return { ok: true, data: r.data };
-  const errors: Record<string, string> = {};
-  for (const issue of r.error.issues) {
-    if (issue.code === 'unrecognized_keys') throw new AppError('bad_request', 400);
-    const field = String(issue.path[0] ?? '_form');
-    if (!errors[field]) errors[field] = blocks.textKeyOr(issue.message, 'goods:errors.badRequest');
-  }
-  return { ok: false, errors };
-}

@@ -1,12 +1,13 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { formatTiyn } from '../../lib/money.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { parseForm, supplierForm, tsrKindForm } from '../../modules/goods/schemas.js';
+import { supplierForm, tsrKindForm } from '../../modules/goods/schemas.js';
+import { idParam } from '../../web/forms.js';
 import { DIRECTIONS } from '../../modules/goods/rules.js';
-import { idParam } from './helpers.js';
+import { page, parseGoodsForm as parseForm } from './helpers.js';
 
 const admin = requireRole('admin');
 
@@ -25,23 +26,17 @@ export function adminRegistryRoutes(services: WebServices): Router {
     res.render('pages/supplier/admin-tsr-kinds.njk', { kinds: await registry.tsrKinds() });
   });
 
-  async function renderKind(
-    req: Request,
-    res: Response,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ) {
+  const renderKind = page('pages/supplier/admin-tsr-kind.njk', async (req) => {
     const kind = await registry.tsrKind(codeParam(req));
-    res.status(status).render('pages/supplier/admin-tsr-kind.njk', {
-      kind,
+    return {
+      kind: { code: kind.code, names: { ru: kind.name_ru, kk: kind.name_kk, en: kind.name_en } },
       values: {
         guaranteedSum: formatTiyn(kind.guaranteed_sum_tiyn ?? 0).replace(/\s*₸$/, ''),
         accompanyingService: kind.accompanying_service ? 'yes' : 'no',
         active: kind.active ? 'yes' : 'no',
       },
-      ...extra,
-    });
-  }
+    };
+  });
 
   router.get('/admin/tsr-kinds/:code', admin, async (req, res) => {
     await renderKind(req, res, 200);
@@ -60,20 +55,14 @@ export function adminRegistryRoutes(services: WebServices): Router {
     res.render('pages/supplier/admin-suppliers.njk', { suppliers: await registry.suppliers() });
   });
 
-  async function renderSupplier(
-    req: Request,
-    res: Response,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ) {
+  const renderSupplier = page('pages/supplier/admin-supplier.njk', async (req) => {
     const org = await registry.supplier(idParam(req));
-    res.status(status).render('pages/supplier/admin-supplier.njk', {
-      org,
+    return {
+      org: { id: org.id, bin: org.bin, name: org.name, head: org.head, activityCode: org.activity_code },
       directions: DIRECTIONS,
       values: { directions: org.directions, active: org.active ? 'yes' : 'no' },
-      ...extra,
-    });
-  }
+    };
+  });
 
   router.get('/admin/suppliers/:id', admin, async (req, res) => {
     await renderSupplier(req, res, 200);

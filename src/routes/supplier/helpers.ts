@@ -1,12 +1,18 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { parseId } from '../../lib/schema-blocks.js';
+import { actorOf } from '../../web/auth-context.js';
+import { flash } from '../../web/flash.js';
+import { parseForm, signedForm, type FormResult } from '../../web/forms.js';
+import { renderSignPage } from '../../web/sign-step.js';
+import type { GoodsStepsService, StepInput } from '../../modules/goods/order-steps.js';
+import type { GoodsAction } from '../../modules/goods/rules.js';
+import type { Side } from '../../modules/goods/order-access.js';
+import { goodsSignPage, stepRows } from './view-models.js';
 
-/** A positive integer id from the URL, or the 404 every unknown record gets. */
-export function idParam(req: Request, name = 'id'): number {
-  const n = parseId(req.params[name]);
-  if (n === null) throw new NotFoundError();
-  return n;
+/** The goods forms' parse: a field problem without its own text reads «Неверные данные формы.» */
+export function parseGoodsForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
+  return parseForm(schema, body, 'goods:errors.badRequest');
 }
 
 /** A problem the person can fix or should know about (shown on the page), as opposed to a fault. */
@@ -36,4 +42,85 @@ export function queryWithout(query: Record<string, unknown>, drop: string): stri
   for (const [k, v] of Object.entries(query))
     if (k !== drop && typeof v === 'string' && v !== '') p.set(k, v);
   return p.toString();
+}
+
+/** Renders a page again with what went wrong (status and extra locals). */
+export type Rerender = (
+  req: Request,
+  res: Response,
+  status: number,
+  extra?: Record<string, unknown>,
+) => Promise<void>;
+
+/** A page rendered from the request (with a status, and what went wrong over its own locals). */
+export function page(template: string, locals: (req: Request) => Promise<Record<string, unknown>>): Rerender {
+  return async (req, res, status, extra = {}) => {
+    res.status(status).render(template, { ...(await locals(req)), ...extra });
+  };
+}
+
+/**
+ * The two routes of a signed step on an order card, the same for both sides: the step's button
+ * (its form checked, then the document to sign, or the card again with what is missing) and the
+ * signed document coming back (then the card with a flash, or the card with the reason).
+ */
+export function stepRoutes<A extends GoodsAction>(
+  router: Router,
+  o: {
+    side: Side;
+    /** '/goods/orders' or '/supplier/orders' */
+    base: string;
+    guard: RequestHandler;
+    steps: GoodsStepsService;
+    action: (req: Request) => A;
+    id: (req: Request) => number;
+    schema: (action: A) => z.ZodType<StepInput, unknown>;
+    renderCard: Rerender;
+    /** what a failed form adds to the card */
+    failed?: (action: A) => Record<string, unknown>;
+  },
+): void {
+  router.post(`${o.base}/:id/:action`, o.guard, async (req, res) => {
+    const action = o.action(req);
+    const id = o.id(req);
+    const again = (fields: Record<string, string>) =>
+      o.renderCard(req, res, 400, { errors: fields, values: req.body, ...(o.failed?.(action) ?? {}) });
+    const parsed = parseGoodsForm(o.schema(action), req.body);
+    if (!parsed.ok) return again(parsed.errors);
+    try {
+      const step = await o.steps.issueStep(actorOf(req), o.side, id, action, parsed.data, req.lang);
+      renderSignPage(
+        res,
+        goodsSignPage(
+          req,
+          action,
+          step.signRequest,
+          stepRows(req, step.summary),
+          `${o.base}/${id}/${action}/sign`,
+          `${o.base}/${id}`,
+        ),
+      );
+    } catch (err) {
+      if (err instanceof ValidationError) return again(err.fields);
+      const u = userError(err);
+      if (u) return o.renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      throw err;
+    }
+  });
+
+  router.post(`${o.base}/:id/:action/sign`, o.guard, async (req, res) => {
+    const action = o.action(req);
+    const id = o.id(req);
+    const parsed = parseGoodsForm(signedForm, req.body);
+    if (!parsed.ok) return o.renderCard(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
+    try {
+      const order = await o.steps.applyStep(actorOf(req), o.side, id, action, parsed.data);
+      flash(req, `goods:flash.${action}`, { number: order.number });
+      res.redirect(303, `${o.base}/${id}`);
+    } catch (err) {
+      const u = userError(err);
+      if (u) return o.renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      throw err;
+    }
+  });
 }

@@ -1,19 +1,20 @@
 import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import type { WebServices } from '../../modules/index.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf, requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { renderSignStep } from '../../web/sign-step.js';
+import { idParam, signedForm } from '../../web/forms.js';
+import { renderSignPage } from '../../web/sign-step.js';
 import {
   chooseMethodForm,
   createOrderForm,
   emptyForm,
   optionalReasonForm,
-  parseForm,
-  signedForm,
 } from '../../modules/goods/schemas.js';
-import { RECIPIENT_ACTIONS, type RecipientAction } from '../../modules/goods/orders-service.js';
-import { idParam, userError } from './helpers.js';
+import { RECIPIENT_ACTIONS, type RecipientAction, type StepInput } from '../../modules/goods/order-steps.js';
+import { page, parseGoodsForm as parseForm, stepRoutes, userError } from './helpers.js';
+import { createRows, creationWindowView, goodsSignPage } from './view-models.js';
 
 const recipientOnly = requireRole('recipient', 'guardian');
 const HELP_TYPE = /^[A-Z][A-Z0-9_]{1,63}$/;
@@ -33,7 +34,7 @@ function recipientAction(req: Request): RecipientAction {
 /** The recipient's side: «Технические средства реабилитации», «Выбрать», «Заказать», the order card. */
 export function recipientGoodsRoutes(services: WebServices): Router {
   const router = Router();
-  const orders = services.goods.orders;
+  const creation = services.goods.creation;
 
   /** Photos of goods: the stored type, never sniffed, never rendered as a document. */
   router.get('/goods/photos/:id', requireAuth, async (req, res) => {
@@ -48,73 +49,33 @@ export function recipientGoodsRoutes(services: WebServices): Router {
   });
 
   router.get('/goods', recipientOnly, async (req, res) => {
-    const kinds = await orders.entitled(actorOf(req));
+    const kinds = await creation.entitled(actorOf(req));
     res.render('pages/goods/kinds.njk', { kinds });
   });
 
-  async function renderCard(
-    req: Request,
-    res: Response,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ) {
-    const view = await orders.recipientOrder(actorOf(req), idParam(req));
-    res.status(status).render('pages/goods/order.njk', { ...view, ...extra });
-  }
+  const renderCard = page('pages/goods/order.njk', async (req) =>
+    services.goods.views.recipientOrder(actorOf(req), idParam(req)),
+  );
 
   router.get('/goods/orders/:id', recipientOnly, async (req, res) => {
     await renderCard(req, res, 200);
   });
 
-  /** A step button on the card: the document to sign (or the card again with what is missing). */
-  router.post('/goods/orders/:id/:action', recipientOnly, async (req, res) => {
-    const action = recipientAction(req);
-    const id = idParam(req);
-    const parsed = parseForm(action === 'cancel' ? optionalReasonForm : emptyForm, req.body);
-    if (!parsed.ok) return renderCard(req, res, 400, { errors: parsed.errors, values: req.body });
-    try {
-      const step = await orders.prepareStep(
-        actorOf(req),
-        'recipient',
-        id,
-        action,
-        parsed.data as { reason?: string },
-        req.lang,
-      );
-      renderSignStep(res, 'pages/goods/sign.njk', {
-        ...step,
-        heading: req.t(`goods:sign.${action}.title`),
-        lead: req.t(`goods:sign.${action}.lead`),
-        action: `/goods/orders/${id}/${action}/sign`,
-        backHref: `/goods/orders/${id}`,
-      });
-    } catch (err) {
-      if (err instanceof ValidationError)
-        return renderCard(req, res, 400, { errors: err.fields, values: req.body });
-      const u = userError(err);
-      if (u) return renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
-      throw err;
-    }
-  });
-
-  router.post('/goods/orders/:id/:action/sign', recipientOnly, async (req, res) => {
-    const action = recipientAction(req);
-    const id = idParam(req);
-    const parsed = parseForm(signedForm, req.body);
-    if (!parsed.ok) return renderCard(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
-    try {
-      const order = await orders.applyStep(actorOf(req), 'recipient', id, action, parsed.data);
-      flash(req, `goods:flash.${action}`, { number: order.number });
-      res.redirect(303, `/goods/orders/${id}`);
-    } catch (err) {
-      const u = userError(err);
-      if (u) return renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
-      throw err;
-    }
+  /** A step button on the card (the document to sign, or the card again), and the signed step. */
+  stepRoutes(router, {
+    side: 'recipient',
+    base: '/goods/orders',
+    guard: recipientOnly,
+    steps: services.goods.steps,
+    action: recipientAction,
+    id: (req) => idParam(req),
+    schema: (action) =>
+      (action === 'cancel' ? optionalReasonForm : emptyForm) as z.ZodType<StepInput, unknown>,
+    renderCard,
   });
 
   router.get('/goods/:helpType', recipientOnly, async (req, res) => {
-    const offers = await orders.offers(actorOf(req), helpTypeParam(req));
+    const offers = await creation.offers(actorOf(req), helpTypeParam(req));
     res.render('pages/goods/offers.njk', offers);
   });
 
@@ -124,9 +85,9 @@ export function recipientGoodsRoutes(services: WebServices): Router {
     status: number,
     extra: Record<string, unknown> = {},
   ) {
-    const w = await orders.creationWindow(actorOf(req), helpTypeParam(req), idParam(req, 'goodsId'));
+    const w = await creation.creationWindow(actorOf(req), helpTypeParam(req), idParam(req, 'goodsId'));
     const values = { ...w.defaults, ...((extra.values as Record<string, unknown> | undefined) ?? {}) };
-    res.status(status).render('pages/goods/create.njk', { ...w, ...extra, values });
+    res.status(status).render('pages/goods/create.njk', { ...extra, ...creationWindowView(req, w, values) });
   }
 
   /** «Заказать»: the creation window. */
@@ -149,14 +110,18 @@ export function recipientGoodsRoutes(services: WebServices): Router {
     const parsed = parseForm(createOrderForm, req.body);
     if (!parsed.ok) return renderWindow(req, res, 400, { errors: parsed.errors, values: req.body });
     try {
-      const step = await orders.prepareCreate(actorOf(req), helpType, goodsId, parsed.data, req.lang);
-      renderSignStep(res, 'pages/goods/sign.njk', {
-        ...step,
-        heading: req.t('goods:sign.create.title'),
-        lead: req.t('goods:sign.create.lead'),
-        action: `/goods/${helpType}/${goodsId}/order/sign`,
-        backHref: `/goods/${helpType}/${goodsId}/order`,
-      });
+      const step = await creation.issueCreate(actorOf(req), helpType, goodsId, parsed.data, req.lang);
+      renderSignPage(
+        res,
+        goodsSignPage(
+          req,
+          'create',
+          step.signRequest,
+          createRows(req, step.facts),
+          `/goods/${helpType}/${goodsId}/order/sign`,
+          `/goods/${helpType}/${goodsId}/order`,
+        ),
+      );
     } catch (err) {
       if (err instanceof ValidationError)
         return renderWindow(req, res, 400, { errors: err.fields, values: req.body });
@@ -169,11 +134,11 @@ export function recipientGoodsRoutes(services: WebServices): Router {
 
   router.post('/goods/:helpType/:goodsId/order/sign', recipientOnly, async (req, res) => {
     helpTypeParam(req);
-    idParam(req, 'goodsId');
+    const goodsId = idParam(req, 'goodsId');
     const parsed = parseForm(signedForm, req.body);
     if (!parsed.ok) return renderWindow(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
     try {
-      const order = await orders.applyCreate(actorOf(req), parsed.data);
+      const order = await creation.applyCreate(actorOf(req), goodsId, parsed.data);
       flash(req, 'goods:flash.created', { number: order.number });
       res.redirect(303, `/goods/orders/${order.id}`);
     } catch (err) {

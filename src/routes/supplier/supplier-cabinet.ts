@@ -1,14 +1,15 @@
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { WebServices } from '../../modules/index.js';
 import { ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
-import { goodsForm, locationForm, parseForm, stockForm } from '../../modules/goods/schemas.js';
+import { goodsForm, locationForm, stockForm } from '../../modules/goods/schemas.js';
+import { idParam } from '../../web/forms.js';
 import { DIRECTIONS, FULFILMENTS, KZ_REGIONS, LOCATION_KINDS } from '../../modules/goods/rules.js';
 import { formatTiyn } from '../../lib/money.js';
-import { idParam } from './helpers.js';
+import { page, parseGoodsForm as parseForm } from './helpers.js';
 
 const employee = requireRole('employee');
 
@@ -67,15 +68,11 @@ export function supplierCabinetRoutes(services: WebServices): Router {
     res.render('pages/supplier/goods.njk', data);
   });
 
-  async function renderNew(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
-    const kinds = await catalogue.kinds();
-    res.status(status).render('pages/supplier/goods-new.njk', {
-      ...options,
-      kinds,
-      values: { accompanyingService: 'no', active: 'yes', deliveryOptions: [], regions: [] },
-      ...extra,
-    });
-  }
+  const renderNew = page('pages/supplier/goods-new.njk', async () => ({
+    ...options,
+    kinds: await catalogue.kinds(),
+    values: { accompanyingService: 'no', active: 'yes', deliveryOptions: [], regions: [] },
+  }));
 
   router.get('/supplier/goods/new', employee, async (req, res) => {
     await catalogue.assertSeller(actorOf(req)); // only ТСР sellers keep a catalogue
@@ -97,20 +94,10 @@ export function supplierCabinetRoutes(services: WebServices): Router {
     }
   });
 
-  async function renderEdit(
-    req: Request,
-    res: Response,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ) {
+  const renderEdit = page('pages/supplier/goods-edit.njk', async (req) => {
     const data = await catalogue.goodsForEdit(actorOf(req), idParam(req));
-    res.status(status).render('pages/supplier/goods-edit.njk', {
-      ...options,
-      ...data,
-      values: goodsValues(data.goods),
-      ...extra,
-    });
-  }
+    return { ...options, ...data, values: goodsValues(data.goods) };
+  });
 
   router.get('/supplier/goods/:id', employee, async (req, res) => {
     await renderEdit(req, res, 200);
@@ -171,20 +158,11 @@ export function supplierCabinetRoutes(services: WebServices): Router {
     }
   });
 
-  async function renderLocations(
-    req: Request,
-    res: Response,
-    status: number,
-    extra: Record<string, unknown> = {},
-  ) {
-    const data = await catalogue.locations(actorOf(req));
-    res.status(status).render('pages/supplier/locations.njk', {
-      ...options,
-      ...data,
-      values: { kind: 'warehouse' },
-      ...extra,
-    });
-  }
+  const renderLocations = page('pages/supplier/locations.njk', async (req) => ({
+    ...options,
+    ...(await catalogue.locations(actorOf(req))),
+    values: { kind: 'warehouse' },
+  }));
 
   router.get('/supplier/locations', employee, async (req, res) => {
     await renderLocations(req, res, 200);

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  actionsFor,
   checkPhoto,
   FULFILMENTS,
   GOODS_STATUSES,
@@ -18,10 +17,15 @@ import {
   type Fulfilment,
   type GoodsStatus,
 } from '../../../src/modules/goods/rules.js';
-import { goodsForm, normalisePhone, parseForm, createOrderForm } from '../../../src/modules/goods/schemas.js';
+import { goodsForm, normalisePhone, createOrderForm } from '../../../src/modules/goods/schemas.js';
+import { parseForm } from '../../../src/web/forms.js';
 
 const RECIPIENT = ['recipient'] as const;
 const SUPPLIER = ['employee'] as const;
+
+/** The buttons a person of these roles sees for an order in this status and fulfilment (the machine's guards). */
+const actionsFor = (status: GoodsStatus, fulfilment: Fulfilment, roles: typeof RECIPIENT | typeof SUPPLIER) =>
+  goodsMachine.actionsFor(status, roles, { fulfilment });
 
 describe('money: surcharge and reimbursement in integer tiyn', () => {
   it('charges the recipient only what exceeds the guaranteed sum', () => {
@@ -122,6 +126,28 @@ describe('the goods order state machine', () => {
     }
     for (const a of HANDOVER_ACTIONS)
       expect(goodsMachine.transitions.find((t) => t.action === a)?.closes).toBe(true);
+  });
+
+  it('names in each row how the step is signed, and shows hand-overs as done', () => {
+    for (const t of goodsMachine.transitions) {
+      expect(goodsMachine.document(t.action)).toMatchObject({
+        purpose: `goods.${t.action}`,
+        signer: t.by.includes('employee') ? 'employee' : 'individual',
+      });
+    }
+    expect(goodsMachine.document('confirm').kind).toBe('reimbursement-application');
+    expect(goodsMachine.document('reserve').kind).toBe('confirmation');
+    for (const a of HANDOVER_ACTIONS)
+      expect(
+        goodsMachine.tone(
+          goodsMachine.find(
+            GOODS_STATUSES.find((s) => goodsMachine.find(s, a))!,
+            a,
+          )!.to,
+        ),
+      ).toBe('done');
+    expect(goodsMachine.tone('declined')).toBe('closed');
+    expect(goodsMachine.tone('reserved')).toBe('open');
   });
 
   it('refuses a step out of order and a step by the wrong side', () => {
