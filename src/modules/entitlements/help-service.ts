@@ -15,7 +15,9 @@ import {
   hasSupplierChoice,
   lastChoiceDay,
   measureAction,
+  measureMachine,
   measureStatusKey,
+  measureStep,
   type HelpCategory,
   type MeasureAction,
 } from './rules.js';
@@ -124,12 +126,15 @@ export class HelpService {
       const m = await this.repo.lockMeasureOf(tx, measureId, principal.id);
       if (!m) throw new NotFoundError();
       if (m.status === 'activation_pending') return 'alreadyPending';
-      if (m.status !== 'choice_blocked') throw new AppError('entitlements:errors.notBlocked', 409);
+      const step = measureMachine.find(m.status, 'request_activation');
+      if (!step) throw new AppError('entitlements:errors.notBlocked', 409);
       const now = clock.now();
-      await tx('ipr_measures')
-        .where({ id: m.id })
-        .update({ status: 'activation_pending', activation_requested_at: now, updated_at: now });
-      const ipr = (await tx('iprs').where({ id: m.ipr_id }).first('external_id')) as { external_id: string };
+      await this.repo.updateMeasure(tx, m.id, {
+        status: step.to,
+        activation_requested_at: now,
+        updated_at: now,
+      });
+      const iprExternalId = await this.repo.iprExternalId(tx, m.ipr_id);
       const actorPerson =
         actor.personId === principal.id ? principal : await people.findById(tx, actor.personId);
       await outbox.enqueue(tx, {
@@ -138,7 +143,7 @@ export class HelpService {
         idempotencyKey: `ipr-measure:${m.id}:activation:${new Date(m.choice_blocked_at ?? now).getTime()}`,
         payload: {
           measureExternalId: m.external_id,
-          iprExternalId: ipr.external_id,
+          iprExternalId,
           iin: principal.iin,
           helpType: m.help_type,
           choiceBlockedAt: m.choice_blocked_at ? new Date(m.choice_blocked_at).toISOString() : null,
@@ -175,9 +180,11 @@ export class HelpService {
         const now = clock.now();
         const rows = await this.repo.lockWindowOver(tx, astanaDate(now), choiceTypes, 200);
         for (const m of rows) {
-          await tx('ipr_measures')
-            .where({ id: m.id })
-            .update({ status: 'choice_blocked', choice_blocked_at: now, updated_at: now });
+          await this.repo.updateMeasure(tx, m.id, {
+            status: measureStep(m.status, 'block_choice'),
+            choice_blocked_at: now,
+            updated_at: now,
+          });
           const h = helpTypes.get(m.help_type)!;
           await notifier.notify(
             tx,
