@@ -3,7 +3,7 @@ import type { WebServices } from '../../modules/index.js';
 import { auditQuery } from '../../modules/admin/schemas.js';
 import type { AuditFilter } from '../../modules/admin/audit-log-service.js';
 import { toCsv } from '../../lib/csv.js';
-import { sendCsv } from './forms.js';
+import { sendCsv } from '../../web/send-csv.js';
 import { parseFilters } from '../../web/filters.js';
 
 function filterOf(q: ReturnType<typeof auditQuery.parse>): AuditFilter {

@@ -5,7 +5,7 @@ import { flash } from '../../web/flash.js';
 import { emptyForm, exchangeQuery } from '../../modules/admin/schemas.js';
 import { OUTBOX_STATES, OUTBOX_SYSTEMS } from '../../modules/admin/exchange-service.js';
 import { MAX_ATTEMPTS } from '../../modules/outbox/outbox.js';
-import { idParam, parseForm } from './forms.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The exchange monitor: outbox messages, retries, and what the dev stand's adapters received. */

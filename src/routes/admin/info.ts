@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { WebServices } from '../../modules/index.js';
-import { idParam } from './forms.js';
+import { idParam } from '../../web/forms.js';
 
 /** Public information: instructions (text and captioned video), FAQ, news, current notices. */
 export function infoRoutes(services: WebServices): Router {

@@ -6,7 +6,7 @@ import { barChart } from '../../modules/admin/charts.js';
 import { toCsv } from '../../lib/csv.js';
 import { formatTiyn } from '../../lib/money.js';
 import type { IprRow, OrdersFilter, ReportSources } from '../../modules/admin/reports-service.js';
-import { sendCsv } from './forms.js';
+import { sendCsv } from '../../web/send-csv.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The reports the МСУ and specialist modules publish about themselves. */

@@ -3,10 +3,10 @@ import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { supportActionForm, supportQueueQuery } from '../../modules/admin/schemas.js';
+import { supportActionForm, supportQueueQuery, INVALID } from '../../modules/admin/schemas.js';
 import { SUPPORT_ACTIONS, type SupportAction } from '../../modules/admin/support-rules.js';
 import { parseAstanaLocal, toAstanaLocalInput } from '../../modules/admin/datetime.js';
-import { idParam, parseForm } from './forms.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The contact centre's desk (operators and administrators): the queue and the steps of rule 15. */
@@ -42,7 +42,7 @@ export function supportDeskRoutes(services: WebServices): Router {
     const action = req.params.action as SupportAction;
     if (!(SUPPORT_ACTIONS as readonly string[]).includes(action)) throw new AppError('not_found', 404);
     const id = idParam(req);
-    const form = parseForm(supportActionForm, req.body);
+    const form = parseForm(supportActionForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       const errors = Object.fromEntries(Object.entries(form.errors).map(([k, v]) => [`${action}-${k}`, v]));

@@ -3,9 +3,9 @@ import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { emptyForm, grantForm, usersQuery } from '../../modules/admin/schemas.js';
+import { emptyForm, grantForm, usersQuery, INVALID } from '../../modules/admin/schemas.js';
 import { GRANTABLE_ROLES } from '../../modules/admin/users-service.js';
-import { idParam, parseForm } from './forms.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** Users and roles (administrators only). */
@@ -39,7 +39,7 @@ export function usersRoutes(services: WebServices): Router {
   router.get('/users/:id', (req, res) => renderPerson(req, res));
 
   router.post('/users/:id/roles', async (req, res) => {
-    const form = parseForm(grantForm, req.body);
+    const form = parseForm(grantForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       return renderPerson(req, res, { errors: form.errors, values: req.body });
