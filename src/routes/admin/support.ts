@@ -6,6 +6,7 @@ import { flash } from '../../web/flash.js';
 import { supportForm, INVALID } from '../../modules/admin/schemas.js';
 import { MAX_SCREENSHOTS } from '../../modules/admin/uploads.js';
 import { UPLOADS, acceptUploads } from '../../web/uploads.js';
+import { attachmentView, supportEventView, supportRequestView } from './support-view.js';
 import { idParam, parseForm } from '../../web/forms.js';
 import { uploadsOf } from '../../web/uploads.js';
 
@@ -15,7 +16,8 @@ export function supportRoutes(services: WebServices): Router {
   const { support } = services.admin;
 
   router.get('/support', requireAuth, async (req, res) => {
-    res.render('pages/support/list.njk', { requests: await support.listOwn(actorOf(req)) });
+    const requests = await support.listOwn(actorOf(req));
+    res.render('pages/support/list.njk', { requests: requests.map(supportRequestView) });
   });
 
   router.get('/support/new', requireAuth, (_req, res) => {
@@ -47,7 +49,12 @@ export function supportRoutes(services: WebServices): Router {
   });
 
   router.get('/support/:id', requireAuth, async (req, res) => {
-    res.render('pages/support/detail.njk', await support.showOwn(actorOf(req), idParam(req)));
+    const d = await support.showOwn(actorOf(req), idParam(req));
+    res.render('pages/support/detail.njk', {
+      request: supportRequestView(d.request),
+      attachments: d.attachments.map(attachmentView),
+      notices: d.notices.map(supportEventView),
+    });
   });
 
   router.get('/support/:id/files/:fileId', requireAuth, async (req, res, next) => {
