@@ -35,17 +35,7 @@ export interface MediaRow {
 }
 
 /** The columns an administrator edits (already cleaned). */
-export interface ContentValues {
-  kind: ContentKind;
-  title_ru: string;
-  title_kk: string;
-  title_en: string;
-  body_ru: string;
-  body_kk: string;
-  body_en: string;
-  sort: number;
-  published: boolean;
-}
+export type ContentValues = Omit<ContentRow, 'id' | 'published_at' | 'created_at' | 'updated_at'>;
 
 /** Instructions, FAQ and news with their video and caption files. */
 export class ContentRepository {

@@ -1,6 +1,13 @@
 import fs from 'node:fs/promises';
 import type { Knex } from 'knex';
-import type { ContentKind, ContentRepository, ContentRow, MediaRow } from './content-repository.js';
+import type {
+  ContentKind,
+  ContentRepository,
+  ContentRow,
+  ContentValues,
+  MediaRow,
+} from './content-repository.js';
+import { pick } from './localised.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
@@ -21,17 +28,8 @@ import {
 export { CONTENT_KINDS, type ContentKind, type ContentRow, type MediaRow } from './content-repository.js';
 export const LANGS = ['ru', 'kk', 'en'] as const;
 
-export interface ContentInput {
-  kind: ContentKind;
-  title_ru: string;
-  title_kk: string;
-  title_en: string;
-  body_ru: string;
-  body_kk: string;
-  body_en: string;
-  sort: number;
-  published: boolean;
-}
+/** What an administrator submits (cleaned before it is stored). */
+export type ContentInput = ContentValues;
 
 /** What a reader sees of an item in their language (Russian when a translation is missing). */
 export interface LocalisedItem {
@@ -47,11 +45,6 @@ export interface LocalisedItem {
 export interface InstructionView extends LocalisedItem {
   video: { id: number; mime: string } | null;
   tracks: { id: number; lang: Locale; label: string; isDefault: boolean }[];
-}
-
-function pick(row: ContentRow, field: 'title' | 'body', lang: Locale): string {
-  const v = row[`${field}_${lang}`];
-  return v && v.trim() ? v : row[`${field}_ru`];
 }
 
 /** The caption track labels, in the language they caption (a person looks for their own language). */

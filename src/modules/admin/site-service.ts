@@ -7,18 +7,13 @@ import { inTransaction } from '../../db/knex.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
+import { pick } from './localised.js';
 import { parseHolidayList, workingCalendar, type WorkingCalendar } from './working-time.js';
 
 export { NOTICE_KINDS, type HolidayRow, type NoticeKind, type NoticeRow } from './site-repository.js';
 
-export interface NoticeInput {
-  kind: NoticeKind;
-  title_ru: string;
-  title_kk: string;
-  title_en: string;
-  text_ru: string;
-  text_kk: string;
-  text_en: string;
+/** What an administrator submits: the texts, and the times as dates. */
+export interface NoticeInput extends Omit<NoticeValues, 'starts_at' | 'ends_at' | 'fix_expected_at'> {
   startsAt: Date;
   endsAt: Date | null;
   fixExpectedAt: Date | null;
@@ -36,11 +31,6 @@ export function noticeState(n: Pick<NoticeRow, 'starts_at' | 'ends_at'>, now: Da
   if (new Date(n.starts_at).getTime() > now.getTime()) return 'planned';
   if (n.ends_at && new Date(n.ends_at).getTime() <= now.getTime()) return 'ended';
   return 'active';
-}
-
-function pick(n: NoticeRow, field: 'title' | 'text', lang: Locale): string {
-  const v = n[`${field}_${lang}`];
-  return v && v.trim() ? v : n[`${field}_ru`];
 }
 
 /** How long one instance keeps notices and the phone in memory (several instances share the database). */

@@ -6,6 +6,7 @@ import { AppError, NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
+import type { Tone } from '../orders/state-machine.js';
 import { fullName } from '../people/names.js';
 import { helpTypeParams } from './import-service.js';
 import { principalOf } from './principal.js';
@@ -17,6 +18,7 @@ import {
   measureAction,
   measureMachine,
   measureStatusKey,
+  measureStatusTone,
   measureStep,
   type HelpCategory,
   type MeasureAction,
@@ -31,6 +33,7 @@ export interface HelpMeasureView {
   remaining: number;
   deadline: string | null;
   statusKey: ReturnType<typeof measureStatusKey>;
+  tone: Tone;
   action: MeasureAction;
   /** the last day of the supplier-choice window while it is open */
   choiceUntil: string | null;
@@ -81,6 +84,7 @@ export class HelpService {
         usedVolume: m.used_volume,
         deadline: m.deadline,
       };
+      const statusKey = measureStatusKey(facts, Boolean(open));
       const view: HelpMeasureView = {
         id: m.id,
         helpType: m.help_type,
@@ -89,7 +93,8 @@ export class HelpService {
         volume: m.volume,
         remaining: Math.max(0, m.volume - m.used_volume),
         deadline: m.deadline,
-        statusKey: measureStatusKey(facts, Boolean(open)),
+        statusKey,
+        tone: measureStatusTone(statusKey),
         action: measureAction(facts, open, today),
         choiceUntil:
           m.status === 'open' && !open && m.notified_at && hasSupplierChoice(m.help_type, m.category)

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ASTANA_ZONE, astanaDate } from '../../lib/clock.js';
 import type { OrderKind } from '../orders/orders-repository.js';
-import { StateMachine } from '../orders/state-machine.js';
+import { StateMachine, type Tone } from '../orders/state-machine.js';
 
 /** Rules, item 10: supplier choice is open for two months from the notice. */
 export const CHOICE_WINDOW_MONTHS = 2;
@@ -225,6 +225,13 @@ export function measureStatusKey(
   if (m.status === 'choice_blocked') return 'choiceBlocked';
   if (m.status === 'activation_pending') return 'activationPending';
   return hasSupplierChoice(m.helpType, m.category) ? 'choiceOpen' : 'assigned';
+}
+
+/** How a measure's status is shown beside its name: waiting on the window is a warning, fulfilled done. */
+export function measureStatusTone(key: ReturnType<typeof measureStatusKey>): Tone {
+  if (key === 'choiceBlocked' || key === 'activationPending') return 'warning';
+  if (key === 'fulfilled') return 'done';
+  return key === 'closed' ? 'closed' : 'open';
 }
 
 /** Kazakhstan mobile operators' codes (700–708, 747, 750–751, 760–764, 771, 775–778); 7172, 727… are landlines. */

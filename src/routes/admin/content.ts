@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { WebServices } from '../../modules/index.js';
+import { contentListView, mediaView, noticeListView } from './view-models.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
@@ -43,7 +44,7 @@ export function contentRoutes(services: WebServices): Router {
   router.get('/content', async (req, res) => {
     const kind = kindQuery.parse(req.query.kind);
     res.render('pages/admin/content-list.njk', {
-      items: await content.list(kind),
+      items: (await content.list(kind)).map(contentListView),
       kind: kind ?? '',
       kinds: CONTENT_KINDS,
     });
@@ -66,7 +67,7 @@ export function contentRoutes(services: WebServices): Router {
       values,
       errors: view.errors ?? {},
       mediaErrors: view.mediaErrors ?? {},
-      media,
+      media: media.map(mediaView),
       kinds: CONTENT_KINDS,
     });
   };
@@ -176,7 +177,7 @@ export function contentRoutes(services: WebServices): Router {
   // ---- maintenance and failure notices
 
   router.get('/notices', async (_req, res) => {
-    res.render('pages/admin/notices.njk', { notices: await site.notices() });
+    res.render('pages/admin/notices.njk', { notices: (await site.notices()).map(noticeListView) });
   });
 
   const renderNotice = (

@@ -4,6 +4,7 @@ import {
   MEASURE_STATUSES,
   initialMeasureStatus,
   measureMachine,
+  measureStatusTone,
   measureStep,
   statusAfterVolumeChange,
   volumeChange,
@@ -67,5 +68,15 @@ describe('the IPR measure machine', () => {
     expect(measureMachine.tone('choice_blocked')).toBe('warning');
     expect(measureMachine.tone('fulfilled')).toBe('done');
     expect(measureMachine.tone('closed')).toBe('closed');
+  });
+});
+
+describe('the tone beside a measure on «Помощь для вас»', () => {
+  it('warns while choice waits, shows done when fulfilled, closed when closed, open otherwise', () => {
+    expect(measureStatusTone('choiceBlocked')).toBe('warning');
+    expect(measureStatusTone('activationPending')).toBe('warning');
+    expect(measureStatusTone('fulfilled')).toBe('done');
+    expect(measureStatusTone('closed')).toBe('closed');
+    for (const k of ['assigned', 'choiceOpen', 'ordered'] as const) expect(measureStatusTone(k)).toBe('open');
   });
 });
