@@ -44,11 +44,8 @@ export interface LocalisedItem {
 
 export interface InstructionView extends LocalisedItem {
   video: { id: number; mime: string } | null;
-  tracks: { id: number; lang: Locale; label: string; isDefault: boolean }[];
+  tracks: { id: number; lang: Locale; isDefault: boolean }[];
 }
-
-/** The caption track labels, in the language they caption (a person looks for their own language). */
-export const TRACK_LABELS: Record<Locale, string> = { ru: 'Русский', kk: 'Қазақша', en: 'English' };
 
 /** Instructions (text and video with captions), FAQ and news in three languages. */
 export class ContentService {
@@ -194,7 +191,6 @@ export class ContentService {
       tracks: captions.map((c) => ({
         id: c.id,
         lang: c.lang!,
-        label: TRACK_LABELS[c.lang!],
         isDefault: c.lang === defaultLang,
       })),
     };

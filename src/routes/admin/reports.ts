@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { TFunction } from 'i18next';
 import type { WebServices } from '../../modules/index.js';
 import { ordersReportQuery } from '../../modules/admin/schemas.js';
-import { barChart } from '../../modules/admin/charts.js';
+import { barChart } from './charts.js';
 import { formatTiyn } from '../../lib/money.js';
 import type { IprRow, OrdersFilter, ReportSources } from '../../modules/admin/reports-service.js';
 import { sendCsvTable } from './csv-export.js';
