@@ -8,7 +8,7 @@ import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
 import type { Tone } from '../orders/state-machine.js';
 import { fullName } from '../people/names.js';
-import { helpTypeParams } from './import-service.js';
+import { ddmmyyyy, helpTypeParams } from './import-service.js';
 import { principalOf } from './principal.js';
 import type { EntitlementsRepository, HelpTypeRow, MeasureWithType } from './repository.js';
 import {
@@ -197,7 +197,7 @@ export class HelpService {
             'entitlements:sms.choiceBlocked',
             {
               ...helpTypeParams(h),
-              blockedOn: choiceBlockedOn(new Date(m.notified_at!)).split('-').reverse().join('.'),
+              blockedOn: ddmmyyyy(choiceBlockedOn(new Date(m.notified_at!))),
             },
             `ipr-measure:${m.id}:blocked:${new Date(m.notified_at!).getTime()}`,
           );

@@ -30,7 +30,8 @@ export function helpTypeParams(
   return { helpType_ru: h.name_ru, helpType_kk: h.name_kk, helpType_en: h.name_en };
 }
 
-function ddmmyyyy(iso: string): string {
+/** 2026-11-25 → 25.11.2026 (the dates SMS texts carry). */
+export function ddmmyyyy(iso: string): string {
   return iso.split('-').reverse().join('.');
 }
 
