@@ -1,5 +1,13 @@
 import fs from 'node:fs/promises';
 import type { Knex } from 'knex';
+import type {
+  ContentKind,
+  ContentRepository,
+  ContentRow,
+  ContentValues,
+  MediaRow,
+} from './content-repository.js';
+import { pick } from './localised.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
@@ -17,49 +25,11 @@ import {
   type UploadedFile,
 } from './uploads.js';
 
-export const CONTENT_KINDS = ['instruction', 'faq', 'news'] as const;
-export type ContentKind = (typeof CONTENT_KINDS)[number];
+export { CONTENT_KINDS, type ContentKind, type ContentRow, type MediaRow } from './content-repository.js';
 export const LANGS = ['ru', 'kk', 'en'] as const;
 
-export interface ContentRow {
-  id: number;
-  kind: ContentKind;
-  title_ru: string;
-  title_kk: string;
-  title_en: string;
-  body_ru: string;
-  body_kk: string;
-  body_en: string;
-  published: boolean;
-  published_at: Date | null;
-  sort: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface MediaRow {
-  id: number;
-  content_id: number;
-  kind: 'video' | 'captions';
-  lang: Locale | null;
-  file_name: string;
-  mime: string;
-  size_bytes: number;
-  original_name: string;
-  uploaded_at: Date;
-}
-
-export interface ContentInput {
-  kind: ContentKind;
-  title_ru: string;
-  title_kk: string;
-  title_en: string;
-  body_ru: string;
-  body_kk: string;
-  body_en: string;
-  sort: number;
-  published: boolean;
-}
+/** What an administrator submits (cleaned before it is stored). */
+export type ContentInput = ContentValues;
 
 /** What a reader sees of an item in their language (Russian when a translation is missing). */
 export interface LocalisedItem {
@@ -74,46 +44,30 @@ export interface LocalisedItem {
 
 export interface InstructionView extends LocalisedItem {
   video: { id: number; mime: string } | null;
-  tracks: { id: number; lang: Locale; label: string; isDefault: boolean }[];
+  tracks: { id: number; lang: Locale; isDefault: boolean }[];
 }
-
-function pick(row: ContentRow, field: 'title' | 'body', lang: Locale): string {
-  const v = row[`${field}_${lang}`];
-  return v && v.trim() ? v : row[`${field}_ru`];
-}
-
-/** The caption track labels, in the language they caption (a person looks for their own language). */
-export const TRACK_LABELS: Record<Locale, string> = { ru: 'Русский', kk: 'Қазақша', en: 'English' };
 
 /** Instructions (text and video with captions), FAQ and news in three languages. */
 export class ContentService {
   constructor(
     private readonly db: Knex,
+    private readonly repo: ContentRepository,
     private readonly clock: Clock,
     private readonly files: FileStore,
   ) {}
 
   async list(kind?: ContentKind): Promise<(ContentRow & { media_count: number })[]> {
-    const q = this.db('content_items as c')
-      .select(
-        'c.*',
-        this.db.raw('(select count(*) from content_media m where m.content_id = c.id)::int as media_count'),
-      )
-      .orderBy([{ column: 'c.kind' }, { column: 'c.sort' }, { column: 'c.id', order: 'desc' }]);
-    if (kind) q.where('c.kind', kind);
-    return (await q) as (ContentRow & { media_count: number })[];
+    return this.repo.list(this.db, kind);
   }
 
   async get(id: number): Promise<ContentRow> {
-    const row = (await this.db('content_items').where({ id }).first()) as ContentRow | undefined;
+    const row = await this.repo.find(this.db, id);
     if (!row) throw new NotFoundError();
     return row;
   }
 
   async media(contentId: number): Promise<MediaRow[]> {
-    return (await this.db('content_media')
-      .where({ content_id: contentId })
-      .orderBy(['kind', 'lang'])) as MediaRow[];
+    return this.repo.media(this.db, contentId);
   }
 
   private clean(input: ContentInput) {
@@ -138,24 +92,20 @@ export class ContentService {
     const now = this.clock.now();
     const values = this.clean(input);
     return inTransaction(this.db, async (tx) => {
-      const [row] = (await tx('content_items')
-        .insert({
-          ...values,
-          published_at: values.published ? now : null,
-          created_by: actor.personId,
-          updated_by: actor.personId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('*')) as ContentRow[];
+      const row = await this.repo.insert(
+        tx,
+        { ...values, published_at: values.published ? now : null },
+        actor.personId,
+        now,
+      );
       await audit(tx, {
         actorId: actor.personId,
         action: 'content.created',
         objectType: 'content',
-        objectId: row!.id,
+        objectId: row.id,
         details: { kind: values.kind, published: values.published },
       });
-      return row!;
+      return row;
     });
   }
 
@@ -163,18 +113,19 @@ export class ContentService {
     const now = this.clock.now();
     const values = this.clean(input);
     return inTransaction(this.db, async (tx) => {
-      const current = (await tx('content_items').where({ id }).forUpdate().first()) as ContentRow | undefined;
+      const current = await this.repo.lock(tx, id);
       if (!current) throw new NotFoundError();
-      const [row] = (await tx('content_items')
-        .where({ id })
-        .update({
+      const row = await this.repo.update(
+        tx,
+        id,
+        {
           ...values,
           kind: current.kind,
           published_at: values.published ? (current.published_at ?? now) : null,
-          updated_by: actor.personId,
-          updated_at: now,
-        })
-        .returning('*')) as ContentRow[];
+        },
+        actor.personId,
+        now,
+      );
       await audit(tx, {
         actorId: actor.personId,
         action: 'content.updated',
@@ -182,16 +133,16 @@ export class ContentService {
         objectId: id,
         details: { published: values.published },
       });
-      return row!;
+      return row;
     });
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
     const media = await inTransaction(this.db, async (tx) => {
-      const current = (await tx('content_items').where({ id }).forUpdate().first()) as ContentRow | undefined;
+      const current = await this.repo.lock(tx, id);
       if (!current) throw new NotFoundError();
-      const m = (await tx('content_media').where({ content_id: id })) as MediaRow[];
-      await tx('content_items').where({ id }).delete();
+      const m = await this.repo.media(tx, id);
+      await this.repo.delete(tx, id);
       await audit(tx, {
         actorId: actor.personId,
         action: 'content.deleted',
@@ -206,22 +157,7 @@ export class ContentService {
 
   /** Published items of one kind in the reader's language. */
   async published(kind: ContentKind, lang: Locale): Promise<LocalisedItem[]> {
-    const rows = (await this.db('content_items as c')
-      .where({ 'c.kind': kind, 'c.published': true })
-      .select(
-        'c.*',
-        this.db.raw(
-          `exists (select 1 from content_media m where m.content_id = c.id and m.kind = 'video') as has_video`,
-        ),
-      )
-      .orderBy(
-        kind === 'news'
-          ? [
-              { column: 'c.published_at', order: 'desc' },
-              { column: 'c.id', order: 'desc' },
-            ]
-          : [{ column: 'c.sort' }, { column: 'c.id' }],
-      )) as (ContentRow & { has_video: boolean })[];
+    const rows = await this.repo.published(this.db, kind);
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -238,8 +174,7 @@ export class ContentService {
     lang: Locale,
     opts: { includeUnpublished?: boolean } = {},
   ): Promise<InstructionView> {
-    const row = (await this.db('content_items').where({ id, kind: 'instruction' }).first()) as
-      ContentRow | undefined;
+    const row = await this.repo.instruction(this.db, id);
     if (!row || (!row.published && !opts.includeUnpublished)) throw new NotFoundError();
     const media = await this.media(id);
     const video = media.find((m) => m.kind === 'video') ?? null;
@@ -256,7 +191,6 @@ export class ContentService {
       tracks: captions.map((c) => ({
         id: c.id,
         lang: c.lang!,
-        label: TRACK_LABELS[c.lang!],
         isDefault: c.lang === defaultLang,
       })),
     };
@@ -304,27 +238,24 @@ export class ContentService {
     try {
       for (const s of toStore) stored.push(await this.files.save('media', s.ext, s.file));
       const replaced = await inTransaction(this.db, async (tx) => {
-        await tx('content_items').where({ id: contentId }).forUpdate().first('id');
+        await this.repo.lock(tx, contentId);
         const old: string[] = [];
         for (const [i, s] of toStore.entries()) {
-          const prev = (await tx('content_media')
-            .where({ content_id: contentId, kind: s.kind })
-            .modify((q) => (s.lang ? q.where({ lang: s.lang }) : q.whereNull('lang')))
-            .first()) as MediaRow | undefined;
+          const prev = await this.repo.mediaInSlot(tx, contentId, s.kind, s.lang);
           if (prev) {
             old.push(prev.file_name);
-            await tx('content_media').where({ id: prev.id }).delete();
+            await this.repo.deleteMedia(tx, prev.id);
           }
-          await tx('content_media').insert({
-            content_id: contentId,
+          await this.repo.insertMedia(tx, {
+            contentId,
             kind: s.kind,
             lang: s.lang,
-            file_name: stored[i],
+            fileName: stored[i]!,
             mime: s.mime,
-            size_bytes: s.file.size,
-            original_name: s.file.originalname.slice(0, 255),
-            uploaded_by: actor.personId,
-            uploaded_at: this.clock.now(),
+            size: s.file.size,
+            originalName: s.file.originalname,
+            by: actor.personId,
+            at: this.clock.now(),
           });
         }
         await audit(tx, {
@@ -347,10 +278,9 @@ export class ContentService {
 
   async removeMedia(actor: Actor, contentId: number, mediaId: number): Promise<void> {
     const m = await inTransaction(this.db, async (tx) => {
-      const row = (await tx('content_media').where({ id: mediaId, content_id: contentId }).first()) as
-        MediaRow | undefined;
+      const row = await this.repo.mediaOf(tx, contentId, mediaId);
       if (!row) throw new NotFoundError();
-      await tx('content_media').where({ id: mediaId }).delete();
+      await this.repo.deleteMedia(tx, mediaId);
       await audit(tx, {
         actorId: actor.personId,
         action: 'content.media_removed',
@@ -368,10 +298,7 @@ export class ContentService {
     mediaId: number,
     opts: { admin: boolean },
   ): Promise<{ path: string; mime: string; size: number; name: string }> {
-    const row = (await this.db('content_media as m')
-      .join('content_items as c', 'c.id', 'm.content_id')
-      .where('m.id', mediaId)
-      .first('m.*', 'c.published')) as (MediaRow & { published: boolean }) | undefined;
+    const row = await this.repo.mediaWithItem(this.db, mediaId);
     if (!row || (!row.published && !opts.admin)) throw new NotFoundError();
     const p = this.files.pathOf('media', row.file_name);
     if (!p) throw new NotFoundError();

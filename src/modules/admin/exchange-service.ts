@@ -4,14 +4,18 @@ import type { Actor } from '../../lib/actor.js';
 import { audit } from '../audit/audit.js';
 import type { Outbox, OutboxRow } from '../outbox/outbox.js';
 import type { DevInbox, DevMailbox } from '../dev-stand-port.js';
+import type { ExchangeRepository } from './exchange-repository.js';
 
 export const OUTBOX_STATES = ['pending', 'delivered', 'failed'] as const;
 export const OUTBOX_SYSTEMS = ['esobes', 'sms', 'email'] as const;
+
+export type { DevInbox } from '../dev-stand-port.js';
 
 /** The exchange monitor: the outbox with its state and errors, retries, and the dev stand's mailboxes. */
 export class ExchangeService {
   constructor(
     private readonly db: Knex,
+    private readonly repo: ExchangeRepository,
     private readonly outbox: Outbox,
     /** the dev stand's mailbox; none in production */
     private readonly devMailbox: DevMailbox | null,
@@ -29,14 +33,7 @@ export class ExchangeService {
       limit: 50,
       offset: (page - 1) * 50,
     });
-    const counts = (await this.db('outbox')
-      .select('state')
-      .count<{ state: string; count: number }[]>('* as count')
-      .groupBy('state')) as {
-      state: string;
-      count: number;
-    }[];
-    return { rows, counts: Object.fromEntries(counts.map((c) => [c.state, Number(c.count)])) };
+    return { rows, counts: await this.repo.countsByState(this.db) };
   }
 
   /** Sends a failed or pending message again at once; audited. */

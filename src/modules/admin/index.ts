@@ -8,19 +8,27 @@ import { AuditLogService } from './audit-log-service.js';
 import { ReportsService } from './reports-service.js';
 import { ExchangeService } from './exchange-service.js';
 import { FileStore } from './uploads.js';
+import { ContentRepository } from './content-repository.js';
+import { SiteRepository } from './site-repository.js';
+import { SupportRepository } from './support-repository.js';
+import { UsersRepository } from './users-repository.js';
+import { AuditLogRepository } from './audit-log-repository.js';
+import { ReportsRepository } from './reports-repository.js';
+import { ExchangeRepository } from './exchange-repository.js';
 
 /** Administration: content, registries, contact-centre requests, reports, exchange monitor. */
 export function createAdminModule(core: CoreServices) {
-  const files = new FileStore(path.join(core.config.dataDir, 'uploads'));
-  const site = new SiteService(core.db, core.clock, core.config);
+  const { db, clock, config } = core;
+  const files = new FileStore(path.join(config.dataDir, 'uploads'));
+  const site = new SiteService(db, new SiteRepository(), clock, config);
   return {
     site,
-    content: new ContentService(core.db, core.clock, files),
-    support: new SupportService(core.db, core.clock, core.notifier, site, files),
-    users: new UsersService(core.db, core.clock, core.auth),
-    auditLog: new AuditLogService(core.db),
-    reports: new ReportsService(core.db, core.clock),
-    exchange: new ExchangeService(core.db, core.outbox, core.devMailbox),
+    content: new ContentService(db, new ContentRepository(), clock, files),
+    support: new SupportService(db, new SupportRepository(), clock, core.notifier, site, files),
+    users: new UsersService(db, new UsersRepository(), clock, core.auth),
+    auditLog: new AuditLogService(db, new AuditLogRepository()),
+    reports: new ReportsService(db, new ReportsRepository(), clock),
+    exchange: new ExchangeService(db, new ExchangeRepository(), core.outbox, core.devMailbox),
   };
 }
 

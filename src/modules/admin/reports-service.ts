@@ -2,15 +2,9 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import type { Locale } from '../../lib/i18n.js';
+import type { OrdersFilter, ReportsRepository } from './reports-repository.js';
 
-export interface OrdersFilter {
-  /** Astana calendar dates, inclusive */
-  from: string;
-  to: string;
-  helpType?: string;
-  region?: string;
-  status?: string;
-}
+export type { OrdersFilter } from './reports-repository.js';
 
 export interface OrdersReportRow {
   month: string;
@@ -57,6 +51,10 @@ export const STATUS_NAMESPACE: Record<OrdersReportRow['kind'], string> = {
   goods: 'goods',
 };
 
+function statusKeyOf(kind: OrdersReportRow['kind'], status: string): string {
+  return `${STATUS_NAMESPACE[kind]}:status.${status}`;
+}
+
 /** The other modules' reports this module shows. */
 export interface ReportSources {
   queueStats: () => Promise<QueueStat[]>;
@@ -67,6 +65,7 @@ export interface ReportSources {
 export class ReportsService {
   constructor(
     private readonly db: Knex,
+    private readonly repo: ReportsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -76,52 +75,14 @@ export class ReportsService {
     return { from: today.minus({ months: 11 }).startOf('month').toISODate()!, to: today.toISODate()! };
   }
 
-  private nameColumn(lang: Locale): string {
-    return `h.name_${lang}`;
-  }
-
   async orders(f: OrdersFilter, lang: Locale) {
-    const q = this.db('orders as o')
-      .join('persons as p', 'p.id', 'o.recipient_id')
-      .join('help_types as h', 'h.code', 'o.help_type')
-      .whereRaw(`o.created_at >= (?::date)::timestamp at time zone 'Asia/Almaty'`, [f.from])
-      .whereRaw(`o.created_at < (?::date + 1)::timestamp at time zone 'Asia/Almaty'`, [f.to]);
-    if (f.helpType) q.where('o.help_type', f.helpType);
-    if (f.region) q.where('p.region', f.region);
-    if (f.status) q.where('o.status', f.status);
-    const rows = (await q
-      .clone()
-      .select(
-        this.db.raw(`to_char(o.created_at at time zone 'Asia/Almaty', 'YYYY-MM') as month`),
-        'o.help_type',
-        this.db.raw(`${this.nameColumn(lang)} as help_type_name`),
-        'p.region',
-        'o.kind',
-        'o.status',
-        this.db.raw('count(*)::int as count'),
-      )
-      .groupByRaw(`1, 2, 3, 4, 5, 6, h.sort`)
-      .orderByRaw('1, h.sort, 4, 5, 6')) as Omit<OrdersReportRow, 'statusKey'>[];
-    const monthly = (await q
-      .clone()
-      .select(
-        this.db.raw(`to_char(o.created_at at time zone 'Asia/Almaty', 'YYYY-MM') as month`),
-        this.db.raw('count(*)::int as count'),
-      )
-      .groupByRaw('1')
-      .orderByRaw('1')) as { month: string; count: number }[];
-    const byHelpType = (await q
-      .clone()
-      .select(
-        'o.help_type',
-        this.db.raw(`${this.nameColumn(lang)} as help_type_name`),
-        this.db.raw('count(*) filter (where o.is_open)::int as open'),
-        this.db.raw('count(*) filter (where not o.is_open)::int as closed'),
-      )
-      .groupBy('o.help_type', this.db.raw(this.nameColumn(lang)), 'h.sort')
-      .orderBy('h.sort')) as { help_type: string; help_type_name: string; open: number; closed: number }[];
+    const [rows, monthly, byHelpType] = await Promise.all([
+      this.repo.orderCounts(this.db, f, lang),
+      this.repo.ordersByMonth(this.db, f),
+      this.repo.ordersByHelpType(this.db, f, lang),
+    ]);
     return {
-      rows: rows.map((r) => ({ ...r, statusKey: `${STATUS_NAMESPACE[r.kind]}:status.${r.status}` })),
+      rows: rows.map((r): OrdersReportRow => ({ ...r, statusKey: statusKeyOf(r.kind, r.status) })),
       monthly: fillMonths(monthly, f.from, f.to),
       byHelpType,
       total: monthly.reduce((a, m) => a + m.count, 0),
@@ -131,44 +92,20 @@ export class ReportsService {
   /** What the filters offer: help types, regions and the statuses orders have. */
   async orderFilterOptions(lang: Locale) {
     const [helpTypes, regions, statuses] = await Promise.all([
-      this.db('help_types as h')
-        .where('h.active', true)
-        .orderBy('h.sort')
-        .select('h.code', this.db.raw(`${this.nameColumn(lang)} as name`)) as Promise<
-        { code: string; name: string }[]
-      >,
-      this.db('persons').distinct('region').whereNot('region', '').orderBy('region') as Promise<
-        { region: string }[]
-      >,
-      this.db('orders').distinct('kind', 'status').orderBy(['kind', 'status']) as Promise<
-        { kind: OrdersReportRow['kind']; status: string }[]
-      >,
+      this.repo.activeHelpTypes(this.db, lang),
+      this.repo.regions(this.db),
+      this.repo.orderStatuses(this.db),
     ]);
     return {
       helpTypes,
-      regions: regions.map((r) => r.region),
-      statuses: statuses.map((s) => ({
-        code: s.status,
-        statusKey: `${STATUS_NAMESPACE[s.kind]}:status.${s.status}`,
-      })),
+      regions,
+      statuses: statuses.map((s) => ({ code: s.status, statusKey: statusKeyOf(s.kind, s.status) })),
     };
   }
 
   /** IPR fulfilment: the volume assigned by Е-Собес and the volume used, per help type. */
   async iprFulfilment(lang: Locale): Promise<IprRow[]> {
-    const rows = (await this.db('ipr_measures as m')
-      .join('help_types as h', 'h.code', 'm.help_type')
-      .groupBy('m.help_type', 'h.unit', 'h.sort', this.db.raw(this.nameColumn(lang)))
-      .orderBy('h.sort')
-      .select(
-        'm.help_type',
-        this.db.raw(`${this.nameColumn(lang)} as help_type_name`),
-        'h.unit',
-        this.db.raw('count(*)::int as measures'),
-        this.db.raw('count(distinct m.person_id)::int as people'),
-        this.db.raw('sum(m.volume)::bigint as volume'),
-        this.db.raw('sum(m.used_volume)::bigint as used'),
-      )) as Omit<IprRow, 'percent'>[];
+    const rows = await this.repo.iprSums(this.db, lang);
     return rows.map((r) => ({
       ...r,
       volume: Number(r.volume),

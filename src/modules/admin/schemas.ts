@@ -12,6 +12,9 @@ import { OUTBOX_STATES, OUTBOX_SYSTEMS } from './exchange-service.js';
  */
 const csrf = { _csrf: z.string().optional() };
 
+/** The message of a field whose problem has no key of its own. */
+export const INVALID = 'admin:errors.invalid';
+
 const text = (key: string, max: number, multiline = false) =>
   blocks.text({ max, required: key, tooLong: 'admin:errors.tooLong', multiline });
 

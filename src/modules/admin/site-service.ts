@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { HolidayRow, NoticeKind, NoticeRow, NoticeValues, SiteRepository } from './site-repository.js';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
@@ -6,35 +7,13 @@ import { inTransaction } from '../../db/knex.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
+import { pick } from './localised.js';
 import { parseHolidayList, workingCalendar, type WorkingCalendar } from './working-time.js';
 
-export const NOTICE_KINDS = ['maintenance', 'failure'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export { NOTICE_KINDS, type HolidayRow, type NoticeKind, type NoticeRow } from './site-repository.js';
 
-export interface NoticeRow {
-  id: number;
-  kind: NoticeKind;
-  title_ru: string;
-  title_kk: string;
-  title_en: string;
-  text_ru: string;
-  text_kk: string;
-  text_en: string;
-  starts_at: Date;
-  ends_at: Date | null;
-  fix_expected_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface NoticeInput {
-  kind: NoticeKind;
-  title_ru: string;
-  title_kk: string;
-  title_en: string;
-  text_ru: string;
-  text_kk: string;
-  text_en: string;
+/** What an administrator submits: the texts, and the times as dates. */
+export interface NoticeInput extends Omit<NoticeValues, 'starts_at' | 'ends_at' | 'fix_expected_at'> {
   startsAt: Date;
   endsAt: Date | null;
   fixExpectedAt: Date | null;
@@ -48,21 +27,10 @@ export interface Banner {
   fixExpectedAt: Date | null;
 }
 
-export interface HolidayRow {
-  day: string;
-  name: string;
-  created_at: Date;
-}
-
 export function noticeState(n: Pick<NoticeRow, 'starts_at' | 'ends_at'>, now: Date): NoticeState {
   if (new Date(n.starts_at).getTime() > now.getTime()) return 'planned';
   if (n.ends_at && new Date(n.ends_at).getTime() <= now.getTime()) return 'ended';
   return 'active';
-}
-
-function pick(n: NoticeRow, field: 'title' | 'text', lang: Locale): string {
-  const v = n[`${field}_${lang}`];
-  return v && v.trim() ? v : n[`${field}_ru`];
 }
 
 /** How long one instance keeps notices and the phone in memory (several instances share the database). */
@@ -77,6 +45,7 @@ export class SiteService {
 
   constructor(
     private readonly db: Knex,
+    private readonly repo: SiteRepository,
     private readonly clock: Clock,
     private readonly config: Config,
   ) {}
@@ -91,10 +60,7 @@ export class SiteService {
     const now = this.clock.now();
     // notices not yet ended (planned ones too: they become active while cached)
     const [notices, phone] = await Promise.all([
-      this.db('notices')
-        .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', now))
-        .orderBy('starts_at')
-        .limit(20) as Promise<NoticeRow[]>,
+      this.repo.liveNotices(this.db, now, 20),
       this.contactPhone(),
     ]);
     this.cache = { at: Date.now(), notices, phone };
@@ -121,7 +87,7 @@ export class SiteService {
 
   async notices(): Promise<(NoticeRow & { state: NoticeState })[]> {
     const now = this.clock.now();
-    const rows = (await this.db('notices').orderBy('starts_at', 'desc').limit(200)) as NoticeRow[];
+    const rows = await this.repo.latestNotices(this.db, 200);
     return rows.map((r) => ({ ...r, state: noticeState(r, now) }));
   }
 
@@ -130,10 +96,7 @@ export class SiteService {
     lang: Locale,
   ): Promise<(Banner & { kind: NoticeKind; startsAt: Date; endsAt: Date | null; state: NoticeState })[]> {
     const now = this.clock.now();
-    const rows = (await this.db('notices')
-      .where((w) => w.whereNull('ends_at').orWhere('ends_at', '>', now))
-      .orderBy('starts_at')
-      .limit(20)) as NoticeRow[];
+    const rows = await this.repo.liveNotices(this.db, now, 20);
     return rows.map((n) => ({
       kind: n.kind,
       title: pick(n, 'title', lang),
@@ -146,12 +109,12 @@ export class SiteService {
   }
 
   async notice(id: number): Promise<NoticeRow> {
-    const row = (await this.db('notices').where({ id }).first()) as NoticeRow | undefined;
+    const row = await this.repo.notice(this.db, id);
     if (!row) throw new NotFoundError();
     return row;
   }
 
-  private values(input: NoticeInput) {
+  private values(input: NoticeInput): NoticeValues {
     if (input.endsAt && input.endsAt.getTime() <= input.startsAt.getTime()) {
       throw new AppError('admin:errors.endsBeforeStart', 400);
     }
@@ -172,23 +135,15 @@ export class SiteService {
   async createNotice(actor: Actor, input: NoticeInput): Promise<NoticeRow> {
     const now = this.clock.now();
     const row = await inTransaction(this.db, async (tx) => {
-      const [r] = (await tx('notices')
-        .insert({
-          ...this.values(input),
-          created_by: actor.personId,
-          updated_by: actor.personId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('*')) as NoticeRow[];
+      const r = await this.repo.insertNotice(tx, this.values(input), actor.personId, now);
       await audit(tx, {
         actorId: actor.personId,
         action: 'notice.created',
         objectType: 'notice',
-        objectId: r!.id,
+        objectId: r.id,
         details: { kind: input.kind },
       });
-      return r!;
+      return r;
     });
     this.invalidate();
     return row;
@@ -197,10 +152,7 @@ export class SiteService {
   async updateNotice(actor: Actor, id: number, input: NoticeInput): Promise<NoticeRow> {
     const now = this.clock.now();
     const row = await inTransaction(this.db, async (tx) => {
-      const [r] = (await tx('notices')
-        .where({ id })
-        .update({ ...this.values(input), updated_by: actor.personId, updated_at: now })
-        .returning('*')) as NoticeRow[];
+      const r = await this.repo.updateNotice(tx, id, this.values(input), actor.personId, now);
       if (!r) throw new NotFoundError();
       await audit(tx, {
         actorId: actor.personId,
@@ -218,14 +170,12 @@ export class SiteService {
   async endNotice(actor: Actor, id: number): Promise<void> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
-      const n = (await tx('notices').where({ id }).forUpdate().first()) as NoticeRow | undefined;
+      const n = await this.repo.lockNotice(tx, id);
       if (!n) throw new NotFoundError();
       if (noticeState(n, now) === 'ended') throw new ConflictError('admin:errors.noticeAlreadyEnded');
       // a planned notice that never started is withdrawn: it ends a moment after its start
       const endsAt = new Date(Math.max(now.getTime(), new Date(n.starts_at).getTime() + 1));
-      await tx('notices')
-        .where({ id })
-        .update({ ends_at: endsAt, updated_by: actor.personId, updated_at: now });
+      await this.repo.updateNotice(tx, id, { ends_at: endsAt }, actor.personId, now);
       await audit(tx, {
         actorId: actor.personId,
         action: 'notice.ended',
@@ -239,25 +189,20 @@ export class SiteService {
   // ---- contact-centre phone
 
   async contactPhone(): Promise<string> {
-    const row = (await this.db('site_settings').where({ key: 'contact_phone' }).first('value')) as
-      { value: string } | undefined;
-    return row?.value ?? '1414';
+    return (await this.repo.contactPhone(this.db)) ?? '1414';
   }
 
   async setContactPhone(actor: Actor, phone: string): Promise<void> {
     const now = this.clock.now();
     await inTransaction(this.db, async (tx) => {
-      const before = await tx('site_settings').where({ key: 'contact_phone' }).first('value');
-      await tx('site_settings')
-        .insert({ key: 'contact_phone', value: phone, updated_by: actor.personId, updated_at: now })
-        .onConflict('key')
-        .merge(['value', 'updated_by', 'updated_at']);
+      const before = await this.repo.contactPhone(tx);
+      await this.repo.setContactPhone(tx, phone, actor.personId, now);
       await audit(tx, {
         actorId: actor.personId,
         action: 'settings.contact_phone',
         objectType: 'site_settings',
         objectId: 'contact_phone',
-        details: { from: (before as { value?: string } | undefined)?.value ?? null, to: phone },
+        details: { from: before ?? null, to: phone },
       });
     });
     this.invalidate();
@@ -267,18 +212,14 @@ export class SiteService {
 
   /** Holidays of the configuration (read-only here) and of the table (editable). */
   async holidays(): Promise<{ configured: string[]; table: HolidayRow[] }> {
-    const table = (await this.db('holidays').orderBy('day')) as HolidayRow[];
+    const table = await this.repo.holidays(this.db);
     return { configured: parseHolidayList(this.config.HOLIDAYS), table };
   }
 
   async addHoliday(actor: Actor, day: string, name: string): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      const inserted = await tx('holidays')
-        .insert({ day, name: name.trim(), created_by: actor.personId, created_at: this.clock.now() })
-        .onConflict('day')
-        .ignore()
-        .returning('day');
-      if (inserted.length === 0) throw new ConflictError('admin:errors.holidayExists', { day });
+      const inserted = await this.repo.insertHoliday(tx, day, name.trim(), actor.personId, this.clock.now());
+      if (!inserted) throw new ConflictError('admin:errors.holidayExists', { day });
       await audit(tx, {
         actorId: actor.personId,
         action: 'holiday.added',
@@ -291,8 +232,7 @@ export class SiteService {
 
   async removeHoliday(actor: Actor, day: string): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      const n = await tx('holidays').where({ day }).delete();
-      if (n === 0) throw new NotFoundError();
+      if (!(await this.repo.deleteHoliday(tx, day))) throw new NotFoundError();
       await audit(tx, {
         actorId: actor.personId,
         action: 'holiday.removed',
@@ -304,7 +244,7 @@ export class SiteService {
 
   /** The contact centre's calendar now: configured holidays plus the table. */
   async calendar(db: Knex | Knex.Transaction = this.db): Promise<WorkingCalendar> {
-    const rows = (await db('holidays').select('day')) as { day: string }[];
-    return workingCalendar([...parseHolidayList(this.config.HOLIDAYS), ...rows.map((r) => r.day)]);
+    const days = await this.repo.holidayDays(db);
+    return workingCalendar([...parseHolidayList(this.config.HOLIDAYS), ...days]);
   }
 }

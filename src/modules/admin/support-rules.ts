@@ -173,6 +173,11 @@ interface DeadlineSource extends SupportTimes {
   closed_at: Date | null;
 }
 
+/** How a deadline's state is shown: met in time is done, missed or overdue a warning, pending open. */
+export function deadlineTone(state: DeadlineState): 'done' | 'warning' | 'open' {
+  return state === 'met' ? 'done' : state === 'missed' || state === 'overdue' ? 'warning' : 'open';
+}
+
 function stateOf(due: Date | null, done: Date | null, now: Date): DeadlineState {
   const dueMs = due ? new Date(due).getTime() : null;
   if (done) return dueMs === null || new Date(done).getTime() <= dueMs ? 'met' : 'missed';

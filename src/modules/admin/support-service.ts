@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { QueueRow, SupportRepository, SupportRequestRow } from './support-repository.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
@@ -15,7 +16,6 @@ import {
   stepChanges,
   supportMachine,
   type SupportAction,
-  type SupportStatus,
 } from './support-rules.js';
 import { supportDeadline } from './working-time.js';
 import {
@@ -26,67 +26,7 @@ import {
   type UploadedFile,
 } from './uploads.js';
 
-export interface SupportRequestRow {
-  id: number;
-  number: string;
-  person_id: number;
-  principal_id: number | null;
-  description: string;
-  location: string;
-  contact_phone: string | null;
-  contact_email: string | null;
-  status: SupportStatus;
-  version: number;
-  received_at: Date;
-  register_due_at: Date;
-  registered_at: Date | null;
-  analyse_due_at: Date | null;
-  analysed_at: Date | null;
-  outcome: 'confirmed' | 'refuted' | null;
-  outcome_notice_due_at: Date | null;
-  outcome_notified_at: Date | null;
-  escalate_due_at: Date | null;
-  escalated_at: Date | null;
-  fix_start_due_at: Date | null;
-  fix_expected_at: Date | null;
-  fixed_at: Date | null;
-  fixed_notice_due_at: Date | null;
-  fixed_notified_at: Date | null;
-  due_at: Date | null;
-  closed_at: Date | null;
-}
-
-export interface SupportEventRow {
-  id: number;
-  request_id: number;
-  at: Date;
-  actor_id: number | null;
-  actor_name?: string | null;
-  action: SupportAction | 'file';
-  from_status: SupportStatus | null;
-  to_status: SupportStatus;
-  comment: string | null;
-  due_at: Date | null;
-  on_time: boolean | null;
-  notice_key: string | null;
-  notice_params: Record<string, string | number>;
-  notified_at: Date | null;
-}
-
-export interface AttachmentRow {
-  id: number;
-  request_id: number;
-  file_name: string;
-  mime: string;
-  size_bytes: number;
-  original_name: string;
-  uploaded_at: Date;
-}
-
-export interface QueueRow extends SupportRequestRow {
-  person_name: string;
-  overdue: boolean;
-}
+export type { AttachmentRow, QueueRow, SupportEventRow, SupportRequestRow } from './support-repository.js';
 
 const OPERATOR_ROLES = ['operator', 'admin'] as const;
 
@@ -102,6 +42,7 @@ function isOperator(actor: Actor): boolean {
 export class SupportService {
   constructor(
     private readonly db: Knex,
+    private readonly repo: SupportRepository,
     private readonly clock: Clock,
     private readonly notifier: Notifier,
     private readonly site: SiteService,
@@ -139,33 +80,25 @@ export class SupportService {
         const now = this.clock.now();
         const cal = await this.site.calendar(tx);
         const registerDue = supportDeadline('register', now, cal);
-        const person = (await tx('persons').where({ id: actor.personId }).first('phone', 'email')) as
-          { phone: string | null; email: string | null } | undefined;
+        const person = await this.repo.contactsOf(tx, actor.personId);
         if (!person) throw new NotFoundError();
-        const [row] = (await tx('support_requests')
-          .insert({
-            number: tx.raw(
-              `'SR-' || to_char(?::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('support_request_number_seq')::text, 5, '0')`,
-              [now],
-            ),
-            person_id: actor.personId,
-            principal_id: actor.principalId !== actor.personId ? actor.principalId : null,
-            description: input.description.trim(),
-            location: input.location.trim(),
-            contact_phone: person.phone,
-            contact_email: person.email,
-            status: 'new',
-            received_at: now,
-            register_due_at: registerDue,
-            due_at: registerDue,
-            created_at: now,
-          })
-          .returning('*')) as SupportRequestRow[];
-        const r = row!;
+        const r = await this.repo.insert(tx, {
+          person_id: actor.personId,
+          principal_id: actor.principalId !== actor.personId ? actor.principalId : null,
+          description: input.description.trim(),
+          location: input.location.trim(),
+          contact_phone: person.phone,
+          contact_email: person.email,
+          status: supportMachine.initial[0]!,
+          received_at: now,
+          register_due_at: registerDue,
+          due_at: registerDue,
+          created_at: now,
+        });
         for (const [i, s] of shots.entries()) {
-          await tx('support_attachments').insert({
+          await this.repo.insertAttachment(tx, {
             request_id: r.id,
-            file_name: stored[i],
+            file_name: stored[i]!,
             mime: s.mime,
             size_bytes: s.file.size,
             original_name: s.file.originalname.slice(0, 255),
@@ -174,15 +107,15 @@ export class SupportService {
           });
         }
         const params = { number: r.number, at: formatAstana(now), due: formatAstana(registerDue) };
-        await tx('support_request_events').insert({
+        await this.repo.insertEvent(tx, {
           request_id: r.id,
           at: now,
           actor_id: actor.personId,
           action: 'file',
           from_status: null,
-          to_status: 'new',
+          to_status: r.status,
           notice_key: NOTICE_KEYS.file,
-          notice_params: JSON.stringify(params),
+          notice_params: params,
           notified_at: now,
         });
         await this.notifier.notify(tx, r.person_id, NOTICE_KEYS.file, params, `support:${r.id}:file`);
@@ -203,27 +136,14 @@ export class SupportService {
   }
 
   async listOwn(actor: Actor): Promise<SupportRequestRow[]> {
-    return (await this.db('support_requests')
-      .where({ person_id: actor.personId })
-      .orderBy('received_at', 'desc')
-      .limit(200)) as SupportRequestRow[];
+    return this.repo.ofPerson(this.db, actor.personId, 200);
   }
 
   private async details(id: number) {
-    const request = (await this.db('support_requests').where({ id }).first()) as
-      SupportRequestRow | undefined;
+    const request = await this.repo.find(this.db, id);
     if (!request) throw new NotFoundError();
-    const events = (await this.db('support_request_events as e')
-      .leftJoin('persons as p', 'p.id', 'e.actor_id')
-      .where('e.request_id', id)
-      .orderBy('e.id')
-      .select(
-        'e.*',
-        this.db.raw(`concat_ws(' ', p.surname, p.name, p.patronymic) as actor_name`),
-      )) as SupportEventRow[];
-    const attachments = (await this.db('support_attachments')
-      .where({ request_id: id })
-      .orderBy('id')) as AttachmentRow[];
+    const events = await this.repo.events(this.db, id);
+    const attachments = await this.repo.attachments(this.db, id);
     return { request, events, attachments };
   }
 
@@ -240,10 +160,7 @@ export class SupportService {
     requestId: number,
     attachmentId: number,
   ): Promise<{ path: string; mime: string; name: string }> {
-    const row = (await this.db('support_attachments as a')
-      .join('support_requests as r', 'r.id', 'a.request_id')
-      .where({ 'a.id': attachmentId, 'a.request_id': requestId })
-      .first('a.*', 'r.person_id')) as (AttachmentRow & { person_id: number }) | undefined;
+    const row = await this.repo.attachment(this.db, requestId, attachmentId);
     if (!row || (row.person_id !== actor.personId && !isOperator(actor))) throw new NotFoundError();
     const p = this.files.pathOf('support', row.file_name);
     if (!p) throw new NotFoundError();
@@ -256,49 +173,22 @@ export class SupportService {
 
   /** The contact centre's queue: overdue first, then by the nearest deadline; closed ones last. */
   async queue(filter: { show?: 'open' | 'closed' | 'all'; number?: string } = {}): Promise<QueueRow[]> {
-    const now = this.clock.now();
-    const q = this.db('support_requests as r')
-      .join('persons as p', 'p.id', 'r.person_id')
-      .select(
-        'r.*',
-        this.db.raw(`concat_ws(' ', p.surname, p.name, p.patronymic) as person_name`),
-        this.db.raw('(r.closed_at is null and r.due_at < ?) as overdue', [now]),
-      )
-      .orderByRaw('case when r.closed_at is not null then 2 when r.due_at < ? then 0 else 1 end', [now])
-      .orderByRaw('r.due_at asc nulls last')
-      .orderBy('r.received_at', 'desc')
-      .limit(300);
-    const show = filter.show ?? 'open';
-    if (show === 'open') q.whereNull('r.closed_at');
-    if (show === 'closed') q.whereNotNull('r.closed_at');
-    if (filter.number) q.whereILike('r.number', `%${filter.number.replace(/[%_\\]/g, '')}%`);
-    return (await q) as QueueRow[];
+    return this.repo.queue(
+      this.db,
+      this.clock.now(),
+      { show: filter.show ?? 'open', ...(filter.number ? { number: filter.number } : {}) },
+      300,
+    );
   }
 
   /** Open and overdue requests, for the cabinet's home page. */
   async summary(): Promise<{ open: number; overdue: number }> {
-    const now = this.clock.now();
-    const row = (await this.db('support_requests')
-      .whereNull('closed_at')
-      .first(
-        this.db.raw('count(*)::int as open'),
-        this.db.raw('(count(*) filter (where due_at < ?))::int as overdue', [now]),
-      )) as { open: number; overdue: number } | undefined;
-    return { open: row?.open ?? 0, overdue: row?.overdue ?? 0 };
+    return this.repo.openCounts(this.db, this.clock.now());
   }
 
   async showForOperator(actor: Actor, id: number) {
     const d = await this.details(id);
-    const person = (await this.db('persons')
-      .where({ id: d.request.person_id })
-      .first('id', 'surname', 'name', 'patronymic', 'notify_channel', 'locale')) as {
-      id: number;
-      surname: string;
-      name: string;
-      patronymic: string | null;
-      notify_channel: string;
-      locale: string;
-    };
+    const person = await this.repo.requester(this.db, d.request.person_id);
     const now = this.clock.now();
     return {
       ...d,
@@ -323,8 +213,7 @@ export class SupportService {
     input: { version: number; comment?: string; fixExpectedAt?: Date | null },
   ): Promise<SupportRequestRow> {
     return inTransaction(this.db, async (tx) => {
-      const current = (await tx('support_requests').where({ id }).forUpdate().first()) as
-        SupportRequestRow | undefined;
+      const current = await this.repo.lock(tx, id);
       if (!current) throw new NotFoundError();
       if (current.version !== input.version) throw new ConflictError('support:errors.changedMeanwhile');
       const t = supportMachine.require(current.status, action, actor.roles);
@@ -343,23 +232,19 @@ export class SupportService {
         fixExpectedAt: input.fixExpectedAt ?? null,
       });
       const next = { ...current, ...changes, status: t.to } as SupportRequestRow;
-      const [row] = (await tx('support_requests')
-        .where({ id, version: current.version })
-        .update({
-          ...changes,
-          status: t.to,
-          version: current.version + 1,
-          due_at: nextDeadline(next),
-          closed_at: t.closes ? now : null,
-        })
-        .returning('*')) as SupportRequestRow[];
+      const row = await this.repo.update(tx, id, current.version, {
+        ...changes,
+        status: t.to,
+        due_at: nextDeadline(next),
+        closed_at: t.closes ? now : null,
+      });
       if (!row) throw new ConflictError('support:errors.changedMeanwhile');
 
       const params: Record<string, string> = { number: row.number, at: formatAstana(now) };
       if (action === 'register' && row.analyse_due_at) params.due = formatAstana(row.analyse_due_at);
       if (action === 'escalate' && row.fix_expected_at) params.fixAt = formatAstana(row.fix_expected_at);
       params.comment = comment ?? '';
-      await tx('support_request_events').insert({
+      await this.repo.insertEvent(tx, {
         request_id: id,
         at: now,
         actor_id: actor.personId,
@@ -370,7 +255,7 @@ export class SupportService {
         due_at: due,
         on_time: due ? now.getTime() <= new Date(due).getTime() : null,
         notice_key: NOTICE_KEYS[action],
-        notice_params: JSON.stringify(params),
+        notice_params: params,
         notified_at: now,
       });
       await this.notifier.notify(tx, row.person_id, NOTICE_KEYS[action], params, `support:${id}:${action}`);

@@ -2,14 +2,18 @@ import type { CoreServices } from '../index.js';
 import { inTransaction } from '../../db/knex.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
-import { tFor, type Locale } from '../../lib/i18n.js';
+import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
 import { type PersonRow } from '../people/people-repository.js';
 import { fullName } from '../people/names.js';
 import type { OrderKind } from '../orders/orders-repository.js';
 import { nameIn } from './help-service.js';
 import { principalOf } from './principal.js';
-import type { EntitlementsRepository, PhoneConfirmationsRepository } from './repository.js';
+import type {
+  EntitlementsRepository,
+  PersonContactsRepository,
+  PhoneConfirmationsRepository,
+} from './repository.js';
 import {
   CODE_MAX_ATTEMPTS,
   CODE_TTL_MS,
@@ -73,6 +77,7 @@ export class CabinetService {
     private readonly core: CoreServices,
     private readonly repo: EntitlementsRepository,
     private readonly codes: PhoneConfirmationsRepository,
+    private readonly contacts: PersonContactsRepository,
   ) {}
 
   async profile(actor: Actor): Promise<Profile> {
@@ -103,7 +108,7 @@ export class CabinetService {
     const now = clock.now();
     return inTransaction(db, async (tx) => {
       // one person's requests queue up here, so the hourly limit holds under concurrent requests
-      await tx('persons').where({ id: person.id }).forUpdate().first('id');
+      await this.contacts.lock(tx, person.id);
       if (
         (await this.codes.countSince(tx, person.id, new Date(now.getTime() - 3600_000))) >= CODES_PER_HOUR
       ) {
@@ -118,11 +123,14 @@ export class CabinetService {
       });
       const code = generateCode();
       await this.codes.setHash(tx, row.id, hashCode(config.SESSION_SECRET, row.id, code));
-      const t = tFor(person.locale);
       await notifier.sendCode(
         tx,
         phone,
-        t('entitlements:sms.phoneCode', { code, minutes: CODE_TTL_MS / 60_000 }),
+        {
+          key: 'entitlements:sms.phoneCode',
+          params: { code, minutes: CODE_TTL_MS / 60_000 },
+          locale: person.locale,
+        },
         `phone-code:${row.id}`,
       );
       await audit(tx, {
@@ -157,7 +165,7 @@ export class CabinetService {
       }
       if (result !== 'ok') return { result };
       await this.codes.consume(tx, row.id, now);
-      await tx('persons').where({ id: person.id }).update({ phone: row.phone });
+      await this.contacts.update(tx, person.id, { phone: row.phone });
       await audit(tx, {
         actorId: actor.personId,
         principalId: person.id,
@@ -198,7 +206,7 @@ export class CabinetService {
       throw new FieldError('email', 'entitlements:errors.emailNeededForChannel');
     }
     await inTransaction(db, async (tx) => {
-      await tx('persons').where({ id: person.id }).update({ email });
+      await this.contacts.update(tx, person.id, { email });
       await audit(tx, {
         actorId: actor.personId,
         principalId: person.id,
@@ -222,9 +230,10 @@ export class CabinetService {
     if (prefs.notifyChannel === 'sms' && !person.phone)
       throw new FieldError('notifyChannel', 'entitlements:errors.phoneMissing');
     await inTransaction(db, async (tx) => {
-      await tx('persons')
-        .where({ id: person.id })
-        .update({ notify_channel: prefs.notifyChannel, locale: prefs.locale });
+      await this.contacts.update(tx, person.id, {
+        notify_channel: prefs.notifyChannel,
+        locale: prefs.locale,
+      });
       await audit(tx, {
         actorId: actor.personId,
         principalId: person.id,

@@ -6,8 +6,9 @@ import { AppError, NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
+import type { Tone } from '../orders/state-machine.js';
 import { fullName } from '../people/names.js';
-import { helpTypeParams } from './import-service.js';
+import { ddmmyyyy, helpTypeParams } from './import-service.js';
 import { principalOf } from './principal.js';
 import type { EntitlementsRepository, HelpTypeRow, MeasureWithType } from './repository.js';
 import {
@@ -15,7 +16,10 @@ import {
   hasSupplierChoice,
   lastChoiceDay,
   measureAction,
+  measureMachine,
   measureStatusKey,
+  measureStatusTone,
+  measureStep,
   type HelpCategory,
   type MeasureAction,
 } from './rules.js';
@@ -29,6 +33,7 @@ export interface HelpMeasureView {
   remaining: number;
   deadline: string | null;
   statusKey: ReturnType<typeof measureStatusKey>;
+  tone: Tone;
   action: MeasureAction;
   /** the last day of the supplier-choice window while it is open */
   choiceUntil: string | null;
@@ -79,6 +84,7 @@ export class HelpService {
         usedVolume: m.used_volume,
         deadline: m.deadline,
       };
+      const statusKey = measureStatusKey(facts, Boolean(open));
       const view: HelpMeasureView = {
         id: m.id,
         helpType: m.help_type,
@@ -87,7 +93,8 @@ export class HelpService {
         volume: m.volume,
         remaining: Math.max(0, m.volume - m.used_volume),
         deadline: m.deadline,
-        statusKey: measureStatusKey(facts, Boolean(open)),
+        statusKey,
+        tone: measureStatusTone(statusKey),
         action: measureAction(facts, open, today),
         choiceUntil:
           m.status === 'open' && !open && m.notified_at && hasSupplierChoice(m.help_type, m.category)
@@ -124,12 +131,15 @@ export class HelpService {
       const m = await this.repo.lockMeasureOf(tx, measureId, principal.id);
       if (!m) throw new NotFoundError();
       if (m.status === 'activation_pending') return 'alreadyPending';
-      if (m.status !== 'choice_blocked') throw new AppError('entitlements:errors.notBlocked', 409);
+      const step = measureMachine.find(m.status, 'request_activation');
+      if (!step) throw new AppError('entitlements:errors.notBlocked', 409);
       const now = clock.now();
-      await tx('ipr_measures')
-        .where({ id: m.id })
-        .update({ status: 'activation_pending', activation_requested_at: now, updated_at: now });
-      const ipr = (await tx('iprs').where({ id: m.ipr_id }).first('external_id')) as { external_id: string };
+      await this.repo.updateMeasure(tx, m.id, {
+        status: step.to,
+        activation_requested_at: now,
+        updated_at: now,
+      });
+      const iprExternalId = await this.repo.iprExternalId(tx, m.ipr_id);
       const actorPerson =
         actor.personId === principal.id ? principal : await people.findById(tx, actor.personId);
       await outbox.enqueue(tx, {
@@ -138,7 +148,7 @@ export class HelpService {
         idempotencyKey: `ipr-measure:${m.id}:activation:${new Date(m.choice_blocked_at ?? now).getTime()}`,
         payload: {
           measureExternalId: m.external_id,
-          iprExternalId: ipr.external_id,
+          iprExternalId,
           iin: principal.iin,
           helpType: m.help_type,
           choiceBlockedAt: m.choice_blocked_at ? new Date(m.choice_blocked_at).toISOString() : null,
@@ -175,9 +185,11 @@ export class HelpService {
         const now = clock.now();
         const rows = await this.repo.lockWindowOver(tx, astanaDate(now), choiceTypes, 200);
         for (const m of rows) {
-          await tx('ipr_measures')
-            .where({ id: m.id })
-            .update({ status: 'choice_blocked', choice_blocked_at: now, updated_at: now });
+          await this.repo.updateMeasure(tx, m.id, {
+            status: measureStep(m.status, 'block_choice'),
+            choice_blocked_at: now,
+            updated_at: now,
+          });
           const h = helpTypes.get(m.help_type)!;
           await notifier.notify(
             tx,
@@ -185,7 +197,7 @@ export class HelpService {
             'entitlements:sms.choiceBlocked',
             {
               ...helpTypeParams(h),
-              blockedOn: choiceBlockedOn(new Date(m.notified_at!)).split('-').reverse().join('.'),
+              blockedOn: ddmmyyyy(choiceBlockedOn(new Date(m.notified_at!))),
             },
             `ipr-measure:${m.id}:blocked:${new Date(m.notified_at!).getTime()}`,
           );

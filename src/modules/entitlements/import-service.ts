@@ -4,10 +4,15 @@ import { inTransaction } from '../../db/knex.js';
 import { ValidationError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.js';
 import type { RegistryPerson } from '../../integrations/ports.js';
-import type { EntitlementsRepository, HelpTypeRow } from './repository.js';
-import type { MeasureRow } from './measures.js';
+import type { EntitlementsRepository, HelpTypeRow, MeasureRow } from './repository.js';
 import { importBatchSchema, issuesToFields, type ImportBatch } from './schemas.js';
-import { hasSupplierChoice, lastChoiceDay, measureChanged, statusAfterVolumeChange } from './rules.js';
+import {
+  hasSupplierChoice,
+  lastChoiceDay,
+  measureChanged,
+  measureStep,
+  statusAfterVolumeChange,
+} from './rules.js';
 
 /** Raised for a batch that cannot be stored as a whole: field path → message. Nothing is stored. */
 export class ImportRejected extends ValidationError {}
@@ -25,7 +30,8 @@ export function helpTypeParams(
   return { helpType_ru: h.name_ru, helpType_kk: h.name_kk, helpType_en: h.name_en };
 }
 
-function ddmmyyyy(iso: string): string {
+/** 2026-11-25 → 25.11.2026 (the dates SMS texts carry). */
+export function ddmmyyyy(iso: string): string {
   return iso.split('-').reverse().join('.');
 }
 
@@ -163,7 +169,11 @@ export class IprImportService {
           result.measures.updated++;
         }
         if (reopen) {
-          Object.assign(patch, { status: 'open', notified_at: now, choice_blocked_at: null });
+          Object.assign(patch, {
+            status: measureStep(existing.status, 'reopen'),
+            notified_at: now,
+            choice_blocked_at: null,
+          });
           result.measures.reopened++;
         }
         const row = await this.repo.updateMeasure(tx, existing.id, patch);

@@ -3,7 +3,11 @@ import type { CoreServices } from '../index.js';
 import type { JobDefinition } from '../../jobs/types.js';
 import { astanaDate } from '../../lib/clock.js';
 import { assertCanOrder, consumeVolume, type MeasureRow } from './measures.js';
-import { EntitlementsRepository, PhoneConfirmationsRepository } from './repository.js';
+import {
+  EntitlementsRepository,
+  PersonContactsRepository,
+  PhoneConfirmationsRepository,
+} from './repository.js';
 import { IprImportService } from './import-service.js';
 import { HelpService } from './help-service.js';
 import { CabinetService } from './cabinet-service.js';
@@ -17,7 +21,12 @@ export function createEntitlementsModule(core: CoreServices) {
   const repo = new EntitlementsRepository();
   const importer = new IprImportService(core, repo);
   const help = new HelpService(core, repo);
-  const cabinet = new CabinetService(core, repo, new PhoneConfirmationsRepository());
+  const cabinet = new CabinetService(
+    core,
+    repo,
+    new PhoneConfirmationsRepository(),
+    new PersonContactsRepository(),
+  );
   const jobs: JobDefinition[] = [
     // hourly (Astana time): a window that ended while the worker was down is caught up on the next run
     { name: 'entitlements-choice-window', cron: '5 * * * *', run: () => help.runWindowJob() },

@@ -1,9 +1,35 @@
 import type { Knex } from 'knex';
-import type { MeasureRow } from './measures.js';
-import type { HelpCategory } from './rules.js';
+import {
+  initialMeasureStatus,
+  LIVE_MEASURE_STATUSES,
+  measureMachine,
+  type HelpCategory,
+  type MeasureStatus,
+} from './rules.js';
 import type { OrderKind } from '../orders/orders-repository.js';
 
 type Db = Knex | Knex.Transaction;
+
+export interface MeasureRow {
+  id: number;
+  external_id: string;
+  ipr_id: number;
+  person_id: number;
+  help_type: string;
+  volume: number;
+  used_volume: number;
+  deadline: string | null;
+  status: MeasureStatus;
+  notified_at: Date | null;
+  choice_blocked_at: Date | null;
+  activation_requested_at: Date | null;
+  revision: number;
+  received_at: Date;
+  updated_at: Date;
+}
+
+/** The statuses a measure is exhausted from, and the one it takes (the machine's `exhaust` row). */
+const EXHAUST = measureMachine.transitions.find((t) => t.action === 'exhaust')!;
 
 export interface HelpTypeRow {
   code: string;
@@ -128,7 +154,7 @@ export class EntitlementsRepository {
         help_type: m.helpType,
         volume: m.volume,
         deadline: m.deadline,
-        status: m.volume > 0 ? 'open' : 'fulfilled',
+        status: initialMeasureStatus(m.volume),
         notified_at: m.at,
         revision: 1,
         received_at: m.at,
@@ -137,6 +163,53 @@ export class EntitlementsRepository {
       .onConflict('external_id')
       .ignore()
       .returning('*')) as MeasureRow[];
+    return rows[0];
+  }
+
+  /** The newest measure of a help type an order could be created against, locked. */
+  async lockLiveMeasure(
+    tx: Knex.Transaction,
+    personId: number,
+    helpType: string,
+  ): Promise<MeasureRow | undefined> {
+    return (await tx('ipr_measures')
+      .where({ person_id: personId, help_type: helpType })
+      .whereIn('status', LIVE_MEASURE_STATUSES)
+      .orderBy('id', 'desc')
+      .forUpdate()
+      .first()) as MeasureRow | undefined;
+  }
+
+  async hasOpenOrder(db: Db, personId: number, helpType: string): Promise<boolean> {
+    const open = await db('orders')
+      .where({ recipient_id: personId, help_type: helpType, is_open: true })
+      .first('id');
+    return Boolean(open);
+  }
+
+  /**
+   * Adds to the used volume unless that would pass the volume (undefined then); the measure is
+   * exhausted in the same statement when nothing remains.
+   */
+  async useVolume(
+    tx: Knex.Transaction,
+    measureId: number,
+    amount: number,
+  ): Promise<{ volume: number; used_volume: number } | undefined> {
+    const from = EXHAUST.from.map(() => '?').join(', ');
+    const rows = (await tx('ipr_measures')
+      .where({ id: measureId })
+      .andWhereRaw('used_volume + ? <= volume', [amount])
+      .update({
+        used_volume: tx.raw('used_volume + ?', [amount]),
+        status: tx.raw(`case when used_volume + ? >= volume and status in (${from}) then ? else status end`, [
+          amount,
+          ...EXHAUST.from,
+          EXHAUST.to,
+        ]),
+        updated_at: tx.fn.now(),
+      })
+      .returning(['volume', 'used_volume'])) as { volume: number; used_volume: number }[];
     return rows[0];
   }
 
@@ -176,6 +249,11 @@ export class EntitlementsRepository {
       .merge(['updated_at'])
       .returning('*')) as IprRow[];
     return row!;
+  }
+
+  async iprExternalId(db: Db, iprId: number): Promise<string> {
+    const ipr = (await db('iprs').where({ id: iprId }).first('external_id')) as { external_id: string };
+    return ipr.external_id;
   }
 
   async personIdsByIin(db: Db, iins: string[]): Promise<Map<string, number>> {
@@ -285,5 +363,21 @@ export class PhoneConfirmationsRepository {
 
   async consume(tx: Knex.Transaction, id: number, at: Date): Promise<void> {
     await tx('phone_confirmations').where({ id }).whereNull('consumed_at').update({ consumed_at: at });
+  }
+}
+
+/** The contacts and preferences a person edits in the cabinet (their other data comes from the registries). */
+export class PersonContactsRepository {
+  /** Locks the person's row: one person's contact changes queue up here. */
+  async lock(tx: Knex.Transaction, personId: number): Promise<void> {
+    await tx('persons').where({ id: personId }).forUpdate().first('id');
+  }
+
+  async update(
+    tx: Knex.Transaction,
+    personId: number,
+    change: { phone?: string; email?: string | null; notify_channel?: 'sms' | 'email'; locale?: string },
+  ): Promise<void> {
+    await tx('persons').where({ id: personId }).update(change);
   }
 }

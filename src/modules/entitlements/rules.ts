@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ASTANA_ZONE, astanaDate } from '../../lib/clock.js';
 import type { OrderKind } from '../orders/orders-repository.js';
+import { StateMachine, type Tone } from '../orders/state-machine.js';
 
 /** Rules, item 10: supplier choice is open for two months from the notice. */
 export const CHOICE_WINDOW_MONTHS = 2;
@@ -18,7 +19,83 @@ export const CODE_MAX_ATTEMPTS = 5;
 export const CODES_PER_HOUR = 5;
 
 export type HelpCategory = 'service' | 'tsr' | 'payment';
-export type MeasureStatus = 'open' | 'choice_blocked' | 'activation_pending' | 'fulfilled' | 'closed';
+
+/**
+ * An IPR measure's statuses (the one list; the migration's CHECK holds the same five): open for
+ * supplier choice, choice blocked after two months, activation requested from Е-Собес, fulfilled
+ * (no volume left), closed (by Е-Собес).
+ */
+export const MEASURE_STATUSES = [
+  'open',
+  'choice_blocked',
+  'activation_pending',
+  'fulfilled',
+  'closed',
+] as const;
+export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
+
+/** How a measure's status changes (rules, items 9–10): the window, its activation, the volume. */
+export type MeasureChange = 'block_choice' | 'request_activation' | 'reopen' | 'exhaust' | 'replenish';
+
+/**
+ * A measure's life as data. Nobody but the recipient (or their representative) acts on a measure by
+ * hand: the window job blocks choice, Е-Собес re-opens it by sending the measure again and changes
+ * its volume, and orders use the volume up.
+ */
+export const measureMachine = new StateMachine<MeasureStatus, MeasureChange>(
+  'ipr_measure',
+  // a new measure is open, or fulfilled at once when Е-Собес assigns no volume
+  ['open', 'fulfilled'],
+  [
+    // the scheduled job, two months after the notice, when no order of the help type is open
+    { from: ['open'], action: 'block_choice', by: [], signed: false, to: 'choice_blocked' },
+    // «активации выбора поставщика»
+    {
+      from: ['choice_blocked'],
+      action: 'request_activation',
+      by: ['recipient', 'guardian'],
+      signed: false,
+      to: 'activation_pending',
+    },
+    // Е-Собес sends the measure again: the two-month window starts anew
+    { from: ['activation_pending'], action: 'reopen', by: [], signed: false, to: 'open' },
+    // the volume is used up (an order consumed the rest, or Е-Собес lowered the volume to what was used)
+    {
+      from: ['open', 'choice_blocked', 'activation_pending'],
+      action: 'exhaust',
+      by: [],
+      signed: false,
+      to: 'fulfilled',
+    },
+    // Е-Собес raised the volume of a fulfilled measure
+    { from: ['fulfilled'], action: 'replenish', by: [], signed: false, to: 'open' },
+  ],
+  ['closed'],
+  {
+    open: 'open',
+    choice_blocked: 'warning',
+    activation_pending: 'warning',
+    fulfilled: 'done',
+    closed: 'closed',
+  },
+);
+
+/** The status a measure takes by a change; a change the table does not allow from there is a bug. */
+export function measureStep(from: MeasureStatus, change: MeasureChange): MeasureStatus {
+  const t = measureMachine.find(from, change);
+  if (!t) throw new Error(`ipr measure: ${change} is not possible from ${from}`);
+  return t.to;
+}
+
+/** The status a measure is received in from Е-Собес. */
+export function initialMeasureStatus(volume: number): MeasureStatus {
+  return volume > 0 ? 'open' : 'fulfilled';
+}
+
+/** Statuses an order may still be created against (the rules then look at which one): all but closed. */
+export const LIVE_MEASURE_STATUSES: readonly MeasureStatus[] = MEASURE_STATUSES.filter((s) =>
+  measureMachine.isOpen(s),
+);
 
 /**
  * The Astana calendar date on which supplier choice becomes blocked: the notice's date plus two
@@ -150,6 +227,13 @@ export function measureStatusKey(
   return hasSupplierChoice(m.helpType, m.category) ? 'choiceOpen' : 'assigned';
 }
 
+/** How a measure's status is shown beside its name: waiting on the window is a warning, fulfilled done. */
+export function measureStatusTone(key: ReturnType<typeof measureStatusKey>): Tone {
+  if (key === 'choiceBlocked' || key === 'activationPending') return 'warning';
+  if (key === 'fulfilled') return 'done';
+  return key === 'closed' ? 'closed' : 'open';
+}
+
 /** Kazakhstan mobile operators' codes (700–708, 747, 750–751, 760–764, 771, 775–778); 7172, 727… are landlines. */
 const MOBILE = /^(?:\+7|8|7)?(7(?:0[0-8]|47|5[01]|6[0-4]|7[15-8])\d{7})$/;
 
@@ -217,8 +301,18 @@ export function statusAfterVolumeChange(
   volume: number,
   usedVolume: number,
 ): MeasureStatus {
-  if (status === 'fulfilled' && usedVolume < volume) return 'open';
+  const change = volumeChange(status, volume, usedVolume);
+  return change ? measureStep(status, change) : status;
+}
+
+/** Which change a new volume makes (none while activation is pending: the re-sent measure re-opens then). */
+export function volumeChange(
+  status: MeasureStatus,
+  volume: number,
+  usedVolume: number,
+): 'replenish' | 'exhaust' | null {
+  if (status === 'fulfilled' && usedVolume < volume) return 'replenish';
   if ((status === 'open' || status === 'choice_blocked') && volume > 0 && usedVolume >= volume)
-    return 'fulfilled';
-  return status;
+    return 'exhaust';
+  return null;
 }

@@ -46,13 +46,20 @@ export class Notifier {
     }
   }
 
-  /** One-time codes always go by SMS to the phone given (they confirm that phone or the hours). */
+  /**
+   * One-time codes always go by SMS to the phone given (they confirm that phone or the hours). The
+   * text is given, or a locale key with its params in the person's language.
+   */
   async sendCode(
     tx: Knex | Knex.Transaction,
     phone: string,
-    text: string,
+    message: string | { key: string; params: Record<string, string | number>; locale: string },
     idempotencyKey: string,
   ): Promise<void> {
+    const text =
+      typeof message === 'string'
+        ? message
+        : tFor(isLocale(message.locale) ? message.locale : 'ru')(message.key, message.params);
     await this.outbox.enqueue(tx, {
       system: 'sms',
       topic: 'code',

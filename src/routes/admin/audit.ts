@@ -2,9 +2,9 @@ import { Router } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import { auditQuery } from '../../modules/admin/schemas.js';
 import type { AuditFilter } from '../../modules/admin/audit-log-service.js';
-import { toCsv } from '../../lib/csv.js';
-import { sendCsv } from './forms.js';
+import { sendCsvTable } from './csv-export.js';
 import { parseFilters } from '../../web/filters.js';
+import { auditRowView } from './view-models.js';
 
 function filterOf(q: ReturnType<typeof auditQuery.parse>): AuditFilter {
   return {
@@ -29,38 +29,36 @@ export function auditRoutes(services: WebServices): Router {
     const page = q.page ?? 1;
     const result = await auditLog.list(filter, page);
     const params = new URLSearchParams(Object.entries(filter).map(([k, v]) => [k, String(v)]));
-    res.render('pages/admin/audit.njk', { ...result, filter, page, query: params.toString() });
+    res.render('pages/admin/audit.njk', {
+      ...result,
+      rows: result.rows.map(auditRowView),
+      filter,
+      page,
+      query: params.toString(),
+    });
   });
 
   router.get('/audit.csv', async (req, res) => {
     const filter = filterOf(auditQuery.parse(req.query));
     const rows = await auditLog.all(filter);
     const t = req.t;
-    const csv = toCsv(
+    sendCsvTable(
+      res,
+      'audit-log.csv',
+      t,
       [
-        t('admin:audit.source'),
-        t('admin:audit.number'),
-        t('admin:audit.at'),
-        t('admin:audit.actor'),
-        t('admin:audit.action'),
-        t('admin:audit.objectType'),
-        t('admin:audit.objectId'),
-        t('admin:audit.document'),
-        t('admin:audit.details'),
+        ['admin:audit.source', (r) => t(`admin:audit.sources.${r.source}`)],
+        ['admin:audit.number', (r) => r.id],
+        ['admin:audit.at', (r) => r.at],
+        ['admin:audit.actor', (r) => r.actorName],
+        ['admin:audit.action', (r) => r.action],
+        ['admin:audit.objectType', (r) => r.objectType],
+        ['admin:audit.objectId', (r) => r.objectId],
+        ['admin:audit.document', (r) => r.signedDocumentId],
+        ['admin:audit.details', (r) => r.details],
       ],
-      rows.map((r) => [
-        t(`admin:audit.sources.${r.source}`),
-        r.id,
-        r.at,
-        r.actor_name,
-        r.action,
-        r.object_type,
-        r.object_id,
-        r.signed_document_id,
-        r.details,
-      ]),
+      rows.map(auditRowView),
     );
-    sendCsv(res, 'audit-log.csv', csv);
   });
 
   router.get('/health', async (_req, res) => {

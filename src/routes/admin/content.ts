@@ -1,17 +1,26 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { WebServices } from '../../modules/index.js';
+import { contentListView, mediaView, noticeListView } from './view-models.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { CONTENT_KINDS, type ContentKind } from '../../modules/admin/content-service.js';
-import { contentForm, emptyForm, holidayForm, noticeForm, phoneForm } from '../../modules/admin/schemas.js';
+import {
+  contentForm,
+  emptyForm,
+  holidayForm,
+  noticeForm,
+  phoneForm,
+  INVALID,
+} from '../../modules/admin/schemas.js';
 import { parseAstanaLocal, toAstanaLocalInput } from '../../modules/admin/datetime.js';
 import type { NoticeInput, NoticeRow } from '../../modules/admin/site-service.js';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import { UPLOADS, acceptUploads } from '../../web/uploads.js';
 import type { Locale } from '../../lib/i18n.js';
-import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
+import { idParam, parseForm } from '../../web/forms.js';
+import { uploadsOf } from '../../web/uploads.js';
 import { isCalendarDate } from '../../lib/schema-blocks.js';
 
 const kindQuery = z.enum(CONTENT_KINDS).optional().catch(undefined);
@@ -35,7 +44,7 @@ export function contentRoutes(services: WebServices): Router {
   router.get('/content', async (req, res) => {
     const kind = kindQuery.parse(req.query.kind);
     res.render('pages/admin/content-list.njk', {
-      items: await content.list(kind),
+      items: (await content.list(kind)).map(contentListView),
       kind: kind ?? '',
       kinds: CONTENT_KINDS,
     });
@@ -58,7 +67,7 @@ export function contentRoutes(services: WebServices): Router {
       values,
       errors: view.errors ?? {},
       mediaErrors: view.mediaErrors ?? {},
-      media,
+      media: media.map(mediaView),
       kinds: CONTENT_KINDS,
     });
   };
@@ -69,7 +78,7 @@ export function contentRoutes(services: WebServices): Router {
   });
 
   router.post('/content/new', async (req, res) => {
-    const form = parseForm(contentForm, req.body);
+    const form = parseForm(contentForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       return renderItem(res, { values: req.body as Record<string, unknown>, errors: form.errors });
@@ -97,7 +106,7 @@ export function contentRoutes(services: WebServices): Router {
 
   router.post('/content/:id', async (req, res) => {
     const id = idParam(req);
-    const form = parseForm(contentForm, req.body);
+    const form = parseForm(contentForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       return renderItem(res, { id, values: req.body as Record<string, unknown>, errors: form.errors });
@@ -130,8 +139,8 @@ export function contentRoutes(services: WebServices): Router {
   const media = acceptUploads(services.config.dataDir, UPLOADS.contentMedia);
   router.post('/content/:id/media', media, async (req, res) => {
     const id = idParam(req);
-    parseForm(emptyForm, fieldsOf(req));
-    const files = filesOf(req).filter((f) => f.size > 0);
+    parseForm(emptyForm, req.body);
+    const files = uploadsOf(req).filter((f) => f.size > 0);
     const one = (name: string): UploadedFile | undefined => files.find((f) => f.fieldname === name);
     const captions: Partial<Record<Locale, UploadedFile>> = {};
     for (const l of ['ru', 'kk', 'en'] as const) {
@@ -168,7 +177,7 @@ export function contentRoutes(services: WebServices): Router {
   // ---- maintenance and failure notices
 
   router.get('/notices', async (_req, res) => {
-    res.render('pages/admin/notices.njk', { notices: await site.notices() });
+    res.render('pages/admin/notices.njk', { notices: (await site.notices()).map(noticeListView) });
   });
 
   const renderNotice = (
@@ -177,7 +186,7 @@ export function contentRoutes(services: WebServices): Router {
   ) => res.render('pages/admin/notice-form.njk', { ...view, errors: view.errors ?? {} });
 
   const noticeInput = (req: Request, res: Response, id?: number): NoticeInput | null => {
-    const form = parseForm(noticeForm, req.body);
+    const form = parseForm(noticeForm, req.body, INVALID);
     const values = req.body as Record<string, unknown>;
     if (!form.ok) {
       res.status(400);
@@ -261,7 +270,7 @@ export function contentRoutes(services: WebServices): Router {
   router.get('/settings', (_req, res) => renderSettings(res));
 
   router.post('/settings/phone', async (req, res) => {
-    const form = parseForm(phoneForm, req.body);
+    const form = parseForm(phoneForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       return renderSettings(res, { errors: form.errors, values: req.body as Record<string, unknown> });
@@ -272,7 +281,7 @@ export function contentRoutes(services: WebServices): Router {
   });
 
   router.post('/settings/holidays', async (req, res) => {
-    const form = parseForm(holidayForm, req.body);
+    const form = parseForm(holidayForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       return renderSettings(res, { errors: form.errors, values: req.body as Record<string, unknown> });

@@ -5,8 +5,9 @@ import { flash } from '../../web/flash.js';
 import { emptyForm, exchangeQuery } from '../../modules/admin/schemas.js';
 import { OUTBOX_STATES, OUTBOX_SYSTEMS } from '../../modules/admin/exchange-service.js';
 import { MAX_ATTEMPTS } from '../../modules/outbox/outbox.js';
-import { idParam, parseForm } from './forms.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
+import { devInboxView, outboxView } from './view-models.js';
 
 /** The exchange monitor: outbox messages, retries, and what the dev stand's adapters received. */
 export function exchangeRoutes(services: WebServices): Router {
@@ -26,7 +27,8 @@ export function exchangeRoutes(services: WebServices): Router {
     ]);
     res.render('pages/admin/exchange.njk', {
       ...messages,
-      inbox,
+      rows: messages.rows.map(outboxView),
+      inbox: devInboxView(inbox),
       state: q.state ?? '',
       system: q.system ?? '',
       page,

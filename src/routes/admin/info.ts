@@ -1,6 +1,10 @@
 import { Router } from 'express';
 import type { WebServices } from '../../modules/index.js';
-import { idParam } from './forms.js';
+import { idParam } from '../../web/forms.js';
+import type { Locale } from '../../lib/i18n.js';
+
+/** The caption track labels, in the language they caption (a person looks for their own language). */
+export const TRACK_LABELS: Record<Locale, string> = { ru: 'Русский', kk: 'Қазақша', en: 'English' };
 
 /** Public information: instructions (text and captioned video), FAQ, news, current notices. */
 export function infoRoutes(services: WebServices): Router {
@@ -20,7 +24,9 @@ export function infoRoutes(services: WebServices): Router {
   router.get('/info/instructions/:id', async (req, res) => {
     const isAdmin = Boolean(req.session.auth?.roles.includes('admin'));
     const item = await content.instruction(idParam(req), req.lang, { includeUnpublished: isAdmin });
-    res.render('pages/info/instruction.njk', { item });
+    res.render('pages/info/instruction.njk', {
+      item: { ...item, tracks: item.tracks.map((tr) => ({ ...tr, label: TRACK_LABELS[tr.lang] })) },
+    });
   });
 
   /** Video and caption files of published instructions (stored outside public/, by generated names). */

@@ -2,11 +2,10 @@ import { Router, type Request } from 'express';
 import type { TFunction } from 'i18next';
 import type { WebServices } from '../../modules/index.js';
 import { ordersReportQuery } from '../../modules/admin/schemas.js';
-import { barChart } from '../../modules/admin/charts.js';
-import { toCsv } from '../../lib/csv.js';
+import { barChart } from './charts.js';
 import { formatTiyn } from '../../lib/money.js';
 import type { IprRow, OrdersFilter, ReportSources } from '../../modules/admin/reports-service.js';
-import { sendCsv } from './forms.js';
+import { sendCsvTable } from './csv-export.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The reports the МСУ and specialist modules publish about themselves. */
@@ -148,9 +147,14 @@ export function reportsRoutes(services: WebServices): Router {
       filter,
       query,
       options,
-      orders,
+      orders: {
+        ...orders,
+        rows: orders.rows.map((r) => ({ ...r, helpTypeName: r.help_type_name })),
+        byHelpType: orders.byHelpType.map((h) => ({ ...h, helpTypeName: h.help_type_name })),
+      },
       ipr: ipr.map((r) => ({
         ...r,
+        helpTypeName: r.help_type_name,
         volumeText: amount(r.volume, r.unit, t, lang),
         usedText: amount(r.used, r.unit, t, lang),
       })),
@@ -170,87 +174,78 @@ export function reportsRoutes(services: WebServices): Router {
     const t = req.t;
     const filter = periodOf(services, req);
     const { rows } = await reports.orders(filter, req.lang);
-    const csv = toCsv(
+    sendCsvTable(
+      res,
+      `orders-${filter.from}-${filter.to}.csv`,
+      t,
       [
-        t('admin:reports.orders.month'),
-        t('admin:reports.helpType'),
-        t('admin:reports.orders.region'),
-        t('admin:reports.orders.status'),
-        t('admin:reports.orders.statusCode'),
-        t('admin:reports.orders.count'),
+        ['admin:reports.orders.month', (r) => r.month],
+        ['admin:reports.helpType', (r) => r.help_type_name],
+        ['admin:reports.orders.region', (r) => r.region],
+        ['admin:reports.orders.status', (r) => t(r.statusKey, { defaultValue: r.status })],
+        ['admin:reports.orders.statusCode', (r) => r.status],
+        ['admin:reports.orders.count', (r) => r.count],
       ],
-      rows.map((r) => [
-        r.month,
-        r.help_type_name,
-        r.region,
-        t(r.statusKey, { defaultValue: r.status }),
-        r.status,
-        r.count,
-      ]),
+      rows,
     );
-    sendCsv(res, `orders-${filter.from}-${filter.to}.csv`, csv);
   });
 
   router.get('/reports/ipr.csv', async (req, res) => {
     const t = req.t;
     const rows = await reports.iprFulfilment(req.lang);
-    const csv = toCsv(
+    sendCsvTable(
+      res,
+      'ipr-fulfilment.csv',
+      t,
       [
-        t('admin:reports.helpType'),
-        t('admin:reports.ipr.unit'),
-        t('admin:reports.ipr.measures'),
-        t('admin:reports.ipr.people'),
-        t('admin:reports.ipr.volume'),
-        t('admin:reports.ipr.used'),
-        t('admin:reports.ipr.percent'),
+        ['admin:reports.helpType', (r) => r.help_type_name],
+        ['admin:reports.ipr.unit', (r) => t(`admin:unitNames.${r.unit}`)],
+        ['admin:reports.ipr.measures', (r) => r.measures],
+        ['admin:reports.ipr.people', (r) => r.people],
+        ['admin:reports.ipr.volume', (r) => r.volume],
+        ['admin:reports.ipr.used', (r) => r.used],
+        ['admin:reports.ipr.percent', (r) => r.percent],
       ],
-      rows.map((r) => [
-        r.help_type_name,
-        t(`admin:unitNames.${r.unit}`),
-        r.measures,
-        r.people,
-        r.volume,
-        r.used,
-        r.percent,
-      ]),
+      rows,
     );
-    sendCsv(res, 'ipr-fulfilment.csv', csv);
   });
 
   router.get('/reports/queues.csv', async (req, res) => {
     const t = req.t;
     const rows = await reports.queueStats(sources);
-    const csv = toCsv(
+    sendCsvTable(
+      res,
+      'msu-queues.csv',
+      t,
       [
-        t('admin:reports.queues.institution'),
-        t('admin:reports.queues.department'),
-        t('admin:reports.queues.length'),
-        t('admin:reports.queues.wait'),
+        ['admin:reports.queues.institution', (r) => r.institution],
+        ['admin:reports.queues.department', (r) => r.department],
+        ['admin:reports.queues.length', (r) => r.queueLength],
+        ['admin:reports.queues.wait', (r) => r.avgWaitDays],
       ],
-      rows.map((r) => [r.institution, r.department, r.queueLength, r.avgWaitDays]),
+      rows,
     );
-    sendCsv(res, 'msu-queues.csv', csv);
   });
 
   router.get('/reports/hours.csv', async (req, res) => {
     const t = req.t;
     const filter = periodOf(services, req);
     const rows = await reports.hoursByMonth(sources, filter.from, filter.to);
-    const csv = toCsv(
+    sendCsvTable(
+      res,
+      `specialist-hours-${filter.from}-${filter.to}.csv`,
+      t,
       [
-        t('admin:reports.orders.month'),
-        t('admin:reports.helpType'),
-        t('admin:reports.hours.specialist'),
-        t('admin:reports.hours.hours'),
+        ['admin:reports.orders.month', (r) => r.month],
+        [
+          'admin:reports.helpType',
+          (r) => t(`admin:reports.hours.${r.helpType}`, { defaultValue: r.helpType }),
+        ],
+        ['admin:reports.hours.specialist', (r) => r.specialist],
+        ['admin:reports.hours.hours', (r) => r.hours],
       ],
-      rows.map((r) => [
-        r.month,
-        t(`admin:reports.hours.${r.helpType}`, { defaultValue: r.helpType }),
-        r.specialist,
-        r.hours,
-      ]),
+      rows,
     );
-    sendCsv(res, `specialist-hours-${filter.from}-${filter.to}.csv`, csv);
   });
 
   return router;

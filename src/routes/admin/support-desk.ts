@@ -3,11 +3,18 @@ import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { supportActionForm, supportQueueQuery } from '../../modules/admin/schemas.js';
-import { SUPPORT_ACTIONS, type SupportAction } from '../../modules/admin/support-rules.js';
+import { supportActionForm, supportQueueQuery, INVALID } from '../../modules/admin/schemas.js';
+import { deadlineTone, SUPPORT_ACTIONS, type SupportAction } from '../../modules/admin/support-rules.js';
 import { parseAstanaLocal, toAstanaLocalInput } from '../../modules/admin/datetime.js';
-import { idParam, parseForm } from './forms.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
+import {
+  attachmentView,
+  queueRowView,
+  requesterView,
+  supportEventView,
+  supportRequestView,
+} from './support-view.js';
 
 /** The contact centre's desk (operators and administrators): the queue and the steps of rule 15. */
 export function supportDeskRoutes(services: WebServices): Router {
@@ -18,7 +25,11 @@ export function supportDeskRoutes(services: WebServices): Router {
     const query = parseFilters(supportQueueQuery, req);
     const show = query.show ?? 'open';
     const rows = await support.queue({ show, ...(query.number ? { number: query.number } : {}) });
-    res.render('pages/admin/support-queue.njk', { rows, show, number: query.number ?? '' });
+    res.render('pages/admin/support-queue.njk', {
+      rows: rows.map(queueRowView),
+      show,
+      number: query.number ?? '',
+    });
   });
 
   const renderDetail = async (
@@ -28,7 +39,13 @@ export function supportDeskRoutes(services: WebServices): Router {
   ) => {
     const view = await support.showForOperator(actorOf(req), idParam(req));
     res.render('pages/admin/support-detail.njk', {
-      ...view,
+      request: supportRequestView(view.request),
+      person: requesterView(view.person),
+      events: view.events.map(supportEventView),
+      attachments: view.attachments.map(attachmentView),
+      actions: view.actions,
+      deadlines: view.deadlines.map((d) => ({ ...d, tone: deadlineTone(d.state) })),
+      overdue: view.overdue,
       errors: extra.errors ?? {},
       values: extra.values ?? {},
       failedAction: extra.failedAction ?? '',
@@ -42,7 +59,7 @@ export function supportDeskRoutes(services: WebServices): Router {
     const action = req.params.action as SupportAction;
     if (!(SUPPORT_ACTIONS as readonly string[]).includes(action)) throw new AppError('not_found', 404);
     const id = idParam(req);
-    const form = parseForm(supportActionForm, req.body);
+    const form = parseForm(supportActionForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       const errors = Object.fromEntries(Object.entries(form.errors).map(([k, v]) => [`${action}-${k}`, v]));

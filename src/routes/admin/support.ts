@@ -3,10 +3,12 @@ import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, requireAuth } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { supportForm } from '../../modules/admin/schemas.js';
+import { supportForm, INVALID } from '../../modules/admin/schemas.js';
 import { MAX_SCREENSHOTS } from '../../modules/admin/uploads.js';
 import { UPLOADS, acceptUploads } from '../../web/uploads.js';
-import { fieldsOf, filesOf, idParam, parseForm } from './forms.js';
+import { attachmentView, supportEventView, supportRequestView } from './support-view.js';
+import { idParam, parseForm } from '../../web/forms.js';
+import { uploadsOf } from '../../web/uploads.js';
 
 /** A participant's requests about technical failures: file one, follow its status and notices. */
 export function supportRoutes(services: WebServices): Router {
@@ -14,7 +16,8 @@ export function supportRoutes(services: WebServices): Router {
   const { support } = services.admin;
 
   router.get('/support', requireAuth, async (req, res) => {
-    res.render('pages/support/list.njk', { requests: await support.listOwn(actorOf(req)) });
+    const requests = await support.listOwn(actorOf(req));
+    res.render('pages/support/list.njk', { requests: requests.map(supportRequestView) });
   });
 
   router.get('/support/new', requireAuth, (_req, res) => {
@@ -23,8 +26,8 @@ export function supportRoutes(services: WebServices): Router {
 
   const screenshots = acceptUploads(services.config.dataDir, UPLOADS.supportScreenshots);
   router.post('/support/new', requireAuth, screenshots, async (req, res) => {
-    const fields = fieldsOf(req);
-    const form = parseForm(supportForm, fields);
+    const fields = { ...(req.body as Record<string, unknown>) };
+    const form = parseForm(supportForm, fields, INVALID);
     const render400 = (errors: Record<string, string>, params: Record<string, string | number> = {}) =>
       res.status(400).render('pages/support/new.njk', {
         values: fields,
@@ -33,7 +36,7 @@ export function supportRoutes(services: WebServices): Router {
         maxScreenshots: MAX_SCREENSHOTS,
       });
     if (!form.ok) return render400(form.errors);
-    const files = filesOf(req).filter((f) => f.fieldname === 'screenshots');
+    const files = uploadsOf(req).filter((f) => f.fieldname === 'screenshots');
     try {
       const r = await support.file(actorOf(req), form.data, files);
       flash(req, 'support:flash.filed', { number: r.number });
@@ -46,7 +49,12 @@ export function supportRoutes(services: WebServices): Router {
   });
 
   router.get('/support/:id', requireAuth, async (req, res) => {
-    res.render('pages/support/detail.njk', await support.showOwn(actorOf(req), idParam(req)));
+    const d = await support.showOwn(actorOf(req), idParam(req));
+    res.render('pages/support/detail.njk', {
+      request: supportRequestView(d.request),
+      attachments: d.attachments.map(attachmentView),
+      notices: d.notices.map(supportEventView),
+    });
   });
 
   router.get('/support/:id/files/:fileId', requireAuth, async (req, res, next) => {

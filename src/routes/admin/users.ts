@@ -3,10 +3,11 @@ import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { emptyForm, grantForm, usersQuery } from '../../modules/admin/schemas.js';
+import { emptyForm, grantForm, usersQuery, INVALID } from '../../modules/admin/schemas.js';
 import { GRANTABLE_ROLES } from '../../modules/admin/users-service.js';
-import { idParam, parseForm } from './forms.js';
+import { idParam, parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
+import { grantView, personListView, personView } from './view-models.js';
 
 /** Users and roles (administrators only). */
 export function usersRoutes(services: WebServices): Router {
@@ -16,7 +17,13 @@ export function usersRoutes(services: WebServices): Router {
   router.get('/users', async (req, res) => {
     const q = parseFilters(usersQuery, req);
     const result = await users.search({ q: q.q ?? '', role: q.role ?? '', page: q.page ?? 1 });
-    res.render('pages/admin/users.njk', { ...result, q: q.q ?? '', role: q.role ?? '', page: q.page ?? 1 });
+    res.render('pages/admin/users.njk', {
+      ...result,
+      rows: result.rows.map(personListView),
+      q: q.q ?? '',
+      role: q.role ?? '',
+      page: q.page ?? 1,
+    });
   });
 
   const renderPerson = async (
@@ -27,7 +34,8 @@ export function usersRoutes(services: WebServices): Router {
     const id = idParam(req);
     const [view, organisations] = await Promise.all([users.show(id), users.organisations()]);
     res.render('pages/admin/user.njk', {
-      ...view,
+      person: personView(view.person),
+      grants: view.grants.map(grantView),
       organisations,
       grantable: GRANTABLE_ROLES,
       isSelf: id === req.session.auth?.personId,
@@ -39,7 +47,7 @@ export function usersRoutes(services: WebServices): Router {
   router.get('/users/:id', (req, res) => renderPerson(req, res));
 
   router.post('/users/:id/roles', async (req, res) => {
-    const form = parseForm(grantForm, req.body);
+    const form = parseForm(grantForm, req.body, INVALID);
     if (!form.ok) {
       res.status(400);
       return renderPerson(req, res, { errors: form.errors, values: req.body });

@@ -5,6 +5,7 @@ import { FieldError } from '../../modules/entitlements/index.js';
 import { codeForm, emailForm, phoneForm, preferencesForm } from '../../modules/entitlements/schemas.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flashAndRedirect } from './redirect.js';
+import { profileView, type ProfileView } from './profile-view.js';
 
 export type FormErrors = Record<string, string>;
 
@@ -33,9 +34,11 @@ export function zodErrors(req: Request, error: z.ZodError, messages: Record<stri
 export function cabinetRoutes(services: WebServices): Router {
   const router = Router();
   const cabinet = services.entitlements.cabinet;
+  const profileOf = async (req: Request): Promise<ProfileView> =>
+    profileView(await cabinet.profile(actorOf(req)));
 
   async function renderTab(req: Request, res: Response, tab: keyof typeof TABS) {
-    const profile = await cabinet.profile(actorOf(req));
+    const profile = await profileOf(req);
     res.render(TABS[tab], { profile, tab });
   }
 
@@ -46,7 +49,7 @@ export function cabinetRoutes(services: WebServices): Router {
 
   // phone: new number → SMS code → confirm
   async function renderPhone(req: Request, res: Response, status = 200, errors?: FormErrors, value = '') {
-    const profile = await cabinet.profile(actorOf(req));
+    const profile = await profileOf(req);
     res.status(status).render('pages/recipient/phone.njk', { profile, errors, value });
   }
   router.get('/cabinet/contacts/phone', (req, res) => renderPhone(req, res));
@@ -70,7 +73,7 @@ export function cabinetRoutes(services: WebServices): Router {
   });
 
   async function renderConfirm(req: Request, res: Response, status = 200, errors?: FormErrors) {
-    const profile = await cabinet.profile(actorOf(req));
+    const profile = await profileOf(req);
     res.status(status).render('pages/recipient/phone-confirm.njk', { profile, errors });
   }
   router.get('/cabinet/contacts/phone/confirm', (req, res) => renderConfirm(req, res));
@@ -95,10 +98,10 @@ export function cabinetRoutes(services: WebServices): Router {
 
   // e-mail
   async function renderEmail(req: Request, res: Response, status = 200, errors?: FormErrors, value?: string) {
-    const profile = await cabinet.profile(actorOf(req));
+    const profile = await profileOf(req);
     res
       .status(status)
-      .render('pages/recipient/email.njk', { profile, errors, value: value ?? profile.person.email ?? '' });
+      .render('pages/recipient/email.njk', { profile, errors, value: value ?? profile.email ?? '' });
   }
   router.get('/cabinet/contacts/email', (req, res) => renderEmail(req, res));
   router.post('/cabinet/contacts/email', async (req, res) => {
@@ -134,11 +137,11 @@ export function cabinetRoutes(services: WebServices): Router {
     errors?: FormErrors,
     value?: Record<string, string>,
   ) {
-    const profile = await cabinet.profile(actorOf(req));
+    const profile = await profileOf(req);
     res.status(status).render('pages/recipient/preferences.njk', {
       profile,
       errors,
-      value: value ?? { notifyChannel: profile.person.notify_channel, locale: profile.person.locale },
+      value: value ?? { notifyChannel: profile.notifyChannel, locale: profile.locale },
     });
   }
   router.get('/cabinet/preferences', (req, res) => renderPreferences(req, res));
