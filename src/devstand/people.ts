@@ -4,6 +4,7 @@
  */
 import { makeBin, makeIin } from '../lib/iin.js';
 import type { Direction, KzRegion } from '../modules/directory/lists.js';
+import type { RegistryPerson } from '../integrations/ports.js';
 
 export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin';
 /** The help types of an IPR measure (migrations' HELP_TYPES). */
@@ -30,14 +31,11 @@ export interface DemoAddress {
   flat?: string;
 }
 
-export interface DemoPerson {
+export interface DemoPerson extends Pick<
+  RegistryPerson,
+  'iin' | 'surname' | 'name' | 'patronymic' | 'birthDate' | 'sex'
+> {
   key: string;
-  iin: string;
-  surname: string;
-  name: string;
-  patronymic?: string;
-  birthDate: string;
-  sex: 'M' | 'F';
   roles: DemoRole[];
   address: DemoAddress;
   phone: string;
@@ -164,24 +162,8 @@ export const ORGANISATIONS: DemoOrganisation[] = [
   },
 ];
 
-interface Seed {
-  key: string;
-  surname: string;
-  name: string;
-  patronymic?: string;
-  birthDate: string;
-  sex: 'M' | 'F';
-  roles: DemoRole[];
-  address: DemoAddress;
-  email?: string;
-  wards?: string[];
-  org?: string;
-  specialistKind?: SpecialistKind;
-  pendingExclusion?: boolean;
-  measures?: DemoHelpType[];
-  /** what the start page says besides the IPR's measures */
-  note: string;
-}
+/** A demo person as written below: the IIN and phone are derived, measures default to none. */
+type Seed = Omit<DemoPerson, 'iin' | 'phone' | 'measures'> & { measures?: DemoHelpType[] };
 
 const AST = REGIONS.astana;
 const ALA = REGIONS.almaty;

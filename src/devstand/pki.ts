@@ -713,46 +713,35 @@ async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promis
     });
   }
 
+  /** An authority's certificate valid from a day ago for `years`, signed by `signer` (itself when absent). */
+  const authority = (
+    subject: Buffer,
+    key: RsaKey,
+    kind: 'root' | 'ca',
+    years: number,
+    signer: { name: Buffer; key: RsaKey } = { name: subject, key },
+  ) =>
+    buildCertificate({
+      serial: newSerial(),
+      issuer: signer.name,
+      subject,
+      notBefore: new Date(now.getTime() - DAY),
+      notAfter: new Date(now.getTime() + years * 365 * DAY),
+      subjectKey: key.publicKey,
+      signingKey: signer.key.privateKey,
+      issuerPublicKey: signer.key.publicKey,
+      profile: { kind },
+    });
   const rootKey = await rootKeyP;
   const rootName = encodeName({ cn: ROOT_CN });
-  const rootDer = buildCertificate({
-    serial: newSerial(),
-    issuer: rootName,
-    subject: rootName,
-    notBefore: new Date(now.getTime() - DAY),
-    notAfter: new Date(now.getTime() + 10 * 365 * DAY),
-    subjectKey: rootKey.publicKey,
-    signingKey: rootKey.privateKey,
-    issuerPublicKey: rootKey.publicKey,
-    profile: { kind: 'root' },
-  });
+  const rootDer = authority(rootName, rootKey, 'root', 10);
   const caKey = await caKeyP;
   const caName = encodeName({ cn: CA_CN });
-  const caDer = buildCertificate({
-    serial: newSerial(),
-    issuer: rootName,
-    subject: caName,
-    notBefore: new Date(now.getTime() - DAY),
-    notAfter: new Date(now.getTime() + 5 * 365 * DAY),
-    subjectKey: caKey.publicKey,
-    signingKey: rootKey.privateKey,
-    issuerPublicKey: rootKey.publicKey,
-    profile: { kind: 'ca' },
-  });
+  const caDer = authority(caName, caKey, 'ca', 5, { name: rootName, key: rootKey });
   // the foreign CA copies the real issuing CA's DN but has its own key (self-signed); its
   // certificate is kept next to the foreign keys (never in pki/, which holds the trust anchors)
   const foreignKey = await foreignKeyP;
-  const foreignCaDer = buildCertificate({
-    serial: newSerial(),
-    issuer: caName,
-    subject: caName,
-    notBefore: new Date(now.getTime() - DAY),
-    notAfter: new Date(now.getTime() + 5 * 365 * DAY),
-    subjectKey: foreignKey.publicKey,
-    signingKey: foreignKey.privateKey,
-    issuerPublicKey: foreignKey.publicKey,
-    profile: { kind: 'ca' },
-  });
+  const foreignCaDer = authority(caName, foreignKey, 'ca', 5);
   fs.writeFileSync(bp.root, derToPem(rootDer));
   fs.writeFileSync(bp.ca, derToPem(caDer));
   fs.writeFileSync(bp.rootKey, rootKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
