@@ -66,13 +66,15 @@ export interface ServiceOrderContext {
 /** What else a step does: start the execution (the confirmation day), or end it (Е-Собес is told). */
 export type ServiceEffect = 'start' | 'end';
 
-const signedByRecipient = (kind: DocumentKind, purpose: string): StepDocument => ({
+/**
+ * Every party of a service order signs as a person: a recipient or guardian for the principal, a
+ * specialist for themselves (the services pass the specialist as their own principal).
+ */
+const signedAs = (kind: DocumentKind, purpose: string): StepDocument => ({
   kind,
   purpose,
   signer: 'individual',
 });
-/** a specialist signs for themselves (the signing service's «individual» with the specialist as principal) */
-const signedBySpecialist = signedByRecipient;
 
 /**
  * Seed 000 items 19–32 and seed 001: «Создан» → «Удалить» or «Подтвердить» (signed «Заявление на
@@ -95,7 +97,7 @@ export const serviceMachine = new StateMachine<
       action: 'create',
       by: RECIPIENT,
       signed: true,
-      document: signedByRecipient('order', 'service-order-create'),
+      document: signedAs('order', 'service-order-create'),
       to: 'created',
     },
     { from: ['created'], action: 'delete', by: RECIPIENT, signed: false, to: 'deleted', closes: true },
@@ -104,7 +106,7 @@ export const serviceMachine = new StateMachine<
       action: 'confirm',
       by: RECIPIENT,
       signed: true,
-      document: signedByRecipient('reimbursement-application', 'service-order-confirm'),
+      document: signedAs('reimbursement-application', 'service-order-confirm'),
       to: 'awaiting_specialist',
     },
     {
@@ -112,7 +114,7 @@ export const serviceMachine = new StateMachine<
       action: 'cancel',
       by: RECIPIENT,
       signed: true,
-      document: signedByRecipient('refusal', 'service-order-cancel'),
+      document: signedAs('refusal', 'service-order-cancel'),
       to: 'cancelled_by_recipient',
       closes: true,
     },
@@ -121,7 +123,7 @@ export const serviceMachine = new StateMachine<
       action: 'accept',
       by: SPECIALIST,
       signed: true,
-      document: signedBySpecialist('confirmation', 'service-order-accept'),
+      document: signedAs('confirmation', 'service-order-accept'),
       to: 'in_progress',
       // an excluded specialist, or one whose exclusion is pending, may only reject (seed 001 item 7)
       guard: (c) =>
@@ -137,7 +139,7 @@ export const serviceMachine = new StateMachine<
       action: 'reject',
       by: SPECIALIST,
       signed: true,
-      document: signedBySpecialist('refusal', 'service-order-reject'),
+      document: signedAs('refusal', 'service-order-reject'),
       to: 'rejected',
       closes: true,
       reasonRequired: true,
@@ -147,7 +149,7 @@ export const serviceMachine = new StateMachine<
       action: 'refuse',
       by: RECIPIENT,
       signed: true,
-      document: signedByRecipient('refusal', 'service-order-refuse'),
+      document: signedAs('refusal', 'service-order-refuse'),
       to: 'cancelled_by_recipient',
       closes: true,
       reasonRequired: true,
@@ -167,7 +169,7 @@ export const serviceMachine = new StateMachine<
       action: 'specialist_cancel',
       by: SPECIALIST,
       signed: true,
-      document: signedBySpecialist('refusal', 'service-order-specialist-cancel'),
+      document: signedAs('refusal', 'service-order-specialist-cancel'),
       to: 'cancelled_by_specialist',
       closes: true,
       reasonRequired: true,
@@ -409,7 +411,7 @@ export type ActAction = 'upload' | 'send' | 'sign_electronic' | 'recipient_sign'
 /** `send`: the act goes to Е-Собес and locks its month (and, with the end flag, ends the joint work). */
 export type ActEffect = 'send';
 
-const signedAct = (purpose: string): StepDocument => ({ kind: 'act', purpose, signer: 'individual' });
+const signedAct = (purpose: string): StepDocument => signedAs('act', purpose);
 
 /**
  * Seed 001 items 13–20 (scanned) and seed 002 (electronic): a scan is uploaded as a draft, then

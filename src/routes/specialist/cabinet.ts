@@ -40,6 +40,16 @@ function fileOf(req: Request, field: string): UploadedFile | null {
   return uploadsOf(req).find((x) => x.fieldname === field) ?? null;
 }
 
+/** A form page of an order: shown with its values, and again (400) with the errors when refused. */
+type FormPage = (
+  req: Request,
+  res: Response,
+  orderId: number,
+  status: number,
+  values?: Record<string, unknown>,
+  errors?: FieldErrors,
+) => Promise<void>;
+
 /**
  * «Кабинет специалиста» (seed 001): «Заказы услуг» with search and paging, «Ответить» →
  * «Подтвердить»/«Отклонить», the journal with SMS-confirmed hours, acts and «Отправленная
@@ -116,21 +126,14 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     });
   });
 
-  async function renderEntryForm(
-    req: Request,
-    res: Response,
-    orderId: number,
-    status: number,
-    values?: Record<string, unknown>,
-    errors?: FieldErrors,
-  ) {
+  const renderEntryForm: FormPage = async (req, res, orderId, status, values, errors) => {
     const view = await area.journal.entryForm(actorOf(req), orderId);
     res.status(status).render('pages/specialist/entry-form.njk', {
       ...withOrder(view),
       values: values ?? { day: view.maxDay },
       errors,
     });
-  }
+  };
 
   router.get('/specialist/journal/new', async (req, res) => {
     await renderEntryForm(req, res, idOf(req.query.order), 200);
@@ -241,14 +244,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     });
   }
 
-  async function renderSendForm(
-    req: Request,
-    res: Response,
-    orderId: number,
-    status: number,
-    values?: Record<string, unknown>,
-    errors?: FieldErrors,
-  ) {
+  const renderSendForm: FormPage = async (req, res, orderId, status, values, errors) => {
     const view = await area.acts.scanned.sendForm(actorOf(req), orderId);
     res.status(status).render('pages/specialist/act-send.njk', {
       ...withOrder(view),
@@ -256,7 +252,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
       errors,
       maxMb: MAX_ACT_BYTES / 1024 / 1024,
     });
-  }
+  };
 
   router.get('/specialist/acts/orders/:id/send', async (req, res) => {
     await renderSendForm(req, res, idParam(req), 200);
