@@ -83,26 +83,3 @@ export function renderSignPage(res: Response, page: SignPage): void {
 export function renderReasonPage(res: Response, page: ReasonPage, status = 200): void {
   res.status(status).render('pages/reason.njk', { values: {}, ...page });
 }
-
-/**
- * The older form of renderSignPage with an area's own template; areas move to renderSignPage.
- * @deprecated
- */
-export function renderSignStep(
-  res: Response,
-  view: string,
-  locals: { signRequest: IssuedSignRequest; action: string } & Record<string, unknown>,
-): void {
-  if (wantsIssuedDocument(res.req)) {
-    const { signRequest, action } = locals;
-    res.json({
-      signRequestId: signRequest.id,
-      xml: signRequest.xml,
-      keyType: signRequest.keyType,
-      signer: signRequest.signer,
-      action,
-    });
-    return;
-  }
-  res.render(view, locals);
-}
