@@ -4,6 +4,7 @@ import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
+import { LOCALES } from '../../lib/i18n.js';
 import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
 import { cleanReason, type AgeGroup, type DepartmentSex, type Profile, type Texts } from './rules.js';
@@ -23,16 +24,23 @@ export interface DepartmentInput {
   reason: string;
 }
 
+/** A text in three languages as the form's fields `<prefix>_ru`, `_kk`, `_en`. */
+function textFields(prefix: string, t: Texts): Record<string, string> {
+  return Object.fromEntries(LOCALES.map((l) => [`${prefix}_${l}`, t[l] ?? '']));
+}
+
+/** The form's fields `<prefix>_ru`, `_kk`, `_en` as a text in three languages. */
+function textsOf(form: object, prefix: string): Texts {
+  const f = form as Record<string, unknown>;
+  return Object.fromEntries(LOCALES.map((l) => [l, String(f[`${prefix}_${l}`] ?? '')])) as Texts;
+}
+
 /** The institution form's fields as the stored card fills them. */
 function institutionValues(i: InstitutionRow): Record<string, string> {
   return {
     name: i.name,
-    description_ru: i.description.ru ?? '',
-    description_kk: i.description.kk ?? '',
-    description_en: i.description.en ?? '',
-    arrival_ru: i.arrival_info.ru ?? '',
-    arrival_kk: i.arrival_info.kk ?? '',
-    arrival_en: i.arrival_info.en ?? '',
+    ...textFields('description', i.description),
+    ...textFields('arrival', i.arrival_info),
     region: i.region,
     locality: i.locality,
     address: i.address,
@@ -44,11 +52,10 @@ function institutionValues(i: InstitutionRow): Record<string, string> {
 }
 
 export function institutionInput(f: InstitutionForm): InstitutionInput {
-  const s = (k: string) => String((f as Record<string, unknown>)[k] ?? '');
   return {
     name: f.name,
-    description: { ru: s('description_ru'), kk: s('description_kk'), en: s('description_en') },
-    arrival_info: { ru: s('arrival_ru'), kk: s('arrival_kk'), en: s('arrival_en') },
+    description: textsOf(f, 'description'),
+    arrival_info: textsOf(f, 'arrival'),
     region: f.region,
     locality: f.locality,
     address: f.address,
@@ -62,9 +69,7 @@ export function institutionInput(f: InstitutionForm): InstitutionInput {
 /** The department form's fields as the stored department fills them. */
 function departmentValues(d: DepartmentRow): Record<string, string> {
   return {
-    name_ru: d.name.ru ?? '',
-    name_kk: d.name.kk ?? '',
-    name_en: d.name.en ?? '',
+    ...textFields('name', d.name),
     profile: d.profile,
     sex: d.sex,
     age_group: d.age_group,
@@ -85,7 +90,7 @@ export const NEW_DEPARTMENT_VALUES: Record<string, string> = {
 
 export function departmentInput(f: DepartmentForm): DepartmentInput {
   return {
-    name: { ru: f.name_ru, kk: f.name_kk, en: f.name_en },
+    name: textsOf(f, 'name'),
     profile: f.profile,
     sex: f.sex,
     age_group: f.age_group,

@@ -3,7 +3,7 @@ import type { CoreServices } from '../index.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
-import type { OrderRow } from '../orders/orders-repository.js';
+import type { OrderRow, TransitionChange } from '../orders/orders-repository.js';
 import { maskedName } from '../people/names.js';
 import { audit } from '../audit/audit.js';
 import type {
@@ -57,15 +57,7 @@ export class MsuEngine {
     tx: Knex.Transaction,
     order: OrderRow,
     action: MsuAction,
-    change: {
-      actorId: number | null;
-      principalId?: number | null;
-      reason?: string | null;
-      signedDocumentId?: number | null;
-      details?: Record<string, unknown>;
-      at: Date;
-      expectedVersion?: number;
-    },
+    change: Omit<TransitionChange, 'mergeDetails' | 'at'> & { at: Date },
   ): Promise<OrderRow> {
     return this.core.orders.transition(tx, order, msuMachine, action, {
       actorId: change.actorId,
@@ -119,14 +111,17 @@ export class MsuEngine {
     previousReleaseId: number | null = null,
   ): Promise<{ offeredOrderId: number | null; releaseId: number }> {
     const first = await this.repo.firstWaiting(tx, dept.id);
+    const release = {
+      institution_id: dept.institution_id,
+      department_id: dept.id,
+      released_at: at,
+      cause,
+      previous_release_id: previousReleaseId,
+    };
     if (!first) {
       await this.repo.addFree(tx, dept.id, 1, at);
       const releaseId = await this.repo.insertRelease(tx, {
-        institution_id: dept.institution_id,
-        department_id: dept.id,
-        released_at: at,
-        cause,
-        previous_release_id: previousReleaseId,
+        ...release,
         offered_order_id: null,
         queue_number: null,
         priority_ends_at: null,
@@ -137,11 +132,7 @@ export class MsuEngine {
     }
     const ends = priorityEndsAt(at, this.core.config.MSU_PRIORITY_DAYS);
     const releaseId = await this.repo.insertRelease(tx, {
-      institution_id: dept.institution_id,
-      department_id: dept.id,
-      released_at: at,
-      cause,
-      previous_release_id: previousReleaseId,
+      ...release,
       offered_order_id: first.order_id,
       queue_number: first.queue_seq,
       priority_ends_at: ends,

@@ -22,6 +22,20 @@ export interface InstitutionRow {
   updated_at: Date;
 }
 
+/** One change of a department's bed count, as the bed history records it. */
+export interface BedChangeRow {
+  department_id: number;
+  at: Date;
+  source: 'institution' | 'admin';
+  old_total: number;
+  new_total: number;
+  old_free: number;
+  new_free: number;
+  offered: number;
+  reason: string;
+  signed_document_id: number | null;
+}
+
 export interface DepartmentRow {
   id: number;
   institution_id: number;
@@ -198,15 +212,10 @@ export class MsuRepository {
 
   async insertDepartment(
     db: Db,
-    row: {
-      institution_id: number;
-      name: Texts;
-      profile: Profile;
-      sex: DepartmentSex;
-      age_group: AgeGroup;
-      beds_total: number;
-      free: number;
-    },
+    row: Pick<
+      DepartmentRow,
+      'institution_id' | 'name' | 'profile' | 'sex' | 'age_group' | 'beds_total' | 'free'
+    >,
     at: Date,
   ): Promise<number> {
     const [r] = (await db('msu_departments')
@@ -613,20 +622,7 @@ export class MsuRepository {
 
   async insertBedChange(
     tx: Knex.Transaction,
-    row: {
-      department_id: number;
-      at: Date;
-      actor_id: number | null;
-      organisation_id: number | null;
-      source: 'institution' | 'admin';
-      old_total: number;
-      new_total: number;
-      old_free: number;
-      new_free: number;
-      offered: number;
-      reason: string;
-      signed_document_id: number | null;
-    },
+    row: BedChangeRow & { actor_id: number | null; organisation_id: number | null },
   ): Promise<void> {
     await tx('msu_bed_changes').insert(row);
   }
@@ -639,20 +635,10 @@ export class MsuRepository {
       .orderBy('c.at', 'desc')
       .orderBy('c.id', 'desc')
       .limit(limit)
-      .select('c.*', db.raw(`concat_ws(' ', p.surname, p.name, p.patronymic) as actor_name`))) as {
-      id: number;
-      department_id: number;
-      at: Date;
-      source: string;
-      old_total: number;
-      new_total: number;
-      old_free: number;
-      new_free: number;
-      offered: number;
-      reason: string;
-      signed_document_id: number | null;
-      actor_name: string | null;
-    }[];
+      .select(
+        'c.*',
+        db.raw(`concat_ws(' ', p.surname, p.name, p.patronymic) as actor_name`),
+      )) as (BedChangeRow & { id: number; actor_name: string | null })[];
   }
 
   /** Active queue length and the average wait of entries that got a place, per department. */

@@ -53,6 +53,19 @@ export interface NewOrder {
 const UNIQUE_VIOLATION = '23505';
 
 /** The common part of every order and its append-only events. */
+/** What a status change records besides the action: who, why, with which signed document, when. */
+export interface TransitionChange {
+  actorId: number | null;
+  principalId?: number | null;
+  reason?: string | null;
+  signedDocumentId?: number | null;
+  details?: Record<string, unknown>;
+  mergeDetails?: Record<string, unknown>;
+  at?: Date;
+  /** the version the person saw; a change made meanwhile refuses the step */
+  expectedVersion?: number;
+}
+
 export class OrdersRepository {
   async create(tx: Knex.Transaction, o: NewOrder): Promise<OrderRow> {
     const at = o.at ?? new Date();
@@ -124,16 +137,7 @@ export class OrdersRepository {
     order: OrderRow,
     machine: { find(from: S, action: A): { to: S; closes?: boolean } | undefined },
     action: A,
-    change: {
-      actorId: number | null;
-      principalId?: number | null;
-      reason?: string | null;
-      signedDocumentId?: number | null;
-      details?: Record<string, unknown>;
-      mergeDetails?: Record<string, unknown>;
-      at?: Date;
-      expectedVersion?: number;
-    },
+    change: TransitionChange,
   ): Promise<OrderRow> {
     if (change.expectedVersion !== undefined && change.expectedVersion !== order.version) {
       throw new AppError('order_changed_meanwhile', 409);
