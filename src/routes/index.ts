@@ -6,8 +6,8 @@ import { edsRoutes } from './eds/index.js';
 import type { DevStandWeb } from '../web/dev-stand.js';
 import { recipientRoutes } from './recipient/index.js';
 import { msuRoutes } from './msu/index.js';
-import { specialistRoutes } from './specialist/index.js';
-import { supplierRoutes } from './supplier/index.js';
+import { specialistRoutes } from './specialist-services/index.js';
+import { supplierRoutes } from './goods/index.js';
 import { adminRoutes } from './admin/index.js';
 import { siteLocals } from './admin/site-locals.js';
 

@@ -23,10 +23,10 @@ export function adminRegistryRoutes(services: WebServices): Router {
   const registry = services.goods.admin;
 
   router.get('/admin/tsr-kinds', admin, async (_req, res) => {
-    res.render('pages/supplier/admin-tsr-kinds.njk', { kinds: await registry.tsrKinds() });
+    res.render('pages/goods/supplier/admin-tsr-kinds.njk', { kinds: await registry.tsrKinds() });
   });
 
-  const renderKind = page('pages/supplier/admin-tsr-kind.njk', async (req) => {
+  const renderKind = page('pages/goods/supplier/admin-tsr-kind.njk', async (req) => {
     const kind = await registry.tsrKind(codeParam(req));
     return {
       kind: { code: kind.code, names: { ru: kind.name_ru, kk: kind.name_kk, en: kind.name_en } },
@@ -52,10 +52,10 @@ export function adminRegistryRoutes(services: WebServices): Router {
   });
 
   router.get('/admin/suppliers', admin, async (_req, res) => {
-    res.render('pages/supplier/admin-suppliers.njk', { suppliers: await registry.suppliers() });
+    res.render('pages/goods/supplier/admin-suppliers.njk', { suppliers: await registry.suppliers() });
   });
 
-  const renderSupplier = page('pages/supplier/admin-supplier.njk', async (req) => {
+  const renderSupplier = page('pages/goods/supplier/admin-supplier.njk', async (req) => {
     const org = await registry.supplier(idParam(req));
     return {
       org: { id: org.id, bin: org.bin, name: org.name, head: org.head, activityCode: org.activity_code },

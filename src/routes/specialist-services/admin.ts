@@ -15,7 +15,7 @@ export function adminSpecialistRoutes(services: WebServices): Router {
 
   router.get('/admin/specialists', async (_req, res) => {
     const view = await area.registry.adminPage();
-    res.render('pages/specialist/admin-registry.njk', {
+    res.render('pages/specialist-services/specialist/admin-registry.njk', {
       specialists: camelAll(view.specialists),
       pending: view.pending.map(applicationVm),
       decided: view.decided.map(applicationVm),

@@ -28,7 +28,7 @@ export function recipientServiceRoutes(services: WebServices): Router {
   router.get('/services/:slug/specialists', async (req, res) => {
     const helpType = helpTypeOf(req);
     const view = await area.orders.specialists(actorOf(req), helpType);
-    res.render('pages/services/specialists.njk', {
+    res.render('pages/specialist-services/specialists.njk', {
       ...view,
       specialists: camelAll(view.specialists),
       helpType,
@@ -45,7 +45,7 @@ export function recipientServiceRoutes(services: WebServices): Router {
   ) {
     const helpType = helpTypeOf(req);
     const view = await area.orders.orderForm(actorOf(req), helpType, idParam(req, 'sid'));
-    res.status(status).render('pages/services/order-form.njk', {
+    res.status(status).render('pages/specialist-services/order-form.njk', {
       ...view,
       specialist: camel(view.specialist),
       helpType,
@@ -100,12 +100,12 @@ export function recipientServiceRoutes(services: WebServices): Router {
 
   router.get('/services/orders', async (req, res) => {
     const items = await area.orders.recipientOrders(actorOf(req));
-    res.render('pages/services/orders.njk', { items: items.map(withOrder) });
+    res.render('pages/specialist-services/orders.njk', { items: items.map(withOrder) });
   });
 
   router.get('/services/orders/:id', async (req, res) => {
     const card = await area.orders.recipientCard(actorOf(req), idParam(req));
-    res.render('pages/services/order.njk', {
+    res.render('pages/specialist-services/order.njk', {
       ...withOrder(card),
       actsToSign: card.actsToSign.map(actVm),
       acts: card.acts.map(actVm),
@@ -154,7 +154,7 @@ export function recipientServiceRoutes(services: WebServices): Router {
   // the electronic act (seed 002): the recipient signs the act the specialist signed
   router.get('/services/orders/:id/acts/:actId', async (req, res) => {
     const view = await area.acts.electronic.recipientPage(actorOf(req), idParam(req), idParam(req, 'actId'));
-    res.render('pages/services/act.njk', {
+    res.render('pages/specialist-services/act.njk', {
       ...withOrder(view),
       act: actVm(view.act),
       entries: camelAll(view.entries),

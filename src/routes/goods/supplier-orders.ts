@@ -47,7 +47,7 @@ export function supplierOrdersRoutes(services: WebServices): Router {
   router.get('/supplier/orders', employee, async (req, res) => {
     const filter = parseFilters(supplierOrdersQuery, req);
     const data = await views.supplierOrders(actorOf(req), filter);
-    res.render('pages/supplier/orders.njk', {
+    res.render('pages/goods/supplier/orders.njk', {
       ...data,
       filter,
       statuses: GOODS_STATUSES,
@@ -56,7 +56,7 @@ export function supplierOrdersRoutes(services: WebServices): Router {
     });
   });
 
-  const renderCard = page('pages/supplier/order.njk', async (req) =>
+  const renderCard = page('pages/goods/supplier/order.njk', async (req) =>
     views.supplierOrder(actorOf(req), idParam(req)),
   );
 

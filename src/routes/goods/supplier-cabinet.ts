@@ -60,15 +60,15 @@ export function supplierCabinetRoutes(services: WebServices): Router {
 
   router.get('/supplier', employee, async (req, res) => {
     const card = await catalogue.card(actorOf(req));
-    res.render('pages/supplier/index.njk', card);
+    res.render('pages/goods/supplier/index.njk', card);
   });
 
   router.get('/supplier/goods', employee, async (req, res) => {
     const data = await catalogue.catalogue(actorOf(req));
-    res.render('pages/supplier/goods.njk', data);
+    res.render('pages/goods/supplier/goods.njk', data);
   });
 
-  const renderNew = page('pages/supplier/goods-new.njk', async () => ({
+  const renderNew = page('pages/goods/supplier/goods-new.njk', async () => ({
     ...options,
     kinds: await catalogue.kinds(),
     values: { accompanyingService: 'no', active: 'yes', deliveryOptions: [], regions: [] },
@@ -94,7 +94,7 @@ export function supplierCabinetRoutes(services: WebServices): Router {
     }
   });
 
-  const renderEdit = page('pages/supplier/goods-edit.njk', async (req) => {
+  const renderEdit = page('pages/goods/supplier/goods-edit.njk', async (req) => {
     const data = await catalogue.goodsForEdit(actorOf(req), idParam(req));
     return { ...options, ...data, values: goodsValues(data.goods) };
   });
@@ -158,7 +158,7 @@ export function supplierCabinetRoutes(services: WebServices): Router {
     }
   });
 
-  const renderLocations = page('pages/supplier/locations.njk', async (req) => ({
+  const renderLocations = page('pages/goods/supplier/locations.njk', async (req) => ({
     ...options,
     ...(await catalogue.locations(actorOf(req))),
     values: { kind: 'warehouse' },

@@ -67,7 +67,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     const query = new URLSearchParams();
     for (const k of ['from', 'to', 'status', 'surname', 'name'] as const)
       if (search[k]) query.set(k, String(search[k]));
-    res.render('pages/specialist/orders.njk', {
+    res.render('pages/specialist-services/specialist/orders.njk', {
       ...view,
       rows: view.rows.map(withOrder),
       search,
@@ -77,7 +77,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
 
   router.get('/specialist/orders/:id', async (req, res) => {
     res.render(
-      'pages/specialist/order.njk',
+      'pages/specialist-services/specialist/order.njk',
       withOrder(await area.orders.specialistCard(actorOf(req), idParam(req))),
     );
   });
@@ -92,7 +92,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     const signRequest = card.actions.includes('accept')
       ? (await area.orders.issueAction(actor, id, 'accept')).signRequest
       : null;
-    res.render('pages/specialist/respond.njk', { ...withOrder(card), signRequest });
+    res.render('pages/specialist-services/specialist/respond.njk', { ...withOrder(card), signRequest });
   });
 
   router.post('/specialist/orders/:id/accept', async (req, res) => {
@@ -117,7 +117,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
       ...(f.from ? { from: f.from } : {}),
       ...(f.to ? { to: f.to } : {}),
     });
-    res.render('pages/specialist/journal.njk', {
+    res.render('pages/specialist-services/specialist/journal.njk', {
       ...view,
       order: view.order ? orderVm(view.order) : null,
       orders: view.orders.map(orderVm),
@@ -128,7 +128,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
 
   const renderEntryForm: FormPage = async (req, res, orderId, status, values, errors) => {
     const view = await area.journal.entryForm(actorOf(req), orderId);
-    res.status(status).render('pages/specialist/entry-form.njk', {
+    res.status(status).render('pages/specialist-services/specialist/entry-form.njk', {
       ...withOrder(view),
       values: values ?? { day: view.maxDay },
       errors,
@@ -160,7 +160,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     params?: Record<string, unknown>,
   ) {
     const view = await area.journal.codePage(actorOf(req), id);
-    res.status(status).render('pages/specialist/entry-code.njk', {
+    res.status(status).render('pages/specialist-services/specialist/entry-code.njk', {
       ...withOrder(view),
       code: camel(view.code),
       errors,
@@ -202,7 +202,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     const period = `${year}-${String(month).padStart(2, '0')}`;
     const result = searched ? await area.acts.documents.search(actorOf(req), period) : null;
     const years = Array.from({ length: 4 }, (_, i) => cy - i);
-    res.render('pages/specialist/acts.njk', {
+    res.render('pages/specialist-services/specialist/acts.njk', {
       year,
       month,
       years,
@@ -225,7 +225,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     errors?: FieldErrors,
   ) {
     const view = await area.acts.documents.actPage(actorOf(req), orderId, period);
-    res.status(status).render('pages/specialist/act.njk', {
+    res.status(status).render('pages/specialist-services/specialist/act.njk', {
       ...withOrder(view),
       act: view.act ? actVm(view.act) : null,
       entries: camelAll(view.entries),
@@ -246,7 +246,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
 
   const renderSendForm: FormPage = async (req, res, orderId, status, values, errors) => {
     const view = await area.acts.scanned.sendForm(actorOf(req), orderId);
-    res.status(status).render('pages/specialist/act-send.njk', {
+    res.status(status).render('pages/specialist-services/specialist/act-send.njk', {
       ...withOrder(view),
       values: values ?? { period: typeof req.query.period === 'string' ? req.query.period : view.periods[0] },
       errors,
@@ -273,7 +273,10 @@ export function specialistCabinetRoutes(services: WebServices): Router {
 
   router.get('/specialist/acts/:actId/confirm', async (req, res) => {
     const view = await area.acts.scanned.confirmPage(actorOf(req), idParam(req, 'actId'));
-    res.render('pages/specialist/act-confirm.njk', { ...withOrder(view), act: actVm(view.act) });
+    res.render('pages/specialist-services/specialist/act-confirm.njk', {
+      ...withOrder(view),
+      act: actVm(view.act),
+    });
   });
 
   router.post('/specialist/acts/:actId/confirm', async (req, res) => {
@@ -327,7 +330,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
   // ---------------------------------------------------------------- «Отправленная документация»
   router.get('/specialist/documents', async (req, res) => {
     const acts = await area.acts.documents.documents(actorOf(req));
-    res.render('pages/specialist/documents.njk', { acts: acts.map(actVm) });
+    res.render('pages/specialist-services/specialist/documents.njk', { acts: acts.map(actVm) });
   });
 
   router.get('/specialist/documents/:actId/file', async (req, res) => {
@@ -344,7 +347,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     errors?: FieldErrors,
   ) {
     const view = await area.registry.mine(actorOf(req));
-    res.status(status).render('pages/specialist/registry.njk', {
+    res.status(status).render('pages/specialist-services/specialist/registry.njk', {
       entries: camelAll(view.entries),
       applications: view.applications.map(applicationVm),
       values: values ?? { ...view.defaults },
