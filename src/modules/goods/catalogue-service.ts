@@ -71,7 +71,7 @@ export class CatalogueService extends GoodsServiceBase {
   /** The actor's organisation; an employee without one (or anyone else) finds nothing. */
   private async organisationOf(actor: Actor) {
     if (!actor.organisationId) throw new NotFoundError();
-    const org = await this.repo.organisation(this.db, actor.organisationId);
+    const org = await this.core.people.organisationById(this.db, actor.organisationId);
     if (!org) throw new NotFoundError();
     return org;
   }

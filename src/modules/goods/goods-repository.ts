@@ -168,24 +168,6 @@ export class GoodsRepository {
 
   // ---- organisations
 
-  async organisation(db: Db, id: number) {
-    return (await db('organisations').where({ id }).first()) as
-      | {
-          id: number;
-          bin: string;
-          name: string;
-          head: string;
-          address: Record<string, string>;
-          region: string;
-          locality: string;
-          activity_code: string;
-          directions: string[];
-          phone: string | null;
-          active: boolean;
-        }
-      | undefined;
-  }
-
   async organisations(db: Db) {
     return (await db('organisations').orderBy('name').orderBy('id')) as {
       id: number;
