@@ -52,6 +52,19 @@ export interface NewOrder {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** Who moves an order and what the event records (the order's row may take `mergeDetails` too). */
+export interface OrderChange {
+  actorId: number | null;
+  principalId?: number | null;
+  reason?: string | null;
+  signedDocumentId?: number | null;
+  details?: Record<string, unknown>;
+  mergeDetails?: Record<string, unknown>;
+  at?: Date;
+  /** the version the person saw: a change made meanwhile is refused */
+  expectedVersion?: number;
+}
+
 /** The common part of every order and its append-only events. */
 export class OrdersRepository {
   async create(tx: Knex.Transaction, o: NewOrder): Promise<OrderRow> {
@@ -124,16 +137,7 @@ export class OrdersRepository {
     order: OrderRow,
     machine: { find(from: S, action: A): { to: S; closes?: boolean } | undefined },
     action: A,
-    change: {
-      actorId: number | null;
-      principalId?: number | null;
-      reason?: string | null;
-      signedDocumentId?: number | null;
-      details?: Record<string, unknown>;
-      mergeDetails?: Record<string, unknown>;
-      at?: Date;
-      expectedVersion?: number;
-    },
+    change: OrderChange,
   ): Promise<OrderRow> {
     if (change.expectedVersion !== undefined && change.expectedVersion !== order.version) {
       throw new AppError('order_changed_meanwhile', 409);
