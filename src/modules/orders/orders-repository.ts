@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { lockRowById, rowById } from '../../db/rows.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 
 export type OrderKind = 'msu' | 'service' | 'goods';
@@ -51,6 +52,15 @@ export interface NewOrder {
 }
 
 const UNIQUE_VIOLATION = '23505';
+
+/** The columns of an order (aliased `o`) that every list of orders shows. */
+export const ORDER_LIST_COLUMNS = [
+  'o.id',
+  'o.number',
+  'o.status',
+  'o.created_at',
+  'o.status_changed_at',
+] as const;
 
 /** Who moves an order and what the event records (the order's row may take `mergeDetails` too). */
 export interface OrderChange {
@@ -113,7 +123,7 @@ export class OrdersRepository {
   }
 
   async findById(db: Knex | Knex.Transaction, id: number): Promise<OrderRow | undefined> {
-    return (await db('orders').where({ id }).first()) as OrderRow | undefined;
+    return rowById<OrderRow>(db, 'orders', id);
   }
 
   async findByNumber(db: Knex | Knex.Transaction, number: string): Promise<OrderRow | undefined> {
@@ -122,7 +132,7 @@ export class OrdersRepository {
 
   /** Locks the order row for a state change. */
   async lock(tx: Knex.Transaction, id: number): Promise<OrderRow> {
-    const row = (await tx('orders').where({ id }).forUpdate().first()) as OrderRow | undefined;
+    const row = await lockRowById<OrderRow>(tx, 'orders', id);
     if (!row) throw new NotFoundError();
     return row;
   }
