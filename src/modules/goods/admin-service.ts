@@ -57,14 +57,14 @@ export class GoodsAdminService extends GoodsServiceBase {
 
   async supplier(id: number) {
     if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError();
-    const o = await this.repo.organisation(this.db, id);
+    const o = await this.core.people.organisationById(this.db, id);
     if (!o) throw new NotFoundError();
     return o;
   }
 
   async updateSupplier(actor: Actor, id: number, input: { directions: Direction[]; active: boolean }) {
     await inTransaction(this.db, async (tx) => {
-      const before = await this.repo.organisation(tx, id);
+      const before = await this.core.people.organisationById(tx, id);
       if (!before) throw new NotFoundError();
       const directions = DIRECTIONS.filter((d) => input.directions.includes(d));
       await this.repo.updateOrganisation(tx, id, { directions, active: input.active });

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { fileTypeFromFile } from 'file-type';
 import type { UploadedFile } from '../../lib/uploaded-file.js';
 import type { CoreServices } from '../index.js';
@@ -44,6 +45,24 @@ function goodsLine(g: GoodsListRow) {
   };
 }
 
+/** The audit record of a change an employee of the supplier made to its goods. */
+async function auditGoods(
+  tx: Knex.Transaction,
+  actor: Actor,
+  goods: { id: number; organisation_id: number },
+  action: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await audit(tx, {
+    actorId: actor.personId,
+    organisationId: goods.organisation_id,
+    action,
+    objectType: 'goods',
+    objectId: goods.id,
+    details,
+  });
+}
+
 /** The columns of a goods row as the catalogue form gives them. */
 function goodsColumns(input: GoodsFormInput) {
   return {
@@ -71,7 +90,7 @@ export class CatalogueService extends GoodsServiceBase {
   /** The actor's organisation; an employee without one (or anyone else) finds nothing. */
   private async organisationOf(actor: Actor) {
     if (!actor.organisationId) throw new NotFoundError();
-    const org = await this.repo.organisation(this.db, actor.organisationId);
+    const org = await this.core.people.organisationById(this.db, actor.organisationId);
     if (!org) throw new NotFoundError();
     return org;
   }
@@ -183,14 +202,7 @@ export class CatalogueService extends GoodsServiceBase {
         ...goodsColumns(input),
       });
       await tx('goods').where({ id: g.id }).update({ created_at: now, updated_at: now });
-      await audit(tx, {
-        actorId: actor.personId,
-        organisationId: org.id,
-        action: 'goods.created',
-        objectType: 'goods',
-        objectId: g.id,
-        details: { priceTiyn: input.price },
-      });
+      await auditGoods(tx, actor, g, 'goods.created', { priceTiyn: input.price });
       return g;
     });
   }
@@ -205,13 +217,9 @@ export class CatalogueService extends GoodsServiceBase {
         ...goodsColumns(input),
         updated_at: this.core.clock.now(),
       });
-      await audit(tx, {
-        actorId: actor.personId,
-        organisationId: current.organisation_id,
-        action: 'goods.updated',
-        objectType: 'goods',
-        objectId: current.id,
-        details: { priceTiyn: { from: locked.price_tiyn, to: input.price }, active: input.active },
+      await auditGoods(tx, actor, current, 'goods.updated', {
+        priceTiyn: { from: locked.price_tiyn, to: input.price },
+        active: input.active,
       });
     });
   }
@@ -246,14 +254,7 @@ export class CatalogueService extends GoodsServiceBase {
           size_bytes: size,
           created_at: this.core.clock.now(),
         });
-        await audit(tx, {
-          actorId: actor.personId,
-          organisationId: goods.organisation_id,
-          action: 'goods.photo_added',
-          objectType: 'goods',
-          objectId: goods.id,
-          details: { photoId: p.id, bytes: size },
-        });
+        await auditGoods(tx, actor, goods, 'goods.photo_added', { photoId: p.id, bytes: size });
       });
     } catch (err) {
       await this.photosStore.remove(stored);
@@ -266,14 +267,7 @@ export class CatalogueService extends GoodsServiceBase {
     const removed = await inTransaction(this.db, async (tx) => {
       const p = await this.repo.deletePhoto(tx, goods.id, photoId);
       if (!p) throw new NotFoundError();
-      await audit(tx, {
-        actorId: actor.personId,
-        organisationId: goods.organisation_id,
-        action: 'goods.photo_removed',
-        objectType: 'goods',
-        objectId: goods.id,
-        details: { photoId },
-      });
+      await auditGoods(tx, actor, goods, 'goods.photo_removed', { photoId });
       return p;
     });
     await this.photosStore.remove(removed.stored_name);
@@ -308,14 +302,7 @@ export class CatalogueService extends GoodsServiceBase {
         if (!ok) refused[`qty-${locationId}`] = 'goods:errors.belowReserved';
       }
       if (Object.keys(refused).length > 0) throw new ValidationError(refused);
-      await audit(tx, {
-        actorId: actor.personId,
-        organisationId: goods.organisation_id,
-        action: 'goods.stock_set',
-        objectType: 'goods',
-        objectId: goods.id,
-        details: Object.fromEntries(quantities),
-      });
+      await auditGoods(tx, actor, goods, 'goods.stock_set', Object.fromEntries(quantities));
     });
   }
 

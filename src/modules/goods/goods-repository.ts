@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
+import { rowById, lockRowById } from '../../db/rows.js';
 import type { MeasureStatus } from '../entitlements/rules.js';
 import type { Fulfilment, LocationKind } from './rules.js';
+import { ORDER_LIST_COLUMNS } from '../orders/orders-repository.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -168,24 +170,6 @@ export class GoodsRepository {
 
   // ---- organisations
 
-  async organisation(db: Db, id: number) {
-    return (await db('organisations').where({ id }).first()) as
-      | {
-          id: number;
-          bin: string;
-          name: string;
-          head: string;
-          address: Record<string, string>;
-          region: string;
-          locality: string;
-          activity_code: string;
-          directions: string[];
-          phone: string | null;
-          active: boolean;
-        }
-      | undefined;
-  }
-
   async organisations(db: Db) {
     return (await db('organisations').orderBy('name').orderBy('id')) as {
       id: number;
@@ -220,7 +204,7 @@ export class GoodsRepository {
   }
 
   async location(db: Db, id: number): Promise<LocationRow | undefined> {
-    return (await db('goods_locations').where({ id }).first()) as LocationRow | undefined;
+    return rowById<LocationRow>(db, 'goods_locations', id);
   }
 
   async insertLocation(db: Db, row: Omit<LocationRow, 'id' | 'active'>): Promise<LocationRow> {
@@ -235,11 +219,11 @@ export class GoodsRepository {
   // ---- goods
 
   async goods(db: Db, id: number): Promise<GoodsRow | undefined> {
-    return (await db('goods').where({ id }).first()) as GoodsRow | undefined;
+    return rowById<GoodsRow>(db, 'goods', id);
   }
 
   async goodsForUpdate(tx: Knex.Transaction, id: number): Promise<GoodsRow | undefined> {
-    return (await tx('goods').where({ id }).forUpdate().first()) as GoodsRow | undefined;
+    return lockRowById<GoodsRow>(tx, 'goods', id);
   }
 
   async catalogue(db: Db, organisationId: number): Promise<GoodsListRow[]> {
@@ -485,11 +469,7 @@ export class GoodsRepository {
       .limit(f.limit)
       .offset(f.offset)
       .select(
-        'o.id',
-        'o.number',
-        'o.status',
-        'o.created_at',
-        'o.status_changed_at',
+        ...ORDER_LIST_COLUMNS,
         'o.help_type',
         'go.fulfilment',
         'g.name as goods_name',

@@ -199,7 +199,7 @@ export class GoodsCreationService extends GoodsServiceBase {
       throw new NotFoundError();
     const principal = await this.access.person(actor.principalId);
     if (!goods.regions.includes(principal.region)) throw new NotFoundError();
-    const org = (await this.repo.organisation(this.db, goods.organisation_id))!;
+    const org = (await this.core.people.organisationById(this.db, goods.organisation_id))!;
     const stock = await this.repo.stockLines(this.db, goods.id, org.id);
     const lines = stock
       .filter((s) => s.active && (s.quantity > 0 || s.reserved > 0))

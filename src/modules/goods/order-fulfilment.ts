@@ -197,7 +197,7 @@ export class GoodsFulfilment {
   ) {
     // one connection: the queries of a transaction run one after another
     const recipient = await this.core.people.findById(tx, order.recipient_id);
-    const org = await this.repo.organisation(tx, go.organisation_id);
+    const org = await this.core.people.organisationById(tx, go.organisation_id);
     const goods = await this.repo.goods(tx, go.goods_id);
     const measureExternalId = order.measure_id
       ? await this.repo.measureExternalId(tx, order.measure_id)

@@ -35,7 +35,7 @@ export class GoodsOrderViews extends GoodsServiceBase {
     const [goods, kind, org, events, location, reservedLocation, photos] = await Promise.all([
       this.repo.goods(this.db, go.goods_id),
       this.repo.tsrKind(this.db, order.help_type),
-      this.repo.organisation(this.db, go.organisation_id),
+      this.core.people.organisationById(this.db, go.organisation_id),
       this.core.orders.events(this.db, order.id),
       go.location_id ? this.repo.location(this.db, go.location_id) : Promise.resolve(undefined),
       go.reserved_location_id
@@ -130,7 +130,7 @@ export class GoodsOrderViews extends GoodsServiceBase {
     filter: { status?: string; fulfilment?: string; from?: string; to?: string; q?: string; page?: number },
   ) {
     if (!actor.organisationId) throw new NotFoundError();
-    const org = await this.repo.organisation(this.db, actor.organisationId);
+    const org = await this.core.people.organisationById(this.db, actor.organisationId);
     if (!org) throw new NotFoundError();
     if (!org.directions.includes('tsr_sales')) throw new AppError('goods:errors.noTsrDirection', 403);
     const pageSize = 20;

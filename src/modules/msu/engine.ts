@@ -3,7 +3,7 @@ import type { CoreServices } from '../index.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
-import type { OrderRow, TransitionChange } from '../orders/orders-repository.js';
+import type { OrderRow, OrderChange } from '../orders/orders-repository.js';
 import { maskedName } from '../people/names.js';
 import { audit } from '../audit/audit.js';
 import type {
@@ -57,7 +57,7 @@ export class MsuEngine {
     tx: Knex.Transaction,
     order: OrderRow,
     action: MsuAction,
-    change: Omit<TransitionChange, 'mergeDetails' | 'at'> & { at: Date },
+    change: Omit<OrderChange, 'mergeDetails' | 'at'> & { at: Date },
   ): Promise<OrderRow> {
     return this.core.orders.transition(tx, order, msuMachine, action, {
       actorId: change.actorId,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { lockRowById, rowById } from '../../db/rows.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 
 export type OrderKind = 'msu' | 'service' | 'goods';
@@ -52,9 +53,17 @@ export interface NewOrder {
 
 const UNIQUE_VIOLATION = '23505';
 
-/** The common part of every order and its append-only events. */
-/** What a status change records besides the action: who, why, with which signed document, when. */
-export interface TransitionChange {
+/** The columns of an order (aliased `o`) that every list of orders shows. */
+export const ORDER_LIST_COLUMNS = [
+  'o.id',
+  'o.number',
+  'o.status',
+  'o.created_at',
+  'o.status_changed_at',
+] as const;
+
+/** Who moves an order and what the event records (the order's row may take `mergeDetails` too). */
+export interface OrderChange {
   actorId: number | null;
   principalId?: number | null;
   reason?: string | null;
@@ -62,10 +71,11 @@ export interface TransitionChange {
   details?: Record<string, unknown>;
   mergeDetails?: Record<string, unknown>;
   at?: Date;
-  /** the version the person saw; a change made meanwhile refuses the step */
+  /** the version the person saw: a change made meanwhile is refused */
   expectedVersion?: number;
 }
 
+/** The common part of every order and its append-only events. */
 export class OrdersRepository {
   async create(tx: Knex.Transaction, o: NewOrder): Promise<OrderRow> {
     const at = o.at ?? new Date();
@@ -113,7 +123,7 @@ export class OrdersRepository {
   }
 
   async findById(db: Knex | Knex.Transaction, id: number): Promise<OrderRow | undefined> {
-    return (await db('orders').where({ id }).first()) as OrderRow | undefined;
+    return rowById<OrderRow>(db, 'orders', id);
   }
 
   async findByNumber(db: Knex | Knex.Transaction, number: string): Promise<OrderRow | undefined> {
@@ -122,7 +132,7 @@ export class OrdersRepository {
 
   /** Locks the order row for a state change. */
   async lock(tx: Knex.Transaction, id: number): Promise<OrderRow> {
-    const row = (await tx('orders').where({ id }).forUpdate().first()) as OrderRow | undefined;
+    const row = await lockRowById<OrderRow>(tx, 'orders', id);
     if (!row) throw new NotFoundError();
     return row;
   }
@@ -137,7 +147,7 @@ export class OrdersRepository {
     order: OrderRow,
     machine: { find(from: S, action: A): { to: S; closes?: boolean } | undefined },
     action: A,
-    change: TransitionChange,
+    change: OrderChange,
   ): Promise<OrderRow> {
     if (change.expectedVersion !== undefined && change.expectedVersion !== order.version) {
       throw new AppError('order_changed_meanwhile', 409);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rowById } from '../../db/rows.js';
 import type { RegistryPerson } from '../../integrations/ports.js';
 import type { Role } from '../../lib/actor.js';
 
@@ -43,7 +44,7 @@ export interface OrganisationRow {
 
 export class PeopleRepository {
   async findById(db: Knex | Knex.Transaction, id: number): Promise<PersonRow | undefined> {
-    return (await db('persons').where({ id }).first()) as PersonRow | undefined;
+    return rowById<PersonRow>(db, 'persons', id);
   }
 
   async findByIin(db: Knex | Knex.Transaction, iin: string): Promise<PersonRow | undefined> {
@@ -145,6 +146,6 @@ export class PeopleRepository {
   }
 
   async organisationById(db: Knex | Knex.Transaction, id: number): Promise<OrganisationRow | undefined> {
-    return (await db('organisations').where({ id }).first()) as OrganisationRow | undefined;
+    return rowById<OrganisationRow>(db, 'organisations', id);
   }
 }

@@ -4,6 +4,7 @@ import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
+import { sameHash } from '../entitlements/rules.js';
 import { personText } from './texts.js';
 import type { AreaContext } from './context.js';
 import type { EntryRow, EntryView, ServiceOrderView } from './repository.js';
@@ -14,7 +15,6 @@ import {
   MAX_CODE_ATTEMPTS,
   MAX_HOURS_PER_DAY,
   codeStateProblem,
-  codesEqual,
   entryDayProblem,
   generateCode,
   hashCode,
@@ -265,7 +265,7 @@ export class JournalService {
         const now = this.c.now();
         const problem = codeStateProblem(code, now);
         if (problem) return { error: problem };
-        if (!codesEqual(hashCode(this.c.core.config.SESSION_SECRET, code.id, typed), code.code_hash)) {
+        if (!sameHash(hashCode(this.c.core.config.SESSION_SECRET, code.id, typed), code.code_hash)) {
           const attempts = code.attempts + 1;
           await this.c.journal.updateCode(tx, code.id, {
             attempts,

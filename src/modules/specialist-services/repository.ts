@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rowById, lockRowById } from '../../db/rows.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import {
   LOCKING_ACT_STATUSES,
@@ -226,8 +227,7 @@ export class RegistryRepository {
   }
 
   async lockApplication(tx: Knex.Transaction, id: number): Promise<ApplicationRow | undefined> {
-    return (await tx('specialist_applications').where({ id }).forUpdate().first()) as
-      ApplicationRow | undefined;
+    return lockRowById<ApplicationRow>(tx, 'specialist_applications', id);
   }
 
   /** An administrator's decision: the status is the target of the machine's row for the action. */
@@ -496,11 +496,11 @@ export class JournalRepository {
   }
 
   async code(db: Db, id: number): Promise<CodeRow | undefined> {
-    return (await db('service_hour_codes').where({ id }).first()) as CodeRow | undefined;
+    return rowById<CodeRow>(db, 'service_hour_codes', id);
   }
 
   async lockCode(tx: Knex.Transaction, id: number): Promise<CodeRow | undefined> {
-    return (await tx('service_hour_codes').where({ id }).forUpdate().first()) as CodeRow | undefined;
+    return lockRowById<CodeRow>(tx, 'service_hour_codes', id);
   }
 
   async updateCode(tx: Knex.Transaction, id: number, patch: Partial<CodeRow>): Promise<void> {
@@ -540,11 +540,11 @@ export class ActsRepository {
   }
 
   async find(db: Db, id: number): Promise<ActRow | undefined> {
-    return (await db('service_acts').where({ id }).first()) as ActRow | undefined;
+    return rowById<ActRow>(db, 'service_acts', id);
   }
 
   async lock(tx: Knex.Transaction, id: number): Promise<ActRow | undefined> {
-    return (await tx('service_acts').where({ id }).forUpdate().first()) as ActRow | undefined;
+    return lockRowById<ActRow>(tx, 'service_acts', id);
   }
 
   /** An act moved by an action of the act machine (the status is the row's target), with other fields. */

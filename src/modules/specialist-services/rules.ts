@@ -342,12 +342,6 @@ export function hashCode(secret: string, codeId: number, code: string): string {
   return crypto.createHmac('sha256', secret).update(`service-hours:${codeId}:${code}`).digest('hex');
 }
 
-export function codesEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
-}
-
 export type CodeProblem = 'used' | 'blocked' | 'expired' | 'superseded';
 
 export function codeStateProblem(

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { parseForm, signedForm, type FormResult } from '../../web/forms.js';
+import { idParam, parseForm, signedForm, type FormResult } from '../../web/forms.js';
 import { renderSignPage } from '../../web/sign-step.js';
 import type { GoodsStepsService, StepInput } from '../../modules/goods/order-steps.js';
 import type { GoodsAction } from '../../modules/goods/rules.js';
@@ -60,11 +60,11 @@ export function page(template: string, locals: (req: Request) => Promise<Record<
 }
 
 /**
- * The two routes of a signed step on an order card, the same for both sides: the step's button
+ * The routes of an order card, the same for both sides: the card itself, the step's button
  * (its form checked, then the document to sign, or the card again with what is missing) and the
  * signed document coming back (then the card with a flash, or the card with the reason).
  */
-export function stepRoutes<A extends GoodsAction>(
+export function orderCardRoutes<A extends GoodsAction>(
   router: Router,
   o: {
     side: Side;
@@ -72,19 +72,26 @@ export function stepRoutes<A extends GoodsAction>(
     base: string;
     guard: RequestHandler;
     steps: GoodsStepsService;
+    /** the card's template and its locals */
+    template: string;
+    card: (req: Request) => Promise<Record<string, unknown>>;
     action: (req: Request) => A;
-    id: (req: Request) => number;
     schema: (action: A) => z.ZodType<StepInput, unknown>;
-    renderCard: Rerender;
     /** what a failed form adds to the card */
     failed?: (action: A) => Record<string, unknown>;
   },
 ): void {
+  const renderCard = page(o.template, o.card);
+
+  router.get(`${o.base}/:id`, o.guard, async (req, res) => {
+    await renderCard(req, res, 200);
+  });
+
   router.post(`${o.base}/:id/:action`, o.guard, async (req, res) => {
     const action = o.action(req);
-    const id = o.id(req);
+    const id = idParam(req);
     const again = (fields: Record<string, string>) =>
-      o.renderCard(req, res, 400, { errors: fields, values: req.body, ...(o.failed?.(action) ?? {}) });
+      renderCard(req, res, 400, { errors: fields, values: req.body, ...(o.failed?.(action) ?? {}) });
     const parsed = parseGoodsForm(o.schema(action), req.body);
     if (!parsed.ok) return again(parsed.errors);
     try {
@@ -103,23 +110,23 @@ export function stepRoutes<A extends GoodsAction>(
     } catch (err) {
       if (err instanceof ValidationError) return again(err.fields);
       const u = userError(err);
-      if (u) return o.renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      if (u) return renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
       throw err;
     }
   });
 
   router.post(`${o.base}/:id/:action/sign`, o.guard, async (req, res) => {
     const action = o.action(req);
-    const id = o.id(req);
+    const id = idParam(req);
     const parsed = parseGoodsForm(signedForm, req.body);
-    if (!parsed.ok) return o.renderCard(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
+    if (!parsed.ok) return renderCard(req, res, 400, { actionError: req.t('errors:EDS_NO_SIGNATURE') });
     try {
       const order = await o.steps.applyStep(actorOf(req), o.side, id, action, parsed.data);
       flash(req, `goods:flash.${action}`, { number: order.number });
       res.redirect(303, `${o.base}/${id}`);
     } catch (err) {
       const u = userError(err);
-      if (u) return o.renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      if (u) return renderCard(req, res, u.status, { actionError: req.t(u.key, u.params) });
       throw err;
     }
   });

@@ -13,7 +13,7 @@ import {
   optionalReasonForm,
 } from '../../modules/goods/schemas.js';
 import { RECIPIENT_ACTIONS, type RecipientAction, type StepInput } from '../../modules/goods/order-steps.js';
-import { page, parseGoodsForm as parseForm, stepRoutes, userError } from './helpers.js';
+import { orderCardRoutes, parseGoodsForm as parseForm, userError } from './helpers.js';
 import { createRows, creationWindowView, goodsSignPage } from './view-models.js';
 
 const recipientOnly = requireRole('recipient', 'guardian');
@@ -53,25 +53,17 @@ export function recipientGoodsRoutes(services: WebServices): Router {
     res.render('pages/goods/kinds.njk', { kinds });
   });
 
-  const renderCard = page('pages/goods/order.njk', async (req) =>
-    services.goods.views.recipientOrder(actorOf(req), idParam(req)),
-  );
-
-  router.get('/goods/orders/:id', recipientOnly, async (req, res) => {
-    await renderCard(req, res, 200);
-  });
-
-  /** A step button on the card (the document to sign, or the card again), and the signed step. */
-  stepRoutes(router, {
+  /** The order card, a step button on it (the document to sign, or the card again), and the signed step. */
+  orderCardRoutes(router, {
     side: 'recipient',
     base: '/goods/orders',
     guard: recipientOnly,
     steps: services.goods.steps,
+    template: 'pages/goods/order.njk',
+    card: async (req) => services.goods.views.recipientOrder(actorOf(req), idParam(req)),
     action: recipientAction,
-    id: (req) => idParam(req),
     schema: (action) =>
       (action === 'cancel' ? optionalReasonForm : emptyForm) as z.ZodType<StepInput, unknown>,
-    renderCard,
   });
 
   router.get('/goods/:helpType', recipientOnly, async (req, res) => {

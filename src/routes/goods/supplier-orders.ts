@@ -20,7 +20,7 @@ import {
   type GoodsAction,
 } from '../../modules/goods/rules.js';
 import { RECIPIENT_ACTIONS, type StepInput, type SupplierAction } from '../../modules/goods/order-steps.js';
-import { page, queryWithout, stepRoutes } from './helpers.js';
+import { orderCardRoutes, queryWithout } from './helpers.js';
 import { parseFilters } from '../../web/filters.js';
 
 const employee = requireRole('employee');
@@ -56,23 +56,15 @@ export function supplierOrdersRoutes(services: WebServices): Router {
     });
   });
 
-  const renderCard = page('pages/goods/supplier/order.njk', async (req) =>
-    views.supplierOrder(actorOf(req), idParam(req)),
-  );
-
-  router.get('/supplier/orders/:id', employee, async (req, res) => {
-    await renderCard(req, res, 200);
-  });
-
-  stepRoutes(router, {
+  orderCardRoutes(router, {
     side: 'supplier',
     base: '/supplier/orders',
     guard: employee,
     steps: services.goods.steps,
+    template: 'pages/goods/supplier/order.njk',
+    card: async (req) => views.supplierOrder(actorOf(req), idParam(req)),
     action: supplierAction,
-    id: (req) => idParam(req),
     schema: schemaFor,
-    renderCard,
     failed: (action) => ({ failedAction: action }),
   });
 

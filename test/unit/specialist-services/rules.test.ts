@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { sameHash } from '../../../src/modules/entitlements/rules.js';
 import {
   MAX_CODE_ATTEMPTS,
   REASONS,
   actFileProblem,
   actPeriods,
   codeStateProblem,
-  codesEqual,
   entryDayProblem,
   hashCode,
   helpTypeFromSlug,
@@ -96,9 +96,9 @@ describe('journal rules', () => {
     expect(codeStateProblem({ ...pending, state: 'used' }, now)).toBe('used');
     const h = hashCode('secret', 7, '123456');
     expect(h).not.toContain('123456');
-    expect(codesEqual(h, hashCode('secret', 7, '123456'))).toBe(true);
-    expect(codesEqual(h, hashCode('secret', 8, '123456'))).toBe(false);
-    expect(codesEqual(h, hashCode('secret', 7, '123457'))).toBe(false);
+    expect(sameHash(h, hashCode('secret', 7, '123456'))).toBe(true);
+    expect(sameHash(h, hashCode('secret', 8, '123456'))).toBe(false);
+    expect(sameHash(h, hashCode('secret', 7, '123457'))).toBe(false);
   });
 });
 
