@@ -1,3 +1,4 @@
+import { ORDER_LIST_COLUMNS } from '../orders/orders-repository.js';
 import type { Knex } from 'knex';
 import type { AgeGroup, DepartmentSex, Profile, Texts } from './rules.js';
 
@@ -578,11 +579,7 @@ export class MsuRepository {
     const rows = (await base
       .clone()
       .select(
-        'o.id',
-        'o.number',
-        'o.status',
-        'o.created_at',
-        'o.status_changed_at',
+        ...ORDER_LIST_COLUMNS,
         'm.department_id',
         'm.arrival_deadline',
         'm.queue_seq',
