@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import { parseForm } from './forms.js';
 import type { IssuedSignRequest } from '../modules/signing/signing-service.js';
 
 /**
@@ -82,4 +84,24 @@ export function renderSignPage(res: Response, page: SignPage): void {
 /** The refusal-with-reason page (shown again with the field errors when the reason does not parse). */
 export function renderReasonPage(res: Response, page: ReasonPage, status = 200): void {
   res.status(status).render('pages/reason.njk', { values: {}, ...page });
+}
+
+/**
+ * The reason a refusal-with-reason page posts: the parsed form, or null after the page was shown again
+ * (400) with the posted values and the field errors.
+ */
+export async function parseReason<S extends z.ZodType>(
+  req: Request,
+  res: Response,
+  schema: S,
+  page: () => Promise<ReasonPage>,
+): Promise<z.output<S> | null> {
+  const form = parseForm(schema, req.body);
+  if (form.ok) return form.data;
+  renderReasonPage(
+    res,
+    { ...(await page()), values: req.body as Record<string, unknown>, errors: form.errors },
+    400,
+  );
+  return null;
 }

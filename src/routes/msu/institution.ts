@@ -4,7 +4,7 @@ import type { SignedInput } from '../../modules/signing/signed-steps.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { idParam, parseForm, signedForm } from '../../web/forms.js';
-import { renderReasonPage, renderSignPage, type ReasonPage } from '../../web/sign-step.js';
+import { parseReason, renderReasonPage, renderSignPage, type ReasonPage } from '../../web/sign-step.js';
 import { AppError } from '../../lib/errors.js';
 import { bedsForm, cabinetQuery, reasonForm } from '../../modules/msu/schemas.js';
 import { parseFilters } from '../../web/filters.js';
@@ -139,17 +139,10 @@ export function msuInstitutionRoutes(services: WebServices): Router {
 
   router.post('/institution/orders/:id/discharge', employeeOnly, async (req, res) => {
     const id = idParam(req);
-    const form = parseForm(reasonForm, req.body);
-    if (!form.ok) {
-      const page = await dischargePage(req, id);
-      return renderReasonPage(
-        res,
-        { ...page, values: req.body as Record<string, unknown>, errors: form.errors },
-        400,
-      );
-    }
+    const form = await parseReason(req, res, reasonForm, () => dischargePage(req, id));
+    if (!form) return;
     try {
-      const step = await inst.startDischarge(actorOf(req), id, form.data.reason);
+      const step = await inst.startDischarge(actorOf(req), id, form.reason);
       renderStepSign(req, res, step, 'discharge', `/institution/orders/${id}/discharge/sign`);
     } catch (err) {
       renderRefused(req, res, err, orderPage(id));

@@ -6,7 +6,7 @@ import type { PlaceView } from '../../modules/msu/view-models.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { idParam, parseForm, signedForm } from '../../web/forms.js';
-import { renderReasonPage, renderSignPage, type ReasonPage } from '../../web/sign-step.js';
+import { parseReason, renderReasonPage, renderSignPage, type ReasonPage } from '../../web/sign-step.js';
 import { AppError } from '../../lib/errors.js';
 import { catalogueQuery, reasonForm } from '../../modules/msu/schemas.js';
 import { parseFilters } from '../../web/filters.js';
@@ -224,21 +224,14 @@ export function msuRecipientRoutes(services: WebServices): Router {
 
     router.post(`/msu/orders/:id/${opts.path}`, recipientOnly, async (req, res) => {
       const id = idParam(req);
-      const form = parseForm(reasonForm, req.body);
-      if (!form.ok) {
-        const page = await reasonPage(req, id);
-        return renderReasonPage(
-          res,
-          { ...page, values: req.body as Record<string, unknown>, errors: form.errors },
-          400,
-        );
-      }
-      const step = await opts.start(req, id, form.data.reason);
+      const form = await parseReason(req, res, reasonForm, () => reasonPage(req, id));
+      if (!form) return;
+      const step = await opts.start(req, id, form.reason);
       renderStepSign(req, res, step, {
         key: opts.path,
         action: `/msu/orders/${id}/${opts.path}/sign`,
         button: req.t('msu:button.sign'),
-        reason: form.data.reason,
+        reason: form.reason,
       });
     });
 
