@@ -31,6 +31,9 @@ const optionalLocalDateTime = blocks.optionalLocalDateTime('admin:errors.dateTim
 const isoDate = blocks.filterDate;
 const filterText = blocks.filterText;
 const page = blocks.pageNumber;
+const filterChoice = blocks.filterChoice;
+/** a period filter of a report or a log: either end may be left out */
+const period = { from: isoDate, to: isoDate };
 
 export const contentForm = z
   .object({
@@ -92,44 +95,30 @@ export const emptyForm = z.object({ ...csrf }).strict();
 
 export const usersQuery = z.object({
   q: filterText(100),
-  role: z
-    .enum(['recipient', 'guardian', 'specialist', 'employee', 'admin', 'operator', ''])
-    .optional()
-    .catch(undefined),
+  role: filterChoice(['recipient', 'guardian', 'specialist', 'employee', 'admin', 'operator']),
   page,
 });
 
 export const auditQuery = z.object({
-  from: isoDate.catch(undefined),
-  to: isoDate.catch(undefined),
+  ...period,
   action: filterText(100),
   objectType: filterText(60),
   objectId: filterText(60),
   actor: filterText(100),
-  source: z
-    .enum([...AUDIT_SOURCES, ''])
-    .optional()
-    .catch(undefined),
+  source: filterChoice(AUDIT_SOURCES),
   page,
 });
 
 export const ordersReportQuery = z.object({
-  from: isoDate.catch(undefined),
-  to: isoDate.catch(undefined),
+  ...period,
   helpType: filterText(40),
   region: filterText(200),
   status: filterText(60),
 });
 
 export const exchangeQuery = z.object({
-  state: z
-    .enum([...OUTBOX_STATES, ''])
-    .optional()
-    .catch(undefined),
-  system: z
-    .enum([...OUTBOX_SYSTEMS, ''])
-    .optional()
-    .catch(undefined),
+  state: filterChoice(OUTBOX_STATES),
+  system: filterChoice(OUTBOX_SYSTEMS),
   page,
 });
 
