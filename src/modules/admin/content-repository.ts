@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertStamped, lockRowById, rowById, updateStamped } from '../shared/rows.js';
 import type { Locale } from '../../lib/i18n.js';
 
 type Db = Knex | Knex.Transaction;
@@ -51,11 +52,11 @@ export class ContentRepository {
   }
 
   async find(db: Db, id: number): Promise<ContentRow | undefined> {
-    return (await db('content_items').where({ id }).first()) as ContentRow | undefined;
+    return rowById<ContentRow>(db, 'content_items', id);
   }
 
   async lock(tx: Knex.Transaction, id: number): Promise<ContentRow | undefined> {
-    return (await tx('content_items').where({ id }).forUpdate().first()) as ContentRow | undefined;
+    return lockRowById<ContentRow>(tx, 'content_items', id);
   }
 
   async insert(
@@ -64,10 +65,7 @@ export class ContentRepository {
     by: number,
     at: Date,
   ): Promise<ContentRow> {
-    const [row] = (await tx('content_items')
-      .insert({ ...values, created_by: by, updated_by: by, created_at: at, updated_at: at })
-      .returning('*')) as ContentRow[];
-    return row!;
+    return insertStamped<ContentRow>(tx, 'content_items', values, by, at);
   }
 
   async update(
@@ -77,11 +75,7 @@ export class ContentRepository {
     by: number,
     at: Date,
   ): Promise<ContentRow> {
-    const [row] = (await tx('content_items')
-      .where({ id })
-      .update({ ...values, updated_by: by, updated_at: at })
-      .returning('*')) as ContentRow[];
-    return row!;
+    return (await updateStamped<ContentRow>(tx, 'content_items', id, values, by, at))!;
   }
 
   async delete(tx: Knex.Transaction, id: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { lockRowById, rowById } from '../shared/rows.js';
 import type { SupportAction, SupportStatus } from './support-rules.js';
 import { likePattern } from './search.js';
 
@@ -138,11 +139,11 @@ export class SupportRepository {
   }
 
   async find(db: Db, id: number): Promise<SupportRequestRow | undefined> {
-    return (await db('support_requests').where({ id }).first()) as SupportRequestRow | undefined;
+    return rowById<SupportRequestRow>(db, 'support_requests', id);
   }
 
   async lock(tx: Knex.Transaction, id: number): Promise<SupportRequestRow | undefined> {
-    return (await tx('support_requests').where({ id }).forUpdate().first()) as SupportRequestRow | undefined;
+    return lockRowById<SupportRequestRow>(tx, 'support_requests', id);
   }
 
   /** Changes the request if it is still at `version`; undefined when somebody changed it meanwhile. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { lockRowById, rowById } from '../shared/rows.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import {
   LOCKING_ACT_STATUSES,
@@ -540,11 +541,11 @@ export class ActsRepository {
   }
 
   async find(db: Db, id: number): Promise<ActRow | undefined> {
-    return (await db('service_acts').where({ id }).first()) as ActRow | undefined;
+    return rowById<ActRow>(db, 'service_acts', id);
   }
 
   async lock(tx: Knex.Transaction, id: number): Promise<ActRow | undefined> {
-    return (await tx('service_acts').where({ id }).forUpdate().first()) as ActRow | undefined;
+    return lockRowById<ActRow>(tx, 'service_acts', id);
   }
 
   /** An act moved by an action of the act machine (the status is the row's target), with other fields. */
