@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertStamped, lockRowById, rowById, updateStamped } from '../shared/rows.js';
+import { insertStamped, RowsById, updateStamped } from '../shared/rows.js';
 import type { Locale } from '../../lib/i18n.js';
 
 type Db = Knex | Knex.Transaction;
@@ -39,7 +39,11 @@ export interface MediaRow {
 export type ContentValues = Omit<ContentRow, 'id' | 'published_at' | 'created_at' | 'updated_at'>;
 
 /** Instructions, FAQ and news with their video and caption files. */
-export class ContentRepository {
+export class ContentRepository extends RowsById<ContentRow> {
+  constructor() {
+    super('content_items');
+  }
+
   async list(db: Db, kind?: ContentKind): Promise<(ContentRow & { media_count: number })[]> {
     const q = db('content_items as c')
       .select(
@@ -49,14 +53,6 @@ export class ContentRepository {
       .orderBy([{ column: 'c.kind' }, { column: 'c.sort' }, { column: 'c.id', order: 'desc' }]);
     if (kind) q.where('c.kind', kind);
     return (await q) as (ContentRow & { media_count: number })[];
-  }
-
-  async find(db: Db, id: number): Promise<ContentRow | undefined> {
-    return rowById<ContentRow>(db, 'content_items', id);
-  }
-
-  async lock(tx: Knex.Transaction, id: number): Promise<ContentRow | undefined> {
-    return lockRowById<ContentRow>(tx, 'content_items', id);
   }
 
   async insert(

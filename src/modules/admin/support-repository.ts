@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { lockRowById, rowById } from '../shared/rows.js';
+import { RowsById } from '../shared/rows.js';
 import type { SupportAction, SupportStatus } from './support-rules.js';
 import { likePattern } from './search.js';
 
@@ -80,7 +80,11 @@ const FULL_NAME = (alias: string, as: string) =>
   `concat_ws(' ', ${alias}.surname, ${alias}.name, ${alias}.patronymic) as ${as}`;
 
 /** Contact-centre requests with their events (each step and its notice) and screenshots. */
-export class SupportRepository {
+export class SupportRepository extends RowsById<SupportRequestRow> {
+  constructor() {
+    super('support_requests');
+  }
+
   async contactsOf(
     db: Db,
     personId: number,
@@ -136,14 +140,6 @@ export class SupportRepository {
       .where({ person_id: personId })
       .orderBy('received_at', 'desc')
       .limit(limit)) as SupportRequestRow[];
-  }
-
-  async find(db: Db, id: number): Promise<SupportRequestRow | undefined> {
-    return rowById<SupportRequestRow>(db, 'support_requests', id);
-  }
-
-  async lock(tx: Knex.Transaction, id: number): Promise<SupportRequestRow | undefined> {
-    return lockRowById<SupportRequestRow>(tx, 'support_requests', id);
   }
 
   /** Changes the request if it is still at `version`; undefined when somebody changed it meanwhile. */

@@ -46,3 +46,16 @@ export async function updateStamped<R>(
     .returning('*')) as R[];
   return row;
 }
+
+/** A repository whose aggregate is one table's row: read and lock it by id. */
+export class RowsById<R> {
+  constructor(private readonly table: string) {}
+
+  async find(db: Db, id: number): Promise<R | undefined> {
+    return rowById<R>(db, this.table, id);
+  }
+
+  async lock(tx: Knex.Transaction, id: number): Promise<R | undefined> {
+    return lockRowById<R>(tx, this.table, id);
+  }
+}
