@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as blocks from '../../lib/schema-blocks.js';
+import { LOCALES, type Locale } from '../../lib/i18n.js';
 import { CONTENT_KINDS } from './content-service.js';
 import { NOTICE_KINDS } from './site-service.js';
 import { GRANTABLE_ROLES } from './users-service.js';
@@ -31,6 +32,9 @@ const optionalLocalDateTime = blocks.optionalLocalDateTime('admin:errors.dateTim
 const isoDate = blocks.filterDate;
 const filterText = blocks.filterText;
 const page = blocks.pageNumber;
+/** The same field in each language of the site: `<name>_ru`, `<name>_kk`, `<name>_en`. */
+const perLocale = <N extends string, S extends z.ZodType>(name: N, schema: S) =>
+  Object.fromEntries(LOCALES.map((l) => [`${name}_${l}`, schema])) as Record<`${N}_${Locale}`, S>;
 const filterChoice = blocks.filterChoice;
 /** a period filter of a report or a log: either end may be left out */
 const period = { from: isoDate, to: isoDate };
@@ -39,12 +43,8 @@ export const contentForm = z
   .object({
     ...csrf,
     kind: z.enum(CONTENT_KINDS, { error: 'admin:errors.kind' }),
-    title_ru: text('admin:errors.titleRequired', 300),
-    title_kk: text('admin:errors.titleRequired', 300),
-    title_en: text('admin:errors.titleRequired', 300),
-    body_ru: text('admin:errors.bodyRequired', 20_000, true),
-    body_kk: text('admin:errors.bodyRequired', 20_000, true),
-    body_en: text('admin:errors.bodyRequired', 20_000, true),
+    ...perLocale('title', text('admin:errors.titleRequired', 300)),
+    ...perLocale('body', text('admin:errors.bodyRequired', 20_000, true)),
     sort: blocks.integer({ min: 0, max: 9999, message: 'admin:errors.sort' }),
     published: checkbox,
   })
@@ -54,12 +54,8 @@ export const noticeForm = z
   .object({
     ...csrf,
     kind: z.enum(NOTICE_KINDS, { error: 'admin:errors.kind' }),
-    title_ru: text('admin:errors.titleRequired', 300),
-    title_kk: text('admin:errors.titleRequired', 300),
-    title_en: text('admin:errors.titleRequired', 300),
-    text_ru: text('admin:errors.textRequired', 1000, true),
-    text_kk: text('admin:errors.textRequired', 1000, true),
-    text_en: text('admin:errors.textRequired', 1000, true),
+    ...perLocale('title', text('admin:errors.titleRequired', 300)),
+    ...perLocale('text', text('admin:errors.textRequired', 1000, true)),
     starts_at: localDateTime('admin:errors.startsAt'),
     ends_at: optionalLocalDateTime,
     fix_expected_at: optionalLocalDateTime,
