@@ -39,11 +39,16 @@ const filterChoice = blocks.filterChoice;
 /** a period filter of a report or a log: either end may be left out */
 const period = { from: isoDate, to: isoDate };
 
+/** What content items and notices both have: a kind and a title in each language. */
+const kindAndTitles = <const K extends readonly [string, ...string[]]>(kinds: K) => ({
+  kind: z.enum(kinds, { error: 'admin:errors.kind' }),
+  ...perLocale('title', text('admin:errors.titleRequired', 300)),
+});
+
 export const contentForm = z
   .object({
     ...csrf,
-    kind: z.enum(CONTENT_KINDS, { error: 'admin:errors.kind' }),
-    ...perLocale('title', text('admin:errors.titleRequired', 300)),
+    ...kindAndTitles(CONTENT_KINDS),
     ...perLocale('body', text('admin:errors.bodyRequired', 20_000, true)),
     sort: blocks.integer({ min: 0, max: 9999, message: 'admin:errors.sort' }),
     published: checkbox,
@@ -53,8 +58,7 @@ export const contentForm = z
 export const noticeForm = z
   .object({
     ...csrf,
-    kind: z.enum(NOTICE_KINDS, { error: 'admin:errors.kind' }),
-    ...perLocale('title', text('admin:errors.titleRequired', 300)),
+    ...kindAndTitles(NOTICE_KINDS),
     ...perLocale('text', text('admin:errors.textRequired', 1000, true)),
     starts_at: localDateTime('admin:errors.startsAt'),
     ends_at: optionalLocalDateTime,
