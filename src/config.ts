@@ -69,12 +69,8 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {
-      if (!c.SESSION_SECRET)
-        ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
-      if (!c.DATABASE_URL)
-        ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
-      if (!c.BASE_URL)
-        ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'is required in production' });
+      for (const key of ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL'] as const)
+        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
       if (!c.EDS_TRUST_ANCHORS)
         ctx.addIssue({
           code: 'custom',

@@ -126,15 +126,19 @@ export function strictBase64(text: string): Buffer | null {
   return buf;
 }
 
-/** DER from PEM, base64 or DER input. */
-export function certificateDer(input: string | Buffer): Buffer {
+/** DER from a PEM block labelled `label`, bare base64 or DER itself; null when the input is none of these. */
+export function pemOrDer(input: string | Buffer, label: string): Buffer | null {
   if (Buffer.isBuffer(input)) {
     if (input[0] === 0x30) return input;
     input = input.toString('latin1');
   }
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(input);
-  const body = m ? (m[1] as string) : input;
-  const der = strictBase64(body);
+  const m = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(input);
+  return strictBase64(m ? (m[1] as string) : input);
+}
+
+/** DER from PEM, base64 or DER input. */
+export function certificateDer(input: string | Buffer): Buffer {
+  const der = pemOrDer(input, 'CERTIFICATE');
   if (!der) throw new EdsError('EDS_CERT_PARSE', 'not a PEM, base64 or DER certificate');
   return der;
 }

@@ -14,7 +14,7 @@ import {
   valueOf,
   type Tlv,
 } from './der.js';
-import { formatDn, strictBase64 } from './certificate.js';
+import { formatDn, pemOrDer } from './certificate.js';
 import { DN_SHORT_NAMES, OID } from './oids.js';
 
 export interface ParsedCrl {
@@ -35,12 +35,7 @@ export interface ParsedCrl {
 
 /** PEM (`X509 CRL`) or DER → DER. */
 export function crlDer(input: string | Buffer): Buffer {
-  if (Buffer.isBuffer(input)) {
-    if (input[0] === 0x30) return input;
-    input = input.toString('latin1');
-  }
-  const m = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(input);
-  const der = strictBase64(m ? (m[1] as string) : input);
+  const der = pemOrDer(input, 'X509 CRL');
   if (!der) throw new DerError('not a PEM or DER CRL');
   return der;
 }

@@ -121,6 +121,14 @@ export function optionalCalendarDate(message: string = MESSAGES.date) {
   );
 }
 
+/** A choice filter of a GET page: one of `values`, or '' for all; any other value is ignored. */
+export function filterChoice<const V extends readonly [string, ...string[]]>(values: V) {
+  return z
+    .enum([...values, ''])
+    .optional()
+    .catch(undefined);
+}
+
 /** A date filter of a GET page: a date that is not a calendar date is ignored. */
 export const filterDate = optionalCalendarDate().catch(undefined);
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertStamped, RowsById, updateStamped } from '../shared/rows.js';
 import type { Locale } from '../../lib/i18n.js';
 
 type Db = Knex | Knex.Transaction;
@@ -38,7 +39,11 @@ export interface MediaRow {
 export type ContentValues = Omit<ContentRow, 'id' | 'published_at' | 'created_at' | 'updated_at'>;
 
 /** Instructions, FAQ and news with their video and caption files. */
-export class ContentRepository {
+export class ContentRepository extends RowsById<ContentRow> {
+  constructor() {
+    super('content_items');
+  }
+
   async list(db: Db, kind?: ContentKind): Promise<(ContentRow & { media_count: number })[]> {
     const q = db('content_items as c')
       .select(
@@ -50,24 +55,13 @@ export class ContentRepository {
     return (await q) as (ContentRow & { media_count: number })[];
   }
 
-  async find(db: Db, id: number): Promise<ContentRow | undefined> {
-    return (await db('content_items').where({ id }).first()) as ContentRow | undefined;
-  }
-
-  async lock(tx: Knex.Transaction, id: number): Promise<ContentRow | undefined> {
-    return (await tx('content_items').where({ id }).forUpdate().first()) as ContentRow | undefined;
-  }
-
   async insert(
     tx: Knex.Transaction,
     values: ContentValues & { published_at: Date | null },
     by: number,
     at: Date,
   ): Promise<ContentRow> {
-    const [row] = (await tx('content_items')
-      .insert({ ...values, created_by: by, updated_by: by, created_at: at, updated_at: at })
-      .returning('*')) as ContentRow[];
-    return row!;
+    return insertStamped<ContentRow>(tx, 'content_items', values, by, at);
   }
 
   async update(
@@ -77,11 +71,7 @@ export class ContentRepository {
     by: number,
     at: Date,
   ): Promise<ContentRow> {
-    const [row] = (await tx('content_items')
-      .where({ id })
-      .update({ ...values, updated_by: by, updated_at: at })
-      .returning('*')) as ContentRow[];
-    return row!;
+    return (await updateStamped<ContentRow>(tx, 'content_items', id, values, by, at))!;
   }
 
   async delete(tx: Knex.Transaction, id: number): Promise<void> {

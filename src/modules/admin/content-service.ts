@@ -13,7 +13,7 @@ import { AppError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Locale } from '../../lib/i18n.js';
-import { audit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import { sanitizeRichText } from './sanitize.js';
 import { readUpload } from '../../lib/uploaded-file.js';
 import {
@@ -98,11 +98,7 @@ export class ContentService {
         actor.personId,
         now,
       );
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'content.created',
-        objectType: 'content',
-        objectId: row.id,
+      await auditAction(tx, actor, 'content.created', ['content', row.id], {
         details: { kind: values.kind, published: values.published },
       });
       return row;
@@ -126,11 +122,7 @@ export class ContentService {
         actor.personId,
         now,
       );
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'content.updated',
-        objectType: 'content',
-        objectId: id,
+      await auditAction(tx, actor, 'content.updated', ['content', id], {
         details: { published: values.published },
       });
       return row;
@@ -143,11 +135,7 @@ export class ContentService {
       if (!current) throw new NotFoundError();
       const m = await this.repo.media(tx, id);
       await this.repo.delete(tx, id);
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'content.deleted',
-        objectType: 'content',
-        objectId: id,
+      await auditAction(tx, actor, 'content.deleted', ['content', id], {
         details: { kind: current.kind, title: current.title_ru },
       });
       return m;
@@ -258,11 +246,7 @@ export class ContentService {
             at: this.clock.now(),
           });
         }
-        await audit(tx, {
-          actorId: actor.personId,
-          action: 'content.media_uploaded',
-          objectType: 'content',
-          objectId: contentId,
+        await auditAction(tx, actor, 'content.media_uploaded', ['content', contentId], {
           details: {
             files: toStore.map((s) => ({ kind: s.kind, lang: s.lang, mime: s.mime, size: s.file.size })),
           },
@@ -281,11 +265,7 @@ export class ContentService {
       const row = await this.repo.mediaOf(tx, contentId, mediaId);
       if (!row) throw new NotFoundError();
       await this.repo.deleteMedia(tx, mediaId);
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'content.media_removed',
-        objectType: 'content',
-        objectId: contentId,
+      await auditAction(tx, actor, 'content.media_removed', ['content', contentId], {
         details: { kind: row.kind, lang: row.lang },
       });
       return row;

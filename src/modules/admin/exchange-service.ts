@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
-import { audit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import type { Outbox, OutboxRow } from '../outbox/outbox.js';
 import type { DevInbox, DevMailbox } from '../dev-stand-port.js';
 import type { ExchangeRepository } from './exchange-repository.js';
@@ -40,12 +40,7 @@ export class ExchangeService {
   async retry(actor: Actor, id: number): Promise<void> {
     const ok = await this.outbox.retry(id);
     if (!ok) throw new NotFoundError();
-    await audit(this.db, {
-      actorId: actor.personId,
-      action: 'outbox.retry',
-      objectType: 'outbox',
-      objectId: id,
-    });
+    await auditAction(this.db, actor, 'outbox.retry', ['outbox', id]);
   }
 
   /** What the dev stand's adapters received (absent in production, where real systems receive it). */

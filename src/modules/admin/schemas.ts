@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as blocks from '../../lib/schema-blocks.js';
+import { LOCALES, type Locale } from '../../lib/i18n.js';
 import { CONTENT_KINDS } from './content-service.js';
 import { NOTICE_KINDS } from './site-service.js';
 import { GRANTABLE_ROLES } from './users-service.js';
@@ -31,17 +32,24 @@ const optionalLocalDateTime = blocks.optionalLocalDateTime('admin:errors.dateTim
 const isoDate = blocks.filterDate;
 const filterText = blocks.filterText;
 const page = blocks.pageNumber;
+/** The same field in each language of the site: `<name>_ru`, `<name>_kk`, `<name>_en`. */
+const perLocale = <N extends string, S extends z.ZodType>(name: N, schema: S) =>
+  Object.fromEntries(LOCALES.map((l) => [`${name}_${l}`, schema])) as Record<`${N}_${Locale}`, S>;
+const filterChoice = blocks.filterChoice;
+/** a period filter of a report or a log: either end may be left out */
+const period = { from: isoDate, to: isoDate };
+
+/** What content items and notices both have: a kind and a title in each language. */
+const kindAndTitles = <const K extends readonly [string, ...string[]]>(kinds: K) => ({
+  kind: z.enum(kinds, { error: 'admin:errors.kind' }),
+  ...perLocale('title', text('admin:errors.titleRequired', 300)),
+});
 
 export const contentForm = z
   .object({
     ...csrf,
-    kind: z.enum(CONTENT_KINDS, { error: 'admin:errors.kind' }),
-    title_ru: text('admin:errors.titleRequired', 300),
-    title_kk: text('admin:errors.titleRequired', 300),
-    title_en: text('admin:errors.titleRequired', 300),
-    body_ru: text('admin:errors.bodyRequired', 20_000, true),
-    body_kk: text('admin:errors.bodyRequired', 20_000, true),
-    body_en: text('admin:errors.bodyRequired', 20_000, true),
+    ...kindAndTitles(CONTENT_KINDS),
+    ...perLocale('body', text('admin:errors.bodyRequired', 20_000, true)),
     sort: blocks.integer({ min: 0, max: 9999, message: 'admin:errors.sort' }),
     published: checkbox,
   })
@@ -50,13 +58,8 @@ export const contentForm = z
 export const noticeForm = z
   .object({
     ...csrf,
-    kind: z.enum(NOTICE_KINDS, { error: 'admin:errors.kind' }),
-    title_ru: text('admin:errors.titleRequired', 300),
-    title_kk: text('admin:errors.titleRequired', 300),
-    title_en: text('admin:errors.titleRequired', 300),
-    text_ru: text('admin:errors.textRequired', 1000, true),
-    text_kk: text('admin:errors.textRequired', 1000, true),
-    text_en: text('admin:errors.textRequired', 1000, true),
+    ...kindAndTitles(NOTICE_KINDS),
+    ...perLocale('text', text('admin:errors.textRequired', 1000, true)),
     starts_at: localDateTime('admin:errors.startsAt'),
     ends_at: optionalLocalDateTime,
     fix_expected_at: optionalLocalDateTime,
@@ -92,44 +95,30 @@ export const emptyForm = z.object({ ...csrf }).strict();
 
 export const usersQuery = z.object({
   q: filterText(100),
-  role: z
-    .enum(['recipient', 'guardian', 'specialist', 'employee', 'admin', 'operator', ''])
-    .optional()
-    .catch(undefined),
+  role: filterChoice(['recipient', 'guardian', 'specialist', 'employee', 'admin', 'operator']),
   page,
 });
 
 export const auditQuery = z.object({
-  from: isoDate.catch(undefined),
-  to: isoDate.catch(undefined),
+  ...period,
   action: filterText(100),
   objectType: filterText(60),
   objectId: filterText(60),
   actor: filterText(100),
-  source: z
-    .enum([...AUDIT_SOURCES, ''])
-    .optional()
-    .catch(undefined),
+  source: filterChoice(AUDIT_SOURCES),
   page,
 });
 
 export const ordersReportQuery = z.object({
-  from: isoDate.catch(undefined),
-  to: isoDate.catch(undefined),
+  ...period,
   helpType: filterText(40),
   region: filterText(200),
   status: filterText(60),
 });
 
 export const exchangeQuery = z.object({
-  state: z
-    .enum([...OUTBOX_STATES, ''])
-    .optional()
-    .catch(undefined),
-  system: z
-    .enum([...OUTBOX_SYSTEMS, ''])
-    .optional()
-    .catch(undefined),
+  state: filterChoice(OUTBOX_STATES),
+  system: filterChoice(OUTBOX_SYSTEMS),
   page,
 });
 

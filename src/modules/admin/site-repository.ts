@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertStamped, lockRowById, rowById, updateStamped } from '../shared/rows.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -49,18 +50,15 @@ export class SiteRepository {
   }
 
   async notice(db: Db, id: number): Promise<NoticeRow | undefined> {
-    return (await db('notices').where({ id }).first()) as NoticeRow | undefined;
+    return rowById<NoticeRow>(db, 'notices', id);
   }
 
   async lockNotice(tx: Knex.Transaction, id: number): Promise<NoticeRow | undefined> {
-    return (await tx('notices').where({ id }).forUpdate().first()) as NoticeRow | undefined;
+    return lockRowById<NoticeRow>(tx, 'notices', id);
   }
 
   async insertNotice(tx: Knex.Transaction, values: NoticeValues, by: number, at: Date): Promise<NoticeRow> {
-    const [row] = (await tx('notices')
-      .insert({ ...values, created_by: by, updated_by: by, created_at: at, updated_at: at })
-      .returning('*')) as NoticeRow[];
-    return row!;
+    return insertStamped<NoticeRow>(tx, 'notices', values, by, at);
   }
 
   /** Undefined when there is no such notice. */
@@ -71,11 +69,7 @@ export class SiteRepository {
     by: number,
     at: Date,
   ): Promise<NoticeRow | undefined> {
-    const [row] = (await tx('notices')
-      .where({ id })
-      .update({ ...values, updated_by: by, updated_at: at })
-      .returning('*')) as NoticeRow[];
-    return row;
+    return updateStamped<NoticeRow>(tx, 'notices', id, values, by, at);
   }
 
   // ---- settings

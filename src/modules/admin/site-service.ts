@@ -6,7 +6,7 @@ import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Locale } from '../../lib/i18n.js';
-import { audit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import { pick } from './localised.js';
 import { parseHolidayList, workingCalendar, type WorkingCalendar } from './working-time.js';
 
@@ -136,13 +136,7 @@ export class SiteService {
     const now = this.clock.now();
     const row = await inTransaction(this.db, async (tx) => {
       const r = await this.repo.insertNotice(tx, this.values(input), actor.personId, now);
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'notice.created',
-        objectType: 'notice',
-        objectId: r.id,
-        details: { kind: input.kind },
-      });
+      await auditAction(tx, actor, 'notice.created', ['notice', r.id], { details: { kind: input.kind } });
       return r;
     });
     this.invalidate();
@@ -154,12 +148,7 @@ export class SiteService {
     const row = await inTransaction(this.db, async (tx) => {
       const r = await this.repo.updateNotice(tx, id, this.values(input), actor.personId, now);
       if (!r) throw new NotFoundError();
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'notice.updated',
-        objectType: 'notice',
-        objectId: id,
-      });
+      await auditAction(tx, actor, 'notice.updated', ['notice', id]);
       return r;
     });
     this.invalidate();
@@ -176,12 +165,7 @@ export class SiteService {
       // a planned notice that never started is withdrawn: it ends a moment after its start
       const endsAt = new Date(Math.max(now.getTime(), new Date(n.starts_at).getTime() + 1));
       await this.repo.updateNotice(tx, id, { ends_at: endsAt }, actor.personId, now);
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'notice.ended',
-        objectType: 'notice',
-        objectId: id,
-      });
+      await auditAction(tx, actor, 'notice.ended', ['notice', id]);
     });
     this.invalidate();
   }
@@ -197,11 +181,7 @@ export class SiteService {
     await inTransaction(this.db, async (tx) => {
       const before = await this.repo.contactPhone(tx);
       await this.repo.setContactPhone(tx, phone, actor.personId, now);
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'settings.contact_phone',
-        objectType: 'site_settings',
-        objectId: 'contact_phone',
+      await auditAction(tx, actor, 'settings.contact_phone', ['site_settings', 'contact_phone'], {
         details: { from: before ?? null, to: phone },
       });
     });
@@ -220,25 +200,14 @@ export class SiteService {
     await inTransaction(this.db, async (tx) => {
       const inserted = await this.repo.insertHoliday(tx, day, name.trim(), actor.personId, this.clock.now());
       if (!inserted) throw new ConflictError('admin:errors.holidayExists', { day });
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'holiday.added',
-        objectType: 'holiday',
-        objectId: day,
-        details: { name },
-      });
+      await auditAction(tx, actor, 'holiday.added', ['holiday', day], { details: { name } });
     });
   }
 
   async removeHoliday(actor: Actor, day: string): Promise<void> {
     await inTransaction(this.db, async (tx) => {
       if (!(await this.repo.deleteHoliday(tx, day))) throw new NotFoundError();
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'holiday.removed',
-        objectType: 'holiday',
-        objectId: day,
-      });
+      await auditAction(tx, actor, 'holiday.removed', ['holiday', day]);
     });
   }
 

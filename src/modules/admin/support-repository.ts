@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { RowsById } from '../shared/rows.js';
 import type { SupportAction, SupportStatus } from './support-rules.js';
 import { likePattern } from './search.js';
 
@@ -79,7 +80,11 @@ const FULL_NAME = (alias: string, as: string) =>
   `concat_ws(' ', ${alias}.surname, ${alias}.name, ${alias}.patronymic) as ${as}`;
 
 /** Contact-centre requests with their events (each step and its notice) and screenshots. */
-export class SupportRepository {
+export class SupportRepository extends RowsById<SupportRequestRow> {
+  constructor() {
+    super('support_requests');
+  }
+
   async contactsOf(
     db: Db,
     personId: number,
@@ -135,14 +140,6 @@ export class SupportRepository {
       .where({ person_id: personId })
       .orderBy('received_at', 'desc')
       .limit(limit)) as SupportRequestRow[];
-  }
-
-  async find(db: Db, id: number): Promise<SupportRequestRow | undefined> {
-    return (await db('support_requests').where({ id }).first()) as SupportRequestRow | undefined;
-  }
-
-  async lock(tx: Knex.Transaction, id: number): Promise<SupportRequestRow | undefined> {
-    return (await tx('support_requests').where({ id }).forUpdate().first()) as SupportRequestRow | undefined;
   }
 
   /** Changes the request if it is still at `version`; undefined when somebody changed it meanwhile. */

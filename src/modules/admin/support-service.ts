@@ -5,7 +5,7 @@ import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Notifier } from '../notifications/notifications.js';
-import { audit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import { formatAstana } from './datetime.js';
 import type { SiteService } from './site-service.js';
 import {
@@ -119,12 +119,8 @@ export class SupportService {
           notified_at: now,
         });
         await this.notifier.notify(tx, r.person_id, NOTICE_KEYS.file, params, `support:${r.id}:file`);
-        await audit(tx, {
-          actorId: actor.personId,
+        await auditAction(tx, actor, 'support.filed', ['support_request', r.id], {
           principalId: actor.principalId,
-          action: 'support.filed',
-          objectType: 'support_request',
-          objectId: r.id,
           details: { number: r.number, screenshots: shots.length },
         });
         return r;
@@ -259,11 +255,7 @@ export class SupportService {
         notified_at: now,
       });
       await this.notifier.notify(tx, row.person_id, NOTICE_KEYS[action], params, `support:${id}:${action}`);
-      await audit(tx, {
-        actorId: actor.personId,
-        action: `support.${action}`,
-        objectType: 'support_request',
-        objectId: id,
+      await auditAction(tx, actor, `support.${action}`, ['support_request', id], {
         details: {
           from: current.status,
           to: t.to,

@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import type { Actor, Role } from '../../lib/actor.js';
-import { audit } from '../audit/audit.js';
+import { auditAction } from '../audit/audit.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { OrganisationOption, PersonListRow, UsersRepository } from './users-repository.js';
 
@@ -72,11 +72,7 @@ export class UsersService {
         by: actor.personId,
       });
       if (!inserted) throw new ConflictError('admin:errors.roleExists');
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'role.granted',
-        objectType: 'person',
-        objectId: personId,
+      await auditAction(tx, actor, 'role.granted', ['person', personId], {
         organisationId: orgId,
         details: { role, organisationId: orgId },
       });
@@ -96,11 +92,7 @@ export class UsersService {
       if (grant.role === 'admin' && personId === actor.personId)
         throw new AppError('admin:errors.ownAdminRole', 400);
       await this.repo.deleteGrant(tx, grantId);
-      await audit(tx, {
-        actorId: actor.personId,
-        action: 'role.revoked',
-        objectType: 'person',
-        objectId: personId,
+      await auditAction(tx, actor, 'role.revoked', ['person', personId], {
         organisationId: grant.organisation_id,
         details: { role: grant.role, organisationId: grant.organisation_id },
       });

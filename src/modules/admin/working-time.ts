@@ -141,20 +141,20 @@ export const SUPPORT_RULES = {
 
 export type SupportStep = 'register' | 'analyse' | 'escalate' | 'outcomeNotice' | 'fixStart' | 'fixedNotice';
 
+/** The limit of each step: working minutes or working days (SUPPORT_RULES). */
+const STEP_LIMITS: Record<SupportStep, { minutes: number } | { days: number }> = {
+  register: { minutes: SUPPORT_RULES.registerMinutes },
+  analyse: { days: SUPPORT_RULES.analyseWorkingDays },
+  escalate: { minutes: SUPPORT_RULES.escalateMinutes },
+  outcomeNotice: { minutes: SUPPORT_RULES.outcomeNoticeMinutes },
+  fixStart: { days: SUPPORT_RULES.fixStartWorkingDays },
+  fixedNotice: { minutes: SUPPORT_RULES.fixedNoticeMinutes },
+};
+
 /** The deadline of one step, counted from the instant that starts it. */
 export function supportDeadline(step: SupportStep, from: Date, cal: WorkingCalendar): Date {
-  switch (step) {
-    case 'register':
-      return addWorkingMinutes(from, SUPPORT_RULES.registerMinutes, cal);
-    case 'analyse':
-      return addWorkingDays(from, SUPPORT_RULES.analyseWorkingDays, cal);
-    case 'escalate':
-      return addWorkingMinutes(from, SUPPORT_RULES.escalateMinutes, cal);
-    case 'outcomeNotice':
-      return addWorkingMinutes(from, SUPPORT_RULES.outcomeNoticeMinutes, cal);
-    case 'fixStart':
-      return addWorkingDays(from, SUPPORT_RULES.fixStartWorkingDays, cal);
-    case 'fixedNotice':
-      return addWorkingMinutes(from, SUPPORT_RULES.fixedNoticeMinutes, cal);
-  }
+  const limit = STEP_LIMITS[step];
+  return 'days' in limit
+    ? addWorkingDays(from, limit.days, cal)
+    : addWorkingMinutes(from, limit.minutes, cal);
 }

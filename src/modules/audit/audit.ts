@@ -26,3 +26,14 @@ export async function audit(tx: Knex | Knex.Transaction, e: AuditEntry): Promise
     request_id: e.requestId ?? null,
   });
 }
+
+/** The usual entry: a person's action on one object (`[type, id]`), with any further fields in `more`. */
+export async function auditAction(
+  tx: Knex | Knex.Transaction,
+  actor: { personId: number },
+  action: string,
+  [objectType, objectId]: readonly [type: string, id: string | number],
+  more: Omit<AuditEntry, 'actorId' | 'action' | 'objectType' | 'objectId'> = {},
+): Promise<void> {
+  await audit(tx, { actorId: actor.personId, action, objectType, objectId, ...more });
+}

@@ -3,9 +3,9 @@
  * supplier-choice window, which action a measure offers on «Помощь для вас», where an order's card
  * lives, phone numbers, and the one-time codes that confirm them.
  */
-import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ASTANA_ZONE, astanaDate } from '../../lib/clock.js';
+import { keyedCodeHash, randomDigits, sameHexHash } from '../../lib/one-time-code.js';
 import type { OrderKind } from '../orders/orders-repository.js';
 import { StateMachine, type Tone } from '../orders/state-machine.js';
 
@@ -254,18 +254,16 @@ export function maskPhone(phone: string): string {
 }
 
 export function generateCode(): string {
-  return String(crypto.randomInt(0, 10 ** CODE_LENGTH)).padStart(CODE_LENGTH, '0');
+  return randomDigits(CODE_LENGTH);
 }
 
 /** Codes are kept only as a keyed hash, bound to their confirmation row (a leaked table reveals nothing usable). */
 export function hashCode(secret: string, confirmationId: number, code: string): string {
-  return crypto.createHmac('sha256', secret).update(`phone-code:${confirmationId}:${code}`).digest('hex');
+  return keyedCodeHash(secret, 'phone-code', confirmationId, code);
 }
 
 export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
+  return sameHexHash(a, b);
 }
 
 export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'used' | 'tooManyAttempts';

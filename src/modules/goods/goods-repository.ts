@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { rowById, lockRowById } from '../../db/rows.js';
+import { rowById, lockRowById } from '../shared/rows.js';
 import type { MeasureStatus } from '../entitlements/rules.js';
 import type { Fulfilment, LocationKind } from './rules.js';
 import { ORDER_LIST_COLUMNS } from '../orders/orders-repository.js';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { lockRowById, rowById } from '../../db/rows.js';
+import { lockRowById, rowById } from '../shared/rows.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 
 export type OrderKind = 'msu' | 'service' | 'goods';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { rowById } from '../../db/rows.js';
+import { rowById } from '../shared/rows.js';
 import type { RegistryPerson } from '../../integrations/ports.js';
 import type { Role } from '../../lib/actor.js';
 

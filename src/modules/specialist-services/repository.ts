@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { rowById, lockRowById } from '../../db/rows.js';
+import { rowById, lockRowById } from '../shared/rows.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import {
   LOCKING_ACT_STATUSES,

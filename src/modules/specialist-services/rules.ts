@@ -3,11 +3,11 @@
  * a party may give, the journal's day and hour rules, the confirmation codes, the act periods and the
  * act files. No database, no HTTP: unit tests walk these.
  */
-import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { StateMachine, type StepDocument, type Transition } from '../orders/state-machine.js';
 import type { DocumentKind } from '../../eds/index.js';
 import { isCalendarDate } from '../../lib/schema-blocks.js';
+import { keyedCodeHash, randomDigits, sameHexHash } from '../../lib/one-time-code.js';
 
 export type ServiceHelpType = 'UZHYA' | 'UIP';
 export const SERVICE_HELP_TYPES: readonly ServiceHelpType[] = ['UZHYA', 'UIP'];
@@ -334,12 +334,12 @@ export const MAX_CODE_ATTEMPTS = 5;
 export const CODES_PER_HOUR = 5;
 
 export function generateCode(): string {
-  return String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+  return randomDigits(6);
 }
 
 /** Codes are kept only as a keyed hash bound to their row. */
 export function hashCode(secret: string, codeId: number, code: string): string {
-  return crypto.createHmac('sha256', secret).update(`service-hours:${codeId}:${code}`).digest('hex');
+  return keyedCodeHash(secret, 'service-hours', codeId, code);
 }
 
 export type CodeProblem = 'used' | 'blocked' | 'expired' | 'superseded';

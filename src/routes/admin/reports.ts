@@ -5,7 +5,7 @@ import { ordersReportQuery } from '../../modules/admin/schemas.js';
 import { barChart } from './charts.js';
 import { formatTiyn } from '../../lib/money.js';
 import type { IprRow, OrdersFilter, ReportSources } from '../../modules/admin/reports-service.js';
-import { sendCsvTable } from './csv-export.js';
+import { sendCsvTable, type CsvColumn } from './csv-export.js';
 import { parseFilters } from '../../web/filters.js';
 
 /** The reports the МСУ and specialist modules publish about themselves. */
@@ -170,83 +170,74 @@ export function reportsRoutes(services: WebServices): Router {
     });
   });
 
-  router.get('/reports/orders.csv', async (req, res) => {
-    const t = req.t;
-    const filter = periodOf(services, req);
-    const { rows } = await reports.orders(filter, req.lang);
-    sendCsvTable(
-      res,
-      `orders-${filter.from}-${filter.to}.csv`,
-      t,
-      [
-        ['admin:reports.orders.month', (r) => r.month],
-        ['admin:reports.helpType', (r) => r.help_type_name],
-        ['admin:reports.orders.region', (r) => r.region],
-        ['admin:reports.orders.status', (r) => t(r.statusKey, { defaultValue: r.status })],
-        ['admin:reports.orders.statusCode', (r) => r.status],
-        ['admin:reports.orders.count', (r) => r.count],
-      ],
-      rows,
-    );
-  });
+  /** A CSV download: what `load` finds, in the columns (data tables) of `columns`. */
+  function csvExport<R>(
+    path: string,
+    load: (req: Request) => Promise<{ fileName: string; rows: readonly R[] }>,
+    columns: (t: TFunction) => readonly CsvColumn<R>[],
+  ) {
+    router.get(path, async (req, res) => {
+      const { fileName, rows } = await load(req);
+      sendCsvTable(res, fileName, req.t, columns(req.t), rows);
+    });
+  }
 
-  router.get('/reports/ipr.csv', async (req, res) => {
-    const t = req.t;
-    const rows = await reports.iprFulfilment(req.lang);
-    sendCsvTable(
-      res,
-      'ipr-fulfilment.csv',
-      t,
-      [
-        ['admin:reports.helpType', (r) => r.help_type_name],
-        ['admin:reports.ipr.unit', (r) => t(`admin:unitNames.${r.unit}`)],
-        ['admin:reports.ipr.measures', (r) => r.measures],
-        ['admin:reports.ipr.people', (r) => r.people],
-        ['admin:reports.ipr.volume', (r) => r.volume],
-        ['admin:reports.ipr.used', (r) => r.used],
-        ['admin:reports.ipr.percent', (r) => r.percent],
-      ],
-      rows,
-    );
-  });
+  csvExport(
+    '/reports/orders.csv',
+    async (req) => {
+      const filter = periodOf(services, req);
+      const { rows } = await reports.orders(filter, req.lang);
+      return { fileName: `orders-${filter.from}-${filter.to}.csv`, rows };
+    },
+    (t) => [
+      ['admin:reports.orders.month', (r) => r.month],
+      ['admin:reports.helpType', (r) => r.help_type_name],
+      ['admin:reports.orders.region', (r) => r.region],
+      ['admin:reports.orders.status', (r) => t(r.statusKey, { defaultValue: r.status })],
+      ['admin:reports.orders.statusCode', (r) => r.status],
+      ['admin:reports.orders.count', (r) => r.count],
+    ],
+  );
 
-  router.get('/reports/queues.csv', async (req, res) => {
-    const t = req.t;
-    const rows = await reports.queueStats(sources);
-    sendCsvTable(
-      res,
-      'msu-queues.csv',
-      t,
-      [
-        ['admin:reports.queues.institution', (r) => r.institution],
-        ['admin:reports.queues.department', (r) => r.department],
-        ['admin:reports.queues.length', (r) => r.queueLength],
-        ['admin:reports.queues.wait', (r) => r.avgWaitDays],
-      ],
-      rows,
-    );
-  });
+  csvExport(
+    '/reports/ipr.csv',
+    async (req) => ({ fileName: 'ipr-fulfilment.csv', rows: await reports.iprFulfilment(req.lang) }),
+    (t) => [
+      ['admin:reports.helpType', (r) => r.help_type_name],
+      ['admin:reports.ipr.unit', (r) => t(`admin:unitNames.${r.unit}`)],
+      ['admin:reports.ipr.measures', (r) => r.measures],
+      ['admin:reports.ipr.people', (r) => r.people],
+      ['admin:reports.ipr.volume', (r) => r.volume],
+      ['admin:reports.ipr.used', (r) => r.used],
+      ['admin:reports.ipr.percent', (r) => r.percent],
+    ],
+  );
 
-  router.get('/reports/hours.csv', async (req, res) => {
-    const t = req.t;
-    const filter = periodOf(services, req);
-    const rows = await reports.hoursByMonth(sources, filter.from, filter.to);
-    sendCsvTable(
-      res,
-      `specialist-hours-${filter.from}-${filter.to}.csv`,
-      t,
-      [
-        ['admin:reports.orders.month', (r) => r.month],
-        [
-          'admin:reports.helpType',
-          (r) => t(`admin:reports.hours.${r.helpType}`, { defaultValue: r.helpType }),
-        ],
-        ['admin:reports.hours.specialist', (r) => r.specialist],
-        ['admin:reports.hours.hours', (r) => r.hours],
-      ],
-      rows,
-    );
-  });
+  csvExport(
+    '/reports/queues.csv',
+    async () => ({ fileName: 'msu-queues.csv', rows: await reports.queueStats(sources) }),
+    () => [
+      ['admin:reports.queues.institution', (r) => r.institution],
+      ['admin:reports.queues.department', (r) => r.department],
+      ['admin:reports.queues.length', (r) => r.queueLength],
+      ['admin:reports.queues.wait', (r) => r.avgWaitDays],
+    ],
+  );
+
+  csvExport(
+    '/reports/hours.csv',
+    async (req) => {
+      const filter = periodOf(services, req);
+      const rows = await reports.hoursByMonth(sources, filter.from, filter.to);
+      return { fileName: `specialist-hours-${filter.from}-${filter.to}.csv`, rows };
+    },
+    (t) => [
+      ['admin:reports.orders.month', (r) => r.month],
+      ['admin:reports.helpType', (r) => t(`admin:reports.hours.${r.helpType}`, { defaultValue: r.helpType })],
+      ['admin:reports.hours.specialist', (r) => r.specialist],
+      ['admin:reports.hours.hours', (r) => r.hours],
+    ],
+  );
 
   return router;
 }

@@ -47,130 +47,94 @@ export function cabinetRoutes(services: WebServices): Router {
   router.get('/cabinet/bank', (req, res) => renderTab(req, res, 'bank'));
   router.get('/cabinet/medical', (req, res) => renderTab(req, res, 'medical'));
 
-  // phone: new number → SMS code → confirm
-  async function renderPhone(req: Request, res: Response, status = 200, errors?: FormErrors, value = '') {
-    const profile = await profileOf(req);
-    res.status(status).render('pages/recipient/phone.njk', { profile, errors, value });
-  }
-  router.get('/cabinet/contacts/phone', (req, res) => renderPhone(req, res));
-  router.post('/cabinet/contacts/phone', async (req, res) => {
-    const form = phoneForm.safeParse(req.body);
-    if (!form.success)
-      return renderPhone(
-        req,
-        res,
-        400,
-        zodErrors(req, form.error, { phone: 'entitlements:errors.phoneInvalid' }),
-      );
-    try {
-      await cabinet.requestPhoneCode(actorOf(req), form.data.phone);
-    } catch (err) {
-      if (err instanceof FieldError)
-        return renderPhone(req, res, err.status, { [err.field]: req.t(err.code) }, form.data.phone);
-      throw err;
+  /**
+   * One contact form: GET shows it; POST parses it and saves (the save answers the request). Parse
+   * errors and a FieldError of the save show the form again with its errors.
+   */
+  function contactForm<T>(
+    path: string,
+    form: {
+      template: string;
+      schema: z.ZodType<T>;
+      messages: Record<string, string>;
+      /** what the fields show; `data` is the parsed form after a FieldError, undefined otherwise */
+      value?: (profile: ProfileView, req: Request, data?: T) => unknown;
+      save: (req: Request, res: Response, data: T) => Promise<void>;
+    },
+  ) {
+    async function render(req: Request, res: Response, status = 200, errors?: FormErrors, data?: T) {
+      const profile = await profileOf(req);
+      res.status(status).render(form.template, { profile, errors, value: form.value?.(profile, req, data) });
     }
-    res.redirect(303, '/cabinet/contacts/phone/confirm');
-  });
+    router.get(path, (req, res) => render(req, res));
+    router.post(path, async (req, res) => {
+      const parsed = form.schema.safeParse(req.body);
+      if (!parsed.success) return render(req, res, 400, zodErrors(req, parsed.error, form.messages));
+      try {
+        await form.save(req, res, parsed.data);
+      } catch (err) {
+        if (err instanceof FieldError)
+          return render(req, res, err.status, { [err.field]: req.t(err.code) }, parsed.data);
+        throw err;
+      }
+    });
+  }
 
-  async function renderConfirm(req: Request, res: Response, status = 200, errors?: FormErrors) {
-    const profile = await profileOf(req);
-    res.status(status).render('pages/recipient/phone-confirm.njk', { profile, errors });
-  }
-  router.get('/cabinet/contacts/phone/confirm', (req, res) => renderConfirm(req, res));
-  router.post('/cabinet/contacts/phone/confirm', async (req, res) => {
-    const form = codeForm.safeParse(req.body);
-    if (!form.success)
-      return renderConfirm(
-        req,
-        res,
-        400,
-        zodErrors(req, form.error, { code: 'entitlements:errors.codeFormat' }),
-      );
-    try {
-      await cabinet.confirmPhone(actorOf(req), form.data.code);
-    } catch (err) {
-      if (err instanceof FieldError)
-        return renderConfirm(req, res, err.status, { [err.field]: req.t(err.code) });
-      throw err;
-    }
-    await flashAndRedirect(req, res, '/cabinet', 'entitlements:flash.phoneChanged');
+  // phone: new number → SMS code → confirm
+  contactForm('/cabinet/contacts/phone', {
+    template: 'pages/recipient/phone.njk',
+    schema: phoneForm,
+    messages: { phone: 'entitlements:errors.phoneInvalid' },
+    value: (_profile, _req, data) => data?.phone ?? '',
+    save: async (req, res, data) => {
+      await cabinet.requestPhoneCode(actorOf(req), data.phone);
+      res.redirect(303, '/cabinet/contacts/phone/confirm');
+    },
+  });
+  contactForm('/cabinet/contacts/phone/confirm', {
+    template: 'pages/recipient/phone-confirm.njk',
+    schema: codeForm,
+    messages: { code: 'entitlements:errors.codeFormat' },
+    save: async (req, res, data) => {
+      await cabinet.confirmPhone(actorOf(req), data.code);
+      await flashAndRedirect(req, res, '/cabinet', 'entitlements:flash.phoneChanged');
+    },
   });
 
   // e-mail
-  async function renderEmail(req: Request, res: Response, status = 200, errors?: FormErrors, value?: string) {
-    const profile = await profileOf(req);
-    res
-      .status(status)
-      .render('pages/recipient/email.njk', { profile, errors, value: value ?? profile.email ?? '' });
-  }
-  router.get('/cabinet/contacts/email', (req, res) => renderEmail(req, res));
-  router.post('/cabinet/contacts/email', async (req, res) => {
-    const form = emailForm.safeParse(req.body);
-    if (!form.success)
-      return renderEmail(
+  contactForm('/cabinet/contacts/email', {
+    template: 'pages/recipient/email.njk',
+    schema: emailForm,
+    messages: { email: 'entitlements:errors.emailInvalid' },
+    value: (profile, _req, data) => data?.email ?? profile.email ?? '',
+    save: async (req, res, data) => {
+      const { email } = await cabinet.changeEmail(actorOf(req), data.email);
+      await flashAndRedirect(
         req,
         res,
-        400,
-        zodErrors(req, form.error, { email: 'entitlements:errors.emailInvalid' }),
+        '/cabinet',
+        email ? 'entitlements:flash.emailChanged' : 'entitlements:flash.emailRemoved',
       );
-    let email: string | null;
-    try {
-      ({ email } = await cabinet.changeEmail(actorOf(req), form.data.email));
-    } catch (err) {
-      if (err instanceof FieldError)
-        return renderEmail(req, res, err.status, { [err.field]: req.t(err.code) }, form.data.email);
-      throw err;
-    }
-    await flashAndRedirect(
-      req,
-      res,
-      '/cabinet',
-      email ? 'entitlements:flash.emailChanged' : 'entitlements:flash.emailRemoved',
-    );
+    },
   });
 
-  // notification preferences
-  async function renderPreferences(
-    req: Request,
-    res: Response,
-    status = 200,
-    errors?: FormErrors,
-    value?: Record<string, string>,
-  ) {
-    const profile = await profileOf(req);
-    res.status(status).render('pages/recipient/preferences.njk', {
-      profile,
-      errors,
-      value: value ?? { notifyChannel: profile.notifyChannel, locale: profile.locale },
-    });
-  }
-  router.get('/cabinet/preferences', (req, res) => renderPreferences(req, res));
-  router.post('/cabinet/preferences', async (req, res) => {
-    const form = preferencesForm.safeParse(req.body);
-    const body = req.body as Record<string, string>;
-    const value = { notifyChannel: String(body.notifyChannel ?? ''), locale: String(body.locale ?? '') };
-    if (!form.success)
-      return renderPreferences(
-        req,
-        res,
-        400,
-        zodErrors(req, form.error, {
-          notifyChannel: 'entitlements:errors.channelRequired',
-          locale: 'entitlements:errors.localeRequired',
-        }),
-        value,
-      );
-    try {
-      await cabinet.setPreferences(actorOf(req), {
-        notifyChannel: form.data.notifyChannel,
-        locale: form.data.locale,
-      });
-    } catch (err) {
-      if (err instanceof FieldError)
-        return renderPreferences(req, res, err.status, { [err.field]: req.t(err.code) }, value);
-      throw err;
-    }
-    await flashAndRedirect(req, res, '/cabinet', 'entitlements:flash.preferencesSaved');
+  // notification preferences (a failed form shows what was sent)
+  contactForm('/cabinet/preferences', {
+    template: 'pages/recipient/preferences.njk',
+    schema: preferencesForm,
+    messages: {
+      notifyChannel: 'entitlements:errors.channelRequired',
+      locale: 'entitlements:errors.localeRequired',
+    },
+    value: (profile, req) => {
+      if (req.method !== 'POST') return { notifyChannel: profile.notifyChannel, locale: profile.locale };
+      const body = req.body as Record<string, string>;
+      return { notifyChannel: String(body.notifyChannel ?? ''), locale: String(body.locale ?? '') };
+    },
+    save: async (req, res, data) => {
+      await cabinet.setPreferences(actorOf(req), { notifyChannel: data.notifyChannel, locale: data.locale });
+      await flashAndRedirect(req, res, '/cabinet', 'entitlements:flash.preferencesSaved');
+    },
   });
 
   return router;
