@@ -118,53 +118,69 @@ export class MsuEnrolmentService {
     checkGuard('enrol', { now: clock.now(), freeBeds: pre.free });
     if ((this.fullSeenAt.get(departmentId) ?? -Infinity) > asked)
       throw new AppError('msu:errors.noFreeBeds', 409);
-    const done = await this.core.steps.apply(
-      actor,
-      msuMachine.document('enrol'),
-      { type: 'msu-department', id: departmentId },
-      input,
-      async (tx, doc) => {
-        const now = clock.now();
-        const { order, person, inst } = await this.createOrder(tx, actor, pre, doc.id, now, 'enrol');
-        const deadline = arrivalDeadline(now);
-        await this.repo.insertDetail(tx, {
-          order_id: order.id,
-          institution_id: inst.id,
-          department_id: pre.id,
-          entry: 'direct',
-          arrival_deadline: deadline,
-          bed_held_at: now,
-        });
-        await this.repo.insertReferral(tx, {
-          order_id: order.id,
-          institution_id: inst.id,
-          department_id: pre.id,
-          issued_at: now,
-          recipient_masked: maskedName(person),
-          via: 'free_bed',
-          queue_number: null,
-          queue_position: null,
-          release_id: null,
-        });
-        await notifier.notify(
-          tx,
-          person.id,
-          'msu:sms.enrolled',
-          { number: order.number, institution: inst.name, deadline: dayMonthYear(deadline) },
-          `msu:${order.id}:enrolled`,
-        );
-        // the bed, last: the only statement on the contended row, held until the commit that follows
-        const bed = await this.repo.takeBed(tx, pre.id, now);
-        if (!bed) {
-          this.sawFull(pre.id);
-          throw new AppError('msu:errors.noFreeBeds', 409);
-        }
-        return { orderId: order.id, number: order.number, lastBed: bed.free === 0 };
-      },
-    );
+    const done = await this.applyNew('enrol', actor, pre, input, async (tx, { order, person, inst }, now) => {
+      const deadline = arrivalDeadline(now);
+      await this.repo.insertDetail(tx, {
+        order_id: order.id,
+        institution_id: inst.id,
+        department_id: pre.id,
+        entry: 'direct',
+        arrival_deadline: deadline,
+        bed_held_at: now,
+      });
+      await this.repo.insertReferral(tx, {
+        order_id: order.id,
+        institution_id: inst.id,
+        department_id: pre.id,
+        issued_at: now,
+        recipient_masked: maskedName(person),
+        via: 'free_bed',
+        queue_number: null,
+        queue_position: null,
+        release_id: null,
+      });
+      await notifier.notify(
+        tx,
+        person.id,
+        'msu:sms.enrolled',
+        { number: order.number, institution: inst.name, deadline: dayMonthYear(deadline) },
+        `msu:${order.id}:enrolled`,
+      );
+      // the bed, last: the only statement on the contended row, held until the commit that follows
+      const bed = await this.repo.takeBed(tx, pre.id, now);
+      if (!bed) {
+        this.sawFull(pre.id);
+        throw new AppError('msu:errors.noFreeBeds', 409);
+      }
+      return { orderId: order.id, number: order.number, lastBed: bed.free === 0 };
+    });
     // the last bed, taken and committed: requests already in flight need not verify their signatures
     if (done.lastBed) this.sawFull(departmentId);
     return { orderId: done.orderId, number: done.number };
+  }
+
+  /** A signed «Записаться» or «Встать в очередь»: the new order, then what the action adds to it. */
+  private applyNew<T>(
+    action: 'enrol' | 'queue',
+    actor: Actor,
+    pre: DepartmentRow,
+    input: SignedInput,
+    then: (
+      tx: Knex.Transaction,
+      created: Awaited<ReturnType<MsuEnrolmentService['createOrder']>>,
+      now: Date,
+    ) => Promise<T>,
+  ): Promise<T> {
+    return this.core.steps.apply(
+      actor,
+      msuMachine.document(action),
+      { type: 'msu-department', id: pre.id },
+      input,
+      async (tx, doc) => {
+        const now = this.core.clock.now();
+        return then(tx, await this.createOrder(tx, actor, pre, doc.id, now, action), now);
+      },
+    );
   }
 
   /**
@@ -241,35 +257,27 @@ export class MsuEnrolmentService {
     const pre = await this.repo.department(db, departmentId);
     if (!pre || !pre.active) throw new NotFoundError();
     checkGuard('queue', { now: clock.now(), freeBeds: pre.free });
-    return this.core.steps.apply(
-      actor,
-      msuMachine.document('queue'),
-      { type: 'msu-department', id: departmentId },
-      input,
-      async (tx, doc) => {
-        const now = clock.now();
-        const { order, person, inst } = await this.createOrder(tx, actor, pre, doc.id, now, 'queue');
-        const seq = await this.repo.takeQueueNumber(tx, pre.id);
-        if (seq === null) throw new AppError('msu:errors.freeBedsAvailable', 409);
-        await this.repo.insertDetail(tx, {
-          order_id: order.id,
-          institution_id: inst.id,
-          department_id: pre.id,
-          entry: 'queue',
-          queue_seq: seq,
-          queue_state: 'waiting',
-          queued_at: now,
-        });
-        const position = await this.repo.position(tx, pre.id, seq);
-        await notifier.notify(
-          tx,
-          person.id,
-          'msu:sms.queued',
-          { number: order.number, institution: inst.name, position },
-          `msu:${order.id}:queued`,
-        );
-        return { orderId: order.id, number: order.number, position };
-      },
-    );
+    return this.applyNew('queue', actor, pre, input, async (tx, { order, person, inst }, now) => {
+      const seq = await this.repo.takeQueueNumber(tx, pre.id);
+      if (seq === null) throw new AppError('msu:errors.freeBedsAvailable', 409);
+      await this.repo.insertDetail(tx, {
+        order_id: order.id,
+        institution_id: inst.id,
+        department_id: pre.id,
+        entry: 'queue',
+        queue_seq: seq,
+        queue_state: 'waiting',
+        queued_at: now,
+      });
+      const position = await this.repo.position(tx, pre.id, seq);
+      await notifier.notify(
+        tx,
+        person.id,
+        'msu:sms.queued',
+        { number: order.number, institution: inst.name, position },
+        `msu:${order.id}:queued`,
+      );
+      return { orderId: order.id, number: order.number, position };
+    });
   }
 }

@@ -6,6 +6,7 @@ import { audit } from '../audit/audit.js';
 import { consumeVolume } from '../entitlements/measures.js';
 import { fullName } from '../people/names.js';
 import type { SignedDoc, SignedInput } from '../signing/signed-steps.js';
+import type { OrderRow } from '../orders/orders-repository.js';
 import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import type { MsuEngine } from './engine.js';
 import type { LockedStep, MsuOrderSteps } from './order-steps.js';
@@ -185,20 +186,28 @@ export class MsuInstitutionService {
     return this.startStep(actor, orderId, 'discharge', cleanReason(reason));
   }
 
+  /** Tells Е-Собес what happened to the order (`msu.<event>`), once per order and event. */
+  private toEsobes(
+    tx: Knex.Transaction,
+    order: OrderRow,
+    event: 'arrived' | 'discharged',
+    facts: Record<string, unknown>,
+  ) {
+    return this.core.outbox.enqueue(tx, {
+      system: 'esobes',
+      topic: `msu.${event}`,
+      idempotencyKey: `msu:${order.id}:${event}`,
+      payload: { orderNumber: order.number, measureId: order.measure_id, ...facts },
+    });
+  }
+
   /** What each signed step does besides its event, inside the step's transaction. */
   private readonly effects: Record<InstitutionStep, InstitutionEffect> = {
     arrive: async (tx, doc, { order, now }) => {
       await this.repo.updateDetail(tx, order.id, { arrived_at: now });
-      await this.core.outbox.enqueue(tx, {
-        system: 'esobes',
-        topic: 'msu.arrived',
-        idempotencyKey: `msu:${order.id}:arrived`,
-        payload: {
-          orderNumber: order.number,
-          measureId: order.measure_id,
-          institutionBin: doc.cert.bin ?? null,
-          arrivedAt: now.toISOString(),
-        },
+      await this.toEsobes(tx, order, 'arrived', {
+        institutionBin: doc.cert.bin ?? null,
+        arrivedAt: now.toISOString(),
       });
     },
     no_show: async (tx, _doc, { dept, order, now }, { institution }) => {
@@ -216,18 +225,7 @@ export class MsuInstitutionService {
       await this.engine.releaseBed(tx, dept, 'discharge', now);
       const days = detail.arrived_at ? Math.max(1, Math.ceil(daysBetween(detail.arrived_at, now))) : 0;
       if (order.measure_id && days > 0) await this.consumeDays(tx, order.measure_id, days);
-      await this.core.outbox.enqueue(tx, {
-        system: 'esobes',
-        topic: 'msu.discharged',
-        idempotencyKey: `msu:${order.id}:discharged`,
-        payload: {
-          orderNumber: order.number,
-          measureId: order.measure_id,
-          days,
-          dischargedAt: now.toISOString(),
-          reason,
-        },
-      });
+      await this.toEsobes(tx, order, 'discharged', { days, dischargedAt: now.toISOString(), reason });
     },
   };
 

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { StateMachine, type StepDocument, type Transition } from '../orders/state-machine.js';
 import type { DocumentKind } from '../../eds/index.js';
 import { isCalendarDate } from '../../lib/schema-blocks.js';
-import { keyedCodeHash, randomDigits, sameHexHash } from '../../lib/one-time-code.js';
+import { keyedCodeHash, randomDigits } from '../../lib/one-time-code.js';
 
 export type ServiceHelpType = 'UZHYA' | 'UIP';
 export const SERVICE_HELP_TYPES: readonly ServiceHelpType[] = ['UZHYA', 'UIP'];
