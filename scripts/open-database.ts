@@ -4,15 +4,7 @@ import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import { createKnex } from '../src/db/knex.js';
 import { openDatabase } from '../src/db/setup.js';
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { pidAlive } from '../src/db/embedded.js';
 
 /** The running dev stand's embedded PostgreSQL (never start a second server on its folder). */
 function runningEmbeddedUrl(config: Config): string | null {

@@ -22,7 +22,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id is alive (signal 0 checks without signalling). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
