@@ -61,8 +61,8 @@ export interface Services extends CoreServices {
   admin: AdminModule;
 }
 
-/** What routers and the web layer get: every service, never the database handle. */
-export type WebServices = Omit<Services, 'db'>;
+/** What routers and the web layer get: every service, never the database handle or a repository. */
+export type WebServices = Omit<Services, 'db' | 'orders' | 'people'>;
 
 export interface BuildOptions {
   clock?: Clock;
