@@ -58,6 +58,8 @@ export async function seed(knex: Knex): Promise<void> {
         person_id: personId,
         role,
         organisation_id: role === 'employee' && p.org ? orgIds.get(p.org)! : null,
+        // the seeded employees administer their organisation's staff (docs/participants.md)
+        org_admin: role === 'employee' && Boolean(p.org),
       });
     }
     for (const ward of p.wards ?? []) {

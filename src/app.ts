@@ -176,6 +176,48 @@ function setUpSessionChecks(app: Express, services: Services): void {
   });
 }
 
+/**
+ * An employee acts for an organisation only while the grant and the organisation allow it, checked on
+ * every request with one query (docs/participants.md): a removed or suspended grant, or an excluded
+ * organisation, ends the session and answers 403 with the reason; a suspended organisation's
+ * employees go on with a banner naming the reason. The organisation's directions and whether the
+ * employee administers its staff are refreshed into the session. A specialist the administrator
+ * suspended or excluded sees the reason on every page.
+ */
+function setUpEmployeeChecks(app: Express, services: Services): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const auth = req.session?.auth;
+    if (auth?.roles.includes('specialist')) {
+      // a specialist suspended or excluded by the administrator reads why on every page
+      services.specialistServices.registry.standingNotices(auth.personId).then((notices) => {
+        res.locals.specialistStanding = notices;
+        next();
+      }, next);
+      return;
+    }
+    if (!auth?.organisationId) return next();
+    services.participants.staff.access(auth.personId, auth.organisationId).then((a) => {
+      if (!a.ok) {
+        req.session.destroy((err) => {
+          if (err) return next(err);
+          res.clearCookie(sessionCookieName(services.config.https), {
+            path: '/',
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: services.config.https,
+          });
+          next(new AppError(`staff:refused.${a.why}`, 403, { reason: a.reason ?? '' }));
+        });
+        return;
+      }
+      if (auth.orgAdmin !== a.orgAdmin || (auth.directions ?? []).join() !== a.directions.join())
+        req.session.auth = { ...auth, directions: a.directions, orgAdmin: a.orgAdmin };
+      res.locals.organisationStanding = a.orgStatus === 'suspended' ? { reason: a.reason ?? '' } : null;
+      next();
+    }, next);
+  });
+}
+
 /** What every page needs: who is logged in, the low-vision switch, the flash messages, the current path. */
 function setUpLocals(app: Express, services: Services, devStand: DevStandWeb | null): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -301,6 +343,7 @@ export function createApp(services: Services, devStand: DevStandWeb | null = nul
   app.use(express.json({ limit: '2mb' }));
   setUpSessions(app, services);
   setUpSessionChecks(app, services);
+  setUpEmployeeChecks(app, services);
   setUpLocals(app, services, devStand);
   app.use(setUpFilterNotice);
   setUpCsrf(app, { secret: config.SESSION_SECRET, exemptPaths: [/^\/api\//] });

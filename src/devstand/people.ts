@@ -656,6 +656,19 @@ const SEEDS: Seed[] = [
     address: A(AST, 'г. Астана', 'пр. Мангилик Ел', '8'),
     note: 'администратор портала',
   },
+  // holds a legal-entity key of the Astana МСУ but is not yet its employee: its staff administrator adds them
+  {
+    key: 'e09',
+    surname: 'ОМАРОВА',
+    name: 'ДИНАРА',
+    patronymic: 'КАЙРАТОВНА',
+    birthDate: '1991-04-09',
+    sex: 'F',
+    roles: [],
+    org: 'msu-astana',
+    address: A(AST, 'г. Астана', 'ул. Кенесары', '42', '5'),
+    note: 'кандидат в сотрудники МСУ, Астана (добавляется в «Сотрудники»)',
+  },
 ];
 
 /** How the start page names a measure (short: the note is one line). */

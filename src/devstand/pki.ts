@@ -690,7 +690,8 @@ async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promis
   };
   const jobs: Job[] = [];
   for (const person of opts.people) {
-    const org = person.roles.includes('employee') && person.org ? orgs.get(person.org) : undefined;
+    // a person with an organisation holds its legal-entity keys (an employee, or one its staff may add)
+    const org = person.org ? orgs.get(person.org) : undefined;
     if (person.roles.includes('employee') && !org)
       throw new Error(`employee ${person.key} has no organisation`);
     jobs.push({

@@ -13,6 +13,8 @@ export interface SessionAuth {
   organisationId?: number;
   /** the directions of that organisation's activity (which cabinets it has) */
   directions?: string[];
+  /** the employee administers the organisation's staff (refreshed on every request) */
+  orgAdmin?: boolean;
   /** the person whose records a recipient or guardian works with: self or a ward */
   principalId: number;
   principalName: string;

@@ -62,12 +62,12 @@ export class GoodsAdminService extends GoodsServiceBase {
     return o;
   }
 
-  async updateSupplier(actor: Actor, id: number, input: { directions: Direction[]; active: boolean }) {
+  async updateSupplier(actor: Actor, id: number, input: { directions: Direction[] }) {
     await inTransaction(this.db, async (tx) => {
       const before = await this.core.people.organisationById(tx, id);
       if (!before) throw new NotFoundError();
       const directions = DIRECTIONS.filter((d) => input.directions.includes(d));
-      await this.repo.updateOrganisation(tx, id, { directions, active: input.active });
+      await this.repo.updateOrganisation(tx, id, { directions });
       await audit(tx, {
         actorId: actor.personId,
         organisationId: id,
@@ -76,7 +76,6 @@ export class GoodsAdminService extends GoodsServiceBase {
         objectId: id,
         details: {
           directions: { from: before.directions, to: directions },
-          active: { from: before.active, to: input.active },
         },
       });
     });

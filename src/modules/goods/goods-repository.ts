@@ -180,11 +180,12 @@ export class GoodsRepository {
       activity_code: string;
       directions: string[];
       active: boolean;
+      status: 'active' | 'suspended' | 'excluded';
     }[];
   }
 
-  async updateOrganisation(db: Db, id: number, patch: { directions: string[]; active: boolean }) {
-    return db('organisations').where({ id }).update({ directions: patch.directions, active: patch.active });
+  async updateOrganisation(db: Db, id: number, patch: { directions: string[] }) {
+    return db('organisations').where({ id }).update({ directions: patch.directions });
   }
 
   // ---- locations
@@ -425,6 +426,21 @@ export class GoodsRepository {
 
   async goodsOrder(db: Db, orderId: number): Promise<GoodsOrderRow | undefined> {
     return (await db('goods_orders').where({ order_id: orderId }).first()) as GoodsOrderRow | undefined;
+  }
+
+  /** A supplier's open orders in these statuses (oldest first). */
+  async openOrderIdsOfOrganisation(
+    tx: Knex.Transaction,
+    organisationId: number,
+    statuses: readonly string[],
+  ): Promise<number[]> {
+    const rows = (await tx('orders as o')
+      .join('goods_orders as g', 'g.order_id', 'o.id')
+      .where({ 'g.organisation_id': organisationId, 'o.is_open': true })
+      .whereIn('o.status', statuses)
+      .orderBy('o.id')
+      .select('o.id')) as { id: number }[];
+    return rows.map((r) => r.id);
   }
 
   async goodsOrderForUpdate(tx: Knex.Transaction, orderId: number): Promise<GoodsOrderRow | undefined> {

@@ -10,6 +10,7 @@ import { GoodsCreationService } from './order-creation.js';
 import { GoodsFulfilment } from './order-fulfilment.js';
 import { GoodsStepsService } from './order-steps.js';
 import { GoodsOrderViews } from './order-views.js';
+import { GoodsWithdrawal } from './withdrawal.js';
 
 /** ТСР goods: supplier cabinet and catalogue; goods orders (creation, signed steps, cards). */
 export function createGoodsModule(core: CoreServices) {
@@ -23,6 +24,7 @@ export function createGoodsModule(core: CoreServices) {
     steps: new GoodsStepsService(core, repo, access, new GoodsFulfilment(core, repo, entitlements)),
     views: new GoodsOrderViews(core, repo, access),
     admin: new GoodsAdminService(core, repo),
+    withdrawal: new GoodsWithdrawal(core, repo),
     photos,
   };
 }

@@ -75,6 +75,7 @@ export const GOODS_STATUSES = [
   'deleted',
   'cancelled_by_recipient',
   'declined',
+  'withdrawn',
 ] as const;
 export type GoodsStatus = (typeof GOODS_STATUSES)[number];
 
@@ -92,6 +93,7 @@ export const GOODS_ACTIONS = [
   'issue_home',
   'issue_pickup',
   'deliver',
+  'withdraw',
 ] as const;
 export type GoodsAction = (typeof GOODS_ACTIONS)[number];
 
@@ -211,6 +213,25 @@ const ROWS: Row[] = [
   supplierStep('home_visit_scheduled', 'issue_home', 'issued_home', 'home', HAND_OVER),
   supplierStep('available_pickup', 'issue_pickup', 'issued_pickup', 'pickup', HAND_OVER),
   supplierStep('with_courier', 'deliver', 'delivered_courier', 'courier', HAND_OVER),
+  // the administrator excluded the supplier: an order not yet handed over (nor to the courier) is
+  // cancelled by the portal with the reason and its reservation released (docs/participants.md)
+  {
+    from: [
+      'created',
+      'awaiting_supplier',
+      'reserved',
+      'available_stationary',
+      'home_visit_scheduled',
+      'available_pickup',
+    ],
+    action: 'withdraw',
+    by: [],
+    signed: false,
+    to: 'withdrawn',
+    closes: true,
+    reasonRequired: true,
+    effect: 'release',
+  },
 ];
 
 export const goodsMachine = new StateMachine<GoodsStatus, GoodsAction, GoodsContext, GoodsEffect>(

@@ -193,5 +193,4 @@ export const tsrKindForm = z.strictObject({
 export const supplierForm = z.strictObject({
   ...csrf,
   directions: list.pipe(z.array(z.enum(DIRECTIONS, { error: 'goods:errors.badRequest' }))),
-  active: yesNo,
 });

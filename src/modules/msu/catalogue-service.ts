@@ -68,7 +68,7 @@ export class MsuCatalogueService {
     const dept = await this.repo.department(db, id);
     if (!dept || !dept.active) throw new NotFoundError();
     const inst = await this.repo.institution(db, dept.institution_id);
-    if (!inst || !inst.active) throw new NotFoundError();
+    if (!inst || !inst.active || !(await this.repo.organisationActive(db, inst))) throw new NotFoundError();
     return {
       departmentId: dept.id,
       department: dept.name,

@@ -34,7 +34,7 @@ export class MsuEnrolmentService {
     const dept = await this.repo.department(db, departmentId);
     if (!dept || !dept.active) throw new NotFoundError();
     const inst = await this.repo.institution(db, dept.institution_id);
-    if (!inst || !inst.active) throw new NotFoundError();
+    if (!inst || !inst.active || !(await this.repo.organisationActive(db, inst))) throw new NotFoundError();
     const person = await people.findById(db, actor.principalId);
     if (!person) throw new NotFoundError();
     const why = unsuitability(dept, person, astanaDate(this.core.clock.now()));

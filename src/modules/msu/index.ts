@@ -9,6 +9,7 @@ import { MsuRecipientService } from './recipient-service.js';
 import { MsuInstitutionService } from './institution-service.js';
 import { MsuOpenDataService } from './open-data-service.js';
 import { MsuAdminService } from './admin-service.js';
+import { MsuWithdrawal } from './withdrawal.js';
 
 export interface QueueStat {
   institution: string;
@@ -28,6 +29,7 @@ export function createMsuModule(core: CoreServices) {
   const institution = new MsuInstitutionService(core, repo, engine, steps);
   const openData = new MsuOpenDataService(core, repo);
   const admin = new MsuAdminService(core, repo, engine);
+  const withdrawal = new MsuWithdrawal(core, repo, engine);
 
   /** Offers whose priority window has ended pass to the next in the queue (also a scheduled job). */
   const runDueOffers = () => engine.runDueOffers();
@@ -42,6 +44,7 @@ export function createMsuModule(core: CoreServices) {
     institution,
     openData,
     admin,
+    withdrawal,
     runDueOffers,
     jobs,
     reports: {

@@ -122,7 +122,11 @@ export class MsuRepository {
       .orderBy('i.region')
       .orderBy('i.locality')
       .orderBy('i.name');
-    if (!filter.includeInactive) q.where('i.active', true);
+    // a suspended or excluded organisation's institutions are no recipient's choice (docs/participants.md)
+    if (!filter.includeInactive)
+      q.where('i.active', true).whereExists(
+        db('organisations as o').whereRaw('o.id = i.organisation_id').where('o.status', 'active'),
+      );
     if (filter.region) q.where('i.region', filter.region);
     if (filter.locality) q.where('i.locality', filter.locality);
     if (filter.profile)
@@ -136,6 +140,13 @@ export class MsuRepository {
 
   async institution(db: Db, id: number): Promise<InstitutionRow | undefined> {
     return (await db('msu_institutions').where({ id }).first()) as InstitutionRow | undefined;
+  }
+
+  /** Whether the institution's organisation takes new orders (neither suspended nor excluded). */
+  async organisationActive(db: Db, institution: InstitutionRow): Promise<boolean> {
+    return Boolean(
+      await db('organisations').where({ id: institution.organisation_id, status: 'active' }).first('id'),
+    );
   }
 
   async institutionByOrganisation(db: Db, organisationId: number): Promise<InstitutionRow | undefined> {
@@ -395,6 +406,25 @@ export class MsuRepository {
   async pendingReleaseOf(db: Db, orderId: number): Promise<ReleaseRow | undefined> {
     return (await db('msu_releases').where({ offered_order_id: orderId, outcome: 'pending' }).first()) as
       ReleaseRow | undefined;
+  }
+
+  /** An organisation's open orders in these statuses, with their department and institution. */
+  async openOrdersOfOrganisation(
+    tx: Knex.Transaction,
+    organisationId: number,
+    statuses: readonly string[],
+  ): Promise<{ id: number; department_id: number; institution: string }[]> {
+    return (await tx('orders as o')
+      .join('msu_orders as m', 'm.order_id', 'o.id')
+      .join('msu_institutions as i', 'i.id', 'm.institution_id')
+      .where({ 'i.organisation_id': organisationId, 'o.is_open': true })
+      .whereIn('o.status', statuses)
+      .orderBy('o.id')
+      .select('o.id', 'm.department_id', 'i.name as institution')) as {
+      id: number;
+      department_id: number;
+      institution: string;
+    }[];
   }
 
   async closeRelease(

@@ -33,6 +33,7 @@ export const MSU_STATUSES = [
   'enrolled',
   'no_show',
   'discharged',
+  'withdrawn',
 ] as const;
 export type MsuStatus = (typeof MSU_STATUSES)[number];
 
@@ -47,10 +48,11 @@ export type MsuAction =
   | 'cancel_enrolment'
   | 'arrive'
   | 'no_show'
-  | 'discharge';
+  | 'discharge'
+  | 'withdraw';
 
 /** The purposes МСУ documents are signed for (the machine's rows and the bed count). */
-export type MsuPurpose = `msu.${Exclude<MsuAction, 'offer' | 'lapse_offer'>}` | 'msu.beds';
+export type MsuPurpose = `msu.${Exclude<MsuAction, 'offer' | 'lapse_offer' | 'withdraw'>}` | 'msu.beds';
 
 /**
  * What the guards look at besides the status: the clock's "now", the order's arrival deadline
@@ -178,8 +180,27 @@ export const msuMachine = new StateMachine<MsuStatus, MsuAction, MsuContext>(
       closes: true,
       reasonRequired: true,
     },
+    // the administrator excluded the institution's organisation: what is not yet enrolled is cancelled
+    // by the portal with the administrator's reason (docs/participants.md); the beds are left as they are
+    {
+      from: ['queued', 'place_offered', 'awaiting_arrival'],
+      action: 'withdraw',
+      by: [],
+      signed: false,
+      to: 'withdrawn',
+      closes: true,
+      reasonRequired: true,
+    },
   ],
-  ['queue_cancelled', 'offer_declined', 'offer_lapsed', 'enrolment_cancelled', 'no_show', 'discharged'],
+  [
+    'queue_cancelled',
+    'offer_declined',
+    'offer_lapsed',
+    'enrolment_cancelled',
+    'no_show',
+    'discharged',
+    'withdrawn',
+  ],
   // how a status is shown beside its name (never by colour alone: the name is always written)
   { enrolled: 'done', place_offered: 'warning', awaiting_arrival: 'open', queued: 'open' },
 );

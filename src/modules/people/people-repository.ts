@@ -39,7 +39,11 @@ export interface OrganisationRow {
   activity_code: string;
   directions: string[];
   phone: string | null;
+  /** computed from `status` (active only while the status is 'active') */
   active: boolean;
+  /** the administrator's decision: suspended takes no new orders, excluded is final */
+  status: 'active' | 'suspended' | 'excluded';
+  status_reason: string | null;
 }
 
 export class PeopleRepository {

@@ -12,6 +12,7 @@ import { ScannedActsService } from './acts-scanned.js';
 import { ElectronicActsService } from './acts-electronic.js';
 import { ActDocumentsService } from './act-documents.js';
 import { RegistryService } from './registry-service.js';
+import { SpecialistWithdrawal } from './withdrawal.js';
 import { isIsoDate, periodBounds, serviceMachine, type ServiceHelpType } from './rules.js';
 
 export { actMachine, applicationMachine, serviceMachine } from './rules.js';
@@ -48,7 +49,8 @@ export function createSpecialistServicesModule(core: CoreServices) {
     electronic: new ElectronicActsService(common),
     documents: new ActDocumentsService(common),
   };
-  const registry = new RegistryService(ctx);
+  const withdrawal = new SpecialistWithdrawal(ctx, orders);
+  const registry = new RegistryService(ctx, withdrawal);
   const jobs: JobDefinition[] = [
     // uploaded scans left unconfirmed for a day are dropped with their files
     { name: 'specialist-acts-drafts-cleanup', cron: '17 * * * *', run: () => acts.scanned.cleanupDrafts() },

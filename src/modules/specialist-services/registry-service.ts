@@ -9,6 +9,8 @@ import type { ApplicationRow } from './repository.js';
 import type { ApplicationInput, SignedInput } from './schemas.js';
 import { applicationMachine, creationRow, type ApplicationContext } from './rules.js';
 import { documentText } from './texts.js';
+import type { SpecialistWithdrawal } from './withdrawal.js';
+import { specialistStanding, type StandingAction } from '../participants/rules.js';
 
 const APPLY = creationRow(applicationMachine, 'apply');
 export const APPLICATION_PURPOSE = APPLY.document!.purpose;
@@ -22,7 +24,10 @@ const GUARD_FIELD: Record<string, 'type' | 'kind'> = { 'services:errors.applicat
  * while an exclusion is pending the specialist may only reject new orders (seed 001, item 7).
  */
 export class RegistryService {
-  constructor(private readonly c: AreaContext) {}
+  constructor(
+    private readonly c: AreaContext,
+    private readonly withdrawal: SpecialistWithdrawal,
+  ) {}
 
   async mine(actor: Actor) {
     this.c.requireSpecialist(actor);
@@ -183,5 +188,87 @@ export class RegistryService {
       });
       return (await this.c.registry.lockApplication(tx, app.id))!;
     });
+  }
+
+  // ------------------------------------------------------------------ the administrator's suspension and exclusion
+
+  /** The specialist's entries the administrator suspended or excluded, with the reason (a banner on every page). */
+  async standingNotices(personId: number): Promise<{ kind: string; status: string; reason: string }[]> {
+    const rows = await this.c.registry.ofPerson(this.c.db, personId);
+    return rows
+      .filter((r) => r.status !== 'active' && r.status_reason)
+      .map((r) => ({ kind: r.kind, status: r.status, reason: r.status_reason! }));
+  }
+
+  /**
+   * An entry of the registry and the standing step on it (docs/participants.md): a suspension hides
+   * the specialist from the recipients' choice (orders already made go on), an exclusion is final
+   * and ends the entry's open orders.
+   */
+  async standingTarget(admin: Actor, entryId: number, action: StandingAction) {
+    if (!admin.roles.includes('admin')) throw new AppError('forbidden', 403);
+    const entry = await this.c.registry.view(this.c.db, entryId);
+    if (!entry) throw new NotFoundError();
+    const t = specialistStanding.require(entry.status, action, admin.roles);
+    return { entry, to: t.to };
+  }
+
+  async issueStanding(admin: Actor, entryId: number, action: StandingAction, reason: string) {
+    const { entry, to } = await this.standingTarget(admin, entryId, action);
+    const signRequest = await this.c.steps.issue(
+      admin,
+      specialistStanding.document(action),
+      { type: 'specialist-entry', id: entryId, version: 0 },
+      {
+        from: entry.status,
+        to,
+        specialist: [entry.surname, entry.name, entry.patronymic].filter(Boolean).join(' '),
+        iin: entry.iin,
+        specialistKind: entry.kind,
+        reason,
+      },
+    );
+    return { signRequest, entry, to };
+  }
+
+  async applyStanding(admin: Actor, entryId: number, action: StandingAction, signed: SignedInput) {
+    if (!admin.roles.includes('admin')) throw new AppError('forbidden', 403);
+    return this.c.steps.apply(
+      admin,
+      specialistStanding.document(action),
+      { type: 'specialist-entry', id: entryId },
+      signed,
+      async (tx, doc) => {
+        const entry = await this.c.registry.lockEntryById(tx, entryId);
+        if (!entry) throw new NotFoundError();
+        const t = specialistStanding.require(entry.status, action, admin.roles);
+        const reason = String((doc.request.payload as { reason?: unknown }).reason ?? '') || null;
+        const now = this.c.now();
+        await this.c.registry.setStanding(tx, entry.id, {
+          status: t.to,
+          reason: action === 'resume' ? null : reason,
+          at: now,
+          by: admin.personId,
+        });
+        const withdrawn =
+          action === 'exclude' ? await this.withdrawal.withdrawEntry(tx, entry.id, reason ?? '', now) : [];
+        await this.c.core.notifier.notify(
+          tx,
+          entry.person_id,
+          `staff:sms.standing.${action}`,
+          { reason: reason ?? '' },
+          `specialist-standing:${entry.id}:${doc.id}`,
+        );
+        await audit(tx, {
+          actorId: admin.personId,
+          action: `specialist.${action}`,
+          objectType: 'specialist',
+          objectId: entry.id,
+          signedDocumentId: doc.id,
+          details: { personId: entry.person_id, kind: entry.kind, reason, withdrawnOrders: withdrawn },
+        });
+        return { status: t.to, withdrawn };
+      },
+    );
   }
 }

@@ -20,9 +20,13 @@ export interface SpecialistRow {
   kind: ServiceHelpType;
   region: string;
   locality: string;
-  status: 'active' | 'excluded';
+  status: 'active' | 'suspended' | 'excluded';
   included_on: string;
   excluded_at: Date | null;
+  /** the administrator's reason of a suspension or exclusion, when and by whom */
+  status_reason: string | null;
+  status_at: Date | null;
+  status_by: number | null;
 }
 
 export interface SpecialistView extends SpecialistRow {
@@ -266,11 +270,35 @@ export class RegistryRepository {
         locality: a.locality,
         included_on: a.today,
         excluded_at: null,
+        status_reason: null,
+        status_at: null,
+        status_by: null,
       });
     await tx.raw(
       `insert into person_roles (person_id, role) values (?, 'specialist') on conflict do nothing`,
       [a.personId],
     );
+  }
+
+  async lockEntryById(tx: Knex.Transaction, id: number): Promise<SpecialistRow | undefined> {
+    return lockRowById<SpecialistRow>(tx, 'specialists', id);
+  }
+
+  /** The administrator's decision on the entry's standing, with the reason shown to the specialist. */
+  async setStanding(
+    tx: Knex.Transaction,
+    id: number,
+    s: { status: SpecialistRow['status']; reason: string | null; at: Date; by: number },
+  ): Promise<void> {
+    await tx('specialists')
+      .where({ id })
+      .update({
+        status: s.status,
+        status_reason: s.reason,
+        status_at: s.at,
+        status_by: s.by,
+        ...(s.status === 'excluded' ? { excluded_at: s.at } : {}),
+      });
   }
 
   async exclude(tx: Knex.Transaction, personId: number, kind: string, at: Date): Promise<void> {
@@ -292,6 +320,21 @@ export class ServiceOrdersRepository {
   async detail(db: Db, orderId: number): Promise<ServiceOrderDetail | undefined> {
     return (await db('service_orders').where({ order_id: orderId }).first()) as
       ServiceOrderDetail | undefined;
+  }
+
+  /** The open orders of a registry entry in these statuses (oldest first). */
+  async openOrderIdsOfEntry(
+    tx: Knex.Transaction,
+    entryId: number,
+    statuses: readonly string[],
+  ): Promise<number[]> {
+    const rows = (await tx('orders as o')
+      .join('service_orders as d', 'd.order_id', 'o.id')
+      .where({ 'd.specialist_entry_id': entryId, 'o.is_open': true })
+      .whereIn('o.status', statuses)
+      .orderBy('o.id')
+      .select('o.id')) as { id: number }[];
+    return rows.map((r) => r.id);
   }
 
   async updateDetail(

@@ -37,7 +37,9 @@ export type ServiceStatus =
   | 'deleted'
   | 'cancelled_by_recipient'
   | 'rejected'
-  | 'cancelled_by_specialist';
+  | 'cancelled_by_specialist'
+  | 'withdrawn'
+  | 'ended_by_exclusion';
 
 export type ServiceAction =
   | 'create'
@@ -48,7 +50,9 @@ export type ServiceAction =
   | 'reject'
   | 'refuse'
   | 'complete'
-  | 'specialist_cancel';
+  | 'specialist_cancel'
+  | 'withdraw'
+  | 'end_by_exclusion';
 
 const RECIPIENT = ['recipient', 'guardian'] as const;
 const SPECIALIST = ['specialist'] as const;
@@ -177,8 +181,37 @@ export const serviceMachine = new StateMachine<
       guard: (c) => (c.jointWorkEnded ? null : 'services:errors.cancelNeedsAct'),
       effect: 'end',
     },
+    // the administrator excluded the specialist (docs/participants.md): an order not yet accepted is
+    // cancelled; an order in execution ends, the hours in its journal stay and its acts may still be sent
+    {
+      from: ['created', 'awaiting_specialist'],
+      action: 'withdraw',
+      by: [],
+      signed: false,
+      to: 'withdrawn',
+      closes: true,
+      reasonRequired: true,
+    },
+    {
+      from: ['in_progress'],
+      action: 'end_by_exclusion',
+      by: [],
+      signed: false,
+      to: 'ended_by_exclusion',
+      closes: true,
+      reasonRequired: true,
+      effect: 'end',
+    },
   ],
-  ['completed', 'deleted', 'cancelled_by_recipient', 'rejected', 'cancelled_by_specialist'],
+  [
+    'completed',
+    'deleted',
+    'cancelled_by_recipient',
+    'rejected',
+    'cancelled_by_specialist',
+    'withdrawn',
+    'ended_by_exclusion',
+  ],
   {
     completed: 'done',
     rejected: 'warning',
@@ -226,6 +259,8 @@ export const REASON_STATUSES: readonly ServiceStatus[] = [
   'cancelled_by_recipient',
   'rejected',
   'cancelled_by_specialist',
+  'withdrawn',
+  'ended_by_exclusion',
 ];
 
 /** Orders a specialist sees: those the recipient has sent (not a draft the recipient may still delete). */
@@ -236,6 +271,8 @@ export const SPECIALIST_VISIBLE: readonly ServiceStatus[] = [
   'cancelled_by_recipient',
   'rejected',
   'cancelled_by_specialist',
+  'withdrawn',
+  'ended_by_exclusion',
 ];
 
 export type ReasonAction = 'refuse' | 'reject' | 'specialist_cancel' | 'cancel';

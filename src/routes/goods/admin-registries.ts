@@ -17,7 +17,7 @@ function codeParam(req: Request): string {
   return v;
 }
 
-/** The administrator's registries of ТСР kinds (guaranteed sums) and suppliers (directions, active flag). */
+/** The administrator's registries of ТСР kinds (guaranteed sums) and suppliers (directions; their standing is set on /admin/organisations). */
 export function adminRegistryRoutes(services: WebServices): Router {
   const router = Router();
   const registry = services.goods.admin;
@@ -58,9 +58,16 @@ export function adminRegistryRoutes(services: WebServices): Router {
   const renderSupplier = page('pages/goods/supplier/admin-supplier.njk', async (req) => {
     const org = await registry.supplier(idParam(req));
     return {
-      org: { id: org.id, bin: org.bin, name: org.name, head: org.head, activityCode: org.activity_code },
+      org: {
+        id: org.id,
+        bin: org.bin,
+        name: org.name,
+        head: org.head,
+        activityCode: org.activity_code,
+        status: org.status,
+      },
       directions: DIRECTIONS,
-      values: { directions: org.directions, active: org.active ? 'yes' : 'no' },
+      values: { directions: org.directions },
     };
   });
 

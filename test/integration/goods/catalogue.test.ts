@@ -328,7 +328,7 @@ describe('administrator registries: ТСР kinds and suppliers', () => {
     expect(audit).toBeTruthy();
   });
 
-  it('suspends a supplier: its goods are no longer offered', async () => {
+  it("narrows a supplier's directions: without ТСР sales its goods are no longer offered", async () => {
     const before = textOf((await recipient.get('/goods/TSR_DIAPERS').expect(200)).text);
     expect(before).toContain('Tena Slip Plus');
     const care = (await ctx.db('organisations').where({ name: 'ТОО «Забота и помощь»' }).first('id')) as {
@@ -339,15 +339,15 @@ describe('administrator registries: ТСР kinds and suppliers', () => {
     await admin
       .post(`/admin/suppliers/${care.id}`)
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), directions: ['tsr_sales', 'individual_assistant'], active: 'no' })
+      .send({ _csrf: csrfFrom(form.text), directions: ['individual_assistant'] })
       .expect(303);
     const after = textOf((await recipient.get('/goods/TSR_DIAPERS').expect(200)).text);
     expect(after).not.toContain('Tena Slip Plus');
     const org = (await ctx.db('organisations').where({ id: care.id }).first()) as {
       directions: string[];
-      active: boolean;
+      status: string;
     };
-    expect(org).toMatchObject({ directions: ['tsr_sales', 'individual_assistant'], active: false });
+    expect(org).toMatchObject({ directions: ['individual_assistant'], status: 'active' });
   });
 
   it('is for administrators only', async () => {
