@@ -490,7 +490,52 @@ export const MATRIX: Record<string, Entry> = {
     expect: postBy(['admin']),
     url: (w) => `/admin/suppliers/${w.ids.supplierOrg}`,
   },
+
+  // ------------------------------------------------------------ participants: the organisation's staff,
+  // the administrator's suspension and exclusion of organisations and specialists (docs/participants.md)
+  ...participantsRoutes(),
 };
+
+/** «Сотрудники» of the organisation cabinet and the administrator's standing steps. */
+function participantsRoutes(): Record<string, Entry> {
+  // the seeded employees of both cabinets administer their organisation's staff
+  const grantUrl = (suffix: string) => (w: World) => `/organisation/staff/${w.ids.grant}${suffix}`;
+  const staff: Record<string, Entry> = {
+    'GET /organisation/staff': { expect: only(EMPLOYEES), url: path('/organisation/staff') },
+    'POST /organisation/staff': { expect: postBy(EMPLOYEES), url: path('/organisation/staff') },
+    'POST /organisation/staff/sign': { expect: postBy(EMPLOYEES), url: path('/organisation/staff/sign') },
+  };
+  for (const action of ['suspend', 'resume', 'remove']) {
+    staff[`POST /organisation/staff/:id/${action}`] = {
+      expect: postBy(EMPLOYEES),
+      url: grantUrl(`/${action}`),
+    };
+    staff[`POST /organisation/staff/:id/${action}/sign`] = {
+      expect: postBy(EMPLOYEES),
+      url: grantUrl(`/${action}/sign`),
+    };
+  }
+  const org = (suffix: string) => (w: World) => `/admin/organisations/${w.ids.supplierOrg}${suffix}`;
+  const entry = (suffix: string) => (w: World) =>
+    `/admin/specialists/entries/${w.ids.specialistEntry.recipient}${suffix}`;
+  const standing: Record<string, Entry> = {
+    'GET /admin/organisations': { expect: only(['admin']), url: path('/admin/organisations') },
+    'GET /admin/organisations/:id': { expect: only(['admin']), url: org('') },
+  };
+  for (const [base, url] of [
+    ['/admin/organisations/:id', org],
+    ['/admin/specialists/entries/:id', entry],
+  ] as const) {
+    for (const action of ['suspend', 'exclude']) {
+      standing[`GET ${base}/${action}`] = { expect: only(['admin']), url: url(`/${action}`) };
+      standing[`POST ${base}/${action}`] = { expect: postBy(['admin']), url: url(`/${action}`) };
+    }
+    standing[`POST ${base}/resume`] = { expect: postBy(['admin']), url: url('/resume') };
+    for (const action of ['suspend', 'exclude', 'resume'])
+      standing[`POST ${base}/${action}/sign`] = { expect: postBy(['admin']), url: url(`/${action}/sign`) };
+  }
+  return { ...staff, ...standing };
+}
 
 /** A specialist the role may order from: an assistant in Astana for r03, a sign-language one in Karaganda for r16. */
 function newServiceOrder(w: World, role: MatrixRole): string {
