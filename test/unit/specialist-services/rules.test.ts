@@ -29,9 +29,12 @@ describe('the УЖЯ/УИП order as a state machine', () => {
 
   it('signs every step that changes what was agreed, and requires a reason for each refusal', () => {
     for (const t of serviceMachine.transitions) {
-      if (t.action === 'delete' || t.action === 'complete') expect(t.signed).toBe(false);
+      // the portal's own steps (the specialist excluded) are no person's and carry the administrator's reason
+      if (t.action === 'delete' || t.action === 'complete' || t.by.length === 0) expect(t.signed).toBe(false);
       else expect(t.signed).toBe(true);
     }
+    for (const a of ['withdraw', 'end_by_exclusion'] as const)
+      expect(serviceMachine.transitions.find((t) => t.action === a)?.reasonRequired).toBe(true);
     for (const a of ['reject', 'refuse', 'specialist_cancel'] as const)
       expect(
         serviceMachine.find(a === 'reject' ? 'awaiting_specialist' : 'in_progress', a)?.reasonRequired,
@@ -51,7 +54,15 @@ describe('the УЖЯ/УИП order as a state machine', () => {
   it('frees the help type (closes) on every ending', () => {
     const closing = serviceMachine.transitions.filter((t) => t.closes).map((t) => t.to);
     expect(new Set(closing)).toEqual(
-      new Set(['deleted', 'cancelled_by_recipient', 'rejected', 'completed', 'cancelled_by_specialist']),
+      new Set([
+        'deleted',
+        'cancelled_by_recipient',
+        'rejected',
+        'completed',
+        'cancelled_by_specialist',
+        'withdrawn',
+        'ended_by_exclusion',
+      ]),
     );
     expect(REASONS.refuse).toContain('other');
   });
