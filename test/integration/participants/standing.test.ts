@@ -228,6 +228,15 @@ describe('exclusion: open orders follow the documented rules', () => {
     expect(esobes).toBeTruthy();
     for (const o of [awaiting.id, inProgress])
       expect(await messageText(ctx, `order-withdrawn:${o}`)).toContain('Утрата квалификации');
+    // the act of the month with the hours logged can still be signed and sent
+    const specialist = await actorOf(ctx, 's01', ['specialist']);
+    const period = astanaDate(ctx.clock.now()).slice(0, 7);
+    const issued = await area.acts.electronic.issue(specialist, inProgress, { period });
+    const act = await area.acts.electronic.create(specialist, inProgress, {
+      signRequestId: issued.signRequest.id,
+      signedXml: signAs(ctx, 's01', 'SIGN', issued.signRequest.xml),
+    });
+    expect(act.id).toBeGreaterThan(0);
     const s01 = await loginAs(ctx, 's01');
     const page = textOf((await s01.get('/specialist/registry').expect(200)).text);
     expect(page).toContain('Причина: Утрата квалификации');
