@@ -118,6 +118,11 @@ export class ParticipantsRepository {
     );
   }
 
+  /** Whether the person has an active entry in the specialists' registry (a specialist of an organisation must). */
+  async isActiveSpecialist(db: Db, personId: number): Promise<boolean> {
+    return Boolean(await db('specialists').where({ person_id: personId, status: 'active' }).first('id'));
+  }
+
   async insertGrant(
     tx: Knex.Transaction,
     g: { personId: number; organisationId: number; role: StaffRole; orgAdmin: boolean; by: number; at: Date },

@@ -5,6 +5,7 @@
  * kept in the history. Only a person whose certificate carries the organisation's BIN may log in for
  * it (src/modules/auth), and every request of an employee is checked against the grant (access()).
  */
+import type { Knex } from 'knex';
 import type { CoreServices } from '../index.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -83,15 +84,13 @@ export class StaffService {
   }
 
   /** The checks of an addition before anything is signed (and again when it is applied). */
-  private async checkAddition(db: CoreServices['db'], orgId: number, iin: string, role: StaffRole) {
+  private async checkAddition(db: Knex | Knex.Transaction, orgId: number, iin: string, role: StaffRole) {
     const person = await this.core.people.findByIin(db, iin);
     if (person && (await this.repo.hasGrant(db, person.id, orgId, role)))
       throw new ValidationError({ iin: 'staff:errors.alreadyStaff' });
     if (role === 'specialist') {
-      const entry = person
-        ? await db('specialists').where({ person_id: person.id, status: 'active' }).first('id')
-        : undefined;
-      if (!entry) throw new ValidationError({ role: 'staff:errors.notSpecialist' });
+      if (!person || !(await this.repo.isActiveSpecialist(db, person.id)))
+        throw new ValidationError({ role: 'staff:errors.notSpecialist' });
     }
   }
 
