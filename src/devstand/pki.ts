@@ -690,8 +690,9 @@ async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promis
   };
   const jobs: Job[] = [];
   for (const person of opts.people) {
-    const org = person.roles.includes('employee') && person.org ? orgs.get(person.org) : undefined;
-    if (person.roles.includes('employee') && !org)
+    // employees, and heads of organisations still to register, hold the legal-entity key
+    const org = person.org ? orgs.get(person.org) : undefined;
+    if ((person.roles.includes('employee') || person.org) && !org)
       throw new Error(`employee ${person.key} has no organisation`);
     jobs.push({
       key: person.key,

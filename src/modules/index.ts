@@ -28,6 +28,7 @@ import {
 } from './specialist-services/index.js';
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
+import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -59,6 +60,7 @@ export interface Services extends CoreServices {
   specialistServices: SpecialistServicesModule;
   goods: GoodsModule;
   admin: AdminModule;
+  participants: ParticipantsModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -116,5 +118,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     specialistServices: createSpecialistServicesModule(core),
     goods: createGoodsModule(core),
     admin: createAdminModule(core),
+    participants: createParticipantsModule(core),
   };
 }

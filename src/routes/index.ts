@@ -10,6 +10,7 @@ import { specialistRoutes } from './specialist-services/index.js';
 import { supplierRoutes } from './goods/index.js';
 import { adminRoutes } from './admin/index.js';
 import { siteLocals } from './admin/site-locals.js';
+import { participantRoutes } from './participants/index.js';
 
 export function routes(
   services: WebServices,
@@ -27,5 +28,6 @@ export function routes(
   router.use(specialistRoutes(services));
   router.use(supplierRoutes(services));
   router.use(adminRoutes(services));
+  router.use(participantRoutes(services, opts.loginLimiter));
   return router;
 }

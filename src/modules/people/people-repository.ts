@@ -40,6 +40,8 @@ export interface OrganisationRow {
   directions: string[];
   phone: string | null;
   active: boolean;
+  /** 'entrepreneur': an individual entrepreneur (bin = the IIN), who signs with the personal key */
+  kind?: 'legal' | 'entrepreneur';
 }
 
 export class PeopleRepository {
