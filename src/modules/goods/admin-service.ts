@@ -2,7 +2,6 @@ import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import { DIRECTIONS, type Direction } from './rules.js';
 import { GoodsServiceBase } from './service-base.js';
 
 /** The administrator's registries: ТСР kinds with their guaranteed sums, and suppliers with their directions. */
@@ -62,22 +61,22 @@ export class GoodsAdminService extends GoodsServiceBase {
     return o;
   }
 
-  async updateSupplier(actor: Actor, id: number, input: { directions: Direction[]; active: boolean }) {
+  /**
+   * Whether the organisation works on the portal. Its directions are narrowed (signed, with a
+   * reason) on «Карточка организации» (src/modules/participants/card-service.ts), never here.
+   */
+  async updateSupplier(actor: Actor, id: number, input: { active: boolean }) {
     await inTransaction(this.db, async (tx) => {
       const before = await this.core.people.organisationById(tx, id);
       if (!before) throw new NotFoundError();
-      const directions = DIRECTIONS.filter((d) => input.directions.includes(d));
-      await this.repo.updateOrganisation(tx, id, { directions, active: input.active });
+      await this.repo.updateOrganisation(tx, id, { directions: before.directions, active: input.active });
       await audit(tx, {
         actorId: actor.personId,
         organisationId: id,
         action: 'admin.supplier_updated',
         objectType: 'organisation',
         objectId: id,
-        details: {
-          directions: { from: before.directions, to: directions },
-          active: { from: before.active, to: input.active },
-        },
+        details: { active: { from: before.active, to: input.active } },
       });
     });
   }

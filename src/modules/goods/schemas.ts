@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import * as blocks from '../../lib/schema-blocks.js';
-import { DIRECTIONS, FULFILMENTS, GOODS_STATUSES, KZ_REGIONS, LOCATION_KINDS } from './rules.js';
+import { FULFILMENTS, GOODS_STATUSES, KZ_REGIONS, LOCATION_KINDS } from './rules.js';
 
 const csrf = { _csrf: z.string().optional() };
 
@@ -190,8 +190,8 @@ export const tsrKindForm = z.strictObject({
   active: yesNo,
 });
 
+/** Whether the organisation works on the portal; its directions change on «Карточка организации» only. */
 export const supplierForm = z.strictObject({
   ...csrf,
-  directions: list.pipe(z.array(z.enum(DIRECTIONS, { error: 'goods:errors.badRequest' }))),
   active: yesNo,
 });

@@ -339,7 +339,7 @@ describe('administrator registries: ТСР kinds and suppliers', () => {
     await admin
       .post(`/admin/suppliers/${care.id}`)
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), directions: ['tsr_sales', 'individual_assistant'], active: 'no' })
+      .send({ _csrf: csrfFrom(form.text), active: 'no' })
       .expect(303);
     const after = textOf((await recipient.get('/goods/TSR_DIAPERS').expect(200)).text);
     expect(after).not.toContain('Tena Slip Plus');
@@ -347,7 +347,11 @@ describe('administrator registries: ТСР kinds and suppliers', () => {
       directions: string[];
       active: boolean;
     };
-    expect(org).toMatchObject({ directions: ['tsr_sales', 'individual_assistant'], active: false });
+    // the directions are not edited here (only narrowed, signed, on «Карточка организации»)
+    expect(org).toMatchObject({
+      directions: ['tsr_sales', 'individual_assistant', 'special_social_services'],
+      active: false,
+    });
   });
 
   it('is for administrators only', async () => {
