@@ -9,7 +9,8 @@ import { HELP_TYPES } from '../migrations/20261125000500_create_entitlements_and
  */
 export async function seed(knex: Knex): Promise<void> {
   const orgIds = new Map<string, number>();
-  for (const o of ORGANISATIONS) {
+  // an organisation with `registered: false` is known to the state registry only: it registers itself
+  for (const o of ORGANISATIONS.filter((x) => x.registered !== false)) {
     const [row] = (await knex('organisations')
       .insert({
         bin: o.bin,
@@ -20,6 +21,7 @@ export async function seed(knex: Knex): Promise<void> {
         locality: o.address.locality,
         activity_code: o.activityCode,
         directions: o.directions,
+        available_directions: o.directions,
         phone: o.phone,
       })
       .returning('id')) as { id: number }[];

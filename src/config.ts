@@ -60,6 +60,12 @@ export const configSchema = z
      */
     PERSON_REGISTRY_URL: z.url().optional(),
     MOBILE_BASE_URL: z.url().optional(),
+    /**
+     * the entrepreneur registry and the health registry (psychiatric dispensary records); each
+     * defaults to the e-government gateway of PERSON_REGISTRY_URL (docs/architecture.md)
+     */
+    ENTREPRENEUR_REGISTRY_URL: z.url().optional(),
+    HEALTH_REGISTRY_URL: z.url().optional(),
     SMS_GATEWAY_URL: z.url().optional(),
     ESOBES_URL: z.url().optional(),
     ESOBES_API_TOKEN: z.string().min(16).optional(),

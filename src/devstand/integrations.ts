@@ -2,8 +2,14 @@ import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { httpESobes } from '../integrations/http.js';
 import { isValidS10 } from '../integrations/kazpost.js';
-import type { Integrations, RegistryPerson } from '../integrations/ports.js';
-import { ORGANISATIONS, PEOPLE } from './people.js';
+import type {
+  DispensaryCertificate,
+  EntrepreneurRecord,
+  Integrations,
+  LegalEntityRecord,
+  RegistryPerson,
+} from '../integrations/ports.js';
+import { ORGANISATIONS, PEOPLE, type DemoOrganisation } from './people.js';
 
 export function devRegistryPerson(iin: string): RegistryPerson | null {
   const p = PEOPLE.find((x) => x.iin === iin);
@@ -37,18 +43,102 @@ export function devRegistryPerson(iin: string): RegistryPerson | null {
   };
 }
 
+const KZ = 'Республика Казахстан';
+
+/** The dev legal-entity registry's (ГБД ЮЛ) answer: the demo organisation with deterministic defaults. */
+export function devLegalEntity(o: DemoOrganisation): LegalEntityRecord {
+  const r = o.registry ?? {};
+  const head = PEOPLE.find((p) => p.org === o.key);
+  const headName = o.head.toLocaleLowerCase('ru');
+  const year = `20${o.bin.slice(0, 2)}`;
+  const month = o.bin.slice(2, 4);
+  const place = `${o.address.locality}, ${o.address.street}, ${o.address.house}`;
+  return {
+    bin: o.bin,
+    name: o.name,
+    shortName: r.shortName ?? o.name,
+    head: o.head,
+    ...(head ? { headIin: head.iin } : {}),
+    address: {
+      region: o.address.region,
+      locality: o.address.locality,
+      street: o.address.street,
+      house: o.address.house,
+    },
+    activityCode: o.activityCode,
+    otherActivityCodes: r.otherActivityCodes ?? [],
+    ownershipForm:
+      r.ownershipForm ??
+      (o.name.startsWith('КГУ') ? 'Государственная собственность' : 'Частная собственность'),
+    formation: r.formation ?? 'Вновь созданное',
+    registeredOn: r.registeredOn ?? `${year}-${month}-01`,
+    status: r.status ?? 'active',
+    // the founder who is the head is named with the head's IIN (the demo person's)
+    founders: (r.founders ?? [{ name: o.head, iin: head?.iin ?? '', citizenship: KZ }])
+      .map((f) => ({
+        ...f,
+        iin: head && f.name.toLocaleLowerCase('ru') === headName ? head.iin : f.iin,
+      }))
+      .filter((f) => f.iin !== ''),
+    premises: r.premises ?? [
+      {
+        address: place,
+        right: 'ownership',
+        purpose: 'Оказание услуг, хранение товаров',
+        registeredOn: `${year}-${month}-15`,
+      },
+    ],
+  };
+}
+
+/** The dev entrepreneur registry's answer for a demo person registered as an entrepreneur. */
+export function devEntrepreneur(iin: string): EntrepreneurRecord | null {
+  const p = PEOPLE.find((x) => x.iin === iin);
+  if (!p?.entrepreneur) return null;
+  const e = p.entrepreneur;
+  return {
+    iin: p.iin,
+    name: e.name,
+    owner: [p.surname, p.name, p.patronymic].filter(Boolean).join(' '),
+    address: {
+      region: p.address.region,
+      locality: p.address.locality,
+      street: p.address.street,
+      house: p.address.house,
+    },
+    registeredOn: e.registeredOn,
+    registrationNumber: e.registrationNumber,
+    taxAuthority: e.taxAuthority,
+    activityCode: e.activityCode,
+    otherActivityCodes: e.otherActivityCodes,
+    status: e.status ?? 'active',
+  };
+}
+
+/** The dev health registry: every demo person has an answer; the flagged ones are on record. */
+export function devDispensaryRecord(iin: string, at: Date): DispensaryCertificate | null {
+  const p = PEOPLE.find((x) => x.iin === iin);
+  if (!p) return null;
+  return {
+    iin,
+    onRecord: p.dispensaryRecord === true,
+    checkedAt: at.toISOString(),
+    reference: `ПНД-${iin.slice(6)}`,
+  };
+}
+
 /** The dev stand's adapters: registries answer from the demo people; messages land in dev_* tables. */
 export function devIntegrations(db: Knex): Integrations {
   return {
     personRegistry: { findByIin: async (iin) => devRegistryPerson(iin) },
     organisationRegistry: {
       findByBin: async (bin) => {
-        const o = ORGANISATIONS.find((x) => x.bin === bin);
-        return o
-          ? { bin: o.bin, name: o.name, head: o.head, address: o.address, activityCode: o.activityCode }
-          : null;
+        const o = ORGANISATIONS.find((x) => x.bin === bin && x.inRegistry !== false);
+        return o ? devLegalEntity(o) : null;
       },
     },
+    entrepreneurRegistry: { findByIin: async (iin) => devEntrepreneur(iin) },
+    healthRegistry: { dispensaryRecord: async (iin) => devDispensaryRecord(iin, new Date()) },
     mobileBase: { phoneByIin: async (iin) => PEOPLE.find((p) => p.iin === iin)?.phone ?? null },
     sms: {
       send: async ({ phone, text, idempotencyKey }) => {

@@ -46,6 +46,10 @@ export interface DemoPerson extends Pick<
   org?: string;
   /** for specialists */
   specialistKind?: SpecialistKind;
+  /** the health registry has this person on a psychiatric dispensary record */
+  dispensaryRecord?: boolean;
+  /** the person is registered as an individual entrepreneur (the entrepreneur registry's answer) */
+  entrepreneur?: DemoEntrepreneur;
   pendingExclusion?: boolean;
   /** for recipients: the help types of the measures in their IPR (the demo seed gives exactly these) */
   measures: DemoHelpType[];
@@ -62,6 +66,41 @@ export interface DemoOrganisation {
   activityCode: string;
   directions: Direction[];
   phone: string;
+  /**
+   * false: the organisation exists in the state registry (and its head has a legal-entity key) but
+   * not in the portal's database: it has still to register (seeds skip it)
+   */
+  registered?: false;
+  /** false: not even the legal-entity registry knows the БИН (the «unknown BIN» case) */
+  inRegistry?: false;
+  /** what the dev legal-entity registry answers beyond the defaults it derives */
+  registry?: {
+    shortName?: string;
+    otherActivityCodes?: string[];
+    ownershipForm?: string;
+    formation?: string;
+    registeredOn?: string;
+    status?: 'active' | 'liquidated';
+    founders?: { name: string; iin: string; citizenship: string }[];
+    premises?: {
+      address: string;
+      right: 'ownership' | 'lease';
+      purpose: string;
+      registeredOn: string;
+      validUntil?: string;
+    }[];
+  };
+}
+
+/** An individual entrepreneur's registration as the dev entrepreneur registry answers it. */
+export interface DemoEntrepreneur {
+  name: string;
+  registeredOn: string;
+  registrationNumber: string;
+  taxAuthority: string;
+  activityCode: string;
+  otherActivityCodes: string[];
+  status?: 'active' | 'terminated';
 }
 
 /** The three regions of the demo data, named from the domain's list. */
@@ -159,6 +198,70 @@ export const ORGANISATIONS: DemoOrganisation[] = [
     activityCode: '88101',
     directions: ['tsr_sales', 'individual_assistant', 'special_social_services'],
     phone: '+77172600804',
+  },
+  // registration of suppliers: known to the state registry, not (yet) to the portal
+  {
+    key: 'new-care',
+    bin: makeBin('2019-08', 3101),
+    name: 'Товарищество с ограниченной ответственностью «Мейірім Care»',
+    head: 'Нұрланова Жанар Болатқызы',
+    address: A(REGIONS.astana, 'г. Астана', 'ул. Достык', '5'),
+    activityCode: '88101',
+    directions: [],
+    phone: '+77172700901',
+    registered: false,
+    registry: {
+      shortName: 'ТОО «Мейірім Care»',
+      otherActivityCodes: ['87301', '47741'],
+      ownershipForm: 'Частная собственность',
+      formation: 'Вновь созданное',
+      registeredOn: '2019-08-14',
+      founders: [
+        {
+          name: 'Нұрланова Жанар Болатқызы',
+          iin: makeIin('1985-03-12', 'F', 1000 + 57 * 7),
+          citizenship: 'Республика Казахстан',
+        },
+        {
+          name: 'Ахметов Ерлан Серикович',
+          iin: makeIin('1979-06-05', 'M', 9101),
+          citizenship: 'Республика Казахстан',
+        },
+      ],
+      premises: [
+        {
+          address: 'г. Астана, ул. Достык, 5, н.п. 3',
+          right: 'lease',
+          purpose: 'Оказание социальных услуг, хранение товаров',
+          registeredOn: '2024-01-10',
+          validUntil: '2027-01-09',
+        },
+      ],
+    },
+  },
+  {
+    key: 'new-closed',
+    bin: makeBin('2011-02', 3202),
+    name: 'Товарищество с ограниченной ответственностью «Старт Сервис»',
+    head: 'Петренко Игорь Васильевич',
+    address: A(REGIONS.almaty, 'г. Алматы', 'ул. Жибек Жолы', '64'),
+    activityCode: '47741',
+    directions: [],
+    phone: '+77272700902',
+    registered: false,
+    registry: { shortName: 'ТОО «Старт Сервис»', status: 'liquidated', formation: 'Вновь созданное' },
+  },
+  {
+    key: 'new-unknown',
+    bin: makeBin('2021-10', 3303),
+    name: 'ТОО «Неизвестная компания»',
+    head: 'Серикбаев Арман Нурланович',
+    address: A(REGIONS.karaganda, 'г. Караганда', 'ул. Бухар-Жырау', '2'),
+    activityCode: '88101',
+    directions: [],
+    phone: '+77212700903',
+    registered: false,
+    inRegistry: false,
   },
 ];
 
@@ -668,6 +771,86 @@ const SEEDS: Seed[] = [
     org: 'msu-astana',
     address: A(AST, 'г. Астана', 'ул. Кенесары', '42', '5'),
     note: 'кандидат в сотрудники МСУ, Астана (добавляется в «Сотрудники»)',
+  },
+  // registration of suppliers: heads of organisations that are not registered on the portal yet,
+  // an individual entrepreneur and individual assistants applying to the specialists' registry
+  {
+    key: 'h01',
+    surname: 'НҰРЛАНОВА',
+    name: 'ЖАНАР',
+    patronymic: 'БОЛАТҚЫЗЫ',
+    birthDate: '1985-03-12',
+    sex: 'F',
+    roles: [],
+    org: 'new-care',
+    address: A(AST, 'г. Астана', 'ул. Достык', '7', '12'),
+    note: 'руководитель ТОО «Мейірім Care» (не зарегистрирована на портале): «Регистрация поставщика»',
+  },
+  {
+    key: 'h02',
+    surname: 'ПЕТРЕНКО',
+    name: 'ИГОРЬ',
+    patronymic: 'ВАСИЛЬЕВИЧ',
+    birthDate: '1975-11-02',
+    sex: 'M',
+    roles: [],
+    org: 'new-closed',
+    address: A(ALA, 'г. Алматы', 'ул. Жибек Жолы', '70', '3'),
+    note: 'руководитель ТОО «Старт Сервис» (не зарегистрирована на портале; ликвидирована в ГБД ЮЛ)',
+  },
+  {
+    key: 'h03',
+    surname: 'СЕРИКБАЕВ',
+    name: 'АРМАН',
+    patronymic: 'НУРЛАНОВИЧ',
+    birthDate: '1988-06-21',
+    sex: 'M',
+    roles: [],
+    org: 'new-unknown',
+    address: A(KAR, 'г. Караганда', 'ул. Бухар-Жырау', '4', '8'),
+    note: 'ключ юридического лица с БИН, которого нет в ГБД ЮЛ (не зарегистрирована на портале)',
+  },
+  {
+    key: 'ip01',
+    surname: 'ОМАРОВА',
+    name: 'ДИНАРА',
+    patronymic: 'САЯТОВНА',
+    birthDate: '1990-09-09',
+    sex: 'F',
+    roles: [],
+    address: A(AST, 'г. Астана', 'ул. Кабанбай батыра', '11', '40'),
+    entrepreneur: {
+      name: 'ИП «Ортопедия Плюс»',
+      registeredOn: '2022-04-18',
+      registrationNumber: 'ИП-0422-118843',
+      taxAuthority: 'УГД по району Есиль г. Астана',
+      activityCode: '47741',
+      otherActivityCodes: ['88101'],
+    },
+    note: 'индивидуальный предприниматель (не зарегистрирован на портале): «Регистрация поставщика»',
+  },
+  {
+    key: 's07',
+    surname: 'КАЛИЕВ',
+    name: 'БАУЫРЖАН',
+    patronymic: 'ЕРЖАНОВИЧ',
+    birthDate: '1987-01-30',
+    sex: 'M',
+    roles: ['specialist'],
+    address: A(AST, 'г. Астана', 'ул. Иманова', '19', '77'),
+    dispensaryRecord: true,
+    note: 'индивидуальный помощник, не в реестре; состоит на диспансерном учёте (заявка не отправляется)',
+  },
+  {
+    key: 's08',
+    surname: 'ЖАКЕНОВА',
+    name: 'АЛИЯ',
+    patronymic: 'МАРАТОВНА',
+    birthDate: '1993-05-17',
+    sex: 'F',
+    roles: ['specialist'],
+    address: A(AST, 'г. Астана', 'ул. Сарайшык', '34', '15'),
+    note: 'индивидуальный помощник, ещё не в реестре специалистов',
   },
 ];
 

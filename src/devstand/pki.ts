@@ -690,9 +690,10 @@ async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promis
   };
   const jobs: Job[] = [];
   for (const person of opts.people) {
-    // a person with an organisation holds its legal-entity keys (an employee, or one its staff may add)
+    // a person with an organisation holds its legal-entity keys (an employee, one its staff may add,
+    // or the head of an organisation still to register)
     const org = person.org ? orgs.get(person.org) : undefined;
-    if (person.roles.includes('employee') && !org)
+    if ((person.roles.includes('employee') || person.org) && !org)
       throw new Error(`employee ${person.key} has no organisation`);
     jobs.push({
       key: person.key,

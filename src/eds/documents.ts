@@ -29,6 +29,9 @@ export const DOCUMENT_KINDS = [
   'status-change',
   'bed-count-change',
   'specialist-application',
+  'supplier-application',
+  'supplier-decision',
+  'organisation-directions',
 ] as const;
 
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -60,6 +63,9 @@ export interface DocumentFieldMap {
   'status-change': Fields & { from: string; to: string };
   'bed-count-change': Fields & { total: number };
   'specialist-application': Fields & { specialistKind: string };
+  'supplier-application': Fields & { supplierKind: string; bin: string };
+  'supplier-decision': Fields & { decision: string };
+  'organisation-directions': Fields & { reason: string };
 }
 
 export interface DocumentObjectRef {

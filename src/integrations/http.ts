@@ -1,11 +1,25 @@
-import type { ESobes, Integrations, RegistryPerson } from './ports.js';
+import type {
+  DispensaryCertificate,
+  EntrepreneurRecord,
+  EntrepreneurRegistry,
+  ESobes,
+  HealthRegistry,
+  Integrations,
+  LegalEntityRecord,
+  OrganisationRegistry,
+  RegistryPerson,
+} from './ports.js';
 import { isValidS10 } from './kazpost.js';
 
 /**
  * HTTP adapters for production: each state system behind a gateway that speaks JSON.
  * Contract (relative to the configured base URL):
  *   GET  persons/{iin}            → RegistryPerson (404 when unknown)      PERSON_REGISTRY_URL
- *   GET  organisations/{bin}      → organisation card (404 when unknown)   PERSON_REGISTRY_URL
+ *   GET  organisations/{bin}      → LegalEntityRecord, ГБД ЮЛ (404 when unknown) PERSON_REGISTRY_URL
+ *   GET  entrepreneurs/{iin}      → EntrepreneurRecord (404 when not an entrepreneur)
+ *                                   ENTREPRENEUR_REGISTRY_URL, else PERSON_REGISTRY_URL
+ *   GET  dispensary-records/{iin} → DispensaryCertificate (404 when the registry has no answer)
+ *                                   HEALTH_REGISTRY_URL, else PERSON_REGISTRY_URL
  *   GET  phones/{iin}             → { phone }                              MOBILE_BASE_URL
  *   POST messages {phone,text}    (Idempotency-Key header)                 SMS_GATEWAY_URL
  *   POST {topic} payload          (Idempotency-Key header)                 ESOBES_URL
@@ -42,8 +56,49 @@ export function httpESobes(base: string, token?: string): ESobes {
   };
 }
 
+/** ГБД ЮЛ behind the gateway. */
+export function httpOrganisationRegistry(base: string, token?: string): OrganisationRegistry {
+  return {
+    findByBin: async (bin) => {
+      const res = await call(join(base, `organisations/${encodeURIComponent(bin)}`), {
+        headers: jsonHeaders(token),
+      });
+      return res.status === 404 ? null : ((await res.json()) as LegalEntityRecord);
+    },
+  };
+}
+
+/** The registry of individual entrepreneurs behind the gateway. */
+export function httpEntrepreneurRegistry(base: string, token?: string): EntrepreneurRegistry {
+  return {
+    findByIin: async (iin) => {
+      const res = await call(join(base, `entrepreneurs/${encodeURIComponent(iin)}`), {
+        headers: jsonHeaders(token),
+      });
+      return res.status === 404 ? null : ((await res.json()) as EntrepreneurRecord);
+    },
+  };
+}
+
+/** The health registry's answer on psychiatric dispensary records behind the gateway. */
+export function httpHealthRegistry(base: string, token?: string): HealthRegistry {
+  return {
+    dispensaryRecord: async (iin) => {
+      const res = await call(join(base, `dispensary-records/${encodeURIComponent(iin)}`), {
+        headers: jsonHeaders(token),
+      });
+      if (res.status === 404) return null;
+      const body = (await res.json()) as DispensaryCertificate;
+      // an answer without a definite yes or no is no confirmation
+      return typeof body.onRecord === 'boolean' ? body : null;
+    },
+  };
+}
+
 export function httpIntegrations(urls: {
   personRegistry: string;
+  entrepreneurRegistry?: string;
+  healthRegistry?: string;
   mobileBase: string;
   sms: string;
   esobes: string;
@@ -58,12 +113,12 @@ export function httpIntegrations(urls: {
         return res.status === 404 ? null : ((await res.json()) as RegistryPerson);
       },
     },
-    organisationRegistry: {
-      findByBin: async (bin) => {
-        const res = await call(join(urls.personRegistry, `organisations/${bin}`), { headers: headers() });
-        return res.status === 404 ? null : await res.json();
-      },
-    },
+    organisationRegistry: httpOrganisationRegistry(urls.personRegistry, urls.token),
+    entrepreneurRegistry: httpEntrepreneurRegistry(
+      urls.entrepreneurRegistry ?? urls.personRegistry,
+      urls.token,
+    ),
+    healthRegistry: httpHealthRegistry(urls.healthRegistry ?? urls.personRegistry, urls.token),
     mobileBase: {
       phoneByIin: async (iin) => {
         const res = await call(join(urls.mobileBase, `phones/${iin}`), { headers: headers() });

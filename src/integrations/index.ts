@@ -30,6 +30,10 @@ export function createIntegrations(config: Config): Integrations {
     mobileBase: required.MOBILE_BASE_URL!,
     sms: required.SMS_GATEWAY_URL!,
     esobes: required.ESOBES_URL!,
+    // the entrepreneur and health registries answer through the same e-government gateway unless
+    // they have addresses of their own
+    ...(config.ENTREPRENEUR_REGISTRY_URL ? { entrepreneurRegistry: config.ENTREPRENEUR_REGISTRY_URL } : {}),
+    ...(config.HEALTH_REGISTRY_URL ? { healthRegistry: config.HEALTH_REGISTRY_URL } : {}),
     kazpostTracking: config.KAZPOST_TRACKING_URL,
     ...(config.ESOBES_API_TOKEN ? { token: config.ESOBES_API_TOKEN } : {}),
   });

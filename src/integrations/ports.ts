@@ -43,19 +43,93 @@ export interface KazPost {
   isValidTrackNumber(trackNumber: string): boolean;
 }
 
+/** A person named in a registry answer (head, founder). */
+export interface RegistryNamedPerson {
+  name: string;
+  iin: string;
+  citizenship: string;
+}
+
+/** Registered ownership or lease of premises for storing goods and giving services. */
+export interface RegistryPremises {
+  address: string;
+  right: 'ownership' | 'lease';
+  purpose: string;
+  registeredOn: string;
+  /** the lease's end, when leased */
+  validUntil?: string;
+}
+
+/** ГБД ЮЛ: the state legal-entity registry's answer for one БИН (rules item 12, 1). */
+export interface LegalEntityRecord {
+  bin: string;
+  /** the full name */
+  name: string;
+  shortName: string;
+  /** the head's full name */
+  head: string;
+  headIin?: string;
+  address: { region: string; locality: string; street: string; house: string };
+  /** the main economic activity code (ОКЭД) */
+  activityCode: string;
+  /** the other activity codes */
+  otherActivityCodes: string[];
+  ownershipForm: string;
+  /** how it was formed (вновь созданное, реорганизация …) */
+  formation: string;
+  registeredOn: string;
+  /** «liquidated»: the organisation no longer exists and cannot register */
+  status: 'active' | 'liquidated';
+  founders: RegistryNamedPerson[];
+  premises: RegistryPremises[];
+}
+
 export interface OrganisationRegistry {
-  findByBin(bin: string): Promise<{
-    bin: string;
-    name: string;
-    head: string;
-    address: { region: string; locality: string; street: string; house: string };
-    activityCode: string;
-  } | null>;
+  findByBin(bin: string): Promise<LegalEntityRecord | null>;
+}
+
+/** The state registration of an individual entrepreneur (rules item 12, 2). */
+export interface EntrepreneurRecord {
+  iin: string;
+  /** the entrepreneur's trade name («ИП …») */
+  name: string;
+  /** the person's full name */
+  owner: string;
+  address: { region: string; locality: string; street: string; house: string };
+  registeredOn: string;
+  registrationNumber: string;
+  taxAuthority: string;
+  activityCode: string;
+  otherActivityCodes: string[];
+  status: 'active' | 'terminated';
+}
+
+/** The registry of individual entrepreneurs (через шлюз «электронного правительства»). */
+export interface EntrepreneurRegistry {
+  findByIin(iin: string): Promise<EntrepreneurRecord | null>;
+}
+
+/** The answer about psychiatric dispensary records (rules item 12, 3). */
+export interface DispensaryCertificate {
+  iin: string;
+  /** true when the person is on a dispensary record in mental-health care */
+  onRecord: boolean;
+  /** when the registry gave this answer */
+  checkedAt: string;
+  /** the registry's reference number of the answer */
+  reference: string;
+}
+
+/** The health registry: whether a person is on a psychiatric dispensary record. */
+export interface HealthRegistry {
+  dispensaryRecord(iin: string): Promise<DispensaryCertificate | null>;
 }
 
 export interface Integrations {
   personRegistry: PersonRegistry;
   organisationRegistry: OrganisationRegistry;
+  entrepreneurRegistry: EntrepreneurRegistry;
+  healthRegistry: HealthRegistry;
   mobileBase: MobileBase;
   sms: SmsGateway;
   email: EmailGateway;

@@ -27,7 +27,7 @@ export function routes(
   router.use(msuRoutes(services));
   router.use(specialistRoutes(services));
   router.use(supplierRoutes(services));
-  router.use(participantsRoutes(services));
+  router.use(participantsRoutes(services, opts.loginLimiter));
   router.use(adminRoutes(services));
   return router;
 }

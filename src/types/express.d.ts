@@ -23,6 +23,10 @@ declare module 'express-session' {
     startedAt?: number;
     /** the login challenge this session was given (a challenge is good only in its own session) */
     loginChallengeId?: string;
+    /** the supplier registration's identification challenge (src/routes/participants) */
+    registrationChallengeId?: string;
+    /** who is registering a supplier: identified by a signed challenge, not logged in */
+    registrant?: { personId: number; kind: 'legal' | 'entrepreneur'; bin: string };
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];
   }
 }

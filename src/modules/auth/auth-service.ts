@@ -138,6 +138,17 @@ export class AuthService {
           await this.people.grantRole(tx, person.id, 'recipient');
           roles = ['recipient'];
         }
+        // an individual entrepreneur acts for their own organisation (bin = their IIN) with the
+        // personal key: the supplier cabinet besides whatever else they are
+        const own = await this.people.organisationByBin(tx, cert.iin);
+        if (
+          own?.kind === 'entrepreneur' &&
+          grants.some((g) => g.role === 'employee' && g.organisation_id === own.id)
+        ) {
+          roles = [...roles, 'employee'];
+          organisationId = own.id;
+          directions = own.directions;
+        }
       }
       const wards = roles.includes('guardian') ? await this.people.wards(tx, person.id) : [];
       await audit(tx, {

@@ -2,7 +2,6 @@ import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
-import { DIRECTIONS, type Direction } from './rules.js';
 import { GoodsServiceBase } from './service-base.js';
 
 /** The administrator's registries: ТСР kinds with their guaranteed sums, and suppliers with their directions. */
@@ -60,24 +59,5 @@ export class GoodsAdminService extends GoodsServiceBase {
     const o = await this.core.people.organisationById(this.db, id);
     if (!o) throw new NotFoundError();
     return o;
-  }
-
-  async updateSupplier(actor: Actor, id: number, input: { directions: Direction[] }) {
-    await inTransaction(this.db, async (tx) => {
-      const before = await this.core.people.organisationById(tx, id);
-      if (!before) throw new NotFoundError();
-      const directions = DIRECTIONS.filter((d) => input.directions.includes(d));
-      await this.repo.updateOrganisation(tx, id, { directions });
-      await audit(tx, {
-        actorId: actor.personId,
-        organisationId: id,
-        action: 'admin.supplier_updated',
-        objectType: 'organisation',
-        objectId: id,
-        details: {
-          directions: { from: before.directions, to: directions },
-        },
-      });
-    });
   }
 }

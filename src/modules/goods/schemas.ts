@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import * as blocks from '../../lib/schema-blocks.js';
-import { DIRECTIONS, FULFILMENTS, GOODS_STATUSES, KZ_REGIONS, LOCATION_KINDS } from './rules.js';
+import { FULFILMENTS, GOODS_STATUSES, KZ_REGIONS, LOCATION_KINDS } from './rules.js';
 
 const csrf = { _csrf: z.string().optional() };
 
@@ -188,9 +188,4 @@ export const tsrKindForm = z.strictObject({
   guaranteedSum: money('goods:errors.guaranteedRequired'),
   accompanyingService: yesNo,
   active: yesNo,
-});
-
-export const supplierForm = z.strictObject({
-  ...csrf,
-  directions: list.pipe(z.array(z.enum(DIRECTIONS, { error: 'goods:errors.badRequest' }))),
 });

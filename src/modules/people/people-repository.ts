@@ -44,6 +44,8 @@ export interface OrganisationRow {
   /** the administrator's decision: suspended takes no new orders, excluded is final */
   status: 'active' | 'suspended' | 'excluded';
   status_reason: string | null;
+  /** 'entrepreneur': an individual entrepreneur (bin = the IIN), who signs with the personal key */
+  kind?: 'legal' | 'entrepreneur';
 }
 
 export class PeopleRepository {

@@ -33,6 +33,11 @@ export interface SignedObject {
   version?: number;
 }
 
+/** An entrepreneur's organisation acted for by the entrepreneur: its БИН is their ИИН. */
+function isOwnEntrepreneur(org: { kind?: string; bin: string }, iin: string): boolean {
+  return org.kind === 'entrepreneur' && org.bin === iin;
+}
+
 export class SignedSteps {
   constructor(
     private readonly db: Knex,
@@ -51,10 +56,13 @@ export class SignedSteps {
     const person = await people.findById(db, actor.personId);
     if (!person) throw new NotFoundError();
     let organisationBin: string | undefined;
+    let signer = step.signer;
     if (step.signer === 'employee') {
       const org = actor.organisationId ? await people.organisationById(db, actor.organisationId) : undefined;
       if (!org) throw new NotFoundError();
-      organisationBin = org.bin;
+      // an individual entrepreneur is the organisation: they sign with their personal key
+      if (isOwnEntrepreneur(org, person.iin)) signer = 'individual';
+      else organisationBin = org.bin;
     }
     const principal =
       step.signer === 'individual' && actor.principalId !== actor.personId
@@ -67,7 +75,7 @@ export class SignedSteps {
         purpose: step.purpose,
         keyType: 'SIGN',
         actor: { personId: person.id, iin: person.iin, ...(organisationBin ? { organisationBin } : {}) },
-        principal: step.signer === 'individual' ? { personId: principal.id, iin: principal.iin } : null,
+        principal: signer === 'individual' ? { personId: principal.id, iin: principal.iin } : null,
         object,
         payload,
       },
@@ -76,20 +84,28 @@ export class SignedSteps {
   }
 
   /** Verifies (before the transaction), then runs the change with the stored evidence in one transaction. */
-  apply<T>(
+  async apply<T>(
     actor: Actor,
     step: Pick<StepDocument, 'purpose' | 'signer'>,
     object: Pick<SignedObject, 'type' | 'id'>,
     input: SignedInput,
     fn: (tx: Knex.Transaction, doc: SignedDoc) => Promise<T>,
   ): Promise<T> {
+    let signer = step.signer;
+    if (step.signer === 'employee' && actor.organisationId) {
+      const [org, person] = await Promise.all([
+        this.people.organisationById(this.db, actor.organisationId),
+        this.people.findById(this.db, actor.personId),
+      ]);
+      if (org && person && isOwnEntrepreneur(org, person.iin)) signer = 'individual';
+    }
     return this.signing.apply(
       {
         signRequestId: input.signRequestId,
         signedXml: input.signedXml,
         purpose: step.purpose,
         actorId: actor.personId,
-        signer: step.signer,
+        signer,
       },
       async (tx, doc) => {
         const r = doc.request;

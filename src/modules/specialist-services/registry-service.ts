@@ -54,9 +54,26 @@ export class RegistryService {
     if (why) throw new ValidationError({ [GUARD_FIELD[why] ?? 'kind']: why });
   }
 
+  /**
+   * An individual assistant (УИП) joins the registry only with the health registry's confirmation
+   * that they are not on a psychiatric dispensary record (rules item 12, 3): no answer, or a record,
+   * and the application cannot be sent.
+   */
+  private async dispensaryConfirmation(actor: Actor, input: { kind: string; type: string }) {
+    if (input.kind !== 'UIP' || input.type !== 'inclusion') return null;
+    const me = await this.c.person(this.c.db, actor.personId);
+    const answer = await this.c.core.integrations.healthRegistry.dispensaryRecord(me.iin).catch(() => {
+      throw new ValidationError({ kind: 'participants:errors.dispensaryUnavailable' });
+    });
+    if (!answer) throw new ValidationError({ kind: 'participants:errors.dispensaryNoAnswer' });
+    if (answer.onRecord) throw new ValidationError({ kind: 'participants:errors.dispensaryRecord' });
+    return answer;
+  }
+
   async issueApplication(actor: Actor, input: ApplicationInput): Promise<IssuedSignRequest> {
     this.c.requireSpecialist(actor);
     await this.check(actor, input);
+    const confirmation = await this.dispensaryConfirmation(actor, input);
     const me = asSelf(actor);
     return this.c.steps.issue(
       me,
@@ -69,12 +86,31 @@ export class RegistryService {
         region: input.type === 'inclusion' ? input.region : '',
         locality: input.type === 'inclusion' ? input.locality : '',
         reason: input.reason ?? '',
+        ...(confirmation
+          ? {
+              dispensaryCheck: {
+                onRecord: false,
+                reference: confirmation.reference,
+                checkedAt: confirmation.checkedAt,
+              },
+            }
+          : {}),
       },
     );
   }
 
   async submitApplication(actor: Actor, signed: SignedInput): Promise<ApplicationRow> {
     this.c.requireSpecialist(actor);
+    // the signed document names the kind; the health registry is asked again before it is stored
+    const request = await this.c.core.signing.findRequest(signed.signRequestId);
+    const asked = request?.payload as { specialistKind?: string; type?: string } | undefined;
+    if (asked?.specialistKind && asked.type)
+      await this.dispensaryConfirmation(actor, { kind: asked.specialistKind, type: asked.type }).catch(
+        (err) => {
+          if (err instanceof ValidationError) throw new AppError(Object.values(err.fields)[0]!, 409);
+          throw err;
+        },
+      );
     const me = asSelf(actor);
     return this.c.steps.apply(
       me,

@@ -22,7 +22,8 @@ export function edsRoutes(services: WebServices): Router {
     const body = prepareBody.safeParse(req.body);
     if (!body.success)
       return res.status(400).json({ error: 'bad_request', message: req.t('errors:bad_request') });
-    const actorId = req.session.auth?.personId ?? null;
+    // a supplier registering is identified by the registration's signed challenge, not logged in
+    const actorId = req.session.auth?.personId ?? req.session.registrant?.personId ?? null;
     try {
       const prepared = await services.signing.prepare(body.data.signRequestId, actorId, body.data.certPem);
       res.json(prepared);

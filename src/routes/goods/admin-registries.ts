@@ -4,7 +4,7 @@ import { NotFoundError } from '../../lib/errors.js';
 import { formatTiyn } from '../../lib/money.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { supplierForm, tsrKindForm } from '../../modules/goods/schemas.js';
+import { tsrKindForm } from '../../modules/goods/schemas.js';
 import { idParam } from '../../web/forms.js';
 import { DIRECTIONS } from '../../modules/goods/rules.js';
 import { page, parseGoodsForm as parseForm } from './helpers.js';
@@ -73,16 +73,6 @@ export function adminRegistryRoutes(services: WebServices): Router {
 
   router.get('/admin/suppliers/:id', admin, async (req, res) => {
     await renderSupplier(req, res, 200);
-  });
-
-  router.post('/admin/suppliers/:id', admin, async (req, res) => {
-    const id = idParam(req);
-    const parsed = parseForm(supplierForm, req.body);
-    if (!parsed.ok) return renderSupplier(req, res, 400, { errors: parsed.errors });
-    await registry.supplier(id);
-    await registry.updateSupplier(actorOf(req), id, parsed.data);
-    flash(req, 'goods:flash.supplierSaved');
-    res.redirect(303, '/admin/suppliers');
   });
 
   return router;

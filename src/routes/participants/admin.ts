@@ -27,11 +27,8 @@ export function standingRoutes(services: WebServices): Router {
     });
   });
 
-  router.get('/admin/organisations/:id', admin, async (req, res) => {
-    res.render('pages/participants/admin-organisation.njk', {
-      organisation: await standing.organisation(actorOf(req), idParam(req)),
-    });
-  });
+  // GET /admin/organisations/:id is the organisation card (registration.ts), which shows the standing
+  // and its actions beside the registry data and the directions
 
   /** Where each subject's pages live, what its target is called, and how its steps are made. */
   const SUBJECTS: Record<

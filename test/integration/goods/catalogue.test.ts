@@ -328,26 +328,25 @@ describe('administrator registries: ТСР kinds and suppliers', () => {
     expect(audit).toBeTruthy();
   });
 
-  it("narrows a supplier's directions: without ТСР sales its goods are no longer offered", async () => {
-    const before = textOf((await recipient.get('/goods/TSR_DIAPERS').expect(200)).text);
-    expect(before).toContain('Tena Slip Plus');
+  it("shows a supplier's directions and standing; both change only on «Карточка организации»", async () => {
     const care = (await ctx.db('organisations').where({ name: 'ТОО «Забота и помощь»' }).first('id')) as {
       id: number;
     };
-    const form = await admin.get(`/admin/suppliers/${care.id}`).expect(200);
     expect(textOf((await admin.get('/admin/suppliers').expect(200)).text)).toContain('ТОО «Забота и помощь»');
-    await admin
-      .post(`/admin/suppliers/${care.id}`)
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), directions: ['individual_assistant'] })
-      .expect(303);
-    const after = textOf((await recipient.get('/goods/TSR_DIAPERS').expect(200)).text);
-    expect(after).not.toContain('Tena Slip Plus');
+    const page = await admin.get(`/admin/suppliers/${care.id}`).expect(200);
+    const text = textOf(page.text);
+    expect(text).toContain('Продажа ТСР');
+    expect(page.text).toContain(`href="/admin/organisations/${care.id}"`);
+    // no form here: nothing is changed on this page
+    expect(page.text).not.toContain(`action="/admin/suppliers/${care.id}"`);
     const org = (await ctx.db('organisations').where({ id: care.id }).first()) as {
       directions: string[];
       status: string;
     };
-    expect(org).toMatchObject({ directions: ['individual_assistant'], status: 'active' });
+    expect(org).toMatchObject({
+      directions: ['tsr_sales', 'individual_assistant', 'special_social_services'],
+      status: 'active',
+    });
   });
 
   it('is for administrators only', async () => {

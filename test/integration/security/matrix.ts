@@ -486,14 +486,68 @@ export const MATRIX: Record<string, Entry> = {
     expect: only(['admin']),
     url: (w) => `/admin/suppliers/${w.ids.supplierOrg}`,
   },
-  'POST /admin/suppliers/:id': {
-    expect: postBy(['admin']),
-    url: (w) => `/admin/suppliers/${w.ids.supplierOrg}`,
-  },
 
   // ------------------------------------------------------------ participants: the organisation's staff,
   // the administrator's suspension and exclusion of organisations and specialists (docs/participants.md)
   ...participantsRoutes(),
+
+  // ------------------------------------------------------------ supplier registration and the organisation card
+  // (issue 16 items 1–2: src/routes/participants). The registration is public: a person is identified
+  // by the registration's own signed challenge (kept in the session), so without one the application
+  // pages lead back to /registration. The world holds no supplier application: the administrator's
+  // card answers 404 for an unknown one (test/integration/participants covers the real ones).
+  'GET /registration': { expect: everyone(200), url: path('/registration') },
+  'POST /registration/legal': { expect: cells(() => 'allowed'), url: path('/registration/legal') },
+  'POST /registration/entrepreneur': {
+    expect: cells(() => 'allowed'),
+    url: path('/registration/entrepreneur'),
+  },
+  'GET /registration/application': { expect: everyone(303), url: path('/registration/application') },
+  'POST /registration/application': {
+    expect: cells(() => 'allowed'),
+    url: path('/registration/application'),
+  },
+  'POST /registration/application/sign': {
+    expect: cells(() => 'allowed'),
+    url: path('/registration/application/sign'),
+  },
+  'GET /admin/supplier-applications': {
+    expect: only(['admin']),
+    url: path('/admin/supplier-applications'),
+  },
+  'GET /admin/supplier-applications/:id': {
+    expect: only(['admin'], 404),
+    url: path('/admin/supplier-applications/999999'),
+  },
+  'GET /admin/supplier-applications/:id/refuse': {
+    expect: only(['admin'], 404),
+    url: path('/admin/supplier-applications/999999/refuse'),
+  },
+  'POST /admin/supplier-applications/:id/approve': {
+    expect: postBy(['admin']),
+    url: path('/admin/supplier-applications/999999/approve'),
+  },
+  'POST /admin/supplier-applications/:id/refuse': {
+    expect: postBy(['admin']),
+    url: path('/admin/supplier-applications/999999/refuse'),
+  },
+  'POST /admin/supplier-applications/:id/approve/sign': {
+    expect: postBy(['admin']),
+    url: path('/admin/supplier-applications/999999/approve/sign'),
+  },
+  'POST /admin/supplier-applications/:id/refuse/sign': {
+    expect: postBy(['admin']),
+    url: path('/admin/supplier-applications/999999/refuse/sign'),
+  },
+  'GET /supplier/organisation': { expect: only(EMPLOYEES), url: path('/supplier/organisation') },
+  'POST /admin/organisations/:id/directions': {
+    expect: postBy(['admin']),
+    url: (w) => `/admin/organisations/${w.ids.supplierOrg}/directions`,
+  },
+  'POST /admin/organisations/:id/directions/sign': {
+    expect: postBy(['admin']),
+    url: (w) => `/admin/organisations/${w.ids.supplierOrg}/directions/sign`,
+  },
 };
 
 /** «Сотрудники» of the organisation cabinet and the administrator's standing steps. */

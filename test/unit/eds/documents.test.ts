@@ -25,11 +25,14 @@ const SAMPLE: { [K in DocumentKind]: DocumentFieldMap[K] } = {
   'status-change': { from: 'submitted', to: 'approved' },
   'bed-count-change': { total: 120 },
   'specialist-application': { specialistKind: 'UZHYA' },
+  'supplier-application': { supplierKind: 'legal', bin: '190840031016' },
+  'supplier-decision': { decision: 'approve' },
+  'organisation-directions': { reason: 'Нет лицензии', directions: ['tsr_sales'] },
 };
 
 describe('renderDocument', () => {
   it('renders every kind with its namespace and root element, parseable and canonical', () => {
-    expect(DOCUMENT_KINDS).toHaveLength(10);
+    expect(DOCUMENT_KINDS).toHaveLength(13);
     for (const kind of DOCUMENT_KINDS) {
       const xml = renderDocument(kind, {
         actorIin: iin,
