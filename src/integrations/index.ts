@@ -15,6 +15,7 @@ export function createIntegrations(config: Config): Integrations {
     MOBILE_BASE_URL: config.MOBILE_BASE_URL,
     SMS_GATEWAY_URL: config.SMS_GATEWAY_URL,
     ESOBES_URL: config.ESOBES_URL,
+    GUARDIANSHIP_REGISTRY_URL: config.GUARDIANSHIP_REGISTRY_URL,
   };
   const missing = Object.entries(required)
     .filter(([, v]) => !v)
@@ -30,6 +31,7 @@ export function createIntegrations(config: Config): Integrations {
     mobileBase: required.MOBILE_BASE_URL!,
     sms: required.SMS_GATEWAY_URL!,
     esobes: required.ESOBES_URL!,
+    guardianshipRegistry: required.GUARDIANSHIP_REGISTRY_URL!,
     kazpostTracking: config.KAZPOST_TRACKING_URL,
     ...(config.ESOBES_API_TOKEN ? { token: config.ESOBES_API_TOKEN } : {}),
   });

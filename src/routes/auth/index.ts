@@ -89,7 +89,14 @@ export function authRoutes(services: WebServices, loginLimiter: RequestHandler):
     const wards = await services.auth.wards(auth.personId);
     res.render('pages/auth/act-for.njk', {
       self: { id: auth.personId, name: auth.name },
-      wards: wards.map((w) => ({ id: w.id, name: fullName(w) })),
+      wards: wards.map((w) => ({
+        id: w.id,
+        name: fullName(w),
+        kind: w.guardianship_kind,
+        decisionNumber: w.decision_number,
+        decisionDate: w.decision_date,
+        authority: w.authority,
+      })),
       current: auth.principalId,
     });
   });
