@@ -91,7 +91,7 @@ export async function seed(knex: Knex): Promise<void> {
     const personId = personIds.get(p.key)!;
     const [ipr] = (await knex('iprs')
       .insert({
-        external_id: `ESOBES-IPR-${p.key.toUpperCase()}`,
+        external_id: `${p.category === 'elderly' ? 'ESOBES-SSU' : 'ESOBES-IPR'}-${p.key.toUpperCase()}`,
         person_id: personId,
         developed_on: '2026-09-01',
         valid_until: '2027-08-31',
