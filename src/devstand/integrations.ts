@@ -162,3 +162,43 @@ export async function endDevGuardianship(
     .onConflict(['guardian_iin', 'ward_iin'])
     .merge(['ended_on']);
 }
+
+/** The guardianship authority's decision is undone in the dev registry: the guardianship is in force again. */
+export async function restoreDevGuardianship(db: Knex, guardianIin: string, wardIin: string): Promise<void> {
+  await db('dev_guardianship_ends').where({ guardian_iin: guardianIin, ward_iin: wardIin }).delete();
+}
+
+/** A demo guardianship as the dev stand's page lists it. */
+export interface DevGuardianshipRow {
+  guardianIin: string;
+  guardianName: string;
+  wardIin: string;
+  wardName: string;
+  decision: string;
+  validFrom: string;
+  validUntil: string | null;
+  endedOn: string | null;
+}
+
+/** Every guardianship the dev registry holds, with its state now. */
+export async function devGuardianships(db: Knex): Promise<DevGuardianshipRow[]> {
+  const registry = devGuardianshipRegistry(db);
+  const name = (p: DemoPerson) => [p.surname, p.name, p.patronymic].filter(Boolean).join(' ');
+  const rows: DevGuardianshipRow[] = [];
+  for (const guardian of PEOPLE.filter((p) => p.wards?.length || p.endedWards?.length)) {
+    for (const g of await registry.wardsOf(guardian.iin)) {
+      const ward = PEOPLE.find((p) => p.iin === g.wardIin)!;
+      rows.push({
+        guardianIin: guardian.iin,
+        guardianName: name(guardian),
+        wardIin: ward.iin,
+        wardName: name(ward),
+        decision: `№ ${g.decision.number}, ${g.decision.authority}`,
+        validFrom: g.validFrom,
+        validUntil: g.validUntil ?? null,
+        endedOn: g.endedOn ?? null,
+      });
+    }
+  }
+  return rows;
+}

@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 const today = () => astanaDate(ctx.clock.now());
-const text = (html: string) => decodeEntities(html).replace(/\s+/g, ' ');
+/** The page's text: tags dropped, entities decoded, white space collapsed. */
+const text = (html: string) =>
+  decodeEntities(html.replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 describe('at login', () => {
   it('the wards are the registry’s: listed with the decision, cached with checked_at', async () => {
@@ -144,6 +148,54 @@ describe('re-checked on every request made for the ward', () => {
       .type('form')
       .send({ _csrf: csrfFrom(actFor.text), principalId: String(await personIdOf(ctx, 'r12')) })
       .expect(503);
+  });
+});
+
+describe('the dev stand’s guardianship registry page', () => {
+  it('ends a guardianship and restores it; the guardian of the elderly ward follows after the TTL', async () => {
+    const ward = await personIdOf(ctx, 'r22');
+    const agent = await loginAs(ctx, 'g05', { actFor: 'r22' });
+    const row = (html: string) =>
+      text(html).match(
+        /ГРОМОВА НАТАЛЬЯ ВИКТОРОВНА \d{12} ГРОМОВ ВИКТОР ПАВЛОВИЧ \d{12} [^|]*?(Действует|Прекращена)/,
+      )?.[1];
+    const page = await agent.get('/dev/guardianships').expect(200);
+    expect(row(page.text)).toBe('Действует');
+    // the former guardian's guardianship is listed as the registry ended it
+    expect(text(page.text)).toContain('ГРОМОВ ОЛЕГ ВИКТОРОВИЧ');
+    expect(text(page.text)).toContain('Прекращена с 01.10.2026');
+    const fields = { guardian: personByKey('g05').iin, ward: personByKey('r22').iin };
+    // a pair the registry does not hold is not there
+    await agent
+      .post('/dev/guardianships')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...fields, ward: personByKey('r03').iin, action: 'end' })
+      .expect(404);
+    await agent
+      .post('/dev/guardianships')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...fields, action: 'end' })
+      .expect(303);
+    const ended = await agent.get('/dev/guardianships').expect(200);
+    expect(row(ended.text)).toBe('Прекращена');
+    ctx.clock.advance(TTL_MS + 1_000);
+    const help = text((await agent.get('/help').expect(200)).text);
+    expect(help).toContain('Опека над ГРОМОВ ВИКТОР ПАВЛОВИЧ закончилась');
+    expect(help).not.toContain('Данные получателя: ГРОМОВ ВИКТОР ПАВЛОВИЧ');
+    expect(await ctx.db('guardianships').where({ ward_id: ward })).toHaveLength(0);
+    await agent
+      .post('/dev/guardianships')
+      .type('form')
+      .send({ _csrf: csrfFrom(ended.text), ...fields, action: 'restore' })
+      .expect(303);
+    expect(row((await agent.get('/dev/guardianships').expect(200)).text)).toBe('Действует');
+    const actFor = await agent.get('/act-for').expect(200);
+    await agent
+      .post('/act-for')
+      .type('form')
+      .send({ _csrf: csrfFrom(actFor.text), principalId: String(ward) })
+      .expect(303);
+    expect(text((await agent.get('/help').expect(200)).text)).toContain('ГРОМОВ ВИКТОР ПАВЛОВИЧ');
   });
 });
 
