@@ -212,6 +212,18 @@ export class AuthService {
     return this.guardianships.check(auth.personId, auth.principalId);
   }
 
+  /**
+   * Whether the person's newest programme from Е-Собес is an elderly person's (recommended special
+   * social services, rules item 7) rather than an ИПР: the welcome letter speaks accordingly.
+   */
+  async isElderly(personId: number): Promise<boolean> {
+    const row = (await this.db('iprs')
+      .where({ person_id: personId })
+      .orderBy('developed_on', 'desc')
+      .first('category')) as { category: string } | undefined;
+    return row?.category === 'elderly';
+  }
+
   async markWelcomed(personId: number): Promise<void> {
     await this.db('persons')
       .where({ id: personId })

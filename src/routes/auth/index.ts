@@ -73,8 +73,12 @@ export function authRoutes(services: WebServices, loginLimiter: RequestHandler):
     }
   });
 
-  router.get('/welcome', requireAuth, (req, res) => {
-    res.render('pages/auth/welcome.njk', { name: req.session.auth!.name });
+  router.get('/welcome', requireAuth, async (req, res) => {
+    const auth = req.session.auth!;
+    res.render('pages/auth/welcome.njk', {
+      name: auth.name,
+      elderly: await services.auth.isElderly(auth.personId),
+    });
   });
 
   router.post('/welcome', requireAuth, async (req, res) => {

@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
-import { decodeEntities, loginAs } from '../../support/http.js';
+import { decodeEntities, loginAs, submitSigned } from '../../support/http.js';
 import { personByKey } from '../../../src/devstand/people.js';
 
 const TOKEN = 'dev-esobes-token';
@@ -121,6 +121,16 @@ describe('the Е-Собес import carries the category', () => {
 });
 
 describe('«Помощь для вас» of an elderly person', () => {
+  it('the welcome letter of the first login speaks of recommended special social services', async () => {
+    const agent = request.agent(ctx.app);
+    const page = await agent.get('/login').expect(200);
+    const res = await submitSigned(ctx, agent, page.text, 'r21');
+    expect(res.headers.location).toBe('/welcome');
+    const welcome = text((await agent.get('/welcome').expect(200)).text);
+    expect(welcome).toContain('отображаются рекомендованные вам специальные социальные услуги');
+    expect(welcome).not.toContain('ИПР');
+  });
+
   it('speaks of recommended special social services with their statuses, not of an ИПР', async () => {
     const agent = await loginAs(ctx, 'r22', { lang: 'ru' });
     const page = text((await agent.get('/help').expect(200)).text);
