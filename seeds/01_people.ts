@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import { ORGANISATIONS, PEOPLE } from '../src/devstand/people.js';
-import { devRegistryPerson } from '../src/devstand/integrations.js';
+import { devGuardianshipsOf, devRegistryPerson } from '../src/devstand/integrations.js';
 import { HELP_TYPES } from '../migrations/20261125000500_create_entitlements_and_orders.js';
+import { SSU_HELP_TYPES } from '../migrations/20261206400200_add_recipient_category_and_ssu.js';
 
 /**
  * The dev stand's people: persons as the registries know them, their roles, organisations,
- * guardianships, and an IPR for every recipient with the measures people.ts gives them.
+ * guardianships, and an IPR for every recipient with the measures people.ts gives them (for an
+ * elderly person, the special social services recommended to them).
+ * The guardianships written here only prefill the cache (never checked: the first request made
+ * for a ward, and every login, asks the dev guardianship registry, which is the truth).
  */
 export async function seed(knex: Knex): Promise<void> {
   const orgIds = new Map<string, number>();
@@ -40,6 +44,7 @@ export async function seed(knex: Knex): Promise<void> {
         birth_date: p.birthDate,
         sex: p.sex,
         address: JSON.stringify(p.address),
+        temporary_address: r.temporaryAddress ? JSON.stringify(r.temporaryAddress) : null,
         region: p.address.region,
         locality: p.address.locality,
         id_document: JSON.stringify(r.idDocument),
@@ -64,11 +69,17 @@ export async function seed(knex: Knex): Promise<void> {
         org_admin: role === 'employee' && Boolean(p.org),
       });
     }
-    for (const ward of p.wards ?? []) {
+    for (const g of devGuardianshipsOf(p).filter((x) => !x.endedOn)) {
       await knex('guardianships').insert({
         guardian_id: personId,
-        ward_id: personIds.get(ward)!,
-        basis: 'Решение органа опеки и попечительства',
+        ward_id: personIds.get(PEOPLE.find((x) => x.iin === g.wardIin)!.key)!,
+        kind: g.kind,
+        basis: `${g.decision.authority}, № ${g.decision.number}`,
+        decision_number: g.decision.number,
+        decision_date: g.decision.date,
+        authority: g.decision.authority,
+        valid_from: g.validFrom,
+        valid_until: g.validUntil ?? null,
       });
     }
   }
@@ -84,14 +95,17 @@ export async function seed(knex: Knex): Promise<void> {
     const personId = personIds.get(p.key)!;
     const [ipr] = (await knex('iprs')
       .insert({
-        external_id: `ESOBES-IPR-${p.key.toUpperCase()}`,
+        external_id: `${p.category === 'elderly' ? 'ESOBES-SSU' : 'ESOBES-IPR'}-${p.key.toUpperCase()}`,
         person_id: personId,
         developed_on: '2026-09-01',
         valid_until: '2027-08-31',
+        category: p.category ?? 'disability',
       })
       .returning('id')) as { id: number }[];
     // exactly the measures the start page names for the person (src/devstand/people.ts)
-    for (const h of HELP_TYPES.filter((x) => (p.measures as string[]).includes(x.code))) {
+    for (const h of [...HELP_TYPES, ...SSU_HELP_TYPES].filter((x) =>
+      (p.measures as string[]).includes(x.code),
+    )) {
       n++;
       const volume = h.code === 'UIP' ? 120 : h.code === 'SANATORIUM' ? 21 : volumes[h.unit]!;
       await knex('ipr_measures').insert({

@@ -148,8 +148,10 @@ function dbUrl(services: Services): string {
 /**
  * Checked on every request of a logged-in person: the session ends SESSION_ABSOLUTE_HOURS after the
  * login however active it is (the idle timeout is the cookie's and the store's); a guardian whose
- * guardianship of the ward has ended acts for themselves again from this request on (told so by a
- * banner), so every page of the ward's records answers 404, as for a stranger.
+ * guardianship of the ward has ended in the guardianship registry (asked again once its last answer
+ * is older than GUARDIANSHIP_CHECK_TTL_SECONDS) acts for themselves again from this request on (told
+ * so by a banner), so every page of the ward's records answers 404, as for a stranger; so does one
+ * whose re-check the registry could not answer.
  */
 function setUpSessionChecks(app: Express, services: Services): void {
   const lifetimeMs = services.config.SESSION_ABSOLUTE_HOURS * 3_600_000;
@@ -166,10 +168,13 @@ function setUpSessionChecks(app: Express, services: Services): void {
       return;
     }
     if (auth.principalId === auth.personId) return next();
-    services.auth.stillActsFor(auth).then((ok) => {
-      if (!ok) {
+    // the guardianship registry did not answer: acting for the ward is refused until it does (the
+    // person keeps the session for themselves and may choose the ward again later)
+    services.auth.stillActsFor(auth).then((check) => {
+      if (check !== 'in_force') {
         req.session.auth = { ...auth, principalId: auth.personId, principalName: auth.name };
-        flash(req, 'auth:guardianship_ended', { name: auth.principalName }, 'info');
+        const key = check === 'ended' ? 'auth:guardianship_ended' : 'auth:guardianship_unchecked';
+        flash(req, key, { name: auth.principalName }, 'info');
       }
       next();
     }, next);

@@ -70,6 +70,13 @@ export const configSchema = z
     ESOBES_URL: z.url().optional(),
     ESOBES_API_TOKEN: z.string().min(16).optional(),
     KAZPOST_TRACKING_URL: z.url().default('https://post.kz/mail/search/track/'),
+    /** the guardianship registry of the guardianship authorities (required in production) */
+    GUARDIANSHIP_REGISTRY_URL: z.url().optional(),
+    /**
+     * how long the registry's answer about a guardian's wards is trusted before a request made for a
+     * ward asks the registry again (the guardianships row's checked_at); 0 asks on every request
+     */
+    GUARDIANSHIP_CHECK_TTL_SECONDS: z.coerce.number().int().min(0).max(900).default(120),
     MSU_PRIORITY_DAYS: z.coerce.number().int().min(1).max(30).default(1),
     HOLIDAYS: z.string().optional(),
   })

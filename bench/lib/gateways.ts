@@ -59,6 +59,8 @@ export async function startStateGateways(people: RegistryPerson[], dataDir: stri
       MOBILE_BASE_URL: `${url}/bmg`,
       SMS_GATEWAY_URL: `${url}/sms`,
       ESOBES_URL: `${url}/esobes`,
+      // the gateway knows no guardianship (404): nobody in the bench acts for a ward
+      GUARDIANSHIP_REGISTRY_URL: `${url}/guardianships`,
       ESOBES_API_TOKEN: 'bench-esobes-token-0123456789',
     },
     close: () =>

@@ -8,7 +8,7 @@
  * - integrations.ts  local adapters of the state systems (registries answer from the demo people,
  *                    messages land in dev_* tables)
  * - mailbox.ts       what those adapters received (/dev/sms, the exchange monitor)
- * - routes.ts        the /dev pages; demo-people.ts the start page's list of demo people and keys
+ * - routes.ts        the /dev pages (SMS, keys, the guardianship registry); demo-people.ts the start page's list of demo people and keys
  * - seed.ts          the demo data (seeds/) into an empty database
  *
  * Production code knows only the shapes it receives: DevStandServices (src/modules/dev-stand-port.ts)
@@ -51,7 +51,7 @@ export function createDevStand(config: Config, db: Knex, logger: Logger): DevSta
     },
     mailbox,
     web: {
-      router: devRoutes(mailbox, config.dataDir),
+      router: devRoutes(mailbox, config.dataDir, db),
       demoPeople: () => loadDemoPeople(config.dataDir),
     },
   };

@@ -7,9 +7,10 @@ import type {
   EntrepreneurRecord,
   Integrations,
   LegalEntityRecord,
+  RegistryGuardianship,
   RegistryPerson,
 } from '../integrations/ports.js';
-import { ORGANISATIONS, PEOPLE, type DemoOrganisation } from './people.js';
+import { ORGANISATIONS, PEOPLE, personByKey, type DemoOrganisation, type DemoPerson } from './people.js';
 
 export function devRegistryPerson(iin: string): RegistryPerson | null {
   const p = PEOPLE.find((x) => x.iin === iin);
@@ -23,6 +24,7 @@ export function devRegistryPerson(iin: string): RegistryPerson | null {
     birthDate: p.birthDate,
     sex: p.sex,
     address: p.address,
+    ...(p.temporaryAddress ? { temporaryAddress: p.temporaryAddress } : {}),
     idDocument: {
       type: 'Удостоверение личности',
       number: String(40_000_000 + n).padStart(9, '0'),
@@ -168,6 +170,7 @@ export function devIntegrations(db: Knex): Integrations {
       trackingUrl: (track) => `https://post.kz/mail/search/track/${encodeURIComponent(track)}`,
       isValidTrackNumber: isValidS10,
     },
+    guardianshipRegistry: devGuardianshipRegistry(db),
   };
 }
 
@@ -175,4 +178,118 @@ export function devIntegrations(db: Knex): Integrations {
 export function devStandIntegrations(config: Config, db: Knex): Integrations {
   const dev = devIntegrations(db);
   return config.ESOBES_URL ? { ...dev, esobes: httpESobes(config.ESOBES_URL, config.ESOBES_API_TOKEN) } : dev;
+}
+
+// ---- guardianships from the state (органы опеки и попечительства)
+
+/** The day a child comes of age: a guardianship of a child ends the day before. */
+function dayBeforeEighteenth(birthDate: string): string {
+  const d = new Date(`${birthDate}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + 18);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * What the dev registry holds for a demo guardian: a guardianship of each of `wards` (in force, a
+ * child's until the day before the 18th birthday) and of each of `endedWards` (ended on its day).
+ * Deterministic: the decision number comes from the pair's IINs.
+ */
+export function devGuardianshipsOf(guardian: DemoPerson): RegistryGuardianship[] {
+  const record = (wardKey: string, endedOn: string | null): RegistryGuardianship => {
+    const ward = personByKey(wardKey);
+    const minor = ward.birthDate > '2008-12-31';
+    return {
+      wardIin: ward.iin,
+      kind: minor ? 'guardianship' : 'trusteeship',
+      decision: {
+        number: `ОП-${Number(guardian.iin.slice(6, 11)) % 9000}/${Number(ward.iin.slice(6, 11)) % 900}`,
+        date: '2021-02-15',
+        authority: `Орган опеки и попечительства, ${guardian.address.locality}`,
+      },
+      validFrom: '2021-02-15',
+      validUntil: minor ? dayBeforeEighteenth(ward.birthDate) : null,
+      endedOn,
+    };
+  };
+  return [
+    ...(guardian.wards ?? []).map((w) => record(w, null)),
+    ...(guardian.endedWards ?? []).map((e) => record(e.ward, e.endedOn)),
+  ];
+}
+
+/**
+ * The dev stand's guardianship registry: the demo guardians' guardianships, of which those in
+ * `dev_guardianship_ends` have ended (endDevGuardianship writes there: the tests, the dev stand).
+ */
+export function devGuardianshipRegistry(db: Knex): Integrations['guardianshipRegistry'] {
+  return {
+    wardsOf: async (guardianIin) => {
+      const guardian = PEOPLE.find((p) => p.iin === guardianIin);
+      if (!guardian) return [];
+      const ends = (await db('dev_guardianship_ends')
+        .where({ guardian_iin: guardianIin })
+        .select('ward_iin', 'ended_on')) as {
+        ward_iin: string;
+        ended_on: string;
+      }[];
+      const endedOn = new Map(ends.map((e) => [e.ward_iin, e.ended_on]));
+      return devGuardianshipsOf(guardian).map((g) =>
+        endedOn.has(g.wardIin) && !g.endedOn ? { ...g, endedOn: endedOn.get(g.wardIin)! } : g,
+      );
+    },
+  };
+}
+
+/** The guardianship authority ends a guardianship in the dev registry (from `endedOn`, YYYY-MM-DD). */
+export async function endDevGuardianship(
+  db: Knex,
+  guardianIin: string,
+  wardIin: string,
+  endedOn: string,
+): Promise<void> {
+  await db('dev_guardianship_ends')
+    .insert({ guardian_iin: guardianIin, ward_iin: wardIin, ended_on: endedOn })
+    .onConflict(['guardian_iin', 'ward_iin'])
+    .merge(['ended_on']);
+}
+
+/** The guardianship authority's decision is undone in the dev registry: the guardianship is in force again. */
+export async function restoreDevGuardianship(db: Knex, guardianIin: string, wardIin: string): Promise<void> {
+  await db('dev_guardianship_ends').where({ guardian_iin: guardianIin, ward_iin: wardIin }).delete();
+}
+
+/** A demo guardianship as the dev stand's page lists it. */
+export interface DevGuardianshipRow {
+  guardianIin: string;
+  guardianName: string;
+  wardIin: string;
+  wardName: string;
+  decision: string;
+  validFrom: string;
+  validUntil: string | null;
+  endedOn: string | null;
+}
+
+/** Every guardianship the dev registry holds, with its state now. */
+export async function devGuardianships(db: Knex): Promise<DevGuardianshipRow[]> {
+  const registry = devGuardianshipRegistry(db);
+  const name = (p: DemoPerson) => [p.surname, p.name, p.patronymic].filter(Boolean).join(' ');
+  const rows: DevGuardianshipRow[] = [];
+  for (const guardian of PEOPLE.filter((p) => p.wards?.length || p.endedWards?.length)) {
+    for (const g of await registry.wardsOf(guardian.iin)) {
+      const ward = PEOPLE.find((p) => p.iin === g.wardIin)!;
+      rows.push({
+        guardianIin: guardian.iin,
+        guardianName: name(guardian),
+        wardIin: ward.iin,
+        wardName: name(ward),
+        decision: `№ ${g.decision.number}, ${g.decision.authority}`,
+        validFrom: g.validFrom,
+        validUntil: g.validUntil ?? null,
+        endedOn: g.endedOn ?? null,
+      });
+    }
+  }
+  return rows;
 }

@@ -20,7 +20,11 @@ export type DemoHelpType =
   | 'TSR_WHITE_CANE'
   | 'TSR_DIAPERS'
   | 'PAYMENT_SPECIAL'
-  | 'PAYMENT_TRANSPORT';
+  | 'PAYMENT_TRANSPORT'
+  // special social services recommended to the elderly (migration 20261206400200)
+  | 'SSU_HOME'
+  | 'SSU_DAY'
+  | 'SSU_TEMP';
 export type SpecialistKind = 'UZHYA' | 'UIP';
 
 export interface DemoAddress {
@@ -40,8 +44,17 @@ export interface DemoPerson extends Pick<
   address: DemoAddress;
   phone: string;
   email?: string;
-  /** for guardians: keys of their wards */
+  /** for guardians: keys of their wards (the dev guardianship registry's guardianships in force) */
   wards?: string[];
+  /** for guardians: guardianships the registry holds as ended (the ward's key and the day it ended) */
+  endedWards?: { ward: string; endedOn: string }[];
+  /**
+   * for recipients: a person with a disability (an ИПР) or a person unable to care for themselves
+   * because of old age (recommended special social services); a disability by default
+   */
+  category?: 'disability' | 'elderly';
+  /** the address of temporary registration the person registry holds, if any */
+  temporaryAddress?: DemoAddress & { validUntil?: string };
   /** for employees: the organisation's key */
   org?: string;
   /** for specialists */
@@ -852,6 +865,59 @@ const SEEDS: Seed[] = [
     address: A(AST, 'г. Астана', 'ул. Сарайшык', '34', '15'),
     note: 'индивидуальный помощник, ещё не в реестре специалистов',
   },
+  // elderly recipients (rules, item 7): no ИПР, special social services recommended by Е-Собес
+  {
+    key: 'r21',
+    surname: 'САДЫКОВА',
+    name: 'РАУШАН',
+    patronymic: 'ЖУМАБАЕВНА',
+    birthDate: '1938-03-08',
+    sex: 'F',
+    roles: ['recipient'],
+    category: 'elderly',
+    address: A(AST, 'г. Астана', 'ул. Жансугурова', '8', '12'),
+    temporaryAddress: { ...A(AST, 'г. Астана', 'ул. Бөгенбай батыра', '22', '5'), validUntil: '2027-06-30' },
+    measures: ['SSU_HOME', 'MSU'],
+    note: 'пожилая, не способна к самообслуживанию; временная регистрация',
+  },
+  {
+    key: 'r22',
+    surname: 'ГРОМОВ',
+    name: 'ВИКТОР',
+    patronymic: 'ПАВЛОВИЧ',
+    birthDate: '1940-11-02',
+    sex: 'M',
+    roles: ['recipient'],
+    category: 'elderly',
+    address: A(KAR, 'г. Караганда', 'ул. Алиханова', '9', '3'),
+    measures: ['SSU_DAY', 'SSU_TEMP'],
+    note: 'пожилой, не способен к самообслуживанию; подопечный',
+  },
+  // guardians of the elderly: one in force (the dev registry can end it), one the registry has ended
+  {
+    key: 'g05',
+    surname: 'ГРОМОВА',
+    name: 'НАТАЛЬЯ',
+    patronymic: 'ВИКТОРОВНА',
+    birthDate: '1966-04-14',
+    sex: 'F',
+    roles: ['guardian'],
+    address: A(KAR, 'г. Караганда', 'ул. Алиханова', '9', '4'),
+    wards: ['r22'],
+    note: 'опекун ГРОМОВА В. П.',
+  },
+  {
+    key: 'g06',
+    surname: 'ГРОМОВ',
+    name: 'ОЛЕГ',
+    patronymic: 'ВИКТОРОВИЧ',
+    birthDate: '1963-01-20',
+    sex: 'M',
+    roles: ['guardian'],
+    address: A(KAR, 'г. Караганда', 'ул. Букетова', '31', '8'),
+    endedWards: [{ ward: 'r22', endedOn: '2026-10-01' }],
+    note: 'бывший опекун ГРОМОВА В. П.: опека прекращена органом опеки',
+  },
 ];
 
 /** How the start page names a measure (short: the note is one line). */
@@ -868,12 +934,25 @@ const MEASURE_WORDS: Record<DemoHelpType, string> = {
   TSR_DIAPERS: 'подгузники',
   PAYMENT_SPECIAL: 'спецпособие',
   PAYMENT_TRANSPORT: 'транспортные расходы',
+  SSU_HOME: 'уход на дому',
+  SSU_DAY: 'полустационар',
+  SSU_TEMP: 'временное пребывание',
 };
 
-/** The start page's words for an IPR: «ИПР: МСУ, УЖЯ; ТСР: кресло-коляска, протез голени». */
-export function measuresNote(measures: readonly DemoHelpType[]): string {
+/** The help types of a person with a disability's ИПР (all but the forms of care only the elderly get here). */
+const IPR_TYPES = (Object.keys(MEASURE_WORDS) as DemoHelpType[]).filter((m) => !m.startsWith('SSU_'));
+
+/**
+ * The start page's words for an IPR: «ИПР: МСУ, УЖЯ; ТСР: кресло-коляска, протез голени»; for an
+ * elderly person the recommended special social services: «ССУ: уход на дому, МСУ».
+ */
+export function measuresNote(
+  measures: readonly DemoHelpType[],
+  category: DemoPerson['category'] = 'disability',
+): string {
   if (measures.length === 0) return '';
-  if (measures.length === Object.keys(MEASURE_WORDS).length) return 'ИПР: все виды помощи';
+  if (category === 'elderly') return `ССУ: ${measures.map((m) => MEASURE_WORDS[m]).join(', ')}`;
+  if (IPR_TYPES.every((m) => measures.includes(m))) return 'ИПР: все виды помощи';
   const tsr = measures.filter((m) => m.startsWith('TSR_')).map((m) => MEASURE_WORDS[m]);
   const other = measures.filter((m) => !m.startsWith('TSR_')).map((m) => MEASURE_WORDS[m]);
   return `ИПР: ${[...other, ...(tsr.length ? [`ТСР (${tsr.join(', ')})`] : [])].join(', ')}`;
@@ -884,7 +963,7 @@ export const PEOPLE: DemoPerson[] = SEEDS.map((s, i) => ({
   iin: makeIin(s.birthDate, s.sex, 1000 + i * 7),
   phone: `+7701${String(5550000 + i * 111).padStart(7, '0')}`,
   measures: s.measures ?? [],
-  note: [s.note, measuresNote(s.measures ?? [])].filter(Boolean).join('; '),
+  note: [s.note, measuresNote(s.measures ?? [], s.category)].filter(Boolean).join('; '),
 }));
 
 export function personByKey(key: string): DemoPerson {

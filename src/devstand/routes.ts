@@ -1,15 +1,46 @@
 import path from 'node:path';
 import { Router } from 'express';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { astanaDate } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
 import { filterText } from '../lib/schema-blocks.js';
 import type { DevMailbox } from '../modules/dev-stand-port.js';
+import { devGuardianships, endDevGuardianship, restoreDevGuardianship } from './integrations.js';
+
+/** «End» or «restore» a demo guardianship in the dev guardianship registry. */
+const guardianshipForm = z.strictObject({
+  _csrf: z.string().optional(),
+  guardian: z.string().regex(/^\d{12}$/),
+  ward: z.string().regex(/^\d{12}$/),
+  action: z.enum(['end', 'restore']),
+});
 
 /** The phone filter: text of a phone's length without control characters, else no filter. */
 const phoneOf = (v: unknown): string => filterText(40).parse(v) ?? '';
 
-/** Dev-stand only pages: the SMS the dev gateway "sent", and the demo key files. Absent in production. */
-export function devRoutes(mailbox: DevMailbox, dataDir: string): Router {
+/**
+ * Dev-stand only pages: the SMS the dev gateway "sent", the demo key files, and the dev guardianship
+ * registry (a guardianship ended there is refused by the portal at the guardian's next re-check).
+ * Absent in production.
+ */
+export function devRoutes(mailbox: DevMailbox, dataDir: string, db: Knex): Router {
   const router = Router();
+
+  router.get('/dev/guardianships', async (_req, res) => {
+    res.render('pages/dev/guardianships.njk', { rows: await devGuardianships(db) });
+  });
+
+  router.post('/dev/guardianships', async (req, res, next) => {
+    const form = guardianshipForm.safeParse(req.body);
+    if (!form.success) return next(new NotFoundError());
+    const { guardian, ward, action } = form.data;
+    const known = (await devGuardianships(db)).some((r) => r.guardianIin === guardian && r.wardIin === ward);
+    if (!known) return next(new NotFoundError());
+    if (action === 'end') await endDevGuardianship(db, guardian, ward, astanaDate(new Date()));
+    else await restoreDevGuardianship(db, guardian, ward);
+    res.redirect(303, '/dev/guardianships');
+  });
 
   router.get('/dev/sms', async (req, res) => {
     const phone = phoneOf(req.query.phone);

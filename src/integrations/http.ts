@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type {
   DispensaryCertificate,
   EntrepreneurRecord,
   EntrepreneurRegistry,
   ESobes,
+  GuardianshipRegistry,
   HealthRegistry,
   Integrations,
   LegalEntityRecord,
@@ -23,6 +25,7 @@ import { isValidS10 } from './kazpost.js';
  *   GET  phones/{iin}             → { phone }                              MOBILE_BASE_URL
  *   POST messages {phone,text}    (Idempotency-Key header)                 SMS_GATEWAY_URL
  *   POST {topic} payload          (Idempotency-Key header)                 ESOBES_URL
+ *   GET  guardians/{iin}/guardianships → { guardianships: [...] }          GUARDIANSHIP_REGISTRY_URL
  */
 async function call(url: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<Response> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -99,6 +102,7 @@ export function httpIntegrations(urls: {
   personRegistry: string;
   entrepreneurRegistry?: string;
   healthRegistry?: string;
+  guardianshipRegistry: string;
   mobileBase: string;
   sms: string;
   esobes: string;
@@ -147,6 +151,42 @@ export function httpIntegrations(urls: {
     kazpost: {
       trackingUrl: (track) => `${urls.kazpostTracking}${encodeURIComponent(track)}`,
       isValidTrackNumber: isValidS10,
+    },
+    guardianshipRegistry: httpGuardianshipRegistry(urls.guardianshipRegistry, urls.token),
+  };
+}
+
+// ---- guardianships from the state (органы опеки и попечительства)
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const guardianshipAnswer = z.object({
+  guardianships: z.array(
+    z.object({
+      wardIin: z.string().regex(/^\d{12}$/),
+      kind: z.enum(['guardianship', 'trusteeship']),
+      decision: z.object({ number: z.string().max(100), date: day, authority: z.string().max(500) }),
+      validFrom: day,
+      validUntil: day.nullish(),
+      endedOn: day.nullish(),
+    }),
+  ),
+});
+
+/**
+ * The guardianship registry behind its gateway: `GET guardians/{iin}/guardianships` answers
+ * `{ guardianships: [...] }` (404: the registry knows no guardianship of this person). An answer of
+ * another shape is an error, as is a failure: the caller treats both as «the registry did not answer».
+ */
+export function httpGuardianshipRegistry(base: string, token?: string): GuardianshipRegistry {
+  return {
+    wardsOf: async (guardianIin) => {
+      const res = await call(join(base, `guardians/${guardianIin}/guardianships`), {
+        headers: jsonHeaders(token),
+      });
+      if (res.status === 404) return [];
+      const parsed = guardianshipAnswer.safeParse(await res.json());
+      if (!parsed.success) throw new Error('the guardianship registry answered in an unknown shape');
+      return parsed.data.guardianships;
     },
   };
 }

@@ -15,6 +15,7 @@ export function createIntegrations(config: Config): Integrations {
     MOBILE_BASE_URL: config.MOBILE_BASE_URL,
     SMS_GATEWAY_URL: config.SMS_GATEWAY_URL,
     ESOBES_URL: config.ESOBES_URL,
+    GUARDIANSHIP_REGISTRY_URL: config.GUARDIANSHIP_REGISTRY_URL,
   };
   const missing = Object.entries(required)
     .filter(([, v]) => !v)
@@ -34,6 +35,7 @@ export function createIntegrations(config: Config): Integrations {
     // they have addresses of their own
     ...(config.ENTREPRENEUR_REGISTRY_URL ? { entrepreneurRegistry: config.ENTREPRENEUR_REGISTRY_URL } : {}),
     ...(config.HEALTH_REGISTRY_URL ? { healthRegistry: config.HEALTH_REGISTRY_URL } : {}),
+    guardianshipRegistry: required.GUARDIANSHIP_REGISTRY_URL!,
     kazpostTracking: config.KAZPOST_TRACKING_URL,
     ...(config.ESOBES_API_TOKEN ? { token: config.ESOBES_API_TOKEN } : {}),
   });

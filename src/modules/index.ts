@@ -12,6 +12,7 @@ import { Notifier } from './notifications/notifications.js';
 import { OrdersRepository } from './orders/orders-repository.js';
 import { SigningService } from './signing/signing-service.js';
 import { AuthService } from './auth/auth-service.js';
+import { GuardianshipService } from './auth/guardianships.js';
 import { PeopleRepository } from './people/people-repository.js';
 import { HealthService } from './health/health-service.js';
 import { EvidenceService } from './signing/evidence-service.js';
@@ -87,7 +88,15 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
   const trust = opts.trust ?? devStand?.trust;
   if (!trust) throw new Error('no trust store: production passes createTrustStore(), the dev stand its own');
   const signing = new SigningService(db, trust, clock, config);
-  const auth = new AuthService(db, signing, people, integrations, clock);
+  const guardianships = new GuardianshipService(
+    db,
+    people,
+    integrations,
+    clock,
+    config.GUARDIANSHIP_CHECK_TTL_SECONDS * 1000,
+    logger,
+  );
+  const auth = new AuthService(db, signing, people, integrations, clock, guardianships);
   const health = new HealthService(db, trust);
   const evidence = new EvidenceService(db, people);
   const signatureCheck = new SignatureCheckService(db, signing, people);

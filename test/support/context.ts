@@ -89,6 +89,7 @@ export function productionConfig(ctx: TestContext, without: string[] = []): Conf
     MOBILE_BASE_URL: 'http://127.0.0.1:9/bmg',
     SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms',
     ESOBES_URL: 'http://127.0.0.1:9/esobes',
+    GUARDIANSHIP_REGISTRY_URL: 'http://127.0.0.1:9/guardianships',
     DATA_DIR: ctx.dataDir,
     LOG_LEVEL: 'silent',
   };

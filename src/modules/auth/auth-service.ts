@@ -6,10 +6,11 @@ import { maskIin } from '../../lib/iin.js';
 import type { Integrations } from '../../integrations/index.js';
 import { EdsError } from '../../eds/index.js';
 import { audit } from '../audit/audit.js';
-import { type PeopleRepository, type PersonRow } from '../people/people-repository.js';
+import { type PeopleRepository, type PersonRow, type WardRow } from '../people/people-repository.js';
 import { fullName } from '../people/names.js';
 import type { IssuedSignRequest, SigningService } from '../signing/signing-service.js';
 import type { Role, SessionAuth } from '../../lib/actor.js';
+import type { GuardianshipCheck, GuardianshipService } from './guardianships.js';
 
 /** a challenge is given out again only while it has at least this long to live */
 const CHALLENGE_REUSE_MARGIN_MS = 5 * 60_000;
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly people: PeopleRepository,
     private readonly integrations: Integrations,
     private readonly clock: Clock,
+    private readonly guardianships: GuardianshipService,
   ) {}
 
   /**
@@ -112,6 +114,9 @@ export class AuthService {
       },
     );
     if (!registryPerson) throw new AppError('person_not_in_registry', 403);
+    // a person logging in for themselves may be a guardian: the guardianship registry says whose
+    // (null when it does not answer: the cache stays as it was, and acting for a ward asks again)
+    const guardianships = cert.subjectKind === 'legal' ? null : await this.guardianships.ask(cert.iin);
 
     return this.db.transaction(async (tx) => {
       const docId = await this.signing.consume(tx, v);
@@ -120,6 +125,7 @@ export class AuthService {
       const firstLogin = !existing?.account_created_at;
       if (firstLogin) await tx('persons').where({ id: person.id }).update({ account_created_at: now });
       await tx('persons').where({ id: person.id }).update({ last_login_at: now });
+      if (guardianships) await this.guardianships.store(tx, person.id, guardianships);
 
       const grants = await this.people.roles(tx, person.id);
       let roles: Role[];
@@ -150,7 +156,7 @@ export class AuthService {
           directions = own.directions;
         }
       }
-      const wards = roles.includes('guardian') ? await this.people.wards(tx, person.id) : [];
+      const wards = roles.includes('guardian') ? await this.people.wards(tx, person.id, astanaDate(now)) : [];
       await audit(tx, {
         actorId: person.id,
         principalId: person.id,
@@ -180,18 +186,19 @@ export class AuthService {
     });
   }
 
-  /** A guardian switches to a ward (or back to self); anything else is refused. */
+  /**
+   * A guardian switches to a ward (or back to self); anything else is refused. The guardianship is
+   * checked as on every request made for the ward (the registry asked when the cache is old).
+   */
   async actFor(auth: SessionAuth, principalId: number): Promise<SessionAuth> {
     if (principalId === auth.personId) {
       const self = await this.people.findById(this.db, auth.personId);
       return { ...auth, principalId: auth.personId, principalName: self ? fullName(self) : auth.name };
     }
-    if (
-      !auth.roles.includes('guardian') ||
-      !(await this.people.isGuardianOf(this.db, auth.personId, principalId))
-    ) {
-      throw new AppError('not_found', 404);
-    }
+    if (!auth.roles.includes('guardian')) throw new AppError('not_found', 404);
+    const check = await this.guardianships.check(auth.personId, principalId);
+    if (check === 'unavailable') throw new AppError('auth:guardianship_registry_unavailable', 503);
+    if (check !== 'in_force') throw new AppError('not_found', 404);
     const ward = await this.people.findById(this.db, principalId);
     if (!ward) throw new AppError('not_found', 404);
     await audit(this.db, {
@@ -206,14 +213,26 @@ export class AuthService {
 
   /**
    * Whether the session may still act for its principal: always for oneself; for a ward only while
-   * the guardianship lasts (checked on every request, so its end takes effect at once).
+   * the guardianship registry holds the guardianship in force (checked on every request made for the
+   * ward, the registry's answer trusted for GUARDIANSHIP_CHECK_TTL_SECONDS). `unavailable`: the
+   * registry did not answer when it had to be asked.
    */
-  async stillActsFor(auth: SessionAuth): Promise<boolean> {
-    if (auth.principalId === auth.personId) return true;
-    return (
-      auth.roles.includes('guardian') &&
-      this.people.isGuardianOf(this.db, auth.personId, auth.principalId, astanaDate(this.clock.now()))
-    );
+  async stillActsFor(auth: SessionAuth): Promise<GuardianshipCheck> {
+    if (auth.principalId === auth.personId) return 'in_force';
+    if (!auth.roles.includes('guardian')) return 'ended';
+    return this.guardianships.check(auth.personId, auth.principalId);
+  }
+
+  /**
+   * Whether the person's newest programme from Е-Собес is an elderly person's (recommended special
+   * social services, rules item 7) rather than an ИПР: the welcome letter speaks accordingly.
+   */
+  async isElderly(personId: number): Promise<boolean> {
+    const row = (await this.db('iprs')
+      .where({ person_id: personId })
+      .orderBy('developed_on', 'desc')
+      .first('category')) as { category: string } | undefined;
+    return row?.category === 'elderly';
   }
 
   async markWelcomed(personId: number): Promise<void> {
@@ -223,8 +242,9 @@ export class AuthService {
       .update({ welcomed_at: this.clock.now() });
   }
 
-  async wards(personId: number): Promise<PersonRow[]> {
-    return this.people.wards(this.db, personId);
+  /** The wards whose guardianship the registry's last answer held in force. */
+  async wards(personId: number): Promise<WardRow[]> {
+    return this.people.wards(this.db, personId, astanaDate(this.clock.now()));
   }
 
   /** Ends every session of this person (the rows are deleted, so no instance accepts them again). */

@@ -10,7 +10,12 @@ import type { Tone } from '../orders/state-machine.js';
 import { fullName } from '../people/names.js';
 import { ddmmyyyy, helpTypeParams } from './import-service.js';
 import { principalOf } from './principal.js';
-import type { EntitlementsRepository, HelpTypeRow, MeasureWithType } from './repository.js';
+import type {
+  EntitlementsRepository,
+  HelpTypeRow,
+  MeasureWithType,
+  RecipientCategory,
+} from './repository.js';
 import {
   choiceBlockedOn,
   hasSupplierChoice,
@@ -43,7 +48,17 @@ export interface HelpMeasureView {
 
 export interface HelpPage {
   principal: { id: number; name: string; isSelf: boolean };
-  ipr: { externalId: string; developedOn: string; validUntil: string | null } | null;
+  /**
+   * rules, item 7: a person with a disability sees the measures of the ИПР, an elderly person the
+   * special social services recommended to them (the category of the newest programme Е-Собес sent)
+   */
+  category: RecipientCategory;
+  ipr: {
+    externalId: string;
+    developedOn: string;
+    validUntil: string | null;
+    disabilityGroup: number | null;
+  } | null;
   sections: { key: 'services' | 'tsr' | 'payments'; measures: HelpMeasureView[] }[];
 }
 
@@ -110,12 +125,23 @@ export class HelpService {
       (a, m) => (!a || m.developed_on > a.developed_on ? m : a),
       undefined,
     );
+    const category = ipr?.ipr_category ?? 'disability';
     return {
       principal: { id: principal.id, name: fullName(principal), isSelf: principal.id === actor.personId },
+      category,
       ipr: ipr
-        ? { externalId: ipr.ipr_external_id, developedOn: ipr.developed_on, validUntil: ipr.valid_until }
+        ? {
+            externalId: ipr.ipr_external_id,
+            developedOn: ipr.developed_on,
+            validUntil: ipr.valid_until,
+            disabilityGroup: ipr.disability_group,
+          }
         : null,
-      sections,
+      // an elderly person is recommended special social services only: no ТСР or payments sections
+      sections:
+        category === 'elderly'
+          ? sections.filter((s) => s.measures.length > 0 || s.key === 'services')
+          : sections,
     };
   }
 

@@ -4,7 +4,7 @@ import { inTransaction } from '../../db/knex.js';
 import { ValidationError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.js';
 import type { RegistryPerson } from '../../integrations/ports.js';
-import type { EntitlementsRepository, HelpTypeRow, MeasureRow } from './repository.js';
+import type { EntitlementsRepository, HelpTypeRow, MeasureRow, RecipientCategory } from './repository.js';
 import { importBatchSchema, issuesToFields, type ImportBatch } from './schemas.js';
 import {
   hasSupplierChoice,
@@ -36,7 +36,9 @@ export function ddmmyyyy(iso: string): string {
 }
 
 /**
- * IPR measures from АИС «Е-Собес» (rules, item 9): one batch, one transaction. Idempotent by the
+ * IPR measures from АИС «Е-Собес» (rules, item 9): one batch, one transaction. Each IPR carries its
+ * category (rules, item 7): an elderly person's holds the special social services recommended to
+ * them (help types marked `ssu`) and no disability group. Idempotent by the
  * measure's external id: an unchanged measure changes nothing, a changed one is updated with its
  * revision bumped, and one re-sent while its activation is pending re-opens the two-month window.
  * A new measure (and a re-opened one) tells the person to log in and choose a supplier.
@@ -59,6 +61,9 @@ export class IprImportService {
       ipr.measures.forEach((m, j) => {
         const h = helpTypes.get(m.helpType);
         if (!h || !h.active) fields[`iprs.${i}.measures.${j}.helpType`] = `unknown help type ${m.helpType}`;
+        else if (ipr.category === 'elderly' && !h.ssu)
+          fields[`iprs.${i}.measures.${j}.helpType`] =
+            `${m.helpType} is not a special social service: an elderly person is recommended special social services only`;
       }),
     );
 
@@ -109,6 +114,8 @@ export class IprImportService {
         personId,
         developedOn: ipr.developedOn,
         validUntil: ipr.validUntil ?? null,
+        category: ipr.category,
+        disabilityGroup: ipr.disabilityGroup ?? null,
         at: now,
       });
       if (iprRow.person_id !== personId) {
@@ -135,7 +142,7 @@ export class IprImportService {
           });
           if (created) {
             result.measures.created++;
-            await this.notice(tx, created, helpType);
+            await this.notice(tx, created, helpType, ipr.category);
             continue;
           }
           existing = await this.repo.lockMeasureByExternalId(tx, m.externalId);
@@ -189,7 +196,7 @@ export class IprImportService {
             to: row.status,
           },
         });
-        if (reopen) await this.notice(tx, row, helpType);
+        if (reopen) await this.notice(tx, row, helpType, ipr.category);
       }
     }
     if (Object.keys(fields).length > 0) throw new ImportRejected(fields); // rolls the whole batch back
@@ -202,10 +209,23 @@ export class IprImportService {
   }
 
   /** «Authorise and choose a supplier» (or, where nothing is chosen, that the help is assigned). */
-  private async notice(tx: Knex.Transaction, m: MeasureRow, h: HelpTypeRow): Promise<void> {
+  private async notice(
+    tx: Knex.Transaction,
+    m: MeasureRow,
+    h: HelpTypeRow,
+    category: RecipientCategory,
+  ): Promise<void> {
     const notifiedAt = m.notified_at ? new Date(m.notified_at) : this.core.clock.now();
     const choice = hasSupplierChoice(h.code, h.category);
-    const key = choice ? 'entitlements:sms.chooseSupplier' : 'entitlements:sms.assigned';
+    // an elderly person is told of recommended special social services, never of an ИПР
+    const key =
+      category === 'elderly'
+        ? choice
+          ? 'entitlements:sms.ssuChooseSupplier'
+          : 'entitlements:sms.ssuRecommended'
+        : choice
+          ? 'entitlements:sms.chooseSupplier'
+          : 'entitlements:sms.assigned';
     await this.core.notifier.notify(
       tx,
       m.person_id,

@@ -40,7 +40,12 @@ export interface HelpTypeRow {
   name_en: string;
   sort: number;
   active: boolean;
+  /** a special social service (ССУ): the only help recommended to an elderly person */
+  ssu: boolean;
 }
+
+/** Whose programme it is: a person with a disability (ИПР) or an elderly person (recommended ССУ). */
+export type RecipientCategory = 'disability' | 'elderly';
 
 export interface IprRow {
   id: number;
@@ -48,6 +53,8 @@ export interface IprRow {
   person_id: number;
   developed_on: string;
   valid_until: string | null;
+  category: RecipientCategory;
+  disability_group: number | null;
 }
 
 export type MeasureWithType = MeasureRow & {
@@ -60,6 +67,8 @@ export type MeasureWithType = MeasureRow & {
   ipr_external_id: string;
   developed_on: string;
   valid_until: string | null;
+  ipr_category: RecipientCategory;
+  disability_group: number | null;
   open_order_id: number | null;
   open_order_number: string | null;
   open_order_kind: OrderKind | null;
@@ -113,6 +122,8 @@ export class EntitlementsRepository {
         'i.external_id as ipr_external_id',
         'i.developed_on',
         'i.valid_until',
+        'i.category as ipr_category',
+        'i.disability_group',
         'o.id as open_order_id',
         'o.number as open_order_number',
         'o.kind as open_order_kind',
@@ -221,16 +232,35 @@ export class EntitlementsRepository {
   /** Creates or refreshes an IPR by its Е-Собес id; returns the row as stored (with its owner). */
   async upsertIpr(
     tx: Knex.Transaction,
-    ipr: { externalId: string; personId: number; developedOn: string; validUntil: string | null; at: Date },
+    ipr: {
+      externalId: string;
+      personId: number;
+      developedOn: string;
+      validUntil: string | null;
+      category: RecipientCategory;
+      disabilityGroup: number | null;
+      at: Date;
+    },
   ): Promise<IprRow> {
     const existing = (await tx('iprs').where({ external_id: ipr.externalId }).forUpdate().first()) as
       IprRow | undefined;
     if (existing) {
       if (existing.person_id !== ipr.personId) return existing;
-      if (existing.developed_on !== ipr.developedOn || (existing.valid_until ?? null) !== ipr.validUntil) {
+      if (
+        existing.developed_on !== ipr.developedOn ||
+        (existing.valid_until ?? null) !== ipr.validUntil ||
+        existing.category !== ipr.category ||
+        (existing.disability_group ?? null) !== ipr.disabilityGroup
+      ) {
         const [row] = (await tx('iprs')
           .where({ id: existing.id })
-          .update({ developed_on: ipr.developedOn, valid_until: ipr.validUntil, updated_at: ipr.at })
+          .update({
+            developed_on: ipr.developedOn,
+            valid_until: ipr.validUntil,
+            category: ipr.category,
+            disability_group: ipr.disabilityGroup,
+            updated_at: ipr.at,
+          })
           .returning('*')) as IprRow[];
         return row!;
       }
@@ -242,6 +272,8 @@ export class EntitlementsRepository {
         person_id: ipr.personId,
         developed_on: ipr.developedOn,
         valid_until: ipr.validUntil,
+        category: ipr.category,
+        disability_group: ipr.disabilityGroup,
         received_at: ipr.at,
         updated_at: ipr.at,
       })

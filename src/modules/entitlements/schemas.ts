@@ -36,6 +36,13 @@ export const importIprSchema = z
       .string()
       .regex(/^\d{12}$/, 'must be 12 digits')
       .refine(isValidIin, 'check digit does not match'),
+    /**
+     * rules, item 7: `disability` (an ИПР of a person with a disability, the default) or `elderly`
+     * (a person unable to care for themselves because of old age: recommended special social services,
+     * no ИПР and no disability group)
+     */
+    category: z.enum(['disability', 'elderly']).default('disability'),
+    disabilityGroup: z.number().int().min(1).max(3).nullable().optional(),
     developedOn: isoDate,
     validUntil: isoDate.nullable().optional(),
     measures: z.array(importMeasureSchema).min(1).max(100),
@@ -43,6 +50,13 @@ export const importIprSchema = z
   .superRefine((ipr, ctx) => {
     if (ipr.validUntil && ipr.validUntil < ipr.developedOn) {
       ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'must not be before developedOn' });
+    }
+    if (ipr.category === 'elderly' && ipr.disabilityGroup != null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['disabilityGroup'],
+        message: 'an elderly person has no disability group (category elderly)',
+      });
     }
   });
 

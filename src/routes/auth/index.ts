@@ -73,8 +73,12 @@ export function authRoutes(services: WebServices, loginLimiter: RequestHandler):
     }
   });
 
-  router.get('/welcome', requireAuth, (req, res) => {
-    res.render('pages/auth/welcome.njk', { name: req.session.auth!.name });
+  router.get('/welcome', requireAuth, async (req, res) => {
+    const auth = req.session.auth!;
+    res.render('pages/auth/welcome.njk', {
+      name: auth.name,
+      elderly: await services.auth.isElderly(auth.personId),
+    });
   });
 
   router.post('/welcome', requireAuth, async (req, res) => {
@@ -89,7 +93,14 @@ export function authRoutes(services: WebServices, loginLimiter: RequestHandler):
     const wards = await services.auth.wards(auth.personId);
     res.render('pages/auth/act-for.njk', {
       self: { id: auth.personId, name: auth.name },
-      wards: wards.map((w) => ({ id: w.id, name: fullName(w) })),
+      wards: wards.map((w) => ({
+        id: w.id,
+        name: fullName(w),
+        kind: w.guardianship_kind,
+        decisionNumber: w.decision_number,
+        decisionDate: w.decision_date,
+        authority: w.authority,
+      })),
       current: auth.principalId,
     });
   });

@@ -10,6 +10,15 @@ export interface ProfileView {
   birthDate: string;
   sex: 'M' | 'F';
   address: { region: string; locality: string; street: string; house: string; flat: string } | null;
+  /** the address of temporary registration, shown beside the permanent one where the registry has it */
+  temporaryAddress: {
+    region: string;
+    locality: string;
+    street: string;
+    house: string;
+    flat: string;
+    validUntil: string | null;
+  } | null;
   phone: string | null;
   email: string | null;
   notifyChannel: 'sms' | 'email';
@@ -24,6 +33,7 @@ const field = (r: Record<string, string> | null | undefined, k: string): string 
 export function profileView(profile: Profile): ProfileView {
   const p = profile.person;
   const a = p.address;
+  const ta = p.temporary_address;
   const d = p.id_document;
   const b = p.bank_details;
   const m = p.medical_org;
@@ -36,6 +46,16 @@ export function profileView(profile: Profile): ProfileView {
     sex: p.sex,
     address: a?.street
       ? { region: a.region, locality: a.locality, street: a.street, house: a.house, flat: a.flat ?? '' }
+      : null,
+    temporaryAddress: ta?.street
+      ? {
+          region: ta.region,
+          locality: ta.locality,
+          street: ta.street,
+          house: ta.house,
+          flat: ta.flat ?? '',
+          validUntil: ta.validUntil ?? null,
+        }
       : null,
     phone: p.phone,
     email: p.email,

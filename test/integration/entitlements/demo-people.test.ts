@@ -22,7 +22,9 @@ describe('demo recipients', () => {
       .db('ipr_measures as m')
       .join('persons as p', 'p.id', 'm.person_id')
       .join('iprs as i', 'i.id', 'm.ipr_id')
-      .where('i.external_id', 'like', 'ESOBES-IPR-%')
+      .where((w) =>
+        w.where('i.external_id', 'like', 'ESOBES-IPR-%').orWhere('i.external_id', 'like', 'ESOBES-SSU-%'),
+      )
       .select('p.iin', 'm.help_type')) as { iin: string; help_type: string }[];
     const page = decodeEntities((await request(ctx.app).get('/').expect(200)).text);
     for (const p of PEOPLE) {

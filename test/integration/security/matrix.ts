@@ -111,6 +111,9 @@ export const MATRIX: Record<string, Entry> = {
   'GET /dev/sms': { expect: everyone(200), url: path('/dev/sms') },
   'GET /dev/sms.json': { expect: everyone(200), url: path('/dev/sms.json') },
   'GET /dev/keys/*path': { expect: everyone(200), url: (w) => `/dev/keys/${w.ids.devKey}` },
+  // guardianships from the state (issue 16, item 6): the dev guardianship registry's page
+  'GET /dev/guardianships': { expect: everyone(200), url: path('/dev/guardianships') },
+  'POST /dev/guardianships': { expect: cells(() => 'allowed'), url: path('/dev/guardianships') },
 
   // ------------------------------------------------------------ login, session, signatures
   'GET /login': { expect: { ...signedIn(303), anonymous: 200 }, url: path('/login') },

@@ -97,10 +97,10 @@ describe('the start page’s notes about the demo recipients agree with their IP
   const recipients = PEOPLE.filter((p) => p.roles.includes('recipient'));
 
   it('every recipient has an IPR, its measures named in the note', () => {
-    expect(recipients).toHaveLength(21); // 20 recipients and a guardian who is one herself (g02)
+    expect(recipients).toHaveLength(23); // 20 recipients, a guardian who is one herself (g02), 2 elderly
     for (const p of recipients) {
       expect(p.measures.length, p.key).toBeGreaterThan(0);
-      expect(p.note, p.key).toContain(measuresNote(p.measures));
+      expect(p.note, p.key).toContain(measuresNote(p.measures, p.category));
     }
     for (const p of PEOPLE.filter((x) => !x.roles.includes('recipient'))) expect(p.measures).toEqual([]);
   });
