@@ -28,6 +28,7 @@ import {
 } from './specialist-services/index.js';
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
+import { createChatModule, type ChatModule } from './chat/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -59,6 +60,7 @@ export interface Services extends CoreServices {
   specialistServices: SpecialistServicesModule;
   goods: GoodsModule;
   admin: AdminModule;
+  chat: ChatModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -109,12 +111,14 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     devMailbox: devStand?.mailbox ?? null,
     rateLimitStore: (prefix) => new PgRateLimitStore(db, prefix),
   };
+  const admin = createAdminModule(core);
   return {
     ...core,
     entitlements: createEntitlementsModule(core),
     msu: createMsuModule(core),
     specialistServices: createSpecialistServicesModule(core),
     goods: createGoodsModule(core),
-    admin: createAdminModule(core),
+    admin,
+    chat: createChatModule(core, admin),
   };
 }

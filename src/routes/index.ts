@@ -10,6 +10,7 @@ import { specialistRoutes } from './specialist-services/index.js';
 import { supplierRoutes } from './goods/index.js';
 import { adminRoutes } from './admin/index.js';
 import { siteLocals } from './admin/site-locals.js';
+import { chatAreaRoutes } from './chat/index.js';
 
 export function routes(
   services: WebServices,
@@ -26,6 +27,7 @@ export function routes(
   router.use(msuRoutes(services));
   router.use(specialistRoutes(services));
   router.use(supplierRoutes(services));
+  router.use(chatAreaRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }

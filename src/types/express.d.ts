@@ -23,6 +23,8 @@ declare module 'express-session' {
     startedAt?: number;
     /** the login challenge this session was given (a challenge is good only in its own session) */
     loginChallengeId?: string;
+    /** the chat conversation of this browser session (anonymous or not) */
+    chatConversationId?: number;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];
   }
 }
