@@ -432,3 +432,32 @@ describe('requests without login and from other channels', () => {
     ctx.clock.reset();
   });
 });
+
+describe('limits', () => {
+  it('takes at most 20 messages a minute from one browser session', async () => {
+    const agent = await visitor('ru');
+    const page = await agent.get('/chat').expect(200);
+    const token = csrfFrom(page.text);
+    for (let i = 1; i <= 20; i++)
+      await agent
+        .post('/chat')
+        .type('form')
+        .send({ _csrf: token, message: `вопрос ${i}` })
+        .expect(303);
+    const refused = await agent.post('/chat').type('form').send({ _csrf: token, message: 'вопрос 21' });
+    expect(refused.status).toBe(429);
+    expect(decodeEntities(refused.text)).toContain('Слишком много сообщений подряд');
+    const texts = (await messagesOf(agent)).filter((m) => m.author === 'visitor').map((m) => m.text);
+    expect(texts).toHaveLength(20);
+    expect(texts).not.toContain('вопрос 21');
+    // the script gets the refusal as JSON with the text to show
+    const json = await agent
+      .post('/chat')
+      .set('X-Chat', '1')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ _csrf: token, message: 'вопрос 22' });
+    expect(json.status).toBe(429);
+    expect((json.body as { message: string }).message).toContain('Слишком много сообщений подряд');
+  });
+});
