@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { openDatabase, prepareDatabase } from './db/setup.js';
-import { buildServices } from './modules/index.js';
+import { buildServices, type Services } from './modules/index.js';
 import { createTrustStore } from './modules/signing/signing-service.js';
 import { createApp } from './app.js';
 import { startJobs, type JobRunner } from './jobs/index.js';
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     try {
+      // the chat's live streams never finish by themselves: end them (the browsers reconnect elsewhere)
+      await (app?.locals.services as Services | undefined)?.chat.conversations.stop();
       // stop accepting, let requests in flight finish
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       if (jobs) await jobs.stop();

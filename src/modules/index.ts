@@ -30,6 +30,7 @@ import {
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
+import { createChatModule, type ChatModule } from './chat/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -62,6 +63,7 @@ export interface Services extends CoreServices {
   goods: GoodsModule;
   admin: AdminModule;
   participants: ParticipantsModule;
+  chat: ChatModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -122,16 +124,18 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
   };
   const msu = createMsuModule(core);
   const goods = createGoodsModule(core);
+  const admin = createAdminModule(core);
   return {
     ...core,
     entitlements: createEntitlementsModule(core),
     msu,
     specialistServices: createSpecialistServicesModule(core),
     goods,
-    admin: createAdminModule(core),
+    admin,
     participants: createParticipantsModule(core, [
       (tx, id, reason, at) => msu.withdrawal.withdrawOrganisation(tx, id, reason, at),
       (tx, id, reason, at) => goods.withdrawal.withdrawOrganisation(tx, id, reason, at),
     ]),
+    chat: createChatModule(core, admin),
   };
 }

@@ -11,6 +11,7 @@ import { supplierRoutes } from './goods/index.js';
 import { adminRoutes } from './admin/index.js';
 import { siteLocals } from './admin/site-locals.js';
 import { participantsRoutes } from './participants/index.js';
+import { chatAreaRoutes } from './chat/index.js';
 
 export function routes(
   services: WebServices,
@@ -28,6 +29,7 @@ export function routes(
   router.use(specialistRoutes(services));
   router.use(supplierRoutes(services));
   router.use(participantsRoutes(services, opts.loginLimiter));
+  router.use(chatAreaRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }

@@ -27,6 +27,8 @@ declare module 'express-session' {
     registrationChallengeId?: string;
     /** who is registering a supplier: identified by a signed challenge, not logged in */
     registrant?: { personId: number; kind: 'legal' | 'entrepreneur'; bin: string };
+    /** the chat conversation of this browser session (anonymous or not) */
+    chatConversationId?: number;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];
   }
 }

@@ -44,6 +44,13 @@ export const UPLOADS = {
     // description ≤ 4,000 characters, 2 bytes each in Cyrillic, line breaks as CR LF
     fieldBytes: 16 * KIB,
   },
+  /** the public form of a request without login (the same screenshots, name and contact besides) */
+  publicSupportScreenshots: {
+    route: 'POST /support/report',
+    files: { screenshots: { count: MAX_SCREENSHOTS, bytes: MAX_SCREENSHOT_BYTES } },
+    fields: 8,
+    fieldBytes: 16 * KIB,
+  },
   contentMedia: {
     route: 'POST /admin/content/:id/media',
     files: {

@@ -64,6 +64,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     dataDir,
     databaseUrl,
     close: async () => {
+      await services.chat.conversations.stop();
       const pool = app.locals.sessionPool as { end: () => Promise<void> };
       await pool.end();
       await db.destroy();

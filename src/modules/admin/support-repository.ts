@@ -5,11 +5,24 @@ import { likePattern } from './search.js';
 
 type Db = Knex | Knex.Transaction;
 
+export const SUPPORT_CHANNELS = ['portal', 'web', 'chat', 'phone', 'messenger'] as const;
+export type SupportChannel = (typeof SUPPORT_CHANNELS)[number];
+
 export interface SupportRequestRow {
   id: number;
   number: string;
-  person_id: number;
+  /** the logged-in participant; null for a request without login or from another channel */
+  person_id: number | null;
   principal_id: number | null;
+  /** how it came: the portal's form, the public form, the chat, a phone call or a messenger */
+  channel: SupportChannel;
+  contact_name: string | null;
+  /** the contact given with a request without a person (a phone, an e-mail, a messenger account) */
+  contact: string | null;
+  /** the caller's IIN, if they gave it (requests the operator records) */
+  caller_iin: string | null;
+  recorded_by: number | null;
+  chat_conversation_id: number | null;
   description: string;
   location: string;
   contact_phone: string | null;
@@ -102,7 +115,25 @@ export class SupportRepository extends RowsById<SupportRequestRow> {
   /** A new request, numbered SR-<Astana year>-<sequence>. */
   async insert(
     tx: Knex.Transaction,
-    r: Omit<SupportRequestRow, 'id' | 'number' | 'version' | keyof SupportTimesLater> & { created_at: Date },
+    r: Omit<
+      SupportRequestRow,
+      | 'id'
+      | 'number'
+      | 'version'
+      | keyof SupportTimesLater
+      | 'channel'
+      | 'contact_name'
+      | 'contact'
+      | 'caller_iin'
+      | 'recorded_by'
+      | 'chat_conversation_id'
+    > &
+      Partial<
+        Pick<
+          SupportRequestRow,
+          'channel' | 'contact_name' | 'contact' | 'caller_iin' | 'recorded_by' | 'chat_conversation_id'
+        >
+      > & { created_at: Date },
   ): Promise<SupportRequestRow> {
     const [row] = (await tx('support_requests')
       .insert({
@@ -175,11 +206,11 @@ export class SupportRepository extends RowsById<SupportRequestRow> {
     db: Db,
     requestId: number,
     attachmentId: number,
-  ): Promise<(AttachmentRow & { person_id: number }) | undefined> {
+  ): Promise<(AttachmentRow & { person_id: number | null }) | undefined> {
     return (await db('support_attachments as a')
       .join('support_requests as r', 'r.id', 'a.request_id')
       .where({ 'a.id': attachmentId, 'a.request_id': requestId })
-      .first('a.*', 'r.person_id')) as (AttachmentRow & { person_id: number }) | undefined;
+      .first('a.*', 'r.person_id')) as (AttachmentRow & { person_id: number | null }) | undefined;
   }
 
   /** Overdue first, then by the nearest deadline; closed ones last. */
@@ -190,10 +221,12 @@ export class SupportRepository extends RowsById<SupportRequestRow> {
     limit: number,
   ): Promise<QueueRow[]> {
     const q = db('support_requests as r')
-      .join('persons as p', 'p.id', 'r.person_id')
+      .leftJoin('persons as p', 'p.id', 'r.person_id')
       .select(
         'r.*',
-        db.raw(FULL_NAME('p', 'person_name')),
+        db.raw(
+          `coalesce(nullif(concat_ws(' ', p.surname, p.name, p.patronymic), ''), r.contact_name, r.contact) as person_name`,
+        ),
         db.raw('(r.closed_at is null and r.due_at < ?) as overdue', [now]),
       )
       .orderByRaw('case when r.closed_at is not null then 2 when r.due_at < ? then 0 else 1 end', [now])

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import type { QueueRow, SupportRepository, SupportRequestRow } from './support-repository.js';
+import type { QueueRow, SupportChannel, SupportRepository, SupportRequestRow } from './support-repository.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
 import type { Actor } from '../../lib/actor.js';
 import type { Notifier } from '../notifications/notifications.js';
-import { auditAction } from '../audit/audit.js';
+import { audit, auditAction } from '../audit/audit.js';
 import { formatAstana } from './datetime.js';
 import type { SiteService } from './site-service.js';
 import {
@@ -72,25 +72,101 @@ export class SupportService {
     input: { description: string; location: string },
     files: UploadedFile[],
   ): Promise<SupportRequestRow> {
+    return this.create(
+      { actor, description: input.description, location: input.location, channel: 'portal' },
+      files,
+    );
+  }
+
+  /**
+   * A request from somebody who cannot or does not log in (the public form), from the chat, or one an
+   * operator records from a phone call or a messenger (rule 16: every channel): the contact given
+   * stands for the person; the deadlines of rule 15 are the same, counted from when it was received.
+   */
+  async fileFromChannel(
+    input: {
+      channel: Exclude<SupportChannel, 'portal'>;
+      description: string;
+      location?: string;
+      contactName?: string | null;
+      contact?: string | null;
+      callerIin?: string | null;
+      personId?: number | null;
+      recordedBy?: Actor | null;
+      chatConversationId?: number | null;
+      receivedAt?: Date;
+    },
+    files: UploadedFile[] = [],
+    tx?: Knex.Transaction,
+  ): Promise<SupportRequestRow> {
+    return this.create(
+      {
+        actor: input.recordedBy ?? null,
+        personId: input.personId ?? null,
+        description: input.description,
+        location: input.location ?? '',
+        channel: input.channel,
+        contactName: input.contactName?.trim() || null,
+        contact: input.contact?.trim() || null,
+        callerIin: input.callerIin?.trim() || null,
+        chatConversationId: input.chatConversationId ?? null,
+        ...(input.receivedAt ? { receivedAt: input.receivedAt } : {}),
+      },
+      files,
+      tx,
+    );
+  }
+
+  private async create(
+    input: {
+      actor: Actor | null;
+      personId?: number | null;
+      description: string;
+      location: string;
+      channel: SupportChannel;
+      contactName?: string | null;
+      contact?: string | null;
+      callerIin?: string | null;
+      chatConversationId?: number | null;
+      receivedAt?: Date;
+    },
+    files: UploadedFile[],
+    outer?: Knex.Transaction,
+  ): Promise<SupportRequestRow> {
     const shots = await this.checkScreenshots(files);
     const stored: string[] = [];
+    const { actor } = input;
+    // the person the request is about: the participant filing it on the portal, else one named
+    const personId = input.channel === 'portal' ? (actor?.personId ?? null) : (input.personId ?? null);
     try {
       for (const s of shots) stored.push(await this.files.save('support', s.ext, s.file));
-      return await inTransaction(this.db, async (tx) => {
+      const work = async (tx: Knex.Transaction) => {
         const now = this.clock.now();
+        const receivedAt =
+          input.receivedAt && input.receivedAt.getTime() < now.getTime() ? input.receivedAt : now;
         const cal = await this.site.calendar(tx);
-        const registerDue = supportDeadline('register', now, cal);
-        const person = await this.repo.contactsOf(tx, actor.personId);
-        if (!person) throw new NotFoundError();
+        const registerDue = supportDeadline('register', receivedAt, cal);
+        const person = personId ? await this.repo.contactsOf(tx, personId) : null;
+        if (personId && !person) throw new NotFoundError();
+        if (!personId && !input.contact) throw new AppError('support:intake.contactRequired', 400);
         const r = await this.repo.insert(tx, {
-          person_id: actor.personId,
-          principal_id: actor.principalId !== actor.personId ? actor.principalId : null,
+          person_id: personId,
+          principal_id:
+            actor && input.channel === 'portal' && actor.principalId !== actor.personId
+              ? actor.principalId
+              : null,
           description: input.description.trim(),
           location: input.location.trim(),
-          contact_phone: person.phone,
-          contact_email: person.email,
+          contact_phone: person?.phone ?? null,
+          contact_email: person?.email ?? null,
+          channel: input.channel,
+          contact_name: input.contactName ?? null,
+          contact: input.contact ?? null,
+          caller_iin: input.callerIin ?? null,
+          recorded_by: input.channel === 'portal' ? null : (actor?.personId ?? null),
+          chat_conversation_id: input.chatConversationId ?? null,
           status: supportMachine.initial[0]!,
-          received_at: now,
+          received_at: receivedAt,
           register_due_at: registerDue,
           due_at: registerDue,
           created_at: now,
@@ -106,25 +182,31 @@ export class SupportService {
             uploaded_at: now,
           });
         }
-        const params = { number: r.number, at: formatAstana(now), due: formatAstana(registerDue) };
+        const params = { number: r.number, at: formatAstana(receivedAt), due: formatAstana(registerDue) };
         await this.repo.insertEvent(tx, {
           request_id: r.id,
           at: now,
-          actor_id: actor.personId,
+          actor_id: actor?.personId ?? null,
           action: 'file',
           from_status: null,
           to_status: r.status,
           notice_key: NOTICE_KEYS.file,
           notice_params: params,
-          notified_at: now,
+          notified_at: r.person_id ? now : null,
         });
-        await this.notifier.notify(tx, r.person_id, NOTICE_KEYS.file, params, `support:${r.id}:file`);
-        await auditAction(tx, actor, 'support.filed', ['support_request', r.id], {
-          principalId: actor.principalId,
-          details: { number: r.number, screenshots: shots.length },
+        if (r.person_id)
+          await this.notifier.notify(tx, r.person_id, NOTICE_KEYS.file, params, `support:${r.id}:file`);
+        await audit(tx, {
+          actorId: actor?.personId ?? null,
+          ...(actor && input.channel === 'portal' ? { principalId: actor.principalId } : {}),
+          action: 'support.filed',
+          objectType: 'support_request',
+          objectId: r.id,
+          details: { number: r.number, screenshots: shots.length, channel: input.channel },
         });
         return r;
-      });
+      };
+      return outer ? await work(outer) : await inTransaction(this.db, work);
     } catch (err) {
       for (const name of stored) await this.files.remove('support', name);
       throw err;
@@ -184,7 +266,7 @@ export class SupportService {
 
   async showForOperator(actor: Actor, id: number) {
     const d = await this.details(id);
-    const person = await this.repo.requester(this.db, d.request.person_id);
+    const person = d.request.person_id ? await this.repo.requester(this.db, d.request.person_id) : null;
     const now = this.clock.now();
     return {
       ...d,
@@ -254,7 +336,9 @@ export class SupportService {
         notice_params: params,
         notified_at: now,
       });
-      await this.notifier.notify(tx, row.person_id, NOTICE_KEYS[action], params, `support:${id}:${action}`);
+      // a request without a person is answered through the contact it gave (the operator's call)
+      if (row.person_id)
+        await this.notifier.notify(tx, row.person_id, NOTICE_KEYS[action], params, `support:${id}:${action}`);
       await auditAction(tx, actor, `support.${action}`, ['support_request', id], {
         details: {
           from: current.status,

@@ -23,6 +23,11 @@ export interface SupportRequestView {
   location: string;
   contactPhone: string | null;
   contactEmail: string | null;
+  channel: string;
+  contactName: string | null;
+  contact: string | null;
+  callerIin: string | null;
+  chatConversationId: number | null;
 }
 
 export function supportRequestView(r: SupportRequestRow): SupportRequestView {
@@ -40,6 +45,11 @@ export function supportRequestView(r: SupportRequestRow): SupportRequestView {
     location: r.location,
     contactPhone: r.contact_phone,
     contactEmail: r.contact_email,
+    channel: r.channel,
+    contactName: r.contact_name,
+    contact: r.contact,
+    callerIin: r.caller_iin,
+    chatConversationId: r.chat_conversation_id,
   };
 }
 
@@ -66,7 +76,8 @@ export function attachmentView(a: AttachmentRow) {
   return { id: a.id, sizeKb: Math.ceil(a.size_bytes / 1024) };
 }
 
-export function requesterView(p: RequesterCard) {
+export function requesterView(p: RequesterCard | null) {
+  if (!p) return null;
   return {
     id: p.id,
     fullName: `${p.surname} ${p.name} ${p.patronymic ?? ''}`,

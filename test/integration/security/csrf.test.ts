@@ -76,7 +76,7 @@ describe('CSRF', () => {
   );
 
   it('the routes that take uploads are routes of the app', () => {
-    expect(UPLOAD_ROUTES.length).toBe(4);
+    expect(UPLOAD_ROUTES.length).toBe(5);
     for (const route of UPLOAD_ROUTES) expect(livePosts()).toContain(route);
   });
 

@@ -551,6 +551,32 @@ export const MATRIX: Record<string, Entry> = {
     expect: postBy(['admin']),
     url: (w) => `/admin/organisations/${w.ids.supplierOrg}/directions/sign`,
   },
+
+  // ------------------------------------------------------------ the chat with the contact centre, requests from every channel
+  'GET /chat': { expect: everyone(200), url: path('/chat') },
+  'POST /chat': { expect: cells(() => 'allowed'), url: path('/chat') },
+  'POST /chat/operator': { expect: cells(() => 'allowed'), url: path('/chat/operator') },
+  // an event stream to a browser; to a plain GET (no Accept: text/event-stream) the messages once as JSON
+  'GET /chat/events': { expect: everyone(200), url: path('/chat/events') },
+  'GET /support/report': { expect: everyone(200), url: path('/support/report') },
+  'POST /support/report': { expect: cells(() => 'allowed'), url: path('/support/report') },
+  'GET /admin/support/record': { expect: only(DESK), url: path('/admin/support/record') },
+  'POST /admin/support/record': { expect: postBy(DESK), url: path('/admin/support/record') },
+  'GET /admin/support/chat': { expect: only(DESK), url: path('/admin/support/chat') },
+  'GET /admin/support/chat/events': { expect: only(DESK), url: path('/admin/support/chat/events') },
+  'GET /admin/support/chat/:id': { expect: only(DESK), url: (w) => `/admin/support/chat/${w.ids.chat}` },
+  'POST /admin/support/chat/:id/messages': {
+    expect: postBy(DESK),
+    url: (w) => `/admin/support/chat/${w.ids.chat}/messages`,
+  },
+  'POST /admin/support/chat/:id/close': {
+    expect: postBy(DESK),
+    url: (w) => `/admin/support/chat/${w.ids.chat}/close`,
+  },
+  'POST /admin/support/chat/:id/request': {
+    expect: postBy(DESK),
+    url: (w) => `/admin/support/chat/${w.ids.chat}/request`,
+  },
 };
 
 /** «Сотрудники» of the organisation cabinet and the administrator's standing steps. */

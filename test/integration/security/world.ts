@@ -84,6 +84,8 @@ export interface World {
     specialistEntry: { recipient: number; guardian: number };
     /** prostheses delivered where they live: of the supplier e05 works for (org 5), of org 7 */
     prosthesis: { recipient: number; guardian: number };
+    /** the chat: a conversation of r02's handed to the contact centre */
+    chat: number;
   };
 }
 
@@ -267,6 +269,16 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
         guardian: await firstId(ctx, 'goods', { organisation_id: 7, help_type: 'TSR_PROSTHESIS' }),
       },
       devKey: `r03/${fs.readdirSync(path.join(ctx.dataDir, 'keys', 'r03')).find((f) => f.endsWith('.p12'))}`,
+      chat: await handedOffChat(ctx, person.r02!),
     },
   };
+}
+
+/** The chat: a conversation of the person handed to the contact centre (waiting, or registered after hours). */
+async function handedOffChat(ctx: TestContext, personId: number): Promise<number> {
+  const chat = ctx.services.chat.conversations;
+  const visitor = { conversationId: null, personId, locale: 'ru' as const };
+  const c = await chat.post(visitor, 'Не открывается страница заказа');
+  await chat.handOff({ ...visitor, conversationId: Number(c.id) }, {});
+  return Number(c.id);
 }
