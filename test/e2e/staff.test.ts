@@ -50,7 +50,9 @@ describe.each(['ru', 'en'])('staff and standing (%s)', (lang) => {
 
       // the administrator suspends the organisation with a reason, signed
       const reason = lang === 'ru' ? 'Плановая проверка лицензии' : 'Scheduled licence check';
-      await admin.goto(`/admin/organisations/${await astanaMsuId()}?lang=${lang}`);
+      await admin.goto(`/admin/organisations?lang=${lang}`);
+      expect(await admin.text()).toContain(t('admin.organisationsTitle'));
+      await admin.goto(`/admin/organisations/${await astanaMsuId()}`);
       await admin.clickLink(t('standingAction.suspend'));
       await admin.page.getByLabel(t('standingStep.reason')).fill(reason);
       await admin.page.getByRole('button', { name: exact(t('sign.button')) }).click();
