@@ -135,11 +135,16 @@ export class AuthService {
         const org = cert.bin ? await this.people.organisationByBin(tx, cert.bin) : undefined;
         const employee = org && grants.find((g) => g.role === 'employee' && g.organisation_id === org.id);
         if (!org || !employee) throw new EdsError('EDS_NOT_EMPLOYEE');
+        // the same refusals as the per-request check of an employee (docs/participants.md)
+        if (org.status === 'excluded')
+          throw new AppError('staff:refused.organisation_excluded', 403, { reason: org.status_reason ?? '' });
+        if (employee.status !== 'active') throw new AppError('staff:refused.grant_suspended', 403);
         roles = ['employee'];
         organisationId = org.id;
         directions = org.directions;
       } else {
-        roles = [...new Set(grants.filter((g) => g.role !== 'employee').map((g) => g.role))];
+        const active = grants.filter((g) => g.status === 'active');
+        roles = [...new Set(active.filter((g) => g.role !== 'employee').map((g) => g.role))];
         if (roles.length === 0) {
           await this.people.grantRole(tx, person.id, 'recipient');
           roles = ['recipient'];
@@ -149,7 +154,8 @@ export class AuthService {
         const own = await this.people.organisationByBin(tx, cert.iin);
         if (
           own?.kind === 'entrepreneur' &&
-          grants.some((g) => g.role === 'employee' && g.organisation_id === own.id)
+          own.status !== 'excluded' &&
+          active.some((g) => g.role === 'employee' && g.organisation_id === own.id)
         ) {
           roles = [...roles, 'employee'];
           organisationId = own.id;

@@ -147,10 +147,13 @@ export class PeopleRepository {
   async roles(
     db: Knex | Knex.Transaction,
     personId: number,
-  ): Promise<{ role: Role; organisation_id: number | null }[]> {
-    return (await db('person_roles').where({ person_id: personId }).select('role', 'organisation_id')) as {
+  ): Promise<{ role: Role; organisation_id: number | null; status: 'active' | 'suspended' }[]> {
+    return (await db('person_roles')
+      .where({ person_id: personId })
+      .select('role', 'organisation_id', 'status')) as {
       role: Role;
       organisation_id: number | null;
+      status: 'active' | 'suspended';
     }[];
   }
 
