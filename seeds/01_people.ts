@@ -57,7 +57,12 @@ export async function seed(knex: Knex): Promise<void> {
       await knex('person_roles').insert({
         person_id: personId,
         role,
-        organisation_id: role === 'employee' && p.org ? orgIds.get(p.org)! : null,
+        organisation_id:
+          role === 'employee' && p.org
+            ? orgIds.get(p.org)!
+            : role === 'specialist' && p.worksFor
+              ? orgIds.get(p.worksFor)!
+              : null,
       });
     }
     for (const ward of p.wards ?? []) {

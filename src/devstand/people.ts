@@ -46,6 +46,8 @@ export interface DemoPerson extends Pick<
   org?: string;
   /** for specialists */
   specialistKind?: SpecialistKind;
+  /** for specialists who work for an organisation (its key): ordered through it, assigned by it */
+  worksFor?: string;
   pendingExclusion?: boolean;
   /** for recipients: the help types of the measures in their IPR (the demo seed gives exactly these) */
   measures: DemoHelpType[];
@@ -655,6 +657,46 @@ const SEEDS: Seed[] = [
     roles: ['admin'],
     address: A(AST, 'г. Астана', 'пр. Мангилик Ел', '8'),
     note: 'администратор портала',
+  },
+  // specialists of organisations (ordered through the organisation, which assigns them)
+  {
+    key: 's07',
+    surname: 'КАЛИЕВА',
+    name: 'ДИНАРА',
+    patronymic: 'АСЕТОВНА',
+    birthDate: '1988-03-17',
+    sex: 'F',
+    roles: ['specialist'],
+    specialistKind: 'UZHYA',
+    worksFor: 'sup-surdo',
+    address: A(ALA, 'г. Алматы', 'ул. Толе би', '61', '12'),
+    note: 'специалист жестового языка ТОО «Сурдотехника KZ»',
+  },
+  {
+    key: 's08',
+    surname: 'ЖАКУПОВ',
+    name: 'МАРАТ',
+    patronymic: 'БЕРИКОВИЧ',
+    birthDate: '1985-11-05',
+    sex: 'M',
+    roles: ['specialist'],
+    specialistKind: 'UIP',
+    worksFor: 'sup-care',
+    address: A(AST, 'г. Астана', 'ул. Сыганак', '14', '33'),
+    note: 'индивидуальный помощник ТОО «Забота и помощь», Астана',
+  },
+  {
+    key: 's09',
+    surname: 'ЛИ',
+    name: 'ЕЛЕНА',
+    patronymic: 'ВИКТОРОВНА',
+    birthDate: '1991-07-22',
+    sex: 'F',
+    roles: ['specialist'],
+    specialistKind: 'UIP',
+    worksFor: 'sup-care',
+    address: A(AST, 'г. Астана', 'ул. Иманова', '9', '48'),
+    note: 'индивидуальный помощник ТОО «Забота и помощь», Астана',
   },
 ];
 

@@ -27,6 +27,7 @@ import {
   type SpecialistServicesModule,
 } from './specialist-services/index.js';
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
+import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 
 export interface CoreServices {
@@ -59,6 +60,7 @@ export interface Services extends CoreServices {
   specialistServices: SpecialistServicesModule;
   goods: GoodsModule;
   admin: AdminModule;
+  offer: OfferModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -116,5 +118,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     specialistServices: createSpecialistServicesModule(core),
     goods: createGoodsModule(core),
     admin: createAdminModule(core),
+    offer: createOfferModule(core),
   };
 }

@@ -9,6 +9,7 @@ import { msuRoutes } from './msu/index.js';
 import { specialistRoutes } from './specialist-services/index.js';
 import { supplierRoutes } from './goods/index.js';
 import { adminRoutes } from './admin/index.js';
+import { offerRoutes } from './offer/index.js';
 import { siteLocals } from './admin/site-locals.js';
 
 export function routes(
@@ -26,6 +27,7 @@ export function routes(
   router.use(msuRoutes(services));
   router.use(specialistRoutes(services));
   router.use(supplierRoutes(services));
+  router.use(offerRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }
