@@ -36,6 +36,11 @@ export class OrganisationOrderService {
     return org;
   }
 
+  /** Refuses (403) anyone but an employee of an organisation with the direction, before a form is read. */
+  async assertServiceOrganisation(actor: Actor): Promise<void> {
+    await this.organisationOf(actor);
+  }
+
   /** An order sent to the actor's organisation, or 404 (another organisation's never shows). */
   private async ownOrder(actor: Actor, orderId: number): Promise<ServiceOrderView> {
     const org = await this.organisationOf(actor);

@@ -77,6 +77,12 @@ export function offerRoutes(services: WebServices): Router {
   });
 
   // ---------------------------------------------------------------- orders sent to the organisation
+  // an organisation without the sign-language or assistant direction is refused before any form or signature is read
+  router.use('/supplier/service-orders', employee, async (req, _res, next) => {
+    await orgOrders.assertServiceOrganisation(actorOf(req));
+    next();
+  });
+
   router.get('/supplier/service-orders', employee, async (req, res) => {
     const view = await orgOrders.list(actorOf(req));
     res.render('pages/offer/service-orders.njk', { ...view, rows: view.rows.map(withOrder) });
