@@ -321,6 +321,14 @@ describe('an order to an organisation: assigned to its specialist, who keeps the
     const list = textOf((await recipient.get('/services/uip/specialists').expect(200)).text);
     expect(list).toContain('ТОО «Забота и помощь»');
     expect(list).toContain('ЖАКУПОВ МАРАТ БЕРИКОВИЧ');
+    // an organisation's specialist is not offered as self-employed, only through the organisation
+    const s08Id = (await ctx
+      .db('specialists')
+      .where({ person_id: await personIdOf(ctx, 's08'), kind: 'UIP' })
+      .first('id')) as { id: number };
+    const listHtml = (await recipient.get('/services/uip/specialists')).text;
+    expect(listHtml).not.toContain(`/services/uip/specialists/${s08Id.id}/order`);
+    expect(listHtml).toContain(`/services/uip/organisations/${careId}/order`);
 
     const form = await recipient.get(`/services/uip/organisations/${careId}/order`).expect(200);
     const sign = await expectStatus(
@@ -359,10 +367,6 @@ describe('an order to an organisation: assigned to its specialist, who keeps the
       .db('specialists')
       .where({ person_id: await personIdOf(ctx, 's08'), kind: 'UIP' })
       .first('id')) as { id: number };
-    // an organisation's specialist is not offered as self-employed
-    const listHtml = (await recipient.get('/services/uip/specialists')).text;
-    expect(listHtml).not.toContain(`/services/uip/specialists/${s08Entry.id}/order`);
-    expect(listHtml).toContain(`/services/uip/organisations/${careId}/order`);
     const refused = await postForm(employee, card.text, `/supplier/service-orders/${orderId}/assign`, {});
     expect(refused.status).toBe(400);
     expect(textOf(refused.text)).toContain('Выберите специалиста.');
