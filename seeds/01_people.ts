@@ -64,9 +64,14 @@ export async function seed(knex: Knex): Promise<void> {
       await knex('person_roles').insert({
         person_id: personId,
         role,
-        organisation_id: role === 'employee' && p.org ? orgIds.get(p.org)! : null,
         // the seeded employees administer their organisation's staff (docs/participants.md)
         org_admin: role === 'employee' && Boolean(p.org),
+        organisation_id:
+          role === 'employee' && p.org
+            ? orgIds.get(p.org)!
+            : role === 'specialist' && p.worksFor
+              ? orgIds.get(p.worksFor)!
+              : null,
       });
     }
     for (const g of devGuardianshipsOf(p).filter((x) => !x.endedOn)) {

@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import { PEOPLE } from '../src/devstand/people.js';
 
 /**
- * The specialists' registry of the dev stand: the six demo specialists (s01..s06) with their kind,
- * region and locality; s03 has a pending application for exclusion (so she can only reject orders).
+ * The specialists' registry of the dev stand: the demo specialists (s01..s06 self-employed, s07..s09
+ * working for organisations) with their kind, region and locality; s03 has a pending application for
+ * exclusion (so she can only reject orders).
  */
 export async function seed(knex: Knex): Promise<void> {
   for (const p of PEOPLE.filter((x) => x.specialistKind)) {

@@ -63,6 +63,8 @@ export interface DemoPerson extends Pick<
   dispensaryRecord?: boolean;
   /** the person is registered as an individual entrepreneur (the entrepreneur registry's answer) */
   entrepreneur?: DemoEntrepreneur;
+  /** for specialists who work for an organisation (its key): ordered through it, assigned by it */
+  worksFor?: string;
   pendingExclusion?: boolean;
   /** for recipients: the help types of the measures in their IPR (the demo seed gives exactly these) */
   measures: DemoHelpType[];
@@ -843,7 +845,7 @@ const SEEDS: Seed[] = [
     note: 'индивидуальный предприниматель (не зарегистрирован на портале): «Регистрация поставщика»',
   },
   {
-    key: 's07',
+    key: 's10',
     surname: 'КАЛИЕВ',
     name: 'БАУЫРЖАН',
     patronymic: 'ЕРЖАНОВИЧ',
@@ -855,7 +857,7 @@ const SEEDS: Seed[] = [
     note: 'индивидуальный помощник, не в реестре; состоит на диспансерном учёте (заявка не отправляется)',
   },
   {
-    key: 's08',
+    key: 's11',
     surname: 'ЖАКЕНОВА',
     name: 'АЛИЯ',
     patronymic: 'МАРАТОВНА',
@@ -917,6 +919,46 @@ const SEEDS: Seed[] = [
     address: A(KAR, 'г. Караганда', 'ул. Букетова', '31', '8'),
     endedWards: [{ ward: 'r22', endedOn: '2026-10-01' }],
     note: 'бывший опекун ГРОМОВА В. П.: опека прекращена органом опеки',
+  },
+  // specialists of organisations (ordered through the organisation, which assigns them)
+  {
+    key: 's07',
+    surname: 'КАЛИЕВА',
+    name: 'ДИНАРА',
+    patronymic: 'АСЕТОВНА',
+    birthDate: '1988-03-17',
+    sex: 'F',
+    roles: ['specialist'],
+    specialistKind: 'UZHYA',
+    worksFor: 'sup-surdo',
+    address: A(ALA, 'г. Алматы', 'ул. Толе би', '61', '12'),
+    note: 'специалист жестового языка ТОО «Сурдотехника KZ»',
+  },
+  {
+    key: 's08',
+    surname: 'ЖАКУПОВ',
+    name: 'МАРАТ',
+    patronymic: 'БЕРИКОВИЧ',
+    birthDate: '1985-11-05',
+    sex: 'M',
+    roles: ['specialist'],
+    specialistKind: 'UIP',
+    worksFor: 'sup-care',
+    address: A(AST, 'г. Астана', 'ул. Сыганак', '14', '33'),
+    note: 'индивидуальный помощник ТОО «Забота и помощь», Астана',
+  },
+  {
+    key: 's09',
+    surname: 'ЛИ',
+    name: 'ЕЛЕНА',
+    patronymic: 'ВИКТОРОВНА',
+    birthDate: '1991-07-22',
+    sex: 'F',
+    roles: ['specialist'],
+    specialistKind: 'UIP',
+    worksFor: 'sup-care',
+    address: A(AST, 'г. Астана', 'ул. Иманова', '9', '48'),
+    note: 'индивидуальный помощник ТОО «Забота и помощь», Астана',
   },
 ];
 

@@ -28,6 +28,7 @@ import {
   type SpecialistServicesModule,
 } from './specialist-services/index.js';
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
+import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
 import { createChatModule, type ChatModule } from './chat/index.js';
@@ -64,6 +65,7 @@ export interface Services extends CoreServices {
   admin: AdminModule;
   participants: ParticipantsModule;
   chat: ChatModule;
+  offer: OfferModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -124,18 +126,21 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
   };
   const msu = createMsuModule(core);
   const goods = createGoodsModule(core);
+  const specialistServices = createSpecialistServicesModule(core);
   const admin = createAdminModule(core);
   return {
     ...core,
     entitlements: createEntitlementsModule(core),
     msu,
-    specialistServices: createSpecialistServicesModule(core),
+    specialistServices,
     goods,
     admin,
     participants: createParticipantsModule(core, [
       (tx, id, reason, at) => msu.withdrawal.withdrawOrganisation(tx, id, reason, at),
       (tx, id, reason, at) => goods.withdrawal.withdrawOrganisation(tx, id, reason, at),
+      (tx, id, reason, at) => specialistServices.withdrawal.withdrawOrganisation(tx, id, reason, at),
     ]),
     chat: createChatModule(core, admin),
+    offer: createOfferModule(core),
   };
 }

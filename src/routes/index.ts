@@ -9,6 +9,7 @@ import { msuRoutes } from './msu/index.js';
 import { specialistRoutes } from './specialist-services/index.js';
 import { supplierRoutes } from './goods/index.js';
 import { adminRoutes } from './admin/index.js';
+import { offerRoutes } from './offer/index.js';
 import { siteLocals } from './admin/site-locals.js';
 import { participantsRoutes } from './participants/index.js';
 import { chatAreaRoutes } from './chat/index.js';
@@ -30,6 +31,7 @@ export function routes(
   router.use(supplierRoutes(services));
   router.use(participantsRoutes(services, opts.loginLimiter));
   router.use(chatAreaRoutes(services));
+  router.use(offerRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }

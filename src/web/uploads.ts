@@ -14,6 +14,7 @@ import {
 } from '../modules/admin/uploads.js';
 import { MAX_ACT_BYTES } from '../modules/specialist-services/rules.js';
 import { PHOTO_MAX_BYTES } from '../modules/goods/rules.js';
+import { DOC_MAX_BYTES } from '../modules/offer/rules.js';
 
 /**
  * Multipart bodies are parsed only on the routes below, each with its own limits, after the session,
@@ -72,6 +73,12 @@ export const UPLOADS = {
     route: 'POST /specialist/acts/orders/:id/send',
     files: { file: { count: 1, bytes: MAX_ACT_BYTES } },
     fields: 6,
+    fieldBytes: KIB,
+  },
+  organisationDocument: {
+    route: 'POST /supplier/documents',
+    files: { file: { count: 1, bytes: DOC_MAX_BYTES } },
+    fields: 10,
     fieldBytes: KIB,
   },
 } satisfies Record<string, UploadLimits>;

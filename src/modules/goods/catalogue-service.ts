@@ -114,6 +114,7 @@ export class CatalogueService extends GoodsServiceBase {
     const directions = DIRECTIONS.filter((d) => org.directions.includes(d));
     return {
       org: {
+        id: org.id,
         name: org.name,
         bin: org.bin,
         address: org.address,

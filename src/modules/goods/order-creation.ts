@@ -182,6 +182,7 @@ export class GoodsCreationService extends GoodsServiceBase {
         characteristics: g.characteristics,
         photoId: g.photo_id,
         supplierName: g.organisation_name,
+        supplierId: g.organisation_id,
         priceTiyn: g.price_tiyn,
         surchargeTiyn: surchargeTiyn(g.price_tiyn, kind.guaranteed_sum_tiyn),
         available: g.available,

@@ -100,7 +100,9 @@ export function departmentInput(f: DepartmentForm): DepartmentInput {
   };
 }
 
-/** The МСУ registry for administrators: institutions, their descriptions and contacts, departments and beds. */
+const isAdmin = (actor: Actor) => actor.roles.includes('admin');
+
+/** The МСУ registry for administrators (and an МСУ's own card for its employees): institutions, their descriptions and contacts, departments and beds. */
 export class MsuAdminService {
   constructor(
     private readonly core: CoreServices,
@@ -156,10 +158,29 @@ export class MsuAdminService {
     };
   }
 
-  async institution(id: number) {
-    const { db } = this.core;
-    const inst = await this.repo.institution(db, id);
+  /**
+   * The institution an actor may edit: the administrator any; an МСУ employee only the institution of
+   * their own organisation (another's answers 404, as if it did not exist).
+   */
+  private async editable(actor: Actor, id: number): Promise<InstitutionRow> {
+    const inst = await this.repo.institution(this.core.db, id);
     if (!inst) throw new NotFoundError();
+    if (isAdmin(actor)) return inst;
+    if (actor.organisationId !== undefined && inst.organisation_id === actor.organisationId) return inst;
+    throw new NotFoundError();
+  }
+
+  /** The institution of an МСУ employee's organisation (its own card), or 404. */
+  async ownInstitutionId(actor: Actor): Promise<number> {
+    if (!actor.organisationId) throw new NotFoundError();
+    const inst = await this.repo.institutionByOrganisation(this.core.db, actor.organisationId);
+    if (!inst) throw new NotFoundError();
+    return inst.id;
+  }
+
+  async institution(actor: Actor, id: number) {
+    const { db } = this.core;
+    const inst = await this.editable(actor, id);
     const departments = await this.repo.departments(db, [inst.id], { includeInactive: true });
     const history = await this.repo.bedChanges(
       db,
@@ -174,10 +195,10 @@ export class MsuAdminService {
     };
   }
 
-  async department(id: number) {
+  async department(actor: Actor, id: number) {
     const dept = await this.repo.department(this.core.db, id);
     if (!dept) throw new NotFoundError();
-    const inst = (await this.repo.institution(this.core.db, dept.institution_id))!;
+    const inst = await this.editable(actor, dept.institution_id);
     return {
       dept: departmentView(dept),
       inst: { id: inst.id, name: inst.name },
@@ -219,20 +240,23 @@ export class MsuAdminService {
 
   async updateInstitution(actor: Actor, id: number, input: InstitutionInput): Promise<void> {
     const { db, clock } = this.core;
-    const inst = await this.repo.institution(db, id);
-    if (!inst) throw new NotFoundError();
+    const inst = await this.editable(actor, id);
+    // an institution does not switch itself off: only the administrator does
+    const change = isAdmin(actor) ? input : { ...input, active: inst.active };
     await inTransaction(db, async (tx) => {
-      await this.repo.updateInstitution(tx, id, input, clock.now());
+      await this.repo.updateInstitution(tx, id, change, clock.now());
       await this.audit(tx, actor, 'msu.institution_updated', 'msu_institution', id, {
         fields: Object.keys(input),
       });
     });
   }
 
-  async addDepartment(actor: Actor, institutionId: number, input: DepartmentInput): Promise<number> {
+  async addDepartment(actor: Actor, institutionId: number, form: DepartmentInput): Promise<number> {
     const { db, clock } = this.core;
-    const inst = await this.repo.institution(db, institutionId);
-    if (!inst) throw new NotFoundError();
+    const inst = await this.editable(actor, institutionId);
+    // an МСУ opens a department without beds and sets them on the signed bed-count page
+    const admin = isAdmin(actor);
+    const input = admin ? form : { ...form, beds_total: 0 };
     return inTransaction(db, async (tx) => {
       const now = clock.now();
       const id = await this.repo.insertDepartment(
@@ -252,8 +276,8 @@ export class MsuAdminService {
         department_id: id,
         at: now,
         actor_id: actor.personId,
-        organisation_id: null,
-        source: 'admin',
+        organisation_id: admin ? null : inst.organisation_id,
+        source: admin ? 'admin' : 'institution',
         old_total: 0,
         new_total: input.beds_total,
         old_free: 0,
@@ -267,10 +291,13 @@ export class MsuAdminService {
     });
   }
 
-  async updateDepartment(actor: Actor, id: number, input: DepartmentInput): Promise<{ offered: number }> {
+  async updateDepartment(actor: Actor, id: number, form: DepartmentInput): Promise<{ offered: number }> {
     const { db } = this.core;
     const dept = await this.repo.department(db, id);
     if (!dept) throw new NotFoundError();
+    await this.editable(actor, dept.institution_id);
+    // an МСУ changes its beds on the signed bed-count page, never through this form
+    const input = isAdmin(actor) ? form : { ...form, beds_total: dept.beds_total };
     if (input.beds_total !== dept.beds_total && cleanReason(input.reason).length < 3)
       throw new ValidationError({ reason: 'msu:errors.reasonRequired' });
     return inTransaction(db, async (tx) => {

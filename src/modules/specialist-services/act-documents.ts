@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
 import type { ActsCommon } from './acts-common.js';
+import { assignedSpecialist } from './repository.js';
 import type { EntryRow, ServiceOrderView } from './repository.js';
 import { renderActPdf, renderSheetPdf, type ActData } from './act-pdf.js';
 import { LOCKING_ACT_STATUSES, journalOpen, periodBounds, periodOf } from './rules.js';
@@ -72,7 +73,7 @@ export class ActDocumentsService {
     entries: EntryRow[],
   ): Promise<ActData> {
     const [specialist, recipient] = await Promise.all([
-      this.c.person(db, order.detail.specialist_person_id),
+      this.c.person(db, assignedSpecialist(order.detail)),
       this.c.person(db, order.recipient_id),
     ]);
     const describe = (e: EntryRow) =>

@@ -6,6 +6,7 @@ import type { JobDefinition } from '../../jobs/types.js';
 import { assertCanOrder, consumeVolume } from '../entitlements/measures.js';
 import { AreaContext } from './context.js';
 import { ServiceOrderService } from './order-service.js';
+import { OrganisationOrderService } from './organisation-orders.js';
 import { JournalService } from './journal-service.js';
 import { ActsCommon } from './acts-common.js';
 import { ScannedActsService } from './acts-scanned.js';
@@ -59,9 +60,13 @@ export function createSpecialistServicesModule(core: CoreServices) {
     machine: serviceMachine,
     jobs,
     orders,
+    /** orders sent to an organisation, assigned to one of its specialists */
+    organisationOrders: new OrganisationOrderService(ctx, orders),
     journal,
     acts,
     registry,
+    /** what an excluded organisation's УЖЯ/УИП orders become (docs/participants.md) */
+    withdrawal,
     reports: {
       /** Hours of rendered services per month, help type and specialist (from/to: 'YYYY-MM' or 'YYYY-MM-DD', inclusive). */
       async hoursByMonth(from: string, to: string): Promise<HoursByMonthRow[]> {

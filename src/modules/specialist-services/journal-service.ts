@@ -7,6 +7,7 @@ import { audit } from '../audit/audit.js';
 import { sameHash } from '../entitlements/rules.js';
 import { personText } from './texts.js';
 import type { AreaContext } from './context.js';
+import { assignedSpecialist } from './repository.js';
 import type { EntryRow, EntryView, ServiceOrderView } from './repository.js';
 import type { ServiceOrderService } from './order-service.js';
 import {
@@ -156,7 +157,7 @@ export class JournalService {
       const problem = hoursProblem(input.hours, {
         specialistDay: await this.c.journal.dayHours(
           db,
-          order.detail.specialist_person_id,
+          assignedSpecialist(order.detail),
           'specialist',
           input.day,
         ),
@@ -284,7 +285,7 @@ export class JournalService {
           throw new AppError('services:errors.monthLocked', 409);
         const s = await this.c.journal.addDayHours(
           tx,
-          detail.specialist_person_id,
+          assignedSpecialist(detail),
           'specialist',
           code.day,
           code.hours,
@@ -311,7 +312,7 @@ export class JournalService {
         }
         const entry = await this.c.journal.insertEntry(tx, {
           order_id: order.id,
-          specialist_person_id: detail.specialist_person_id,
+          specialist_person_id: assignedSpecialist(detail),
           recipient_id: order.recipient_id,
           help_type: detail.help_type,
           day: code.day,

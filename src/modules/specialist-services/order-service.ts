@@ -11,7 +11,8 @@ import { fullName } from '../people/names.js';
 import { addressLine } from '../../lib/address.js';
 import { asSelf, type AreaContext } from './context.js';
 import { documentText } from './texts.js';
-import type { ServiceOrderView, SpecialistView } from './repository.js';
+import { assignedSpecialist, type ServiceOrderView, type SpecialistView } from './repository.js';
+import { SERVICE_DIRECTION } from '../offer/rules.js';
 import {
   REASONS,
   REASON_STATUSES,
@@ -45,6 +46,13 @@ const SMS: Partial<Record<ServiceAction, { to: 'recipient' | 'specialist'; key: 
 
 const ORDER_OBJECT = 'service-order';
 
+/** Whom a recipient orders from: a self-employed specialist, or an organisation that assigns one of its own. */
+export type Provider = { kind: 'specialist'; id: number } | { kind: 'organisation'; id: number };
+
+/** A bare id is a self-employed specialist's registry entry. */
+const providerOf = (p: number | Provider): Provider =>
+  typeof p === 'number' ? { kind: 'specialist', id: p } : p;
+
 export interface ReasonView {
   action: string;
   reasonCode: string | null;
@@ -61,6 +69,8 @@ export interface OrderEventView {
   reasonCode: string | null;
   comment: string | null;
   signed: boolean;
+  /** the specialist an organisation assigned (the «assign» step) */
+  specialistName: string | null;
 }
 
 /** Recipient ordering (seed 000 items 19–32) and the specialist's answers (seed 001 items 5–9). */
@@ -74,8 +84,56 @@ export class ServiceOrderService {
     const principal = await this.c.person(this.c.db, actor.principalId);
     const locality = helpType === 'UIP' ? principal.locality : null;
     const specialists = await this.c.registry.activeByKind(this.c.db, helpType, locality);
+    const orgs = await this.c.registry.organisationsOffering(
+      this.c.db,
+      helpType,
+      SERVICE_DIRECTION[helpType],
+      locality,
+    );
+    const organisations = await Promise.all(
+      orgs.map(async (o) => ({
+        ...o,
+        specialists: (await this.c.registry.ofOrganisation(this.c.db, o.id, helpType, locality)).map((s) =>
+          fullName(s),
+        ),
+      })),
+    );
     const openOrder = await this.c.core.orders.openOrder(this.c.db, actor.principalId, helpType);
-    return { specialists, openOrder: openOrder ?? null, locality, principalName: fullName(principal) };
+    return {
+      specialists,
+      organisations,
+      openOrder: openOrder ?? null,
+      locality,
+      principalName: fullName(principal),
+    };
+  }
+
+  /** An organisation a recipient may order from: the direction, and a specialist of the kind (in the locality). */
+  private async orderableOrganisation(
+    db: Knex | Knex.Transaction,
+    actor: Actor,
+    helpType: ServiceHelpType,
+    organisationId: number,
+  ) {
+    const locality = helpType === 'UIP' ? (await this.c.person(db, actor.principalId)).locality : null;
+    const orgs = await this.c.registry.organisationsOffering(
+      db,
+      helpType,
+      SERVICE_DIRECTION[helpType],
+      locality,
+    );
+    const org = orgs.find((o) => o.id === organisationId);
+    if (!org) throw new NotFoundError();
+    return org;
+  }
+
+  /** The provider's names as the form, the document and the order show them. */
+  private async provider(db: Knex | Knex.Transaction, actor: Actor, helpType: ServiceHelpType, p: Provider) {
+    if (p.kind === 'specialist') {
+      const specialist = await this.orderableSpecialist(db, actor, helpType, p.id);
+      return { specialist, organisation: null };
+    }
+    return { specialist: null, organisation: await this.orderableOrganisation(db, actor, helpType, p.id) };
   }
 
   private async orderableSpecialist(
@@ -93,14 +151,15 @@ export class ServiceOrderService {
     return s;
   }
 
-  /** The creation form: the specialist's details and the recipient's contacts and address. */
-  async orderForm(actor: Actor, helpType: ServiceHelpType, specialistId: number) {
-    const specialist = await this.orderableSpecialist(this.c.db, actor, helpType, specialistId);
+  /** The creation form: the specialist's (or organisation's) details and the recipient's contacts and address. */
+  async orderForm(actor: Actor, helpType: ServiceHelpType, p: number | Provider) {
+    const { specialist, organisation } = await this.provider(this.c.db, actor, helpType, providerOf(p));
     const principal = await this.c.person(this.c.db, actor.principalId);
     const self =
       actor.personId === actor.principalId ? principal : await this.c.person(this.c.db, actor.personId);
     return {
       specialist,
+      organisation,
       principalName: fullName(principal),
       defaults: {
         phone: principal.phone ?? self.phone ?? '',
@@ -111,8 +170,8 @@ export class ServiceOrderService {
   }
 
   /** «Создать»: the order document to sign with the SIGN key. */
-  async issueCreate(actor: Actor, helpType: ServiceHelpType, specialistId: number, input: OrderFormInput) {
-    const specialist = await this.orderableSpecialist(this.c.db, actor, helpType, specialistId);
+  async issueCreate(actor: Actor, helpType: ServiceHelpType, p: number | Provider, input: OrderFormInput) {
+    const { specialist, organisation } = await this.provider(this.c.db, actor, helpType, providerOf(p));
     const open = await this.c.core.orders.openOrder(this.c.db, actor.principalId, helpType);
     if (open) throw new ConflictError('one_open_order_per_help_type');
     const principal = await this.c.person(this.c.db, actor.principalId);
@@ -123,9 +182,17 @@ export class ServiceOrderService {
       {
         title: documentText(`services:helpType.${helpType}`),
         helpType,
-        specialistId: specialist.id,
-        specialistName: fullName(specialist),
-        specialistIin: specialist.iin,
+        ...(specialist
+          ? {
+              specialistId: specialist.id,
+              specialistName: fullName(specialist),
+              specialistIin: specialist.iin,
+            }
+          : {
+              organisationId: organisation.id,
+              organisationName: organisation.name,
+              organisationBin: organisation.bin,
+            }),
         recipientName: fullName(principal),
         phone: input.phone,
         email: input.email ?? '',
@@ -133,25 +200,27 @@ export class ServiceOrderService {
         comment: input.comment ?? '',
       },
     );
-    return { signRequest, specialist, input };
+    return { signRequest, specialist, organisation, input };
   }
 
   /** The signed order: the entitlement rule, the order with its first event, the detail row. */
   async create(
     actor: Actor,
     helpType: ServiceHelpType,
-    specialistId: number,
+    target: number | Provider,
     signed: SignedInput,
   ): Promise<OrderRow> {
+    const p = providerOf(target);
     return this.c.steps.apply(
       actor,
       CREATE.document!,
       { type: ORDER_OBJECT, id: 'new' },
       signed,
       async (tx, doc) => {
-        const p = doc.request.payload as Record<string, unknown>;
-        if (p.helpType !== helpType || Number(p.specialistId) !== specialistId) throw new NotFoundError();
-        const specialist = await this.orderableSpecialist(tx, actor, helpType, specialistId);
+        const payload = doc.request.payload as Record<string, unknown>;
+        const issuedFor = p.kind === 'specialist' ? payload.specialistId : payload.organisationId;
+        if (payload.helpType !== helpType || Number(issuedFor) !== p.id) throw new NotFoundError();
+        const { specialist, organisation } = await this.provider(tx, actor, helpType, p);
         const measure = await this.c.entitlements.assertCanOrder(tx, actor.principalId, helpType);
         const now = this.c.now();
         const order = await this.c.core.orders.create(tx, {
@@ -160,22 +229,26 @@ export class ServiceOrderService {
           recipientId: actor.principalId,
           createdBy: actor.personId,
           measureId: measure.id,
-          specialistId: specialist.person_id,
+          specialistId: specialist?.person_id ?? null,
+          organisationId: organisation?.id ?? null,
           status: CREATE.to,
-          details: { specialistName: fullName(specialist), specialistEntryId: specialist.id },
+          details: specialist
+            ? { specialistName: fullName(specialist), specialistEntryId: specialist.id }
+            : { organisationName: organisation.name },
           signedDocumentId: doc.id,
           action: CREATE.action,
           at: now,
         });
         await this.c.serviceOrders.insertDetail(tx, {
           order_id: order.id,
-          specialist_entry_id: specialist.id,
-          specialist_person_id: specialist.person_id,
+          specialist_entry_id: specialist?.id ?? null,
+          specialist_person_id: specialist?.person_id ?? null,
+          organisation_id: organisation?.id ?? null,
           help_type: helpType,
-          phone: String(p.phone ?? ''),
-          email: p.email ? String(p.email) : null,
-          address: String(p.address ?? ''),
-          comment: p.comment ? String(p.comment) : null,
+          phone: String(payload.phone ?? ''),
+          email: payload.email ? String(payload.email) : null,
+          address: String(payload.address ?? ''),
+          comment: payload.comment ? String(payload.comment) : null,
         });
         await audit(tx, {
           actorId: actor.personId,
@@ -184,6 +257,7 @@ export class ServiceOrderService {
           objectType: 'order',
           objectId: order.id,
           signedDocumentId: doc.id,
+          ...(organisation ? { organisationId: organisation.id } : {}),
         });
         return order;
       },
@@ -250,13 +324,15 @@ export class ServiceOrderService {
   }
 
   /** What the order's guards look at (seed 001 item 7: the specialist's registry entry; the act with the end flag). */
-  private async guardContext(
+  async guardContext(
     db: Knex | Knex.Transaction,
     order: ServiceOrderView,
     jointWorkEnded = order.detail.joint_work_ended,
   ): Promise<ServiceOrderContext> {
-    const entry = await this.c.registry.view(db, order.detail.specialist_entry_id);
+    const entryId = order.detail.specialist_entry_id;
+    const entry = entryId === null ? undefined : await this.c.registry.view(db, entryId);
     return {
+      awaitingAssignment: entryId === null && order.detail.organisation_id !== null,
       jointWorkEnded,
       specialistActive: entry?.status === 'active',
       pendingExclusion: Boolean(entry?.pending_exclusion),
@@ -349,7 +425,7 @@ export class ServiceOrderService {
         const order = await this.c.core.orders.lock(tx, orderId);
         // the registry entry is locked so that an exclusion application cannot slip in between
         if (action === 'accept')
-          await this.c.registry.lockEntry(tx, view.detail.specialist_person_id, view.help_type, 'share');
+          await this.c.registry.lockEntry(tx, assignedSpecialist(view.detail), view.help_type, 'share');
         const detail = await this.c.serviceOrders.detail(tx, orderId);
         const t = serviceMachine.require(
           order.status as ServiceStatus,
@@ -398,8 +474,10 @@ export class ServiceOrderService {
     const sms = SMS[t.action];
     if (sms) {
       const params = { number: row.number, specialist: view.specialist_name, recipient: view.recipient_name };
+      // an organisation's order has no specialist to tell until one is assigned
       const to = sms.to === 'recipient' ? row.recipient_id : view.detail.specialist_person_id;
-      await this.c.core.notifier.notify(tx, to, sms.key, params, `service-order:${row.id}:${row.status}`);
+      if (to !== null)
+        await this.c.core.notifier.notify(tx, to, sms.key, params, `service-order:${row.id}:${row.status}`);
     }
     if (t.effect === 'end') await this.endedToEsobes(tx, view, row, now);
   }
@@ -425,6 +503,7 @@ export class ServiceOrderService {
         usedVolume: measure?.used_volume ?? null,
         recipientIin: view.recipient_iin,
         specialistIin: view.specialist_iin,
+        organisationBin: view.organisation_bin,
         at: now.toISOString(),
       },
     });
@@ -498,6 +577,10 @@ export class ServiceOrderService {
       reasonCode: typeof e.details?.reasonCode === 'string' ? e.details.reasonCode : null,
       comment: typeof e.details?.comment === 'string' ? e.details.comment : null,
       signed: e.signed_document_id !== null,
+      specialistName:
+        e.action === 'assign' && typeof e.details?.specialistName === 'string'
+          ? e.details.specialistName
+          : null,
     }));
   }
 

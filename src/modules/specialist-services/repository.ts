@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { rowById, lockRowById } from '../shared/rows.js';
+import { NotFoundError } from '../../lib/errors.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import {
   LOCKING_ACT_STATUSES,
@@ -57,8 +58,11 @@ export interface ApplicationRow {
 
 export interface ServiceOrderDetail {
   order_id: number;
-  specialist_entry_id: number;
-  specialist_person_id: number;
+  /** null while an order to an organisation waits for the organisation to assign its specialist */
+  specialist_entry_id: number | null;
+  specialist_person_id: number | null;
+  /** the organisation the order went to (null: a self-employed specialist's order) */
+  organisation_id: number | null;
   help_type: ServiceHelpType;
   phone: string;
   email: string | null;
@@ -68,13 +72,27 @@ export interface ServiceOrderDetail {
   joint_work_ended: boolean;
 }
 
+/** An organisation that offers a specialist service (the recipients' choice list). */
+export interface OfferingOrganisationRow {
+  id: number;
+  name: string;
+  bin: string;
+  region: string;
+  locality: string;
+  phone: string | null;
+  directions: string[];
+}
+
 /** An order with its detail and both parties' names, as the lists and cards show it. */
 export interface ServiceOrderView extends OrderRow {
   detail: ServiceOrderDetail;
   recipient_name: string;
   recipient_iin: string;
+  /** empty while an organisation's order has no specialist assigned */
   specialist_name: string;
-  specialist_iin: string;
+  specialist_iin: string | null;
+  organisation_name: string | null;
+  organisation_bin: string | null;
 }
 
 export interface EntryRow {
@@ -142,14 +160,73 @@ export interface ActView extends ActRow {
   specialist_name: string;
 }
 
+/** The specialist who serves the order; an organisation's order before its assignment has none (404). */
+export function assignedSpecialist(d: Pick<ServiceOrderDetail, 'specialist_person_id'>): number {
+  if (d.specialist_person_id === null) throw new NotFoundError();
+  return d.specialist_person_id;
+}
+
 const FULL = (alias: string) => `concat_ws(' ', ${alias}.surname, ${alias}.name, ${alias}.patronymic)`;
 
 /** The registry: specialists and their applications. */
 export class RegistryRepository {
+  /** Self-employed specialists of a kind (those who work for an organisation are ordered through it). */
   async activeByKind(db: Db, kind: ServiceHelpType, locality: string | null): Promise<SpecialistView[]> {
-    const q = this.viewQuery(db).where({ 's.kind': kind, 's.status': 'active' });
+    const q = this.viewQuery(db)
+      .where({ 's.kind': kind, 's.status': 'active' })
+      .whereNotExists(
+        db('person_roles as pr')
+          .whereRaw('pr.person_id = s.person_id')
+          .where('pr.role', 'specialist')
+          .whereNotNull('pr.organisation_id'),
+      );
     if (locality !== null) q.where('s.locality', locality);
     return (await q.orderBy(['p.surname', 'p.name'])) as SpecialistView[];
+  }
+
+  /**
+   * An organisation's specialists of a kind: a person_roles row 'specialist' for the organisation and
+   * an active registry entry (an assistant only in the given locality).
+   */
+  async ofOrganisation(
+    db: Db,
+    organisationId: number,
+    kind: ServiceHelpType,
+    locality: string | null,
+  ): Promise<SpecialistView[]> {
+    const q = this.viewQuery(db)
+      .where({ 's.kind': kind, 's.status': 'active' })
+      .whereExists(
+        db('person_roles as pr')
+          .whereRaw('pr.person_id = s.person_id')
+          .where({ 'pr.role': 'specialist', 'pr.organisation_id': organisationId, 'pr.status': 'active' }),
+      );
+    if (locality !== null) q.where('s.locality', locality);
+    return (await q.orderBy(['p.surname', 'p.name'])) as SpecialistView[];
+  }
+
+  /** Active organisations with the direction that have at least one such specialist (in the locality). */
+  async organisationsOffering(
+    db: Db,
+    kind: ServiceHelpType,
+    direction: string,
+    locality: string | null,
+  ): Promise<OfferingOrganisationRow[]> {
+    const q = db('organisations as o')
+      .where('o.active', true)
+      .whereRaw('? = any(o.directions)', [direction])
+      .whereExists(
+        db('person_roles as pr')
+          .join('specialists as s', 's.person_id', 'pr.person_id')
+          .whereRaw('pr.organisation_id = o.id')
+          .where({ 'pr.role': 'specialist', 'pr.status': 'active', 's.kind': kind, 's.status': 'active' })
+          .modify((sq) => {
+            if (locality !== null) sq.where('s.locality', locality);
+          }),
+      )
+      .orderBy('o.name')
+      .select('o.id', 'o.name', 'o.bin', 'o.region', 'o.locality', 'o.phone', 'o.directions');
+    return (await q) as OfferingOrganisationRow[];
   }
 
   async all(db: Db): Promise<SpecialistView[]> {
@@ -312,7 +389,9 @@ export class RegistryRepository {
 export class ServiceOrdersRepository {
   async insertDetail(
     tx: Knex.Transaction,
-    d: Omit<ServiceOrderDetail, 'confirmed_on' | 'joint_work_ended'>,
+    d: Omit<ServiceOrderDetail, 'confirmed_on' | 'joint_work_ended' | 'organisation_id'> & {
+      organisation_id?: number | null;
+    },
   ): Promise<void> {
     await tx('service_orders').insert(d);
   }
@@ -337,6 +416,21 @@ export class ServiceOrdersRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The open orders sent to an organisation (assigned to its specialist or not) in the given statuses. */
+  async openOrderIdsOfOrganisation(
+    tx: Knex.Transaction,
+    organisationId: number,
+    statuses: readonly string[],
+  ): Promise<number[]> {
+    const rows = (await tx('orders as o')
+      .join('service_orders as d', 'd.order_id', 'o.id')
+      .where({ 'd.organisation_id': organisationId, 'o.is_open': true })
+      .whereIn('o.status', statuses)
+      .orderBy('o.id')
+      .select('o.id')) as { id: number }[];
+    return rows.map((r) => r.id);
+  }
+
   async updateDetail(
     tx: Knex.Transaction,
     orderId: number,
@@ -349,7 +443,8 @@ export class ServiceOrdersRepository {
     return db('orders as o')
       .join('service_orders as d', 'd.order_id', 'o.id')
       .join('persons as r', 'r.id', 'o.recipient_id')
-      .join('persons as sp', 'sp.id', 'd.specialist_person_id')
+      .leftJoin('persons as sp', 'sp.id', 'd.specialist_person_id')
+      .leftJoin('organisations as org', 'org.id', 'd.organisation_id')
       .where('o.kind', 'service')
       .select(
         'o.*',
@@ -358,6 +453,8 @@ export class ServiceOrdersRepository {
         'r.iin as recipient_iin',
         db.raw(`${FULL('sp')} as specialist_name`),
         'sp.iin as specialist_iin',
+        'org.name as organisation_name',
+        'org.bin as organisation_bin',
       );
   }
 
@@ -402,6 +499,32 @@ export class ServiceOrdersRepository {
       .limit(f.limit)
       .offset(f.offset)) as ServiceOrderView[];
     return { rows, total: Number(count) };
+  }
+
+  /** Orders sent to an organisation (its cabinet), newest first, without those never sent to it. */
+  async forOrganisation(
+    db: Db,
+    organisationId: number,
+    statuses: readonly string[],
+  ): Promise<ServiceOrderView[]> {
+    return (await this.viewQuery(db)
+      .where('d.organisation_id', organisationId)
+      .whereIn('o.status', statuses)
+      .orderBy('o.id', 'desc')
+      .limit(200)) as ServiceOrderView[];
+  }
+
+  /** The organisation's specialist takes the order: the detail row and the order's specialist. */
+  async assignSpecialist(
+    tx: Knex.Transaction,
+    orderId: number,
+    entry: { id: number; person_id: number },
+  ): Promise<void> {
+    await tx('service_orders')
+      .where({ order_id: orderId })
+      .whereNull('specialist_person_id')
+      .update({ specialist_entry_id: entry.id, specialist_person_id: entry.person_id });
+    await tx('orders').where({ id: orderId }).update({ specialist_id: entry.person_id });
   }
 
   /** Orders a specialist executes or executed (for the journal and the acts). */

@@ -52,11 +52,13 @@ export type ServiceAction =
   | 'complete'
   | 'specialist_cancel'
   | 'withdraw'
-  | 'end_by_exclusion';
+  | 'end_by_exclusion'
+  | 'assign';
 
 const RECIPIENT = ['recipient', 'guardian'] as const;
 const SPECIALIST = ['specialist'] as const;
 const ADMIN = ['admin'] as const;
+const ORGANISATION = ['employee'] as const;
 
 /** What the order's guards look at besides its status: the act that ended the joint work, the specialist's registry entry. */
 export interface ServiceOrderContext {
@@ -65,6 +67,8 @@ export interface ServiceOrderContext {
   specialistActive: boolean;
   /** the specialist applied for exclusion and the application is not decided */
   pendingExclusion: boolean;
+  /** the order went to an organisation that has not assigned its specialist yet */
+  awaitingAssignment?: boolean;
 }
 
 /** What else a step does: start the execution (the confirmation day), or end it (Е-Собес is told). */
@@ -131,11 +135,24 @@ export const serviceMachine = new StateMachine<
       to: 'in_progress',
       // an excluded specialist, or one whose exclusion is pending, may only reject (seed 001 item 7)
       guard: (c) =>
-        !c.specialistActive
-          ? 'services:errors.specialistExcluded'
-          : c.pendingExclusion
-            ? 'services:errors.pendingExclusion'
-            : null,
+        c.awaitingAssignment
+          ? 'services:errors.organisationAssigns'
+          : !c.specialistActive
+            ? 'services:errors.specialistExcluded'
+            : c.pendingExclusion
+              ? 'services:errors.pendingExclusion'
+              : null,
+      effect: 'start',
+    },
+    {
+      // an order to an organisation: its employee accepts it and assigns one of its specialists
+      from: ['awaiting_specialist'],
+      action: 'assign',
+      by: ORGANISATION,
+      signed: true,
+      document: { kind: 'confirmation', purpose: 'service-order-assign', signer: 'employee' },
+      to: 'in_progress',
+      guard: (c) => (c.awaitingAssignment ? null : 'services:errors.notOrganisationOrder'),
       effect: 'start',
     },
     {

@@ -68,7 +68,17 @@ export function recipientGoodsRoutes(services: WebServices): Router {
 
   router.get('/goods/:helpType', recipientOnly, async (req, res) => {
     const offers = await creation.offers(actorOf(req), helpTypeParam(req));
-    res.render('pages/goods/offers.njk', offers);
+    // the supplier's documents beside each article: its own and the organisation's general ones
+    const docs = await services.offer.documents.documentsOf([
+      ...new Set(offers.goods.map((g) => g.supplierId)),
+    ]);
+    res.render('pages/goods/offers.njk', {
+      ...offers,
+      goods: offers.goods.map((g) => ({
+        ...g,
+        documents: (docs.get(g.supplierId) ?? []).filter((d) => d.goodsId === null || d.goodsId === g.id),
+      })),
+    });
   });
 
   async function renderWindow(

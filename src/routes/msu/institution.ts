@@ -9,6 +9,7 @@ import { AppError } from '../../lib/errors.js';
 import { bedsForm, cabinetQuery, reasonForm } from '../../modules/msu/schemas.js';
 import { parseFilters } from '../../web/filters.js';
 import { isUserError, renderRefused, textIn } from './helpers.js';
+import { cardEditorRoutes } from './card-editor.js';
 
 const employeeOnly = requireRole('employee');
 
@@ -20,6 +21,23 @@ export function msuInstitutionRoutes(services: WebServices): Router {
   router.use('/institution', employeeOnly, async (req, _res, next) => {
     await inst.institutionOf(actorOf(req));
     next();
+  });
+
+  // the МСУ's own card: departments, descriptions, profiles and contacts (the administrator's editor)
+  cardEditorRoutes(router, services, {
+    guard: employeeOnly,
+    cardPath: '/institution/card',
+    departmentPath: '/institution/card/departments/:id',
+    institutionId: (req) => services.msu.admin.ownInstitutionId(actorOf(req)),
+    links: () => ({
+      back: '/institution',
+      backLabel: 'msu:institution.title',
+      card: '/institution/card',
+      newDepartment: '/institution/card/departments/new',
+      department: '/institution/card/departments/',
+      beds: '/institution/departments/',
+    }),
+    admin: false,
   });
 
   router.get('/institution', employeeOnly, async (req, res) => {

@@ -5,6 +5,7 @@ import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { helpTypeFromSlug, slugOf, type ServiceHelpType } from '../../modules/specialist-services/rules.js';
 import { orderForm } from '../../modules/specialist-services/schemas.js';
+import type { Provider } from '../../modules/specialist-services/order-service.js';
 import { idParam, parseForm, type FieldErrors } from '../../web/forms.js';
 import { bodyOf, reasonActionRoutes, renderSign, sendAttachment, signedOf } from './helpers.js';
 import { actVm, camel, camelAll, orderVm, withOrder } from './view-models.js';
@@ -28,13 +29,24 @@ export function recipientServiceRoutes(services: WebServices): Router {
   router.get('/services/:slug/specialists', async (req, res) => {
     const helpType = helpTypeOf(req);
     const view = await area.orders.specialists(actorOf(req), helpType);
+    const documents = await services.offer.documents.documentsOf(view.organisations.map((o) => o.id));
     res.render('pages/specialist-services/specialists.njk', {
       ...view,
       specialists: camelAll(view.specialists),
+      organisations: view.organisations.map((o) => ({ ...o, documents: documents.get(o.id) ?? [] })),
       helpType,
       slug: slugOf(helpType),
     });
   });
+
+  /** Whom the order goes to: `specialists/:sid` (a self-employed specialist) or `organisations/:oid`. */
+  function providerOf(req: Request): Provider {
+    return req.params.oid !== undefined
+      ? { kind: 'organisation', id: idParam(req, 'oid') }
+      : { kind: 'specialist', id: idParam(req, 'sid') };
+  }
+  const orderBase = (slug: string, p: Provider) =>
+    `/services/${slug}/${p.kind === 'specialist' ? 'specialists' : 'organisations'}/${p.id}/order`;
 
   async function renderOrderForm(
     req: Request,
@@ -44,59 +56,66 @@ export function recipientServiceRoutes(services: WebServices): Router {
     errors?: FieldErrors,
   ) {
     const helpType = helpTypeOf(req);
-    const view = await area.orders.orderForm(actorOf(req), helpType, idParam(req, 'sid'));
+    const provider = providerOf(req);
+    const view = await area.orders.orderForm(actorOf(req), helpType, provider);
     res.status(status).render('pages/specialist-services/order-form.njk', {
       ...view,
-      specialist: camel(view.specialist),
+      specialist: view.specialist ? camel(view.specialist) : null,
       helpType,
       slug: slugOf(helpType),
+      formAction: orderBase(slugOf(helpType), provider),
       values: values ?? view.defaults,
       errors,
     });
   }
 
-  router.get('/services/:slug/specialists/:sid/order', async (req, res) => {
-    await renderOrderForm(req, res, 200);
-  });
-
-  router.post('/services/:slug/specialists/:sid/order', async (req, res) => {
-    const helpType = helpTypeOf(req);
-    const sid = idParam(req, 'sid');
-    const form = parseForm(orderForm, req.body, 'services:errors.invalid');
-    if (!form.ok) return renderOrderForm(req, res, 400, bodyOf(req), form.errors);
-    const { signRequest, specialist, input } = await area.orders.issueCreate(
-      actorOf(req),
-      helpType,
-      sid,
-      form.data,
-    );
-    const t = req.t;
-    renderSign(req, res, {
-      title: t('services:create.signTitle'),
-      lead: t('services:create.signLead'),
-      rows: [
-        { key: t('services:field.helpType'), value: t(`services:helpType.${helpType}`) },
-        {
-          key: t('services:field.specialist'),
-          value: [specialist.surname, specialist.name, specialist.patronymic].filter(Boolean).join(' '),
-        },
-        { key: t('services:field.phone'), value: input.phone },
-        { key: t('services:field.email'), value: input.email ?? '—' },
-        { key: t('services:field.address'), value: input.address },
-        { key: t('services:field.comment'), value: input.comment || '—' },
-      ],
-      signRequest,
-      action: `/services/${slugOf(helpType)}/specialists/${sid}/order/sign`,
-      cancelHref: `/services/${slugOf(helpType)}/specialists`,
+  const ORDER_PATHS = ['/services/:slug/specialists/:sid/order', '/services/:slug/organisations/:oid/order'];
+  for (const ORDER_PATH of ORDER_PATHS) {
+    router.get(ORDER_PATH, async (req, res) => {
+      await renderOrderForm(req, res, 200);
     });
-  });
 
-  router.post('/services/:slug/specialists/:sid/order/sign', async (req, res) => {
-    const helpType = helpTypeOf(req);
-    const order = await area.orders.create(actorOf(req), helpType, idParam(req, 'sid'), signedOf(req));
-    flash(req, 'services:flash.created', { number: order.number });
-    res.redirect(303, `/services/orders/${order.id}`);
-  });
+    router.post(ORDER_PATH, async (req, res) => {
+      const helpType = helpTypeOf(req);
+      const provider = providerOf(req);
+      const form = parseForm(orderForm, req.body, 'services:errors.invalid');
+      if (!form.ok) return renderOrderForm(req, res, 400, bodyOf(req), form.errors);
+      const { signRequest, specialist, organisation, input } = await area.orders.issueCreate(
+        actorOf(req),
+        helpType,
+        provider,
+        form.data,
+      );
+      const t = req.t;
+      renderSign(req, res, {
+        title: t('services:create.signTitle'),
+        lead: t('services:create.signLead'),
+        rows: [
+          { key: t('services:field.helpType'), value: t(`services:helpType.${helpType}`) },
+          specialist
+            ? {
+                key: t('services:field.specialist'),
+                value: [specialist.surname, specialist.name, specialist.patronymic].filter(Boolean).join(' '),
+              }
+            : { key: t('offer:field.organisation'), value: organisation?.name ?? '' },
+          { key: t('services:field.phone'), value: input.phone },
+          { key: t('services:field.email'), value: input.email ?? '—' },
+          { key: t('services:field.address'), value: input.address },
+          { key: t('services:field.comment'), value: input.comment || '—' },
+        ],
+        signRequest,
+        action: `${orderBase(slugOf(helpType), provider)}/sign`,
+        cancelHref: `/services/${slugOf(helpType)}/specialists`,
+      });
+    });
+
+    router.post(`${ORDER_PATH}/sign`, async (req, res) => {
+      const helpType = helpTypeOf(req);
+      const order = await area.orders.create(actorOf(req), helpType, providerOf(req), signedOf(req));
+      flash(req, 'services:flash.created', { number: order.number });
+      res.redirect(303, `/services/orders/${order.id}`);
+    });
+  }
 
   router.get('/services/orders', async (req, res) => {
     const items = await area.orders.recipientOrders(actorOf(req));

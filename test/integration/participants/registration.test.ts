@@ -255,9 +255,9 @@ describe('registration of suppliers by EDS (rules item 12)', () => {
   });
 
   it('an individual assistant cannot send the registry application while on a dispensary record', async () => {
-    const s07 = await loginAs(ctx, 's07');
-    const page = await s07.get('/specialist/registry').expect(200);
-    const res = await postForm(s07, page.text, '/specialist/registry/applications', {
+    const s10 = await loginAs(ctx, 's10');
+    const page = await s10.get('/specialist/registry').expect(200);
+    const res = await postForm(s10, page.text, '/specialist/registry/applications', {
       type: 'inclusion',
       kind: 'UIP',
       region: 'г. Астана',
@@ -269,9 +269,9 @@ describe('registration of suppliers by EDS (rules item 12)', () => {
     expect(res.text).not.toContain('data-eds-sign');
 
     // without a record the confirmation goes into the signed application
-    const s08 = await loginAs(ctx, 's08');
-    const p8 = await s08.get('/specialist/registry').expect(200);
-    const sign = await postForm(s08, p8.text, '/specialist/registry/applications', {
+    const s11 = await loginAs(ctx, 's11');
+    const p11 = await s11.get('/specialist/registry').expect(200);
+    const sign = await postForm(s11, p11.text, '/specialist/registry/applications', {
       type: 'inclusion',
       kind: 'UIP',
       region: 'г. Астана',
@@ -280,8 +280,8 @@ describe('registration of suppliers by EDS (rules item 12)', () => {
     });
     expect(sign.status).toBe(200);
     expect(sign.text).toContain('dispensaryCheck');
-    expect((await submitSigned(ctx, s08, sign.text, 's08')).status).toBe(303);
-    const id = await personIdOf(ctx, 's08');
+    expect((await submitSigned(ctx, s11, sign.text, 's11')).status).toBe(303);
+    const id = await personIdOf(ctx, 's11');
     expect(
       await ctx.db('specialist_applications').where({ person_id: id, kind: 'UIP' }).first(),
     ).toBeTruthy();

@@ -54,6 +54,8 @@ export const DOWNLOADS = [
   'GET /admin/reports/ipr.csv',
   'GET /admin/reports/queues.csv',
   'GET /admin/reports/hours.csv',
+  // the organisation's offer (issue 16 item 3)
+  'GET /organisations/:id/documents/:docId',
 ];
 
 function cells(f: (role: MatrixRole) => Cell): Expectation {
@@ -576,6 +578,68 @@ export const MATRIX: Record<string, Entry> = {
   'POST /admin/support/chat/:id/request': {
     expect: postBy(DESK),
     url: (w) => `/admin/support/chat/${w.ids.chat}/request`,
+  },
+
+  // ------------------------------------------------------------ the organisation's own offer (issue 16 item 3)
+  // documents: any employee's organisation keeps them; the public card and its files are open to everyone
+  'GET /supplier/documents': { expect: only(EMPLOYEES), url: path('/supplier/documents') },
+  'POST /supplier/documents': { expect: postBy(EMPLOYEES), url: path('/supplier/documents') },
+  'POST /supplier/documents/:id/delete': {
+    expect: postBy(EMPLOYEES),
+    url: (w) => `/supplier/documents/${w.ids.orgDocument}/delete`,
+  },
+  'GET /organisations/:id': { expect: everyone(200), url: (w) => `/organisations/${w.ids.supplierOrg}` },
+  'GET /organisations/:id/documents/:docId': {
+    expect: everyone(200),
+    url: (w) => `/organisations/${w.ids.supplierOrg}/documents/${w.ids.orgDocument}`,
+  },
+  // orders to an organisation: only organisations with a sign-language or assistant direction (the
+  // matrix's supplier sells ТСР only, the institution is an МСУ); the feature tests cover the rest
+  'GET /supplier/service-orders': { expect: only([], 403), url: path('/supplier/service-orders') },
+  'GET /supplier/service-orders/:id': {
+    expect: only([], 403),
+    url: (w) => `/supplier/service-orders/${w.ids.serviceOrder.recipient}`,
+  },
+  'POST /supplier/service-orders/:id/assign': {
+    expect: only([], 403),
+    url: (w) => `/supplier/service-orders/${w.ids.serviceOrder.recipient}/assign`,
+  },
+  'POST /supplier/service-orders/:id/assign/sign': {
+    expect: only([], 403),
+    url: (w) => `/supplier/service-orders/${w.ids.serviceOrder.recipient}/assign/sign`,
+  },
+  // the recipient orders from an organisation (ТОО «Сурдотехника KZ», org 6, sign language)
+  'GET /services/:slug/organisations/:oid/order': {
+    expect: only(RECIPIENTS),
+    url: path('/services/uzhya/organisations/6/order'),
+  },
+  'POST /services/:slug/organisations/:oid/order': {
+    expect: postBy(RECIPIENTS),
+    url: path('/services/uzhya/organisations/6/order'),
+  },
+  'POST /services/:slug/organisations/:oid/order/sign': {
+    expect: postBy(RECIPIENTS),
+    url: path('/services/uzhya/organisations/6/order/sign'),
+  },
+  // an МСУ edits its own card (the administrator's editor); another МСУ's department answers 404
+  'GET /institution/card': { expect: institutionOnly(), url: path('/institution/card') },
+  'POST /institution/card': { expect: institutionOnly('allowed'), url: path('/institution/card') },
+  'GET /institution/card/departments/new': {
+    expect: institutionOnly(),
+    url: path('/institution/card/departments/new'),
+  },
+  'POST /institution/card/departments/new': {
+    expect: institutionOnly('allowed'),
+    url: path('/institution/card/departments/new'),
+  },
+  'GET /institution/card/departments/:id': {
+    expect: institutionOnly(),
+    url: (w) => `/institution/card/departments/${w.ids.department.own}`,
+    foreign: (w) => `/institution/card/departments/${w.ids.department.other}`,
+  },
+  'POST /institution/card/departments/:id': {
+    expect: institutionOnly('allowed'),
+    url: (w) => `/institution/card/departments/${w.ids.department.own}`,
   },
 };
 

@@ -86,6 +86,8 @@ export interface World {
     prosthesis: { recipient: number; guardian: number };
     /** the chat: a conversation of r02's handed to the contact centre */
     chat: number;
+    /** a licence of the supplier e05 works for (org 5), shown on its public card */
+    orgDocument: number;
   };
 }
 
@@ -208,6 +210,21 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     captions: { ru: uploadedFile(VTT, 'captions_ru', 'ru.vtt', 'text/vtt') },
   });
 
+  // a licence of the supplier e05 works for (the organisation's offer)
+  const orgDocument = await ctx.services.offer.documents.upload(
+    { ...(await actor(ctx, 'e05', ['employee'])), organisationId: 5 },
+    {
+      docType: 'licence',
+      title: 'Лицензия',
+      number: 'L-1',
+      issuedBy: '',
+      validFrom: '2025-01-01',
+      validUntil: undefined,
+      goodsId: undefined,
+    },
+    uploadedFile(PNG, 'file', 'licence.png', 'image/png'),
+  );
+
   const docOf = async (signer: number) => firstId(ctx, 'signed_documents', { signer_id: signer });
 
   return {
@@ -268,6 +285,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
         recipient: await firstId(ctx, 'goods', { organisation_id: 5, help_type: 'TSR_PROSTHESIS' }),
         guardian: await firstId(ctx, 'goods', { organisation_id: 7, help_type: 'TSR_PROSTHESIS' }),
       },
+      orgDocument: orgDocument.id,
       devKey: `r03/${fs.readdirSync(path.join(ctx.dataDir, 'keys', 'r03')).find((f) => f.endsWith('.p12'))}`,
       chat: await handedOffChat(ctx, person.r02!),
     },

@@ -12,9 +12,14 @@ describe('specialists registry, administrator decisions, hours report', () => {
   });
   afterAll(async () => ctx?.close());
 
-  it('seeds all six demo specialists and the pending exclusion of s03', async () => {
+  it('seeds all nine demo specialists (three work for organisations) and the pending exclusion of s03', async () => {
     const rows = await ctx.db('specialists');
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(9);
+    const ofOrganisations = await ctx
+      .db('person_roles')
+      .where({ role: 'specialist' })
+      .whereNotNull('organisation_id');
+    expect(ofOrganisations).toHaveLength(3);
     const s03 = await personIdOf(ctx, 's03');
     const pending = await ctx
       .db('specialist_applications')

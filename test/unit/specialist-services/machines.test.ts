@@ -43,7 +43,8 @@ describe('the machines of specialist services', () => {
       for (const t of m.transitions) {
         if (t.signed) {
           expect(t.document, `${m.name}.${t.action}`).toBeDefined();
-          expect(t.document!.signer).toBe('individual');
+          // every party signs as a person, but an organisation's employee assigning its specialist
+          expect(t.document!.signer).toBe(t.action === 'assign' ? 'employee' : 'individual');
           expect(m.document(t.action)).toBe(t.document);
           expect(purposes.has(t.document!.purpose)).toBe(false);
           purposes.add(t.document!.purpose);
@@ -62,6 +63,7 @@ describe('the machines of specialist services', () => {
       'service-order-confirm',
       'service-order-cancel',
       'service-order-accept',
+      'service-order-assign',
       'service-order-reject',
       'service-order-refuse',
       'service-order-specialist-cancel',
@@ -88,6 +90,23 @@ describe('the order’s guards', () => {
     expect(() =>
       serviceMachine.require('awaiting_specialist', 'accept', specialist, { ...ok, specialistActive: false }),
     ).toThrow(/services:errors.specialistExcluded/);
+  });
+
+  it('lets an organisation assign its specialist only to an order sent to it and not yet assigned', () => {
+    const awaiting = { ...ok, specialistActive: false, awaitingAssignment: true };
+    expect(serviceMachine.actionsFor('awaiting_specialist', ['employee'], awaiting)).toEqual(['assign']);
+    expect(serviceMachine.actionsFor('awaiting_specialist', ['employee'], ok)).toEqual([]);
+    expect(() => serviceMachine.require('awaiting_specialist', 'assign', ['employee'], ok)).toThrow(
+      /services:errors.notOrganisationOrder/,
+    );
+    // no specialist answers an organisation's order before it is assigned
+    expect(() => serviceMachine.require('awaiting_specialist', 'accept', specialist, awaiting)).toThrow(
+      /services:errors.organisationAssigns/,
+    );
+    expect(serviceMachine.find('awaiting_specialist', 'assign')).toMatchObject({
+      to: 'in_progress',
+      effect: 'start',
+    });
   });
 
   it('lets the specialist cancel only after an act ended the joint work', () => {
