@@ -76,6 +76,13 @@ export class RegistrationRepository {
       .orderBy('id', 'desc')) as SupplierApplicationRow[];
   }
 
+  async applicationsOf(db: Knex | Knex.Transaction, applicantId: number): Promise<SupplierApplicationRow[]> {
+    return (await db('supplier_applications')
+      .where({ applicant_id: applicantId })
+      .orderBy('id', 'desc')
+      .limit(20)) as SupplierApplicationRow[];
+  }
+
   async list(
     db: Knex | Knex.Transaction,
     status: 'submitted' | 'decided',

@@ -280,6 +280,11 @@ export class RegistrationService {
     );
   }
 
+  /** The applications a logged-in person signed, with their status and any refusal reason. */
+  async mine(actor: Actor) {
+    return (await this.repo.applicationsOf(this.core.db, actor.personId)).map(applicationView);
+  }
+
   // ------------------------------------------------------------------ administrator
 
   private requireAdmin(actor: Actor): void {

@@ -77,7 +77,9 @@ export function participantRoutes(services: WebServices, limiter: RequestHandler
   async function renderStart(req: Request, res: Response, error?: string) {
     const challenge = await reg.challenge(req.session.registrationChallengeId);
     req.session.registrationChallengeId = challenge.id;
-    res.status(error ? 400 : 200).render('pages/participants/register.njk', { challenge, error });
+    // a logged-in person sees the applications they signed (an approved one's organisation included)
+    const mine = req.session.auth ? await reg.mine(actorOf(req)) : [];
+    res.status(error ? 400 : 200).render('pages/participants/register.njk', { challenge, error, mine });
   }
 
   router.get('/registration', async (req, res) => {

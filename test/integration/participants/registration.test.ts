@@ -247,6 +247,11 @@ describe('registration of suppliers by EDS (rules item 12)', () => {
 
     const me = await loginAs(ctx, 'ip01');
     await me.get('/cabinet').expect(200);
+    // logged in, the registration page lists the applications the person signed
+    const mine = await me.get('/registration').expect(200);
+    expect(mine.text).toContain('Ваши заявки');
+    expect(mine.text).toContain('Одобрена');
+    expect(mine.text).toContain('Не приложены сведения о помещении');
     const supplier = await me.get('/supplier').expect(200);
     expect(supplier.text).toContain('ИП «Ортопедия Плюс»');
     await me.get('/supplier/goods').expect(200);
