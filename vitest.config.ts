@@ -28,8 +28,10 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          // a journey signs a dozen steps: on a loaded machine it may take minutes; every wait inside
+          // is for a state (a page, a dialog), with its own bound, so this only stops a hung browser
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },
