@@ -278,6 +278,41 @@ export const ORGANISATIONS: DemoOrganisation[] = [
     registered: false,
     inRegistry: false,
   },
+  // registration of suppliers: a ТСР seller (main ОКЭД 47.74.1) known to the state registry, not to
+  // the portal; its head registers it, adds an employee, the employee publishes goods (browser journey)
+  {
+    key: 'new-ortho',
+    bin: makeBin('2020-05', 3404),
+    name: 'Товарищество с ограниченной ответственностью «Жебе Ортопедия»',
+    head: 'Сагиндыкова Айжан Ерлановна',
+    address: A(REGIONS.astana, 'г. Астана', 'ул. Бейбітшілік', '25'),
+    activityCode: '47741',
+    directions: [],
+    phone: '+77172700904',
+    registered: false,
+    registry: {
+      shortName: 'ТОО «Жебе Ортопедия»',
+      otherActivityCodes: ['32501'],
+      ownershipForm: 'Частная собственность',
+      formation: 'Вновь созданное',
+      registeredOn: '2020-05-20',
+      founders: [
+        {
+          name: 'Сагындыков Ерлан Маратович',
+          iin: makeIin('1976-02-02', 'M', 9303),
+          citizenship: 'Республика Казахстан',
+        },
+      ],
+      premises: [
+        {
+          address: 'г. Астана, ул. Бейбітшілік, 25, н.п. 1',
+          right: 'ownership',
+          purpose: 'Розничная торговля ортопедическими товарами, склад',
+          registeredOn: '2020-06-01',
+        },
+      ],
+    },
+  },
 ];
 
 /** A demo person as written below: the IIN and phone are derived, measures default to none. */
@@ -959,6 +994,32 @@ const SEEDS: Seed[] = [
     worksFor: 'sup-care',
     address: A(AST, 'г. Астана', 'ул. Иманова', '9', '48'),
     note: 'индивидуальный помощник ТОО «Забота и помощь», Астана',
+  },
+  // registration of a ТСР seller (browser journey): the head of ТОО «Жебе Ортопедия», not on the portal
+  // yet, and a holder of its legal-entity key whom the head adds to the staff
+  {
+    key: 'h04',
+    surname: 'САГИНДЫКОВА',
+    name: 'АЙЖАН',
+    patronymic: 'ЕРЛАНОВНА',
+    birthDate: '1984-07-15',
+    sex: 'F',
+    roles: [],
+    org: 'new-ortho',
+    address: A(AST, 'г. Астана', 'ул. Бейбітшілік', '30', '18'),
+    note: 'руководитель ТОО «Жебе Ортопедия» (ОКЭД 47.74.1, не зарегистрирована на портале): «Регистрация поставщика»',
+  },
+  {
+    key: 'e10',
+    surname: 'ТЛЕУОВ',
+    name: 'НУРБОЛ',
+    patronymic: 'МАРАТОВИЧ',
+    birthDate: '1993-02-11',
+    sex: 'M',
+    roles: [],
+    org: 'new-ortho',
+    address: A(AST, 'г. Астана', 'ул. Сыганак', '29', '64'),
+    note: 'кандидат в сотрудники ТОО «Жебе Ортопедия» (руководитель добавляет в «Сотрудники»)',
   },
 ];
 

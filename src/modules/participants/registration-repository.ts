@@ -131,6 +131,26 @@ export class RegistrationRepository {
     return r!.id;
   }
 
+  /**
+   * The approved applicant's grant: an employee of the new organisation who administers its staff
+   * (`org_admin`), so that the head can add the organisation's other employees.
+   */
+  async grantApplicant(
+    tx: Knex.Transaction,
+    g: { personId: number; organisationId: number; by: number; at: Date },
+  ): Promise<void> {
+    await tx('person_roles').insert({
+      person_id: g.personId,
+      organisation_id: g.organisationId,
+      role: 'employee',
+      org_admin: true,
+      granted_by: g.by,
+      granted_at: g.at,
+      status: 'active',
+      status_at: g.at,
+    });
+  }
+
   async organisationByBin(db: Knex | Knex.Transaction, bin: string): Promise<{ id: number } | undefined> {
     return (await db('organisations').where({ bin }).first('id')) as { id: number } | undefined;
   }

@@ -340,8 +340,9 @@ export class RegistrationService {
 
   /**
    * The administrator's signed decision. Approval creates the organisation (its directions: those
-   * its main activity code opens) and makes the applicant its employee; refusal keeps the reason,
-   * shown to the applicant. The applicant is notified either way.
+   * its main activity code opens) and makes the applicant its employee and the administrator of its
+   * staff (`org_admin`); refusal keeps the reason, shown to the applicant. The applicant is notified
+   * either way.
    */
   async applyDecision(admin: Actor, id: number, decision: 'approve' | 'refuse', signed: SignedInput) {
     this.requireAdmin(admin);
@@ -383,7 +384,12 @@ export class RegistrationService {
             available_directions: directions,
             registry_data: JSON.stringify(app.registry_data),
           });
-          await this.core.people.grantRole(tx, app.applicant_id, 'employee', organisationId);
+          await this.repo.grantApplicant(tx, {
+            personId: app.applicant_id,
+            organisationId,
+            by: admin.personId,
+            at: now,
+          });
         }
         const reason = decision === 'refuse' ? String(doc.request.payload.reason ?? '') : null;
         await this.repo.decide(tx, app.id, {

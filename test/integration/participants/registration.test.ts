@@ -68,7 +68,7 @@ describe('registration of suppliers by EDS (rules item 12)', () => {
     const home = await request(ctx.app).get('/').expect(200);
     expect(home.text).toContain('href="/registration"');
     expect(home.text).toContain('Регистрация поставщика');
-    for (const key of ['new-care', 'new-closed', 'new-unknown'])
+    for (const key of ['new-care', 'new-closed', 'new-unknown', 'new-ortho'])
       expect(
         await ctx
           .db('organisations')
@@ -188,8 +188,8 @@ describe('registration of suppliers by EDS (rules item 12)', () => {
       await ctx
         .db('person_roles')
         .where({ person_id: h01, role: 'employee', organisation_id: org.id })
-        .first(),
-    ).toBeTruthy();
+        .first('org_admin'),
+    ).toEqual({ org_admin: true });
     // deciding twice is refused
     const card = await admin.get(`/admin/supplier-applications/${app.id}`).expect(200);
     expect(card.text).not.toContain(`/admin/supplier-applications/${app.id}/approve"`);
@@ -209,6 +209,9 @@ describe('registration of suppliers by EDS (rules item 12)', () => {
     expect(own.text).toContain('Карточка организации');
     expect(own.text).toContain('88.10.1');
     expect(own.text).toContain('Услуги индивидуального помощника');
+    // the head administers the new organisation's staff from the start
+    const staff = await head.get('/organisation/staff').expect(200);
+    expect(staff.text).toContain('НҰРЛАНОВА ЖАНАР БОЛАТҚЫЗЫ');
   });
 
   it('an individual entrepreneur: refused with a reason shown to them, then approved; the personal key opens the supplier cabinet beside the personal one', async () => {
