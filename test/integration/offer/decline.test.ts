@@ -169,7 +169,7 @@ describe('the organisation declines an order sent to it (reason, signed with the
       200,
     );
 
-    // meanwhile another employee's colleague assigns the organisation's specialist
+    // meanwhile the organisation assigns its specialist (a colleague, or another tab)
     const s08Entry = (await ctx
       .db('specialists')
       .where({ person_id: await personIdOf(ctx, 's08'), kind: 'UIP' })
