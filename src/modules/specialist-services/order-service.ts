@@ -17,6 +17,7 @@ import {
   REASONS,
   REASON_STATUSES,
   SPECIALIST_VISIBLE,
+  REASON_ACTIONS,
   creationRow,
   isReasonFor,
   journalOpen,
@@ -584,9 +585,10 @@ export class ServiceOrderService {
     }));
   }
 
-  private reasonsFromEvents(events: OrderEventView[]): ReasonView[] {
+  /** The reasons among the order's events («Просмотреть причины»). */
+  reasonsFromEvents(events: OrderEventView[]): ReasonView[] {
     return events
-      .filter((e) => e.reasonCode || ['cancel', 'reject', 'refuse', 'specialist_cancel'].includes(e.action))
+      .filter((e) => e.reasonCode || REASON_ACTIONS.includes(e.action as ServiceAction))
       .map((e) => ({ action: e.action, reasonCode: e.reasonCode, comment: e.comment, at: e.at }));
   }
 
@@ -606,7 +608,8 @@ export class ServiceOrderService {
     return map;
   }
 
-  private reasonText(code: string, comment?: string): string {
+  /** A reason as the signed document and the event state it: its label, and the comment after it. */
+  reasonText(code: string, comment?: string): string {
     const label = documentText(`services:reasons.${code}`);
     return comment ? `${label}: ${comment}` : label;
   }

@@ -9,8 +9,16 @@ import type { AreaContext } from './context.js';
 import type { ServiceOrderService } from './order-service.js';
 import type { ServiceOrderView } from './repository.js';
 import { documentText } from './texts.js';
-import { SPECIALIST_VISIBLE, serviceMachine, type ServiceHelpType, type ServiceStatus } from './rules.js';
-import type { SignedInput } from './schemas.js';
+import {
+  REASONS,
+  REASON_STATUSES,
+  SPECIALIST_VISIBLE,
+  isReasonFor,
+  serviceMachine,
+  type ServiceHelpType,
+  type ServiceStatus,
+} from './rules.js';
+import type { ReasonInput, SignedInput } from './schemas.js';
 
 const ORDER_OBJECT = 'service-order';
 
@@ -18,7 +26,9 @@ const ORDER_OBJECT = 'service-order';
  * Sign-language and assistant orders sent to an organisation (seed 001 item 28): the organisation's
  * employees see them in its cabinet; one of them accepts the order and assigns one of the
  * organisation's specialists, signed with the employee's key; from then on the assigned specialist
- * keeps the journal and acts as for an order of their own.
+ * keeps the journal and acts as for an order of their own. Or the employee declines the order with a
+ * reason (signed the same way), as a specialist rejects one: the recipient sees the reason and may
+ * order elsewhere.
  */
 export class OrganisationOrderService {
   constructor(
@@ -80,10 +90,13 @@ export class OrganisationOrderService {
     const ctx = await this.orders.guardContext(this.c.db, order);
     const actions = serviceMachine.actionsFor(order.status as ServiceStatus, ['employee'], ctx);
     const candidates = actions.includes('assign') ? await this.candidates(this.c.db, order) : [];
+    const events = await this.orders.events(orderId);
     return {
       order,
-      events: await this.orders.events(orderId),
+      events,
       actions,
+      reasons: this.orders.reasonsFromEvents(events),
+      showReasons: REASON_STATUSES.includes(order.status as ServiceStatus),
       candidates: candidates.map((s) => ({ id: s.id, name: fullName(s), locality: s.locality })),
     };
   }
@@ -187,6 +200,107 @@ export class OrganisationOrderService {
           objectId: orderId,
           signedDocumentId: doc.id,
           details: { specialistEntryId: specialist.id },
+        });
+        return row;
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ «Отказать»: declined with a reason
+
+  /** The reasons the organisation may give. */
+  reasonsFor(action: 'decline'): readonly string[] {
+    return REASONS[action];
+  }
+
+  /** The order the employee declines: the organisation's own, not yet assigned (a clear 409 once it is). */
+  async actionTarget(actor: Actor, orderId: number, action: 'decline' = 'decline') {
+    const order = await this.ownOrder(actor, orderId);
+    if (order.detail.specialist_entry_id !== null) throw new AppError('services:errors.alreadyAssigned', 409);
+    serviceMachine.require(
+      order.status as ServiceStatus,
+      action,
+      actor.roles,
+      await this.orders.guardContext(this.c.db, order),
+    );
+    return { order };
+  }
+
+  /** The refusal the employee signs: the order, the organisation and the reason. */
+  async issueAction(
+    actor: Actor,
+    orderId: number,
+    action: 'decline',
+    reason: ReasonInput,
+  ): Promise<{ signRequest: IssuedSignRequest; order: ServiceOrderView }> {
+    const { order } = await this.actionTarget(actor, orderId, action);
+    if (!isReasonFor(action, reason.reason))
+      throw new ValidationError({ reason: 'services:errors.reasonRequired' });
+    const signRequest = await this.c.steps.issue(
+      actor,
+      serviceMachine.document(action),
+      { type: ORDER_OBJECT, id: order.id, version: order.version },
+      {
+        orderNumber: order.number,
+        helpType: order.help_type,
+        recipientName: order.recipient_name,
+        organisationName: order.organisation_name ?? '',
+        reason: this.orders.reasonText(reason.reason, reason.comment),
+        reasonCode: reason.reason,
+        comment: reason.comment ?? '',
+      },
+    );
+    return { signRequest, order };
+  }
+
+  /** The signed refusal: the order is declined, its event keeps the reason, the recipient is told. */
+  async applyAction(actor: Actor, orderId: number, action: 'decline', signed: SignedInput) {
+    await this.actionTarget(actor, orderId, action);
+    return this.c.steps.apply(
+      actor,
+      serviceMachine.document(action),
+      { type: ORDER_OBJECT, id: orderId },
+      signed,
+      async (tx, doc) => {
+        const view = await this.ownOrder(actor, orderId);
+        const order = await this.c.core.orders.lock(tx, orderId);
+        const detail = await this.c.serviceOrders.detail(tx, orderId);
+        if (!detail) throw new NotFoundError();
+        // an assignment signed meanwhile wins: the order is no longer the organisation's to decline
+        if (detail.specialist_entry_id !== null) throw new AppError('services:errors.alreadyAssigned', 409);
+        serviceMachine.require(order.status as ServiceStatus, action, actor.roles, {
+          awaitingAssignment: true,
+          jointWorkEnded: detail.joint_work_ended,
+          specialistActive: true,
+          pendingExclusion: false,
+        });
+        const p = doc.request.payload as Record<string, unknown>;
+        const reasonCode = String(p.reasonCode);
+        const comment = typeof p.comment === 'string' && p.comment ? p.comment : null;
+        const row = await this.c.core.orders.transition(tx, order, serviceMachine, action, {
+          actorId: actor.personId,
+          principalId: order.recipient_id,
+          reason: this.orders.reasonText(reasonCode, comment ?? undefined),
+          details: { reasonCode, comment },
+          signedDocumentId: doc.id,
+          at: this.c.now(),
+          ...(doc.request.object_version !== null ? { expectedVersion: doc.request.object_version } : {}),
+        });
+        await this.c.core.notifier.notify(
+          tx,
+          row.recipient_id,
+          'services:sms.declinedByOrganisation',
+          { number: row.number, organisation: view.organisation_name ?? '' },
+          `service-order:${row.id}:${row.status}`,
+        );
+        await audit(tx, {
+          actorId: actor.personId,
+          organisationId: view.detail.organisation_id,
+          action: 'service-order.decline',
+          objectType: 'order',
+          objectId: orderId,
+          signedDocumentId: doc.id,
+          details: { reasonCode },
         });
         return row;
       },

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../lib/errors.js';
 import type { OrderRow } from '../orders/orders-repository.js';
 import {
   LOCKING_ACT_STATUSES,
+  REASON_ACTIONS,
   actMachine,
   applicationMachine,
   creationRow,
@@ -545,7 +546,7 @@ export class ServiceOrdersRepository {
     if (orderIds.length === 0) return [];
     return (await db('order_events')
       .whereIn('order_id', orderIds)
-      .whereIn('action', ['cancel', 'reject', 'refuse', 'specialist_cancel'])
+      .whereIn('action', REASON_ACTIONS)
       .orderBy('id')
       .select('order_id', 'action', 'reason', 'details', 'at')) as {
       order_id: number;

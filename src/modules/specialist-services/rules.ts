@@ -39,7 +39,8 @@ export type ServiceStatus =
   | 'rejected'
   | 'cancelled_by_specialist'
   | 'withdrawn'
-  | 'ended_by_exclusion';
+  | 'ended_by_exclusion'
+  | 'declined_by_organisation';
 
 export type ServiceAction =
   | 'create'
@@ -53,7 +54,8 @@ export type ServiceAction =
   | 'specialist_cancel'
   | 'withdraw'
   | 'end_by_exclusion'
-  | 'assign';
+  | 'assign'
+  | 'decline';
 
 const RECIPIENT = ['recipient', 'guardian'] as const;
 const SPECIALIST = ['specialist'] as const;
@@ -156,6 +158,18 @@ export const serviceMachine = new StateMachine<
       effect: 'start',
     },
     {
+      // or its employee declines the order with a reason, signed as the assignment is
+      from: ['awaiting_specialist'],
+      action: 'decline',
+      by: ORGANISATION,
+      signed: true,
+      document: { kind: 'refusal', purpose: 'service-order-decline', signer: 'employee' },
+      to: 'declined_by_organisation',
+      closes: true,
+      reasonRequired: true,
+      guard: (c) => (c.awaitingAssignment ? null : 'services:errors.notOrganisationOrder'),
+    },
+    {
       from: ['awaiting_specialist'],
       action: 'reject',
       by: SPECIALIST,
@@ -228,10 +242,12 @@ export const serviceMachine = new StateMachine<
     'cancelled_by_specialist',
     'withdrawn',
     'ended_by_exclusion',
+    'declined_by_organisation',
   ],
   {
     completed: 'done',
     rejected: 'warning',
+    declined_by_organisation: 'warning',
     cancelled_by_recipient: 'warning',
     cancelled_by_specialist: 'warning',
   },
@@ -278,6 +294,7 @@ export const REASON_STATUSES: readonly ServiceStatus[] = [
   'cancelled_by_specialist',
   'withdrawn',
   'ended_by_exclusion',
+  'declined_by_organisation',
 ];
 
 /** Orders a specialist sees: those the recipient has sent (not a draft the recipient may still delete). */
@@ -290,9 +307,10 @@ export const SPECIALIST_VISIBLE: readonly ServiceStatus[] = [
   'cancelled_by_specialist',
   'withdrawn',
   'ended_by_exclusion',
+  'declined_by_organisation',
 ];
 
-export type ReasonAction = 'refuse' | 'reject' | 'specialist_cancel' | 'cancel';
+export type ReasonAction = 'refuse' | 'reject' | 'specialist_cancel' | 'cancel' | 'decline';
 
 /** The reasons each party may choose; 'other' needs a comment. Texts: services:reasons.<code>. */
 export const REASONS: Record<ReasonAction, readonly string[]> = {
@@ -300,7 +318,17 @@ export const REASONS: Record<ReasonAction, readonly string[]> = {
   cancel: ['changedMind', 'otherSpecialist', 'notNeeded', 'other'],
   reject: ['busy', 'distance', 'exclusion', 'health', 'other'],
   specialist_cancel: ['jointWorkEnded', 'recipientRequest', 'other'],
+  decline: ['noSpecialist', 'busy', 'distance', 'other'],
 };
+
+/** The actions whose events carry the reasons the order shows («Просмотреть причины»). */
+export const REASON_ACTIONS: readonly ServiceAction[] = [
+  'cancel',
+  'reject',
+  'refuse',
+  'specialist_cancel',
+  'decline',
+];
 
 export function isReasonFor(action: ReasonAction, code: string): boolean {
   return REASONS[action].includes(code);

@@ -6,7 +6,7 @@ import { flash } from '../../web/flash.js';
 import { idParam, parseForm, type FieldErrors } from '../../web/forms.js';
 import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
 import { assignForm, documentForm } from '../../modules/offer/schemas.js';
-import { renderSign, signedOf } from '../specialist-services/helpers.js';
+import { reasonActionRoutes, renderSign, signedOf } from '../specialist-services/helpers.js';
 import { orderVm, withOrder } from '../specialist-services/view-models.js';
 
 const employee = requireRole('employee');
@@ -14,7 +14,8 @@ const employee = requireRole('employee');
 /**
  * The organisation's own offer (rules item 13): «Документы организации» and the people involved in
  * its cabinet, the public organisation card with its documents, and the sign-language / assistant
- * orders sent to the organisation, which an employee assigns to one of its specialists (signed).
+ * orders sent to the organisation, which an employee assigns to one of its specialists (signed) or
+ * declines with a reason (signed, on the shared reason and sign pages).
  */
 export function offerRoutes(services: WebServices): Router {
   const router = Router();
@@ -131,6 +132,14 @@ export function offerRoutes(services: WebServices): Router {
     await orgOrders.assign(actorOf(req), id, signedOf(req));
     flash(req, 'offer:flash.assigned');
     res.redirect(303, `/supplier/service-orders/${id}`);
+  });
+
+  // «Отказать»: the reason → the refusal signed with the employee's key → the card
+  reasonActionRoutes(router, orgOrders, {
+    base: '/supplier/service-orders',
+    path: 'decline',
+    action: 'decline',
+    party: 'recipient',
   });
 
   return router;

@@ -107,7 +107,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     ['reject', 'reject'],
     ['cancel', 'specialist_cancel'],
   ] as const)
-    reasonActionRoutes(router, area, { base: '/specialist/orders', path, action, party: 'recipient' });
+    reasonActionRoutes(router, area.orders, { base: '/specialist/orders', path, action, party: 'recipient' });
 
   // ---------------------------------------------------------------- «Журнал учета оказания услуг»
   router.get('/specialist/journal', async (req, res) => {

@@ -1,7 +1,10 @@
 import type { Request, Response, Router } from 'express';
-import type { WebServices } from '../../modules/index.js';
 import type { TFunction } from 'i18next';
+import type { Actor } from '../../lib/actor.js';
 import type { ReasonAction } from '../../modules/specialist-services/rules.js';
+import type { ServiceOrderView } from '../../modules/specialist-services/repository.js';
+import type { ReasonInput } from '../../modules/specialist-services/schemas.js';
+import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
 import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { parseId } from '../../lib/schema-blocks.js';
 import { reasonForm } from '../../modules/specialist-services/schemas.js';
@@ -68,12 +71,28 @@ export function bodyOf(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
 }
 
-export interface ReasonActionRoutes {
-  /** '/specialist/orders' or '/services/orders' */
+/**
+ * The service a party's signed steps with a reason go through: the order's side (the recipient's,
+ * the specialist's or the organisation's) checks the actor and the machine's row.
+ */
+export interface ReasonSteps<A extends ReasonAction> {
+  actionTarget(actor: Actor, orderId: number, action: A): Promise<{ order: ServiceOrderView }>;
+  issueAction(
+    actor: Actor,
+    orderId: number,
+    action: A,
+    reason: ReasonInput,
+  ): Promise<{ signRequest: IssuedSignRequest; order: ServiceOrderView }>;
+  applyAction(actor: Actor, orderId: number, action: A, signed: SignedForm): Promise<unknown>;
+  reasonsFor(action: A): readonly string[];
+}
+
+export interface ReasonActionRoutes<A extends ReasonAction = ReasonAction> {
+  /** '/specialist/orders', '/services/orders' or '/supplier/service-orders' */
   base: string;
   /** the URL segment of the action under `${base}/:id/` */
   path: string;
-  action: ReasonAction;
+  action: A;
   /** the other party of the order, shown on the sign page */
   party: 'recipient' | 'specialist';
 }
@@ -82,7 +101,10 @@ export interface ReasonActionRoutes {
 function partiesRows(t: TFunction, order: ReturnType<typeof orderVm>) {
   return [
     { key: t('services:field.number'), value: order.number },
-    { key: t('services:field.specialist'), value: order.specialistName },
+    // an organisation's order names the organisation until it assigns its specialist
+    order.specialistName || !order.organisationName
+      ? { key: t('services:field.specialist'), value: order.specialistName }
+      : { key: t('services:field.organisation'), value: order.organisationName },
     { key: t('services:field.recipient'), value: order.recipientName },
   ];
 }
@@ -92,10 +114,10 @@ function partiesRows(t: TFunction, order: ReturnType<typeof orderVm>) {
  * whose button issues the document and opens the signing (without JavaScript: POST it → the sign
  * page), POST `/sign` (→ the order card with a flash).
  */
-export function reasonActionRoutes(
+export function reasonActionRoutes<A extends ReasonAction>(
   router: Router,
-  area: WebServices['specialistServices'],
-  { base, path, action, party }: ReasonActionRoutes,
+  steps: ReasonSteps<NoInfer<A>>,
+  { base, path, action, party }: ReasonActionRoutes<A>,
 ): void {
   const renderReason = async (
     req: Request,
@@ -106,7 +128,7 @@ export function reasonActionRoutes(
   ) => {
     const id = idOf(req.params.id);
     const t = req.t;
-    const { order } = await area.orders.actionTarget(actorOf(req), id, action);
+    const { order } = await steps.actionTarget(actorOf(req), id, action);
     renderReasonPage(
       res,
       {
@@ -116,9 +138,7 @@ export function reasonActionRoutes(
         rows: partiesRows(t, orderVm(order)),
         reason: {
           label: t('services:field.reason'),
-          choices: area.orders
-            .reasonsFor(action)
-            .map((r) => ({ value: r, text: t(`services:reasons.${r}`) })),
+          choices: steps.reasonsFor(action).map((r) => ({ value: r, text: t(`services:reasons.${r}`) })),
           commentLabel: t('services:field.reasonComment'),
           commentHint: t('services:hint.reasonComment'),
         },
@@ -140,7 +160,7 @@ export function reasonActionRoutes(
     const form = parseForm(reasonForm, req.body, 'services:errors.invalid');
     if (!form.ok) return renderReason(req, res, 400, bodyOf(req), form.errors);
     const issued = await withValidation(
-      () => area.orders.issueAction(actorOf(req), id, action, form.data),
+      () => steps.issueAction(actorOf(req), id, action, form.data),
       (errors) => renderReason(req, res, 400, bodyOf(req), errors),
     );
     if (!issued) return;
@@ -164,7 +184,7 @@ export function reasonActionRoutes(
   });
   router.post(`${base}/:id/${path}/sign`, async (req, res) => {
     const id = idOf(req.params.id);
-    await area.orders.applyAction(actorOf(req), id, action, signedOf(req));
+    await steps.applyAction(actorOf(req), id, action, signedOf(req));
     flash(req, `services:flash.${action}`);
     res.redirect(303, `${base}/${id}`);
   });

@@ -168,7 +168,12 @@ export function recipientServiceRoutes(services: WebServices): Router {
 
   // «Отменить» (before the specialist confirms) and «Отказаться» (during execution): reason → sign
   for (const action of ['cancel', 'refuse'] as const)
-    reasonActionRoutes(router, area, { base: '/services/orders', path: action, action, party: 'specialist' });
+    reasonActionRoutes(router, area.orders, {
+      base: '/services/orders',
+      path: action,
+      action,
+      party: 'specialist',
+    });
 
   // the electronic act (seed 002): the recipient signs the act the specialist signed
   router.get('/services/orders/:id/acts/:actId', async (req, res) => {

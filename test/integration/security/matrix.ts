@@ -608,6 +608,19 @@ export const MATRIX: Record<string, Entry> = {
     expect: only([], 403),
     url: (w) => `/supplier/service-orders/${w.ids.serviceOrder.recipient}/assign/sign`,
   },
+  // the organisation declines an order sent to it (reason → signed refusal); same refusals as above
+  'GET /supplier/service-orders/:id/decline': {
+    expect: only([], 403),
+    url: (w) => `/supplier/service-orders/${w.ids.serviceOrder.recipient}/decline`,
+  },
+  'POST /supplier/service-orders/:id/decline': {
+    expect: only([], 403),
+    url: (w) => `/supplier/service-orders/${w.ids.serviceOrder.recipient}/decline`,
+  },
+  'POST /supplier/service-orders/:id/decline/sign': {
+    expect: only([], 403),
+    url: (w) => `/supplier/service-orders/${w.ids.serviceOrder.recipient}/decline/sign`,
+  },
   // the recipient orders from an organisation (ТОО «Сурдотехника KZ», org 6, sign language)
   'GET /services/:slug/organisations/:oid/order': {
     expect: only(RECIPIENTS),

@@ -43,8 +43,10 @@ describe('the machines of specialist services', () => {
       for (const t of m.transitions) {
         if (t.signed) {
           expect(t.document, `${m.name}.${t.action}`).toBeDefined();
-          // every party signs as a person, but an organisation's employee assigning its specialist
-          expect(t.document!.signer).toBe(t.action === 'assign' ? 'employee' : 'individual');
+          // every party signs as a person, but an organisation's employee assigning or declining
+          expect(t.document!.signer).toBe(
+            t.action === 'assign' || t.action === 'decline' ? 'employee' : 'individual',
+          );
           expect(m.document(t.action)).toBe(t.document);
           expect(purposes.has(t.document!.purpose)).toBe(false);
           purposes.add(t.document!.purpose);
@@ -64,6 +66,7 @@ describe('the machines of specialist services', () => {
       'service-order-cancel',
       'service-order-accept',
       'service-order-assign',
+      'service-order-decline',
       'service-order-reject',
       'service-order-refuse',
       'service-order-specialist-cancel',
@@ -94,7 +97,10 @@ describe('the order’s guards', () => {
 
   it('lets an organisation assign its specialist only to an order sent to it and not yet assigned', () => {
     const awaiting = { ...ok, specialistActive: false, awaitingAssignment: true };
-    expect(serviceMachine.actionsFor('awaiting_specialist', ['employee'], awaiting)).toEqual(['assign']);
+    expect(serviceMachine.actionsFor('awaiting_specialist', ['employee'], awaiting)).toEqual([
+      'assign',
+      'decline',
+    ]);
     expect(serviceMachine.actionsFor('awaiting_specialist', ['employee'], ok)).toEqual([]);
     expect(() => serviceMachine.require('awaiting_specialist', 'assign', ['employee'], ok)).toThrow(
       /services:errors.notOrganisationOrder/,
@@ -107,6 +113,29 @@ describe('the order’s guards', () => {
       to: 'in_progress',
       effect: 'start',
     });
+  });
+
+  it('lets an organisation decline, with a reason, only an order sent to it and not yet assigned', () => {
+    const awaiting = { ...ok, specialistActive: false, awaitingAssignment: true };
+    expect(serviceMachine.require('awaiting_specialist', 'decline', ['employee'], awaiting)).toMatchObject({
+      to: 'declined_by_organisation',
+      reasonRequired: true,
+      closes: true,
+      document: { kind: 'refusal', purpose: 'service-order-decline', signer: 'employee' },
+    });
+    // a self-employed specialist's order is not the organisation's to decline, nor an executed one
+    expect(() => serviceMachine.require('awaiting_specialist', 'decline', ['employee'], ok)).toThrow(
+      /services:errors.notOrganisationOrder/,
+    );
+    expect(() => serviceMachine.require('in_progress', 'decline', ['employee'], ok)).toThrow(
+      /order_action_not_allowed/,
+    );
+    // the recipient and the specialist cannot take the organisation's step
+    expect(() => serviceMachine.require('awaiting_specialist', 'decline', specialist, awaiting)).toThrow(
+      /forbidden/,
+    );
+    expect(serviceMachine.terminal).toContain('declined_by_organisation');
+    expect(serviceMachine.tone('declined_by_organisation')).toBe('warning');
   });
 
   it('lets the specialist cancel only after an act ended the joint work', () => {

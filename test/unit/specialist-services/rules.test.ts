@@ -35,9 +35,10 @@ describe('the УЖЯ/УИП order as a state machine', () => {
     }
     for (const a of ['withdraw', 'end_by_exclusion'] as const)
       expect(serviceMachine.transitions.find((t) => t.action === a)?.reasonRequired).toBe(true);
-    for (const a of ['reject', 'refuse', 'specialist_cancel'] as const)
+    for (const a of ['reject', 'decline', 'refuse', 'specialist_cancel'] as const)
       expect(
-        serviceMachine.find(a === 'reject' ? 'awaiting_specialist' : 'in_progress', a)?.reasonRequired,
+        serviceMachine.find(a === 'reject' || a === 'decline' ? 'awaiting_specialist' : 'in_progress', a)
+          ?.reasonRequired,
       ).toBe(true);
   });
 
@@ -62,9 +63,11 @@ describe('the УЖЯ/УИП order as a state machine', () => {
         'cancelled_by_specialist',
         'withdrawn',
         'ended_by_exclusion',
+        'declined_by_organisation',
       ]),
     );
     expect(REASONS.refuse).toContain('other');
+    expect(REASONS.decline).toContain('other');
   });
 
   it('maps the URL slugs to help types', () => {
