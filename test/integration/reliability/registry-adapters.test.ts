@@ -107,6 +107,7 @@ describe('the HTTP adapters of ГБД ЮЛ, the entrepreneur registry and the he
       MOBILE_BASE_URL: gateway.url,
       SMS_GATEWAY_URL: gateway.url,
       ESOBES_URL: gateway.url,
+      GUARDIANSHIP_REGISTRY_URL: gateway.url,
     };
     const shared = createIntegrations(loadConfig(base));
     gateway.answers.set('/entrepreneurs/880101300001', { status: 404 });
