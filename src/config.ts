@@ -168,3 +168,8 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     throw err;
   }
 }
+
+/** The portal's public address (links in letters, QR codes on PDFs): BASE_URL, or localhost outside production. */
+export function publicBaseUrl(config: Pick<Config, 'BASE_URL' | 'PORT'>): string {
+  return (config.BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}

@@ -334,4 +334,6 @@ export interface SignedDocumentRow {
   signed_xml_sha256: string;
   verification: Record<string, unknown>;
   signed_at: Date;
+  /** the short code printed on PDFs, opening the public page `/verify/{code}` */
+  verification_code: string;
 }
