@@ -32,6 +32,7 @@ import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
 import { createChatModule, type ChatModule } from './chat/index.js';
+import { createVerificationModule, type VerificationModule } from './verification/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -66,6 +67,8 @@ export interface Services extends CoreServices {
   participants: ParticipantsModule;
   chat: ChatModule;
   offer: OfferModule;
+  /** documents anyone can verify: /verify/{code}, «Мои Направления», the referral and hand-over PDFs */
+  verification: VerificationModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -142,5 +145,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     ]),
     chat: createChatModule(core, admin),
     offer: createOfferModule(core),
+    verification: createVerificationModule(core),
   };
 }

@@ -13,6 +13,7 @@ import { offerRoutes } from './offer/index.js';
 import { siteLocals } from './admin/site-locals.js';
 import { participantsRoutes } from './participants/index.js';
 import { chatAreaRoutes } from './chat/index.js';
+import { verificationRoutes } from './verification/index.js';
 
 export function routes(
   services: WebServices,
@@ -23,6 +24,8 @@ export function routes(
   router.use(publicRoutes(services, opts.devStand));
   router.use(authRoutes(services, opts.loginLimiter));
   router.use(edsRoutes(services));
+  // documents anyone can verify (/verify), «Мои Направления», the referral and hand-over PDFs
+  router.use(verificationRoutes(services));
   // the dev stand's pages (/dev/…), outside production only
   if (opts.devStand) router.use(opts.devStand.router);
   router.use(recipientRoutes(services));

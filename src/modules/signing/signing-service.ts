@@ -284,6 +284,25 @@ export class SigningService {
   async reverify(id: number, requestedBy: number | null) {
     const doc = await this.document(id);
     if (!doc) throw new NotFoundError();
+    const result = await this.checkStored(doc);
+    await this.db('reverifications').insert({
+      signed_document_id: id,
+      requested_by: requestedBy,
+      ok: result.ok,
+      result: JSON.stringify(result),
+      at: new Date(result.at),
+    });
+    return result;
+  }
+
+  /**
+   * Verifies a stored signed document now, as the administrator's re-verification does, without
+   * recording anything: the signature, chain, revocation and validity as of now, and that what was
+   * signed is the document the portal issued. `code` is an EDS error code when it fails.
+   */
+  async checkStored(
+    doc: Pick<SignedDocumentRow, 'signed_xml' | 'purpose' | 'sign_request_id'>,
+  ): Promise<{ ok: boolean; code?: string; at: string }> {
     const now = this.clock.now();
     let result: { ok: boolean; code?: string; at: string };
     try {
@@ -301,13 +320,6 @@ export class SigningService {
     } catch (err) {
       result = { ok: false, code: err instanceof EdsError ? err.code : 'internal', at: now.toISOString() };
     }
-    await this.db('reverifications').insert({
-      signed_document_id: id,
-      requested_by: requestedBy,
-      ok: result.ok,
-      result: JSON.stringify(result),
-      at: now,
-    });
     return result;
   }
 }

@@ -10,6 +10,9 @@ import type { EntryRow, ServiceOrderView } from './repository.js';
 import { renderActPdf, renderSheetPdf, type ActData } from './act-pdf.js';
 import { LOCKING_ACT_STATUSES, journalOpen, periodBounds, periodOf } from './rules.js';
 import { actPeriodLabel, bilingual } from './texts.js';
+import { publicBaseUrl } from '../../config.js';
+import { verificationBlockFor } from '../verification/codes.js';
+import type { ActRow } from './repository.js';
 
 /**
  * The acts' documents (seed 001 items 13–20): the month's page with its act, the PDF act and
@@ -119,9 +122,11 @@ export class ActDocumentsService {
     order: ServiceOrderView,
     period: string,
     which: 'act' | 'sheet',
+    act?: ActRow,
   ) {
     const entries = await this.a.monthEntries(db, order.id, period);
     const data = await this.actData(db, order, period, entries);
+    data.verification = await this.verification(db, order.id, period, act);
     const buffer = which === 'act' ? await renderActPdf(data) : await renderSheetPdf(data);
     return {
       buffer,
@@ -135,7 +140,18 @@ export class ActDocumentsService {
     const act = await this.c.acts.find(this.c.db, actId);
     if (!act || act.order_id !== orderId || !LOCKING_ACT_STATUSES.includes(act.status))
       throw new NotFoundError();
-    return this.renderPdf(this.c.db, order, act.period, 'act');
+    return this.renderPdf(this.c.db, order, act.period, 'act', act);
+  }
+
+  /**
+   * The verification block of the month's act: the code of its latest signature (the recipient's,
+   * else the specialist's); none while the act is not signed.
+   */
+  private async verification(db: Knex | Knex.Transaction, orderId: number, period: string, act?: ActRow) {
+    const signedAct = act ?? (await this.c.acts.lockingAct(db, orderId, period));
+    const docId = signedAct?.recipient_signed_document_id ?? signedAct?.specialist_signed_document_id;
+    const doc = docId ? await this.c.core.signing.document(docId, db) : undefined;
+    return doc ? verificationBlockFor(publicBaseUrl(this.c.core.config), doc.verification_code) : null;
   }
 
   /** «Отправленная документация». */
@@ -161,7 +177,7 @@ export class ActDocumentsService {
       };
     }
     const order = await this.a.executedOrder(this.c.db, actor, act.order_id);
-    const pdf = await this.renderPdf(this.c.db, order, act.period, 'act');
+    const pdf = await this.renderPdf(this.c.db, order, act.period, 'act', act);
     return { buffer: pdf.buffer, fileName: pdf.fileName, mime: 'application/pdf' };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
+import { drawVerificationBlock, type VerificationBlock } from '../../lib/pdf-verification.js';
 
 const require = createRequire(import.meta.url);
 export const FONT_PATH = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
@@ -30,6 +31,8 @@ export interface ActData {
   rows: ActRowData[];
   totalHours: number;
   generatedOn: string;
+  /** the verification block of the act's signed document (none before the act is signed) */
+  verification?: VerificationBlock | null;
 }
 
 const MARGIN = 40;
@@ -134,6 +137,17 @@ function signatures(doc: PDFKit.PDFDocument, d: ActData): void {
   doc.y = Math.max(afterLeft, doc.y) + 10;
 }
 
+/** The verification block at the foot: the QR code and code of the act's signed document. */
+function verificationFoot(doc: PDFKit.PDFDocument, d: ActData): void {
+  if (!d.verification) return;
+  const size = 84;
+  if (doc.y + size + 16 > doc.page.height - MARGIN) doc.addPage();
+  const y = doc.y + 8;
+  drawVerificationBlock(doc, d.verification, MARGIN, y, size);
+  doc.x = MARGIN;
+  doc.y = y + size;
+}
+
 function parties(doc: PDFKit.PDFDocument, d: ActData): void {
   line(doc, 'Тапсырыс № / Заказ №', d.orderNumber);
   line(doc, 'Кезең / Период', d.periodLabel);
@@ -182,6 +196,7 @@ export async function renderActPdf(d: ActData): Promise<Buffer> {
     );
   signatures(doc, d);
   doc.fontSize(8).text(`Қалыптастырылды / Сформировано: ${d.generatedOn}`, { align: 'right' });
+  verificationFoot(doc, d);
   doc.end();
   return done;
 }
@@ -205,6 +220,7 @@ export async function renderSheetPdf(d: ActData): Promise<Buffer> {
   doc.fontSize(11).text(`Барлығы / Итого: ${d.totalHours} сағ. / ч.`, { align: 'right' });
   signatures(doc, d);
   doc.fontSize(8).text(`Қалыптастырылды / Сформировано: ${d.generatedOn}`, { align: 'right' });
+  verificationFoot(doc, d);
   doc.end();
   return done;
 }
