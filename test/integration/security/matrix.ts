@@ -56,6 +56,10 @@ export const DOWNLOADS = [
   'GET /admin/reports/hours.csv',
   // the organisation's offer (issue 16 item 3)
   'GET /organisations/:id/documents/:docId',
+  // documents anyone can verify (issue 19 item 5)
+  'GET /cabinet/referrals/:id/pdf',
+  'GET /goods/orders/:id/handover.pdf',
+  'GET /supplier/orders/:id/handover.pdf',
 ];
 
 function cells(f: (role: MatrixRole) => Cell): Expectation {
@@ -653,6 +657,29 @@ export const MATRIX: Record<string, Entry> = {
   'POST /institution/card/departments/:id': {
     expect: institutionOnly('allowed'),
     url: (w) => `/institution/card/departments/${w.ids.department.own}`,
+  },
+
+  // ------------------------------------------------------------ documents anyone can verify (issue 19 item 5)
+  // the public check of a signed document by its printed code (the recipient's first signed document)
+  'GET /verify': { expect: everyone(200), url: path('/verify') },
+  'GET /verify/:code': { expect: everyone(200), url: (w) => `/verify/${w.ids.verificationCode}` },
+  // «Мои Направления»: the recipient (r03) has no referral (queued), the ward (r16) the seeded one, which
+  // is another person's to the recipient; the guardian's foreign one is r10's
+  'GET /cabinet/referrals': { expect: only(RECIPIENTS), url: path('/cabinet/referrals') },
+  'GET /cabinet/referrals/:id/pdf': {
+    expect: only(RECIPIENTS, 200, { recipient: 404 }),
+    url: (w) => `/cabinet/referrals/${w.ids.referral.guardian}/pdf`,
+    foreign: (w) => `/cabinet/referrals/${w.ids.referral.other}/pdf`,
+  },
+  // the world's goods orders are not handed over yet: no hand-over document (404) even to their own
+  // side; test/integration/verification covers the handed-over ones and the other sides' 404
+  'GET /goods/orders/:id/handover.pdf': {
+    expect: only(RECIPIENTS, 404),
+    url: (w, r) => `/goods/orders/${own(w.ids.goodsOrder, r)}/handover.pdf`,
+  },
+  'GET /supplier/orders/:id/handover.pdf': {
+    expect: only(EMPLOYEES, 404),
+    url: (w) => `/supplier/orders/${w.ids.goodsOrder.recipient}/handover.pdf`,
   },
 };
 

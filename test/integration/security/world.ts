@@ -88,6 +88,10 @@ export interface World {
     chat: number;
     /** a licence of the supplier e05 works for (org 5), shown on its public card */
     orgDocument: number;
+    /** documents anyone can verify: the code of the recipient's signed document */
+    verificationCode: string;
+    /** МСУ referrals: the ward's (r16, seeded) and r10's (nobody's in the matrix) */
+    referral: { guardian: number; other: number };
   };
 }
 
@@ -288,6 +292,17 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       orgDocument: orgDocument.id,
       devKey: `r03/${fs.readdirSync(path.join(ctx.dataDir, 'keys', 'r03')).find((f) => f.endsWith('.p12'))}`,
       chat: await handedOffChat(ctx, person.r02!),
+      verificationCode: (
+        (await ctx
+          .db('signed_documents')
+          .where({ signer_id: person.r03 })
+          .orderBy('id')
+          .first('verification_code')) as { verification_code: string }
+      ).verification_code,
+      referral: {
+        guardian: await referralOf(ctx, person.r16!),
+        other: await referralOf(ctx, await personIdOf(ctx, 'r10')),
+      },
     },
   };
 }
@@ -299,4 +314,16 @@ async function handedOffChat(ctx: TestContext, personId: number): Promise<number
   const c = await chat.post(visitor, 'Не открывается страница заказа');
   await chat.handOff({ ...visitor, conversationId: Number(c.id) }, {});
   return Number(c.id);
+}
+
+/** The first МСУ referral of a recipient (documents anyone can verify). */
+async function referralOf(ctx: TestContext, personId: number): Promise<number> {
+  const row = (await ctx
+    .db('msu_referrals as r')
+    .join('orders as o', 'o.id', 'r.order_id')
+    .where('o.recipient_id', personId)
+    .orderBy('r.id')
+    .first('r.id')) as { id: number } | undefined;
+  if (!row) throw new Error(`no referral of person ${personId}`);
+  return row.id;
 }
