@@ -50,7 +50,7 @@ export class VerificationService {
         ? this.repo.personName(db, doc.principal_id)
         : Promise.resolve(undefined),
       doc.signer_bin ? this.repo.organisationByBin(db, doc.signer_bin) : Promise.resolve(undefined),
-      this.core.evidence.describeObject(doc.object_type, doc.object_id, lang),
+      this.describe(doc.object_type, doc.object_id, lang),
       this.core.signing.checkStored(doc),
     ]);
     return {
@@ -66,5 +66,15 @@ export class VerificationService {
       onBehalfOf: principal ? maskedSignerName(principal) : null,
       check: { ok: check.ok, code: check.ok ? null : (check.code ?? 'internal'), at: new Date(check.at) },
     };
+  }
+
+  /** What the document was about, in words; a person it names is masked as the signer is. */
+  private async describe(type: string | null, id: string | null, lang: Locale) {
+    const object = await this.core.evidence.describeObject(type, id, lang);
+    if (object && (type === 'person' || type === 'specialist-registry')) {
+      const person = await this.repo.personName(this.core.db, Number(id));
+      return { ...object, params: { ...object.params, name: person ? maskedSignerName(person) : '' } };
+    }
+    return object;
   }
 }

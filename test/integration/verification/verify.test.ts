@@ -91,6 +91,29 @@ describe('the МСУ referral («направление») and «Мои Напр
     expect(text).not.toContain('ТЕСТОВ ТЕСТ ТЕСТОВИЧ');
   });
 
+  it('a document about a person («Проверка ЭЦП») names that person masked too', async () => {
+    const person = await personIdOf(ctx, 'r01');
+    const auth = {
+      personId: person,
+      principalId: person,
+      name: 'ТЕСТОВ ТЕСТ ТЕСТОВИЧ',
+      principalName: 'ТЕСТОВ ТЕСТ ТЕСТОВИЧ',
+      roles: ['recipient' as const],
+      loginAt: new Date().toISOString(),
+    };
+    const issued = await ctx.services.signatureCheck.issue(auth, 'Проверка ключа');
+    const docId = await ctx.services.signatureCheck.complete(
+      auth,
+      issued.id,
+      signAs(ctx, 'r01', 'SIGN', issued.xml),
+    );
+    const { code: checkCode } = await codeOf(ctx, docId);
+    const text = textOf((await anonymous().get(`/verify/${checkCode}`).expect(200)).text);
+    expect(text).toContain('Проверка ЭЦП');
+    expect(text).toContain('Вход на портал: Тестов Т. Т.');
+    expect(text).not.toContain('ТЕСТОВ ТЕСТ ТЕСТОВИЧ');
+  });
+
   it('the typed code leads to its page; bad and unknown codes say so in the reader’s language', async () => {
     const typed = await anonymous().get(`/verify?code=${code.code.slice(0, 4)}-${code.code.slice(4)}`);
     expect(typed.status).toBe(303);
