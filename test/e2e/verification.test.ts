@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exact, follow, localeTexts, press, useBrowserStand, type PortalPage } from '../support/browser.js';
 import { loginAs, submitSigned } from '../support/http.js';
 import { ASTANA_GENERAL, deptId } from '../integration/msu/helpers.js';
+import { ZOOM_VIEWPORT, assertNoHorizontalScroll, assertTouchTargets } from '../support/a11y.js';
 
 const stand = useBrowserStand();
 
@@ -50,8 +51,14 @@ describe('verifying a document in the browser', () => {
           .getByRole('link', { name: new RegExp(`^${t('list.download')}`) })
           .first()
           .waitFor();
+        // at 200 % zoom the list and the result reflow without sideways scrolling, targets stay 24 px
+        await r.page.setViewportSize(ZOOM_VIEWPORT);
+        await assertNoHorizontalScroll(r.page);
+        await assertTouchTargets(r.page);
         await follow(r, exact(code));
         await r.page.getByText(t('result.valid'), { exact: true }).waitFor();
+        await assertNoHorizontalScroll(r.page);
+        await assertTouchTargets(r.page);
 
         // a visitor, no login: a code too short, then the right one typed in lower case
         await v.goto('/verify');
