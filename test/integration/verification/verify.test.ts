@@ -54,6 +54,11 @@ describe('the МСУ referral («направление») and «Мои Напр
     expect(text).toContain('Скачать PDF');
     expect(text).toContain(code.code);
     expect(page.text).toContain(`href="/cabinet/referrals/${referralId}/pdf"`);
+    // the order's card leads there
+    const card = await r01.get(`/msu/orders/${orderId}`).expect(200);
+    expect(textOf(card.text)).toContain(
+      'Направление для печати с кодом проверки — в разделе «Мои Направления»',
+    );
   });
 
   it('prints the referral: institution, department, person, number, date, and the verification block', async () => {
