@@ -295,7 +295,7 @@ describe('the entitlements locales', () => {
     const help = ru.help as Record<string, string>;
     expect(help.chooseSupplier).toBe('Выбрать поставщика');
     expect(help.choose).toBe('Выбрать');
-    expect(help.activate).toBe('активации выбора поставщика');
+    expect(help.activate).toBe('Активировать выбор поставщика');
     expect((ru.cabinet as { tabs: Record<string, string> }).tabs).toEqual({
       general: 'Общая/адресная информация',
       documents: 'Документы',
