@@ -19,7 +19,7 @@ import {
   statusNamespace,
   type MeasureFacts,
 } from '../../../src/modules/entitlements/rules.js';
-import { importBatchSchema, issuesToFields, ordersQuery } from '../../../src/modules/entitlements/schemas.js';
+import { importBatchSchema, issuesToFields } from '../../../src/modules/entitlements/schemas.js';
 import { makeIin } from '../../../src/lib/iin.js';
 
 describe('the two-month supplier-choice window, in Astana dates', () => {
@@ -259,17 +259,6 @@ describe('the import batch schema', () => {
     const r = importBatchSchema.safeParse(twice);
     expect(r.success).toBe(false);
     expect(issuesToFields(r.error!)).toHaveProperty(['iprs.0.measures.1.externalId']);
-  });
-});
-
-describe('the order filter', () => {
-  it("takes typed dates as well as the date field's", () => {
-    expect(ordersQuery.parse({ from: '05.10.2026', to: '2026-10-31' })).toMatchObject({
-      from: '2026-10-05',
-      to: '2026-10-31',
-    });
-    expect(ordersQuery.safeParse({ from: '31.02.2026' }).success).toBe(false);
-    expect(ordersQuery.safeParse({ type: 'everything' }).success).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@ import { msuMachine } from '../../../src/modules/msu/rules.js';
 import { serviceMachine } from '../../../src/modules/specialist-services/rules.js';
 import { goodsMachine } from '../../../src/modules/goods/rules.js';
 import type { CoreServices } from '../../../src/modules/index.js';
+import { orderListQuery } from '../../../src/modules/order-list/schemas.js';
 
 const machines = { msu: msuMachine, service: serviceMachine, goods: goodsMachine } as const;
 
@@ -114,5 +115,17 @@ describe('status names: one spelling across kinds, the seeds’ («Отмене�
     expect(status('goods').cancelled_by_recipient).toBe('Отменен по инициативе получателя');
     expect(status('msu').enrolment_cancelled).toBe('Отменен по инициативе получателя');
     expect(status('msu').queue_cancelled).toBe('Отмена ожидания очереди');
+  });
+});
+
+describe('the order filter', () => {
+  it("takes typed dates as well as the date field's, and refuses what is no identifier", () => {
+    expect(orderListQuery.parse({ from: '05.10.2026', to: '2026-10-31' })).toMatchObject({
+      from: '2026-10-05',
+      to: '2026-10-31',
+    });
+    expect(orderListQuery.safeParse({ from: '31.02.2026' }).success).toBe(false);
+    expect(orderListQuery.safeParse({ type: '<script>' }).success).toBe(false);
+    expect(orderListQuery.safeParse({ status: ['a', 'b'] }).success).toBe(false);
   });
 });
