@@ -33,6 +33,7 @@ import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
 import { createChatModule, type ChatModule } from './chat/index.js';
 import { createVerificationModule, type VerificationModule } from './verification/index.js';
+import { createOrderListModule, type OrderListModule } from './order-list/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -69,6 +70,7 @@ export interface Services extends CoreServices {
   offer: OfferModule;
   /** documents anyone can verify: /verify/{code}, «Мои Направления», the referral and hand-over PDFs */
   verification: VerificationModule;
+  orderList: OrderListModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -146,5 +148,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     chat: createChatModule(core, admin),
     offer: createOfferModule(core),
     verification: createVerificationModule(core),
+    orderList: createOrderListModule(core),
   };
 }

@@ -122,7 +122,7 @@ describe('recipient cabinet in the browser', () => {
     });
   }
 
-  it('a recipient whose window is over presses «активации выбора поставщика» and sees the measure pending', async () => {
+  it('a recipient whose window is over presses «Активировать выбор поставщика» and sees the measure pending', async () => {
     const t = texts('ru');
     const p = await stand.open();
     try {

@@ -6,8 +6,6 @@ import type { Locale } from '../../lib/i18n.js';
 import { audit } from '../audit/audit.js';
 import { type PersonRow } from '../people/people-repository.js';
 import { fullName } from '../people/names.js';
-import type { OrderKind } from '../orders/orders-repository.js';
-import { nameIn } from './help-service.js';
 import { principalOf } from './principal.js';
 import type {
   EntitlementsRepository,
@@ -24,9 +22,8 @@ import {
   maskPhone,
   normalisePhone,
   orderCardHref,
-  statusNamespace,
 } from './rules.js';
-import { emailAddress, type OrdersQuery, type ServiceFilter } from './schemas.js';
+import { emailAddress } from './schemas.js';
 
 /** A form-level refusal: the field it concerns and the message key (`entitlements:errors.*`). */
 export class FieldError extends AppError {
@@ -46,30 +43,6 @@ export interface Profile {
   /** a new number waiting for its code (masked), if any */
   pendingPhone: string | null;
 }
-
-export interface OrderListRow {
-  id: number;
-  number: string;
-  kind: OrderKind;
-  helpType: string;
-  helpTypeName: string;
-  status: string;
-  statusNs: 'msu' | 'services' | 'goods';
-  isOpen: boolean;
-  createdAt: Date;
-  href: string;
-}
-
-export interface OrderList {
-  principal: { name: string; isSelf: boolean };
-  rows: OrderListRow[];
-  total: number;
-  page: number;
-  pages: number;
-  statuses: { kind: OrderKind; status: string; ns: 'msu' | 'services' | 'goods' }[];
-}
-
-export const ORDERS_PER_PAGE = 20;
 
 /** «Личный кабинет»: the person's data, contacts, notification preferences and their orders. */
 export class CabinetService {
@@ -245,60 +218,6 @@ export class CabinetService {
     });
   }
 
-  /**
-   * «Заказанные услуги» (МСУ and specialist services, filter МСУ / УЖЯ/УИП) or «Заказы товаров»,
-   * over the shared orders table, newest first, a page at a time.
-   */
-  async orders(
-    actor: Actor,
-    section: 'services' | 'goods',
-    q: OrdersQuery,
-    lang: Locale,
-  ): Promise<OrderList> {
-    const { db, people, orders } = this.core;
-    const principal = await principalOf(db, people, actor);
-    const kinds: OrderKind[] = section === 'goods' ? ['goods'] : filterKinds(q.type || undefined);
-    const helpTypes = section === 'services' && q.type === 'specialist' ? ['UZHYA', 'UIP'] : undefined;
-    const page = q.page ?? 1;
-    const { rows, total } = await orders.listForRecipient(db, principal.id, {
-      kinds,
-      ...(helpTypes ? { helpTypes } : {}),
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.from ? { from: q.from } : {}),
-      ...(q.to ? { to: q.to } : {}),
-      limit: ORDERS_PER_PAGE,
-      offset: (page - 1) * ORDERS_PER_PAGE,
-    });
-    const names = await this.repo.helpTypes(db);
-    const statuses = await this.repo.orderStatuses(
-      db,
-      principal.id,
-      section === 'goods' ? ['goods'] : ['msu', 'service'],
-    );
-    return {
-      principal: { name: fullName(principal), isSelf: principal.id === actor.personId },
-      rows: rows.map((o) => {
-        const h = names.get(o.help_type);
-        return {
-          id: o.id,
-          number: o.number,
-          kind: o.kind,
-          helpType: o.help_type,
-          helpTypeName: h ? nameIn(h, lang) : o.help_type,
-          status: o.status,
-          statusNs: statusNamespace(o.kind),
-          isOpen: o.is_open,
-          createdAt: o.created_at,
-          href: orderCardHref(o.kind, o.id),
-        };
-      }),
-      total,
-      page,
-      pages: Math.max(1, Math.ceil(total / ORDERS_PER_PAGE)),
-      statuses: statuses.map((s) => ({ ...s, ns: statusNamespace(s.kind) })),
-    };
-  }
-
   /** `GET /cabinet/orders/:number`: the card of one of the principal's own orders; anybody else's is 404. */
   async orderHref(actor: Actor, number: string): Promise<string> {
     const { db, people, orders } = this.core;
@@ -308,10 +227,4 @@ export class CabinetService {
     if (!order || order.recipient_id !== principal.id) throw new NotFoundError();
     return orderCardHref(order.kind, order.id);
   }
-}
-
-function filterKinds(type: ServiceFilter | undefined): OrderKind[] {
-  if (type === 'msu') return ['msu'];
-  if (type === 'specialist') return ['service'];
-  return ['msu', 'service'];
 }

@@ -146,7 +146,7 @@ export class HelpService {
   }
 
   /**
-   * «активации выбора поставщика»: the request goes to Е-Собес through the outbox in the same
+   * «Активировать выбор поставщика»: the request goes to Е-Собес through the outbox in the same
    * transaction, and the measure waits (activation_pending) until Е-Собес sends it again.
    * Pressing twice changes nothing.
    */

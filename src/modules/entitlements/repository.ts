@@ -325,18 +325,6 @@ export class EntitlementsRepository {
       .skipLocked()
       .select('m.*')) as MeasureRow[];
   }
-
-  async orderStatuses(
-    db: Db,
-    personId: number,
-    kinds: OrderKind[],
-  ): Promise<{ kind: OrderKind; status: string }[]> {
-    return (await db('orders')
-      .where({ recipient_id: personId })
-      .whereIn('kind', kinds)
-      .distinct('kind', 'status')
-      .orderBy(['kind', 'status'])) as { kind: OrderKind; status: string }[];
-  }
 }
 
 /** One-time codes that confirm a new phone number. */

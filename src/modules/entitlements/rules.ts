@@ -49,7 +49,7 @@ export const measureMachine = new StateMachine<MeasureStatus, MeasureChange>(
   [
     // the scheduled job, two months after the notice, when no order of the help type is open
     { from: ['open'], action: 'block_choice', by: [], signed: false, to: 'choice_blocked' },
-    // «активации выбора поставщика»
+    // «Активировать выбор поставщика» (the rules quote it in the genitive: «активации выбора поставщика»)
     {
       from: ['choice_blocked'],
       action: 'request_activation',

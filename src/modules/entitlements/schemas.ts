@@ -112,25 +112,3 @@ export const preferencesForm = z.strictObject({
 
 /** An e-mail address as people type it: one @, a dotted domain, no spaces. */
 export const emailAddress = z.email().max(254);
-
-export const SERVICE_FILTERS = ['msu', 'specialist'] as const;
-export type ServiceFilter = (typeof SERVICE_FILTERS)[number];
-
-/** A filter date as the browser's date field sends it (YYYY-MM-DD) or as people type it (DD.MM.YYYY). */
-const filterDate = blocks.optionalCalendarDate('entitlements:errors.filterDate');
-
-/** The query of «Заказанные услуги» / «Заказы товаров»; empty fields mean «all». */
-export const ordersQuery = z.object({
-  type: z.enum(['', ...SERVICE_FILTERS]).optional(),
-  status: z
-    .string()
-    .max(64)
-    .regex(/^[a-z0-9_]*$/)
-    .optional(),
-  from: filterDate,
-  to: filterDate,
-  page: blocks.integer({ min: 1, max: 100_000 }).optional(),
-  lang: z.string().optional(),
-});
-
-export type OrdersQuery = z.infer<typeof ordersQuery>;

@@ -9,7 +9,7 @@ import { flashAndRedirect } from './redirect.js';
 const measureId = id();
 const activationForm = z.strictObject({ _csrf: z.string().optional() });
 
-/** «Помощь для вас»: the IPR measures with the action that fits each, and «активации выбора поставщика». */
+/** «Помощь для вас»: the IPR measures with the action that fits each, and «Активировать выбор поставщика». */
 export function helpRoutes(services: WebServices): Router {
   const router = Router();
   const help = services.entitlements.help;

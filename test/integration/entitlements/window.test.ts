@@ -91,12 +91,12 @@ describe('the two-month supplier-choice window (rules, item 10)', () => {
     ).rejects.toMatchObject({ code: 'entitlements:errors.choiceBlocked' });
   });
 
-  it('«Помощь для вас» offers «активации выбора поставщика»; pressing it writes the request to Е-Собес and shows the measure as pending', async () => {
+  it('«Помощь для вас» offers «Активировать выбор поставщика»; pressing it writes the request to Е-Собес and shows the measure as pending', async () => {
     const page = await agent.get('/help').expect(200);
     const card = measureCard(page.text, measureId);
     expect(card).toContain('Выбор поставщика заблокирован');
     expect(card).toContain(`action="/help/measures/${measureId}/activate"`);
-    expect(card).toContain('активации выбора поставщика');
+    expect(card).toContain('Активировать выбор поставщика');
     expect(card).not.toContain('href="/goods/TSR_WHEELCHAIR"');
 
     const res = await agent

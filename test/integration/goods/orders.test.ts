@@ -248,7 +248,7 @@ describe('goods orders: choice, creation window, signed steps, hand-over', () =>
     });
     expect(await stockOf(ctx, seni, warehouse)).toEqual(before);
     const card = textOf((await recipient.get(`/goods/orders/${second}`).expect(200)).text);
-    expect(card).toContain('Отклонён поставщиком');
+    expect(card).toContain('Отклонен поставщиком');
     expect(card).toContain('Партия отозвана производителем');
   });
 
@@ -265,7 +265,7 @@ describe('goods orders: choice, creation window, signed steps, hand-over', () =>
     await stepOk(ctx, recipient, 'r15', 'goods', orderId, 'delete');
     expect(await orderRow(ctx, orderId)).toMatchObject({ status: 'deleted', is_open: false });
     const card = textOf((await recipient.get(`/goods/orders/${orderId}`).expect(200)).text);
-    expect(card).toContain('Удалён');
+    expect(card).toContain('Удален');
     expect(card).not.toContain('Подтвердить');
     const again = await step(ctx, recipient, 'r15', 'goods', orderId, 'confirm');
     expect(again.status).toBe(409);

@@ -170,7 +170,7 @@ describe('exclusion: open orders follow the documented rules', () => {
     expect(await stockOf(ctx, seni, warehouse)).toEqual(before);
     expect(await messageText(ctx, `order-withdrawn:${orderId}`)).toContain('Поставка контрафакта');
     const card = textOf((await recipient.get(`/goods/orders/${orderId}`).expect(200)).text);
-    expect(card).toContain('Отменено порталом: поставщик исключён');
+    expect(card).toContain('Отменен порталом: поставщик исключен');
     // its goods are no longer offered
     expect(textOf((await recipient.get('/goods/TSR_DIAPERS').expect(200)).text)).not.toContain('Seni Super');
   });

@@ -19,7 +19,7 @@ import {
   statusNamespace,
   type MeasureFacts,
 } from '../../../src/modules/entitlements/rules.js';
-import { importBatchSchema, issuesToFields, ordersQuery } from '../../../src/modules/entitlements/schemas.js';
+import { importBatchSchema, issuesToFields } from '../../../src/modules/entitlements/schemas.js';
 import { makeIin } from '../../../src/lib/iin.js';
 
 describe('the two-month supplier-choice window, in Astana dates', () => {
@@ -262,17 +262,6 @@ describe('the import batch schema', () => {
   });
 });
 
-describe('the order filter', () => {
-  it("takes typed dates as well as the date field's", () => {
-    expect(ordersQuery.parse({ from: '05.10.2026', to: '2026-10-31' })).toMatchObject({
-      from: '2026-10-05',
-      to: '2026-10-31',
-    });
-    expect(ordersQuery.safeParse({ from: '31.02.2026' }).success).toBe(false);
-    expect(ordersQuery.safeParse({ type: 'everything' }).success).toBe(false);
-  });
-});
-
 describe('the entitlements locales', () => {
   function keys(o: Record<string, unknown>, prefix = ''): string[] {
     return Object.entries(o).flatMap(([k, v]) =>
@@ -295,7 +284,7 @@ describe('the entitlements locales', () => {
     const help = ru.help as Record<string, string>;
     expect(help.chooseSupplier).toBe('Выбрать поставщика');
     expect(help.choose).toBe('Выбрать');
-    expect(help.activate).toBe('активации выбора поставщика');
+    expect(help.activate).toBe('Активировать выбор поставщика');
     expect((ru.cabinet as { tabs: Record<string, string> }).tabs).toEqual({
       general: 'Общая/адресная информация',
       documents: 'Документы',
