@@ -32,6 +32,7 @@ import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
 import { createChatModule, type ChatModule } from './chat/index.js';
+import { createFileStore, type FileStore } from './files/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -55,6 +56,8 @@ export interface CoreServices {
   devMailbox: DevMailbox | null;
   /** a rate-limit counter store in PostgreSQL for one limiter (keys under the prefix) */
   rateLimitStore: (prefix: string) => PgRateLimitStore;
+  /** uploaded and generated files, in PostgreSQL (src/modules/files) */
+  files: FileStore;
 }
 
 export interface Services extends CoreServices {
@@ -123,6 +126,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     signatureCheck,
     devMailbox: devStand?.mailbox ?? null,
     rateLimitStore: (prefix) => new PgRateLimitStore(db, prefix),
+    files: createFileStore(db),
   };
   const msu = createMsuModule(core);
   const goods = createGoodsModule(core);
