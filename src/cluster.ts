@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const workers = config.WEB_CONCURRENCY ?? os.availableParallelism();
   if (workers <= 1) return (await import('./server.js')).main();
 
-  const logger = createLogger(config.LOG_LEVEL).child({ component: 'cluster' });
+  const base = createLogger(config.LOG_LEVEL);
+  const logger = base.child({ component: 'cluster' });
   const assets = ensureAssets(config.isProduction, logger);
   assets.catch(() => undefined);
   const database = await openDatabase(config, logger);
@@ -97,8 +98,8 @@ async function main(): Promise<void> {
     await prepareDatabase(database.db, logger);
     const devStand = await installDevStand(config, database.db, logger);
     const trust = devStand ? devStand.trust : await createTrustStore(config, logger);
-    const services = buildServices(config, database.db, logger, { trust, devStand });
-    await importLegacyFiles(database.db, services.files, config.dataDir, logger);
+    const services = buildServices(config, database.db, base, { trust, devStand });
+    await importLegacyFiles(database.db, services.files, config.dataDir, base);
     for (let i = 0; i < workers; i++) fork();
     if (config.RUN_JOBS) jobs = await startJobs(services, database.url);
     logger.info({ workers, jobs: config.RUN_JOBS }, 'portal workers started');

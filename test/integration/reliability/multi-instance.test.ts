@@ -43,7 +43,7 @@ class Instance {
   private exited: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly entry: 'server' | 'worker',
+    readonly entry: 'server' | 'worker' | 'cluster',
     readonly port: number,
     private readonly env: Record<string, string>,
   ) {}
@@ -99,6 +99,13 @@ class Instance {
       req.on('error', () => resolve(false));
       req.setTimeout(2000, () => req.destroy());
     });
+  }
+
+  /** SIGTERM, and the exit code of the graceful stop */
+  async stop(): Promise<number | null> {
+    if (this.running) this.child!.kill('SIGTERM');
+    await this.exited;
+    return this.child?.exitCode ?? null;
   }
 
   async kill(): Promise<void> {
@@ -359,5 +366,53 @@ describe('two web instances and a worker on one database', () => {
     // B still serves, the worker still runs
     expect(await b!.healthy()).toBe(true);
     expect(worker!.running).toBe(true);
+  }, 240_000);
+});
+
+describe('npm run start:prod: one web worker per core (node:cluster)', () => {
+  it('serves from WEB_CONCURRENCY workers, runs the jobs once, and stops the workers before the jobs and the pool', async () => {
+    const messages = (inst: Instance) =>
+      inst.output.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as { msg?: string; component?: string; worker?: number }];
+        } catch {
+          return [];
+        }
+      });
+    const primary = new Instance('cluster', await freePort(), {
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      DATABASE_URL: ctx.databaseUrl,
+      DATABASE_POOL_MAX: '4',
+      DATA_DIR: ctx.dataDir,
+      LOG_LEVEL: 'info',
+      RUN_JOBS: 'true',
+      WEB_CONCURRENCY: '2',
+    });
+    try {
+      await primary.start();
+      await until(
+        'both workers listening',
+        () => messages(primary).filter((m) => m.msg?.startsWith('portal listening')).length === 2,
+      );
+      const listening = messages(primary).filter((m) => m.msg?.startsWith('portal listening'));
+      expect(new Set(listening.map((m) => m.worker)).size).toBe(2);
+      await until('the jobs started', () =>
+        messages(primary).some((m) => m.msg === 'background jobs started'),
+      );
+      // the jobs run in the primary alone, not once per worker
+      const jobs = messages(primary).filter((m) => m.msg === 'background jobs started');
+      expect(jobs).toHaveLength(1);
+      // answering on the one port
+      for (let i = 0; i < 4; i++) expect(await primary.healthy()).toBe(true);
+
+      expect(await primary.stop()).toBe(0);
+      const order = messages(primary)
+        .filter((m) => m.msg === 'stopped')
+        .map((m) => (m.component === 'cluster' ? 'primary' : 'worker'));
+      expect(order).toEqual(['worker', 'worker', 'primary']);
+    } finally {
+      await primary.kill();
+    }
   }, 240_000);
 });
