@@ -135,7 +135,7 @@ export class ContentService {
       if (!current) throw new NotFoundError();
       const m = await this.repo.media(tx, id);
       await this.repo.delete(tx, id);
-      for (const f of m) await this.files.remove(tx, 'media', f.file_name);
+      for (const f of m) await this.files.remove(tx, f.file_name);
       await auditAction(tx, actor, 'content.deleted', ['content', id], {
         details: { kind: current.kind, title: current.title_ru },
       });
@@ -228,13 +228,13 @@ export class ContentService {
         const prev = await this.repo.mediaInSlot(tx, contentId, s.kind, s.lang);
         if (prev) {
           await this.repo.deleteMedia(tx, prev.id);
-          await this.files.remove(tx, 'media', prev.file_name);
+          await this.files.remove(tx, prev.file_name);
         }
         await this.repo.insertMedia(tx, {
           contentId,
           kind: s.kind,
           lang: s.lang,
-          fileName: await this.files.save(tx, 'media', s.ext, s.mime, s.file),
+          fileName: await this.files.save(tx, s.ext, s.mime, s.file),
           mime: s.mime,
           size: s.file.size,
           originalName: s.file.originalname,
@@ -255,7 +255,7 @@ export class ContentService {
       const row = await this.repo.mediaOf(tx, contentId, mediaId);
       if (!row) throw new NotFoundError();
       await this.repo.deleteMedia(tx, mediaId);
-      await this.files.remove(tx, 'media', row.file_name);
+      await this.files.remove(tx, row.file_name);
       await auditAction(tx, actor, 'content.media_removed', ['content', contentId], {
         details: { kind: row.kind, lang: row.lang },
       });
@@ -269,7 +269,7 @@ export class ContentService {
   ): Promise<{ file: StoredFile; mime: string; size: number; name: string }> {
     const row = await this.repo.mediaWithItem(this.db, mediaId);
     if (!row || (!row.published && !opts.admin)) throw new NotFoundError();
-    const file = await this.files.open('media', row.file_name);
+    const file = await this.files.open(row.file_name);
     if (!file) throw new NotFoundError();
     return { file, mime: row.mime, size: row.size_bytes, name: row.file_name };
   }

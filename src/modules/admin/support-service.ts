@@ -173,7 +173,7 @@ export class SupportService {
         await this.repo.insertAttachment(tx, {
           request_id: r.id,
           // written in the transaction of its row: both are stored, or neither
-          file_name: await this.files.save(tx, 'support', s.ext, s.mime, s.file),
+          file_name: await this.files.save(tx, s.ext, s.mime, s.file),
           mime: s.mime,
           size_bytes: s.file.size,
           original_name: s.file.originalname.slice(0, 255),
@@ -235,7 +235,7 @@ export class SupportService {
   ): Promise<{ file: StoredFile; mime: string; name: string }> {
     const row = await this.repo.attachment(this.db, requestId, attachmentId);
     if (!row || (row.person_id !== actor.personId && !isOperator(actor))) throw new NotFoundError();
-    const file = await this.files.open('support', row.file_name);
+    const file = await this.files.open(row.file_name);
     if (!file) throw new NotFoundError();
     return {
       file,

@@ -61,28 +61,19 @@ export class FileStore {
   constructor(private readonly files: StoredFiles) {}
 
   /** Stores an upload (checked already) under a generated name and returns the name. */
-  async save(
-    tx: Knex.Transaction,
-    folder: 'media' | 'support',
-    ext: string,
-    mime: string,
-    file: UploadedFile,
-  ): Promise<string> {
+  async save(tx: Knex.Transaction, ext: string, mime: string, file: UploadedFile): Promise<string> {
     if (!file.path) throw new Error('the upload was not kept');
-    void folder;
     const name = `${crypto.randomUUID()}.${ext}`;
     await this.files.put(tx, { path: file.path }, { name, contentType: mime });
     return name;
   }
 
   /** The stored file; null for any name this store could not have made, or one not stored. */
-  async open(folder: 'media' | 'support', name: string): Promise<StoredFile | null> {
-    void folder;
+  async open(name: string): Promise<StoredFile | null> {
     return STORED_NAME.test(name) ? this.files.find(name) : null;
   }
 
-  async remove(tx: Knex.Transaction, folder: 'media' | 'support', name: string): Promise<void> {
-    void folder;
+  async remove(tx: Knex.Transaction, name: string): Promise<void> {
     if (STORED_NAME.test(name)) await this.files.remove(tx, name);
   }
 }
