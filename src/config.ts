@@ -32,6 +32,11 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z.string().optional(),
     RUN_JOBS: bool.default(true),
+    /**
+     * web processes of `npm run start:prod` (src/cluster.ts, node:cluster): by default one per core;
+     * 1 runs the portal in one process, as `npm start` does
+     */
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     /** how often each instance polls the outbox for due messages, besides the per-minute job */
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     SEED_DEMO_DATA: bool.optional(),

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
@@ -7,10 +8,18 @@ import { createTrustStore } from './modules/signing/signing-service.js';
 import { createApp } from './app.js';
 import { startJobs, type JobRunner } from './jobs/index.js';
 import { ensureAssets } from './web/assets.js';
-import { installDevStand } from './dev-stand-loader.js';
+import { installDevStand, joinDevStand } from './dev-stand-loader.js';
+import { importLegacyFiles } from './modules/files/index.js';
+import { migrationsCurrent } from './db/migrator.js';
 
-async function main(): Promise<void> {
+/**
+ * A web process of the portal. Alone (`npm start`, WEB_CONCURRENCY=1) it prepares the database (the
+ * migrations, the dev stand, the files once kept under DATA_DIR) and runs the jobs itself; as a
+ * worker of src/cluster.ts the primary has done that and runs the jobs, so it only serves.
+ */
+export async function main(): Promise<void> {
   const started = Date.now();
+  const clustered = cluster.isWorker;
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   // the stylesheet is built (when missing or stale) while the database starts
@@ -56,11 +65,15 @@ async function main(): Promise<void> {
 
   try {
     await assets;
-    await prepareDatabase(database.db, logger);
+    if (!clustered) await prepareDatabase(database.db, logger);
+    else if (!(await migrationsCurrent(database.db))) throw new Error('migrations are not current');
     // outside production the dev stand: its PKI, demo data, adapters, trust store and /dev pages
-    const devStand = await installDevStand(config, database.db, logger);
+    const devStand = clustered
+      ? await joinDevStand(config, database.db, logger)
+      : await installDevStand(config, database.db, logger);
     const trust = devStand ? devStand.trust : await createTrustStore(config, logger);
     const services = buildServices(config, database.db, logger, { trust, devStand });
+    if (!clustered) await importLegacyFiles(database.db, services.files, config.dataDir, logger);
     app = createApp(services, devStand?.web ?? null);
     server = app.listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {
@@ -68,9 +81,12 @@ async function main(): Promise<void> {
       server!.once('error', reject);
     });
     server.keepAliveTimeout = 65_000;
-    if (config.RUN_JOBS) jobs = await startJobs(services, database.url);
+    if (config.RUN_JOBS && !clustered) jobs = await startJobs(services, database.url);
     const base = config.BASE_URL ?? `http://localhost:${config.PORT}`;
-    logger.info({ ms: Date.now() - started }, `portal listening at ${base}`);
+    logger.info(
+      { ms: Date.now() - started, ...(clustered ? { worker: cluster.worker?.id } : {}) },
+      `portal listening at ${base}`,
+    );
   } catch (err) {
     logger.fatal({ err }, 'startup failed');
     await database.close().catch(() => undefined);
@@ -78,4 +94,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// run when started as the entry (node src/server.ts); src/cluster.ts calls main() itself
+if (/server\.(ts|js)$/.test(process.argv[1] ?? '')) void main();

@@ -4,8 +4,8 @@ import fs from 'node:fs/promises';
  * A file of a multipart form as the upload parser leaves it: streamed to a temporary file, never held
  * in memory. A file over its field's size, or beyond the number the field takes, is not kept
  * (`path` null) but still listed with the bytes that arrived, so that the form can say why it was
- * refused. The temporary file is deleted when the response ends; a service that keeps the file moves
- * it into its store first (`moveInto`).
+ * refused. The temporary file is deleted when the response ends; a service that keeps the file writes
+ * it into the file store (`core.files.put`, src/modules/files) in the transaction of its row.
  */
 export interface UploadedFile {
   fieldname: string;
@@ -27,6 +27,7 @@ export async function readUpload(file: UploadedFile): Promise<Buffer | null> {
 }
 
 /**
+ * @deprecated files are kept in the file store (src/modules/files), not on disk.
  * Moves a kept upload to its final place (a rename within the data folder; a copy across file
  * systems). Never overwrites: the destination must be a fresh name.
  */

@@ -34,6 +34,7 @@ import { createParticipantsModule, type ParticipantsModule } from './participant
 import { createChatModule, type ChatModule } from './chat/index.js';
 import { createVerificationModule, type VerificationModule } from './verification/index.js';
 import { createOrderListModule, type OrderListModule } from './order-list/index.js';
+import { createFileStore, type FileStore } from './files/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -57,6 +58,8 @@ export interface CoreServices {
   devMailbox: DevMailbox | null;
   /** a rate-limit counter store in PostgreSQL for one limiter (keys under the prefix) */
   rateLimitStore: (prefix: string) => PgRateLimitStore;
+  /** uploaded and generated files, in PostgreSQL (src/modules/files) */
+  files: FileStore;
 }
 
 export interface Services extends CoreServices {
@@ -128,6 +131,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     signatureCheck,
     devMailbox: devStand?.mailbox ?? null,
     rateLimitStore: (prefix) => new PgRateLimitStore(db, prefix),
+    files: createFileStore(db),
   };
   const msu = createMsuModule(core);
   const goods = createGoodsModule(core);

@@ -15,12 +15,14 @@ import {
 import { MAX_ACT_BYTES } from '../modules/specialist-services/rules.js';
 import { PHOTO_MAX_BYTES } from '../modules/goods/rules.js';
 import { DOC_MAX_BYTES } from '../modules/offer/rules.js';
+import type { StoredFile } from '../modules/files/index.js';
 
 /**
  * Multipart bodies are parsed only on the routes below, each with its own limits, after the session,
  * the role and the CSRF token (in the form's action URL) have been checked. A multipart POST anywhere
  * else is refused before a byte of its body is read. Files stream to a temporary folder under the
- * data folder, never into memory, and are deleted when the response ends.
+ * data folder, never into memory, and are deleted when the response ends; a service that keeps one
+ * streams it from there into the file store (PostgreSQL) in the transaction of its row.
  */
 export interface UploadLimits {
   /** the route, as the router lists it */
@@ -305,4 +307,50 @@ export function acceptUploads(dataDir: string, limits: UploadLimits): RequestHan
     });
     req.pipe(bb);
   };
+}
+
+/**
+ * Streams a stored file (src/modules/files) as `res.sendFile` served the files on disk: the headers
+ * given (type, disposition, caching), the length, an ETag of the content's SHA-256, Last-Modified,
+ * a conditional GET answered 304, and one byte range (`Range: bytes=a-b`, for video) answered 206.
+ * Bytes come from the database a chunk at a time; a client that goes away stops the reading.
+ */
+export function sendStoredFile(
+  req: Request,
+  res: Response,
+  file: StoredFile,
+  headers: Record<string, string>,
+): void {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  const etag = `"${file.sha256}"`;
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', etag);
+  res.setHeader('Last-Modified', file.createdAt.toUTCString());
+  if (req.headers['if-none-match'] === etag) {
+    res.status(304).end();
+    return;
+  }
+  let range: { start: number; end: number } | undefined;
+  const asked = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
+  if (asked && (asked[1] || asked[2]) && file.size > 0) {
+    const start = asked[1] ? Number(asked[1]) : Math.max(0, file.size - Number(asked[2]));
+    const end = asked[1] && asked[2] ? Math.min(Number(asked[2]), file.size - 1) : file.size - 1;
+    if (start > end || start >= file.size) {
+      res.setHeader('Content-Range', `bytes */${file.size}`);
+      res.status(416).end();
+      return;
+    }
+    range = { start, end };
+    res.status(206);
+    res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
+  }
+  res.setHeader('Content-Length', String(range ? range.end - range.start + 1 : file.size));
+  if (req.method === 'HEAD' || file.size === 0) {
+    res.end();
+    return;
+  }
+  const body = file.read(range);
+  body.once('error', () => res.destroy());
+  res.once('close', () => body.destroy());
+  body.pipe(res);
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import type { StoredFile } from '../files/index.js';
 import type { Knex } from 'knex';
 import type {
   ContentKind,
@@ -130,17 +130,16 @@ export class ContentService {
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
-    const media = await inTransaction(this.db, async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const current = await this.repo.lock(tx, id);
       if (!current) throw new NotFoundError();
       const m = await this.repo.media(tx, id);
       await this.repo.delete(tx, id);
+      for (const f of m) await this.files.remove(tx, f.file_name);
       await auditAction(tx, actor, 'content.deleted', ['content', id], {
         details: { kind: current.kind, title: current.title_ru },
       });
-      return m;
     });
-    for (const m of media) await this.files.remove('media', m.file_name);
   }
 
   /** Published items of one kind in the reader's language. */
@@ -222,71 +221,56 @@ export class ContentService {
       toStore.push({ kind: 'captions', lang: l, ext: 'vtt', mime: 'text/vtt', file: f });
     }
 
-    const stored: string[] = [];
-    try {
-      for (const s of toStore) stored.push(await this.files.save('media', s.ext, s.file));
-      const replaced = await inTransaction(this.db, async (tx) => {
-        await this.repo.lock(tx, contentId);
-        const old: string[] = [];
-        for (const [i, s] of toStore.entries()) {
-          const prev = await this.repo.mediaInSlot(tx, contentId, s.kind, s.lang);
-          if (prev) {
-            old.push(prev.file_name);
-            await this.repo.deleteMedia(tx, prev.id);
-          }
-          await this.repo.insertMedia(tx, {
-            contentId,
-            kind: s.kind,
-            lang: s.lang,
-            fileName: stored[i]!,
-            mime: s.mime,
-            size: s.file.size,
-            originalName: s.file.originalname,
-            by: actor.personId,
-            at: this.clock.now(),
-          });
+    // the files are written in the transaction of their rows (and the replaced ones removed in it)
+    await inTransaction(this.db, async (tx) => {
+      await this.repo.lock(tx, contentId);
+      for (const s of toStore) {
+        const prev = await this.repo.mediaInSlot(tx, contentId, s.kind, s.lang);
+        if (prev) {
+          await this.repo.deleteMedia(tx, prev.id);
+          await this.files.remove(tx, prev.file_name);
         }
-        await auditAction(tx, actor, 'content.media_uploaded', ['content', contentId], {
-          details: {
-            files: toStore.map((s) => ({ kind: s.kind, lang: s.lang, mime: s.mime, size: s.file.size })),
-          },
+        await this.repo.insertMedia(tx, {
+          contentId,
+          kind: s.kind,
+          lang: s.lang,
+          fileName: await this.files.save(tx, s.ext, s.mime, s.file),
+          mime: s.mime,
+          size: s.file.size,
+          originalName: s.file.originalname,
+          by: actor.personId,
+          at: this.clock.now(),
         });
-        return old;
+      }
+      await auditAction(tx, actor, 'content.media_uploaded', ['content', contentId], {
+        details: {
+          files: toStore.map((s) => ({ kind: s.kind, lang: s.lang, mime: s.mime, size: s.file.size })),
+        },
       });
-      for (const name of replaced) await this.files.remove('media', name);
-    } catch (err) {
-      for (const name of stored) await this.files.remove('media', name);
-      throw err;
-    }
+    });
   }
 
   async removeMedia(actor: Actor, contentId: number, mediaId: number): Promise<void> {
-    const m = await inTransaction(this.db, async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const row = await this.repo.mediaOf(tx, contentId, mediaId);
       if (!row) throw new NotFoundError();
       await this.repo.deleteMedia(tx, mediaId);
+      await this.files.remove(tx, row.file_name);
       await auditAction(tx, actor, 'content.media_removed', ['content', contentId], {
         details: { kind: row.kind, lang: row.lang },
       });
-      return row;
     });
-    await this.files.remove('media', m.file_name);
   }
 
   /** A media file to serve: only of a published item, unless an administrator previews it. */
   async mediaFile(
     mediaId: number,
     opts: { admin: boolean },
-  ): Promise<{ path: string; mime: string; size: number; name: string }> {
+  ): Promise<{ file: StoredFile; mime: string; size: number; name: string }> {
     const row = await this.repo.mediaWithItem(this.db, mediaId);
     if (!row || (!row.published && !opts.admin)) throw new NotFoundError();
-    const p = this.files.pathOf('media', row.file_name);
-    if (!p) throw new NotFoundError();
-    try {
-      await fs.access(p);
-    } catch {
-      throw new NotFoundError();
-    }
-    return { path: p, mime: row.mime, size: row.size_bytes, name: row.file_name };
+    const file = await this.files.open(row.file_name);
+    if (!file) throw new NotFoundError();
+    return { file, mime: row.mime, size: row.size_bytes, name: row.file_name };
   }
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { CoreServices } from '../index.js';
 import { ContentService } from './content-service.js';
 import { SiteService } from './site-service.js';
@@ -19,7 +18,7 @@ import { ExchangeRepository } from './exchange-repository.js';
 /** Administration: content, registries, contact-centre requests, reports, exchange monitor. */
 export function createAdminModule(core: CoreServices) {
   const { db, clock, config } = core;
-  const files = new FileStore(path.join(config.dataDir, 'uploads'));
+  const files = new FileStore(core.files);
   const site = new SiteService(db, new SiteRepository(), clock, config);
   return {
     site,

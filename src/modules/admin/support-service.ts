@@ -25,6 +25,7 @@ import {
   type FileStore,
   type UploadedFile,
 } from './uploads.js';
+import type { StoredFile } from '../files/index.js';
 
 export type { AttachmentRow, QueueRow, SupportEventRow, SupportRequestRow } from './support-repository.js';
 
@@ -134,83 +135,77 @@ export class SupportService {
     outer?: Knex.Transaction,
   ): Promise<SupportRequestRow> {
     const shots = await this.checkScreenshots(files);
-    const stored: string[] = [];
     const { actor } = input;
     // the person the request is about: the participant filing it on the portal, else one named
     const personId = input.channel === 'portal' ? (actor?.personId ?? null) : (input.personId ?? null);
-    try {
-      for (const s of shots) stored.push(await this.files.save('support', s.ext, s.file));
-      const work = async (tx: Knex.Transaction) => {
-        const now = this.clock.now();
-        const receivedAt =
-          input.receivedAt && input.receivedAt.getTime() < now.getTime() ? input.receivedAt : now;
-        const cal = await this.site.calendar(tx);
-        const registerDue = supportDeadline('register', receivedAt, cal);
-        const person = personId ? await this.repo.contactsOf(tx, personId) : null;
-        if (personId && !person) throw new NotFoundError();
-        if (!personId && !input.contact) throw new AppError('support:intake.contactRequired', 400);
-        const r = await this.repo.insert(tx, {
-          person_id: personId,
-          principal_id:
-            actor && input.channel === 'portal' && actor.principalId !== actor.personId
-              ? actor.principalId
-              : null,
-          description: input.description.trim(),
-          location: input.location.trim(),
-          contact_phone: person?.phone ?? null,
-          contact_email: person?.email ?? null,
-          channel: input.channel,
-          contact_name: input.contactName ?? null,
-          contact: input.contact ?? null,
-          caller_iin: input.callerIin ?? null,
-          recorded_by: input.channel === 'portal' ? null : (actor?.personId ?? null),
-          chat_conversation_id: input.chatConversationId ?? null,
-          status: supportMachine.initial[0]!,
-          received_at: receivedAt,
-          register_due_at: registerDue,
-          due_at: registerDue,
-          created_at: now,
-        });
-        for (const [i, s] of shots.entries()) {
-          await this.repo.insertAttachment(tx, {
-            request_id: r.id,
-            file_name: stored[i]!,
-            mime: s.mime,
-            size_bytes: s.file.size,
-            original_name: s.file.originalname.slice(0, 255),
-            sha256: s.file.sha256,
-            uploaded_at: now,
-          });
-        }
-        const params = { number: r.number, at: formatAstana(receivedAt), due: formatAstana(registerDue) };
-        await this.repo.insertEvent(tx, {
+    const work = async (tx: Knex.Transaction) => {
+      const now = this.clock.now();
+      const receivedAt =
+        input.receivedAt && input.receivedAt.getTime() < now.getTime() ? input.receivedAt : now;
+      const cal = await this.site.calendar(tx);
+      const registerDue = supportDeadline('register', receivedAt, cal);
+      const person = personId ? await this.repo.contactsOf(tx, personId) : null;
+      if (personId && !person) throw new NotFoundError();
+      if (!personId && !input.contact) throw new AppError('support:intake.contactRequired', 400);
+      const r = await this.repo.insert(tx, {
+        person_id: personId,
+        principal_id:
+          actor && input.channel === 'portal' && actor.principalId !== actor.personId
+            ? actor.principalId
+            : null,
+        description: input.description.trim(),
+        location: input.location.trim(),
+        contact_phone: person?.phone ?? null,
+        contact_email: person?.email ?? null,
+        channel: input.channel,
+        contact_name: input.contactName ?? null,
+        contact: input.contact ?? null,
+        caller_iin: input.callerIin ?? null,
+        recorded_by: input.channel === 'portal' ? null : (actor?.personId ?? null),
+        chat_conversation_id: input.chatConversationId ?? null,
+        status: supportMachine.initial[0]!,
+        received_at: receivedAt,
+        register_due_at: registerDue,
+        due_at: registerDue,
+        created_at: now,
+      });
+      for (const s of shots) {
+        await this.repo.insertAttachment(tx, {
           request_id: r.id,
-          at: now,
-          actor_id: actor?.personId ?? null,
-          action: 'file',
-          from_status: null,
-          to_status: r.status,
-          notice_key: NOTICE_KEYS.file,
-          notice_params: params,
-          notified_at: r.person_id ? now : null,
+          // written in the transaction of its row: both are stored, or neither
+          file_name: await this.files.save(tx, s.ext, s.mime, s.file),
+          mime: s.mime,
+          size_bytes: s.file.size,
+          original_name: s.file.originalname.slice(0, 255),
+          sha256: s.file.sha256,
+          uploaded_at: now,
         });
-        if (r.person_id)
-          await this.notifier.notify(tx, r.person_id, NOTICE_KEYS.file, params, `support:${r.id}:file`);
-        await audit(tx, {
-          actorId: actor?.personId ?? null,
-          ...(actor && input.channel === 'portal' ? { principalId: actor.principalId } : {}),
-          action: 'support.filed',
-          objectType: 'support_request',
-          objectId: r.id,
-          details: { number: r.number, screenshots: shots.length, channel: input.channel },
-        });
-        return r;
-      };
-      return outer ? await work(outer) : await inTransaction(this.db, work);
-    } catch (err) {
-      for (const name of stored) await this.files.remove('support', name);
-      throw err;
-    }
+      }
+      const params = { number: r.number, at: formatAstana(receivedAt), due: formatAstana(registerDue) };
+      await this.repo.insertEvent(tx, {
+        request_id: r.id,
+        at: now,
+        actor_id: actor?.personId ?? null,
+        action: 'file',
+        from_status: null,
+        to_status: r.status,
+        notice_key: NOTICE_KEYS.file,
+        notice_params: params,
+        notified_at: r.person_id ? now : null,
+      });
+      if (r.person_id)
+        await this.notifier.notify(tx, r.person_id, NOTICE_KEYS.file, params, `support:${r.id}:file`);
+      await audit(tx, {
+        actorId: actor?.personId ?? null,
+        ...(actor && input.channel === 'portal' ? { principalId: actor.principalId } : {}),
+        action: 'support.filed',
+        objectType: 'support_request',
+        objectId: r.id,
+        details: { number: r.number, screenshots: shots.length, channel: input.channel },
+      });
+      return r;
+    };
+    return outer ? work(outer) : inTransaction(this.db, work);
   }
 
   async listOwn(actor: Actor): Promise<SupportRequestRow[]> {
@@ -237,13 +232,13 @@ export class SupportService {
     actor: Actor,
     requestId: number,
     attachmentId: number,
-  ): Promise<{ path: string; mime: string; name: string }> {
+  ): Promise<{ file: StoredFile; mime: string; name: string }> {
     const row = await this.repo.attachment(this.db, requestId, attachmentId);
     if (!row || (row.person_id !== actor.personId && !isOperator(actor))) throw new NotFoundError();
-    const p = this.files.pathOf('support', row.file_name);
-    if (!p) throw new NotFoundError();
+    const file = await this.files.open(row.file_name);
+    if (!file) throw new NotFoundError();
     return {
-      path: p,
+      file,
       mime: row.mime,
       name: `screenshot-${row.id}.${row.mime === 'image/png' ? 'png' : 'jpg'}`,
     };

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import type { Knex } from 'knex';
 import { fileTypeFromFile } from 'file-type';
-import { moveInto, type UploadedFile } from '../../lib/uploaded-file.js';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
+import type { FileStore as StoredFiles, StoredFile } from '../files/index.js';
 
 export type { UploadedFile };
 
@@ -53,27 +53,27 @@ export function isWebVtt(buf: Buffer): boolean {
 
 const STORED_NAME = /^[0-9a-f-]{36}\.(png|jpg|mp4|webm|vtt)$/;
 
-/** Files kept outside public/, under the data directory, by generated names only. */
+/**
+ * Media and support screenshots in the file store (PostgreSQL), by generated names only, written and
+ * removed in the transaction of the row that names them.
+ */
 export class FileStore {
-  constructor(private readonly root: string) {}
+  constructor(private readonly files: StoredFiles) {}
 
-  /** Moves an upload (checked already) into the folder under a generated name, and returns the name. */
-  async save(folder: 'media' | 'support', ext: string, file: UploadedFile): Promise<string> {
-    const dir = path.join(this.root, folder);
-    await fs.mkdir(dir, { recursive: true });
+  /** Stores an upload (checked already) under a generated name and returns the name. */
+  async save(tx: Knex.Transaction, ext: string, mime: string, file: UploadedFile): Promise<string> {
+    if (!file.path) throw new Error('the upload was not kept');
     const name = `${crypto.randomUUID()}.${ext}`;
-    await moveInto(file, path.join(dir, name), 0o640);
+    await this.files.put(tx, { path: file.path }, { name, contentType: mime });
     return name;
   }
 
-  /** The absolute path of a stored file; null for any name this store could not have made. */
-  pathOf(folder: 'media' | 'support', name: string): string | null {
-    if (!STORED_NAME.test(name)) return null;
-    return path.join(this.root, folder, name);
+  /** The stored file; null for any name this store could not have made, or one not stored. */
+  async open(name: string): Promise<StoredFile | null> {
+    return STORED_NAME.test(name) ? this.files.find(name) : null;
   }
 
-  async remove(folder: 'media' | 'support', name: string): Promise<void> {
-    const p = this.pathOf(folder, name);
-    if (p) await fs.rm(p, { force: true });
+  async remove(tx: Knex.Transaction, name: string): Promise<void> {
+    if (STORED_NAME.test(name)) await this.files.remove(tx, name);
   }
 }

@@ -8,6 +8,7 @@ import { inTransaction } from '../../db/knex.js';
 import { audit } from '../audit/audit.js';
 import type { GoodsListRow, GoodsRepository, GoodsRow, LocationRow, TsrKindRow } from './goods-repository.js';
 import type { PhotoStore } from './photo-store.js';
+import type { StoredFile } from '../files/index.js';
 import type { GoodsFormInput, LocationFormInput } from './schemas.js';
 import {
   DIRECTIONS,
@@ -241,37 +242,32 @@ export class CatalogueService extends GoodsServiceBase {
     if ((await this.repo.countPhotos(this.db, goods.id)) >= PHOTOS_PER_GOODS) {
       throw new ValidationError({ photo: 'goods:errors.photoLimit' });
     }
-    const stored = await this.photosStore.save(file, verdict.mime);
-    try {
-      await inTransaction(this.db, async (tx) => {
-        await this.repo.goodsForUpdate(tx, goods.id);
-        if ((await this.repo.countPhotos(tx, goods.id)) >= PHOTOS_PER_GOODS) {
-          throw new ValidationError({ photo: 'goods:errors.photoLimit' });
-        }
-        const p = await this.repo.insertPhoto(tx, {
-          goods_id: goods.id,
-          stored_name: stored,
-          content_type: verdict.mime,
-          size_bytes: size,
-          created_at: this.core.clock.now(),
-        });
-        await auditGoods(tx, actor, goods, 'goods.photo_added', { photoId: p.id, bytes: size });
+    // the file is written in the transaction of its row: both are stored, or neither
+    await inTransaction(this.db, async (tx) => {
+      await this.repo.goodsForUpdate(tx, goods.id);
+      if ((await this.repo.countPhotos(tx, goods.id)) >= PHOTOS_PER_GOODS) {
+        throw new ValidationError({ photo: 'goods:errors.photoLimit' });
+      }
+      const stored = await this.photosStore.save(tx, file, verdict.mime);
+      const p = await this.repo.insertPhoto(tx, {
+        goods_id: goods.id,
+        stored_name: stored,
+        content_type: verdict.mime,
+        size_bytes: size,
+        created_at: this.core.clock.now(),
       });
-    } catch (err) {
-      await this.photosStore.remove(stored);
-      throw err;
-    }
+      await auditGoods(tx, actor, goods, 'goods.photo_added', { photoId: p.id, bytes: size });
+    });
   }
 
   async deletePhoto(actor: Actor, goodsId: number, photoId: number): Promise<void> {
     const goods = await this.ownGoods(actor, goodsId);
-    const removed = await inTransaction(this.db, async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       const p = await this.repo.deletePhoto(tx, goods.id, photoId);
       if (!p) throw new NotFoundError();
+      await this.photosStore.remove(tx, p.stored_name);
       await auditGoods(tx, actor, goods, 'goods.photo_removed', { photoId });
-      return p;
     });
-    await this.photosStore.remove(removed.stored_name);
   }
 
   /**
@@ -281,11 +277,13 @@ export class CatalogueService extends GoodsServiceBase {
   async photoFile(
     actor: Actor,
     photoId: number,
-  ): Promise<{ path: string; contentType: string; size: number }> {
+  ): Promise<{ file: StoredFile; contentType: string; size: number }> {
     const p = await this.repo.photo(this.db, photoId);
     if (!p) throw new NotFoundError();
     if (!p.offered && p.organisation_id !== actor.organisationId) throw new NotFoundError();
-    return { path: this.photosStore.pathOf(p.stored_name), contentType: p.content_type, size: p.size_bytes };
+    const file = await this.photosStore.open(p.stored_name);
+    if (!file) throw new NotFoundError();
+    return { file, contentType: p.content_type, size: p.size_bytes };
   }
 
   /** Sets the quantities at the organisation's locations; never below what orders have reserved. */

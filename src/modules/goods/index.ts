@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { CoreServices } from '../index.js';
 import { createEntitlementsModule } from '../entitlements/index.js';
 import { GoodsRepository } from './goods-repository.js';
@@ -15,7 +14,7 @@ import { GoodsWithdrawal } from './withdrawal.js';
 /** ТСР goods: supplier cabinet and catalogue; goods orders (creation, signed steps, cards). */
 export function createGoodsModule(core: CoreServices) {
   const repo = new GoodsRepository();
-  const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads', 'goods'));
+  const photos = new PhotoStore(core.files);
   const entitlements = createEntitlementsModule(core);
   const access = new GoodsOrderAccess(core, repo);
   return {

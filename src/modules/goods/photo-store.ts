@@ -1,30 +1,31 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { moveInto, type UploadedFile } from '../../lib/uploaded-file.js';
+import type { Knex } from 'knex';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
+import type { FileStore, StoredFile } from '../files/index.js';
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+const NAME = /^[0-9a-f-]{36}\.(jpg|png|webp)$/;
 
-/** Photos of goods on disk, outside public/: DATA_DIR/uploads/goods/<random name>. */
+/** Photos of goods in the file store (PostgreSQL), by generated names, written with their rows. */
 export class PhotoStore {
-  constructor(public readonly dir: string) {}
+  constructor(private readonly files: FileStore) {}
 
-  pathOf(storedName: string): string {
-    if (!/^[0-9a-f-]{36}\.(jpg|png|webp)$/.test(storedName)) throw new Error('bad stored photo name');
-    return path.join(this.dir, storedName);
-  }
-
-  /** Moves a checked upload in under a fresh name (never overwrites) and returns the name. */
-  async save(file: UploadedFile, mime: string): Promise<string> {
+  /** Stores a checked upload under a fresh name, in the transaction of its row, and returns the name. */
+  async save(tx: Knex.Transaction, file: UploadedFile, mime: string): Promise<string> {
     const ext = EXT[mime];
     if (!ext) throw new Error(`unsupported photo type ${mime}`);
-    await fs.mkdir(this.dir, { recursive: true });
+    if (!file.path) throw new Error('the upload was not kept');
     const name = `${crypto.randomUUID()}.${ext}`;
-    await moveInto(file, this.pathOf(name), 0o640);
+    await this.files.put(tx, { path: file.path }, { name, contentType: mime });
     return name;
   }
 
-  async remove(storedName: string): Promise<void> {
-    await fs.rm(this.pathOf(storedName), { force: true });
+  async remove(tx: Knex.Transaction, storedName: string): Promise<void> {
+    if (NAME.test(storedName)) await this.files.remove(tx, storedName);
+  }
+
+  /** The stored photo to stream, or null. */
+  async open(storedName: string): Promise<StoredFile | null> {
+    return NAME.test(storedName) ? this.files.find(storedName) : null;
   }
 }

@@ -1,30 +1,42 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { moveInto, type UploadedFile } from '../../lib/uploaded-file.js';
+import type { Knex } from 'knex';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
+import { inTransaction } from '../../db/knex.js';
+import type { FileStore, StoredFile } from '../files/index.js';
 import type { DocMime } from './rules.js';
 
 const EXT: Record<DocMime, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+const NAME = /^[0-9a-f-]{36}\.(pdf|jpg|png)$/;
 
-/** Organisations' documents on disk, outside public/: DATA_DIR/uploads/documents/<random name>. */
+/**
+ * Organisations' documents in the file store (PostgreSQL), by generated names. `save` and `remove`
+ * take the transaction of the row that names the file, so the file and its row exist together;
+ * without one they run in their own.
+ */
 export class DocumentStore {
-  constructor(public readonly dir: string) {}
+  constructor(
+    private readonly files: FileStore,
+    private readonly db: Knex,
+  ) {}
 
-  pathOf(storedName: string): string {
-    if (!/^[0-9a-f-]{36}\.(pdf|jpg|png)$/.test(storedName)) throw new Error('bad stored document name');
-    return path.join(this.dir, storedName);
-  }
-
-  /** Moves a checked upload in under a fresh name (never overwrites) and returns the name. */
-  async save(file: UploadedFile, mime: DocMime): Promise<string> {
-    await fs.mkdir(this.dir, { recursive: true });
+  /** Stores a checked upload under a fresh name and returns the name. */
+  async save(file: UploadedFile, mime: DocMime, tx?: Knex.Transaction): Promise<string> {
+    if (!file.path) throw new Error('the upload was not kept');
     const name = `${crypto.randomUUID()}.${EXT[mime]}`;
-    await moveInto(file, this.pathOf(name), 0o640);
+    const put = (t: Knex.Transaction) => this.files.put(t, { path: file.path! }, { name, contentType: mime });
+    await (tx ? put(tx) : inTransaction(this.db, put));
     return name;
   }
 
-  async remove(storedName: string): Promise<void> {
-    await fs.rm(this.pathOf(storedName), { force: true });
+  async remove(storedName: string, tx?: Knex.Transaction): Promise<void> {
+    if (!NAME.test(storedName)) return;
+    const rm = (t: Knex.Transaction) => this.files.remove(t, storedName);
+    await (tx ? rm(tx) : inTransaction(this.db, rm));
+  }
+
+  /** The stored file to stream, or null (a name this store could not have made, or none stored). */
+  async open(storedName: string): Promise<StoredFile | null> {
+    return NAME.test(storedName) ? this.files.find(storedName) : null;
   }
 
   /** The file name a download is offered under: the document's type and number, the stored extension. */

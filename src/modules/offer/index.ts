@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { CoreServices } from '../index.js';
 import { DocumentStore } from './document-store.js';
 import { OfferRepository } from './repository.js';
@@ -7,7 +6,7 @@ import { OfferService } from './service.js';
 /** The organisation's own offer: documents and the people involved, shown to recipients (rules item 13). */
 export function createOfferModule(core: CoreServices) {
   const repo = new OfferRepository();
-  const store = new DocumentStore(path.join(core.config.dataDir, 'uploads', 'documents'));
+  const store = new DocumentStore(core.files, core.db);
   return { documents: new OfferService(core, repo, store), store };
 }
 

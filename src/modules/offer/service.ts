@@ -100,50 +100,47 @@ export class OfferService {
         : undefined;
     const verdict = checkDocumentFile(file.size, detected?.mime);
     if (!verdict.ok) throw new ValidationError({ file: `offer:errors.${verdict.code}` });
-    const stored = await this.store.save(file, verdict.mime);
-    try {
-      return await inTransaction(this.core.db, async (tx) => {
-        await this.repo.lockOrganisation(tx, org.id);
-        if ((await this.repo.countDocuments(tx, org.id)) >= DOCS_PER_ORGANISATION)
-          throw new ValidationError({ file: 'offer:errors.tooManyDocuments' });
-        const d = await this.repo.insertDocument(tx, {
-          organisation_id: org.id,
-          goods_id: input.goodsId ?? null,
-          doc_type: input.docType,
-          title: input.title,
-          number: input.number,
-          issued_by: input.issuedBy,
-          valid_from: input.validFrom,
-          valid_until: input.validUntil ?? null,
-          stored_name: stored,
-          content_type: verdict.mime,
-          size_bytes: file.size,
-          sha256: file.sha256,
-          uploaded_by: actor.personId,
-          created_at: this.core.clock.now(),
-        });
-        await audit(tx, {
-          actorId: actor.personId,
-          organisationId: org.id,
-          action: 'offer.document_added',
-          objectType: 'organisation_document',
-          objectId: d.id,
-          details: { docType: d.doc_type, number: d.number, contentType: d.content_type, sha256: d.sha256 },
-        });
-        return d;
+    // the file is written in the transaction of its row: both are stored, or neither
+    return inTransaction(this.core.db, async (tx) => {
+      await this.repo.lockOrganisation(tx, org.id);
+      if ((await this.repo.countDocuments(tx, org.id)) >= DOCS_PER_ORGANISATION)
+        throw new ValidationError({ file: 'offer:errors.tooManyDocuments' });
+      const stored = await this.store.save(file, verdict.mime, tx);
+      const d = await this.repo.insertDocument(tx, {
+        organisation_id: org.id,
+        goods_id: input.goodsId ?? null,
+        doc_type: input.docType,
+        title: input.title,
+        number: input.number,
+        issued_by: input.issuedBy,
+        valid_from: input.validFrom,
+        valid_until: input.validUntil ?? null,
+        stored_name: stored,
+        content_type: verdict.mime,
+        size_bytes: file.size,
+        sha256: file.sha256,
+        uploaded_by: actor.personId,
+        created_at: this.core.clock.now(),
       });
-    } catch (err) {
-      await this.store.remove(stored);
-      throw err;
-    }
+      await audit(tx, {
+        actorId: actor.personId,
+        organisationId: org.id,
+        action: 'offer.document_added',
+        objectType: 'organisation_document',
+        objectId: d.id,
+        details: { docType: d.doc_type, number: d.number, contentType: d.content_type, sha256: d.sha256 },
+      });
+      return d;
+    });
   }
 
   /** Removes a document of the actor's organisation (another organisation's answers 404); audited. */
   async remove(actor: Actor, id: number): Promise<void> {
     const org = await this.organisationOf(actor);
-    const removed = await inTransaction(this.core.db, async (tx) => {
+    await inTransaction(this.core.db, async (tx) => {
       const d = await this.repo.deleteDocument(tx, org.id, id);
       if (!d) throw new NotFoundError();
+      await this.store.remove(d.stored_name, tx);
       await audit(tx, {
         actorId: actor.personId,
         organisationId: org.id,
@@ -152,9 +149,7 @@ export class OfferService {
         objectId: d.id,
         details: { docType: d.doc_type, number: d.number, sha256: d.sha256 },
       });
-      return d;
     });
-    await this.store.remove(removed.stored_name);
   }
 
   /**
@@ -213,8 +208,10 @@ export class OfferService {
     if (!d || d.organisation_id !== organisationId) throw new NotFoundError();
     const org = await this.core.people.organisationById(this.core.db, organisationId);
     if (!org || !org.active) throw new NotFoundError();
+    const file = await this.store.open(d.stored_name);
+    if (!file) throw new NotFoundError();
     return {
-      path: this.store.pathOf(d.stored_name),
+      file,
       contentType: d.content_type,
       fileName: DocumentStore.downloadName(d),
     };

@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Actor } from '../../lib/actor.js';
 import { NotFoundError } from '../../lib/errors.js';
@@ -165,11 +163,9 @@ export class ActDocumentsService {
     const act = await this.a.ownAct(this.c.db, actor, actId);
     if (!LOCKING_ACT_STATUSES.includes(act.status)) throw new NotFoundError();
     if (act.method === 'scan' && act.file_path) {
-      const abs = path.resolve(this.c.core.config.dataDir, act.file_path);
-      if (!abs.startsWith(path.resolve(this.a.uploadDir) + path.sep)) throw new NotFoundError();
-      const buffer = await fs.readFile(abs).catch(() => {
-        throw new NotFoundError();
-      });
+      // a scan is at most MAX_ACT_BYTES: sent whole, as the electronic act's PDF is
+      const buffer = await this.c.core.files.readAll(act.file_path);
+      if (!buffer) throw new NotFoundError();
       return {
         buffer,
         fileName: act.file_name ?? `act-${act.id}`,

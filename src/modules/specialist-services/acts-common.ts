@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Actor } from '../../lib/actor.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
@@ -29,10 +28,6 @@ export function isDuplicateAct(err: unknown): boolean {
  */
 export class ActsCommon {
   constructor(readonly c: AreaContext) {}
-
-  get uploadDir(): string {
-    return path.join(this.c.core.config.dataDir, 'uploads', 'acts');
-  }
 
   today(): string {
     return astanaDate(this.c.now());

@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { fileTypeFromFile } from 'file-type';
 import type { Actor } from '../../lib/actor.js';
 import { ValidationError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
-import { moveInto, type UploadedFile } from '../../lib/uploaded-file.js';
+import type { UploadedFile } from '../../lib/uploaded-file.js';
 import { audit } from '../audit/audit.js';
 import type { IssuedSignRequest } from '../signing/signing-service.js';
 import { asSelf } from './context.js';
@@ -76,39 +74,34 @@ export class ScannedActsService {
     const mime = detected!.mime;
     const ext = ACT_FILE_TYPES[mime]!;
     const sha256 = file!.sha256;
-    await fs.mkdir(this.a.uploadDir, { recursive: true });
-    const stored = path.join(this.a.uploadDir, `${crypto.randomUUID()}.${ext}`);
-    await moveInto(file!, stored, 0o600);
-    try {
-      return await inTransaction(this.c.db, async (tx) => {
-        await this.c.core.orders.lock(tx, orderId);
-        const act = await this.c.acts.create(tx, 'upload', {
-          order_id: orderId,
-          specialist_person_id: actor.personId,
-          recipient_id: order.recipient_id,
-          period: form.period,
-          method: 'scan',
-          ends_joint_work: ends,
-          file_path: path.relative(this.c.core.config.dataDir, stored),
-          file_name: safeFileName(file!.originalname, ext),
-          file_mime: mime,
-          file_size: file!.size,
-          file_sha256: sha256,
-          created_at: this.c.now(),
-        });
-        await audit(tx, {
-          actorId: actor.personId,
-          action: 'service-act.upload',
-          objectType: 'service-act',
-          objectId: act.id,
-          details: { period: form.period, sha256 },
-        });
-        return act.id;
+    // the scan is written in the transaction of its act: both are stored, or neither
+    return inTransaction(this.c.db, async (tx) => {
+      await this.c.core.orders.lock(tx, orderId);
+      const stored = `uploads/acts/${crypto.randomUUID()}.${ext}`;
+      await this.c.core.files.put(tx, { path: file!.path! }, { name: stored, contentType: mime });
+      const act = await this.c.acts.create(tx, 'upload', {
+        order_id: orderId,
+        specialist_person_id: actor.personId,
+        recipient_id: order.recipient_id,
+        period: form.period,
+        method: 'scan',
+        ends_joint_work: ends,
+        file_path: stored,
+        file_name: safeFileName(file!.originalname, ext),
+        file_mime: mime,
+        file_size: file!.size,
+        file_sha256: sha256,
+        created_at: this.c.now(),
       });
-    } catch (err) {
-      await fs.rm(stored, { force: true });
-      throw err;
-    }
+      await audit(tx, {
+        actorId: actor.personId,
+        action: 'service-act.upload',
+        objectType: 'service-act',
+        objectId: act.id,
+        details: { period: form.period, sha256 },
+      });
+      return act.id;
+    });
   }
 
   /** The confirmation: «акт за выбранный месяц успешно сформирован и готов к отправке в Е-Собес». */
@@ -164,6 +157,7 @@ export class ScannedActsService {
       const a = (await this.c.acts.lock(tx, actId))!;
       this.a.step(a, 'cancel', actor.roles, 'services:errors.actNotDraft');
       await this.c.acts.transition(tx, a, 'cancel');
+      if (a.file_path) await this.c.core.files.remove(tx, a.file_path);
       await audit(tx, {
         actorId: actor.personId,
         action: 'service-act.cancel',
@@ -172,19 +166,17 @@ export class ScannedActsService {
       });
       return a;
     });
-    await this.removeFile(act);
     return act;
   }
 
   /** Scans uploaded but neither confirmed nor cancelled within a day are dropped with their files. */
   async cleanupDrafts(maxAgeHours = 24): Promise<number> {
     const before = new Date(this.c.now().getTime() - maxAgeHours * 3600_000);
-    const stale = await inTransaction(this.c.db, (tx) => this.c.acts.cancelStaleDrafts(tx, before));
-    for (const a of stale) await this.removeFile(a);
+    const stale = await inTransaction(this.c.db, async (tx) => {
+      const acts = await this.c.acts.cancelStaleDrafts(tx, before);
+      for (const a of acts) if (a.file_path) await this.c.core.files.remove(tx, a.file_path);
+      return acts;
+    });
     return stale.length;
-  }
-
-  private async removeFile(act: ActRow): Promise<void> {
-    if (act.file_path) await fs.rm(path.join(this.c.core.config.dataDir, act.file_path), { force: true });
   }
 }

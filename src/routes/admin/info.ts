@@ -1,3 +1,4 @@
+import { sendStoredFile } from '../../web/uploads.js';
 import { Router } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import { idParam } from '../../web/forms.js';
@@ -30,23 +31,14 @@ export function infoRoutes(services: WebServices): Router {
   });
 
   /** Video and caption files of published instructions (stored outside public/, by generated names). */
-  router.get('/info/media/:id', async (req, res, next) => {
+  router.get('/info/media/:id', async (req, res) => {
     const isAdmin = Boolean(req.session.auth?.roles.includes('admin'));
     const f = await content.mediaFile(idParam(req), { admin: isAdmin });
-    res.sendFile(
-      f.path,
-      {
-        headers: {
-          'Content-Type': f.mime === 'text/vtt' ? 'text/vtt; charset=utf-8' : f.mime,
-          'Content-Disposition': `attachment; filename="${f.name}"`,
-          'Cache-Control': 'private, max-age=300',
-        },
-        dotfiles: 'deny',
-      },
-      (err) => {
-        if (err && !res.headersSent) next(err);
-      },
-    );
+    sendStoredFile(req, res, f.file, {
+      'Content-Type': f.mime === 'text/vtt' ? 'text/vtt; charset=utf-8' : f.mime,
+      'Content-Disposition': `attachment; filename="${f.name}"`,
+      'Cache-Control': 'private, max-age=300',
+    });
   });
 
   return router;

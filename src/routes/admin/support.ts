@@ -8,7 +8,7 @@ import { MAX_SCREENSHOTS } from '../../modules/admin/uploads.js';
 import { UPLOADS, acceptUploads } from '../../web/uploads.js';
 import { attachmentView, supportEventView, supportRequestView } from './support-view.js';
 import { idParam, parseForm } from '../../web/forms.js';
-import { uploadsOf } from '../../web/uploads.js';
+import { sendStoredFile, uploadsOf } from '../../web/uploads.js';
 
 /** A participant's requests about technical failures: file one, follow its status and notices. */
 export function supportRoutes(services: WebServices): Router {
@@ -57,21 +57,13 @@ export function supportRoutes(services: WebServices): Router {
     });
   });
 
-  router.get('/support/:id/files/:fileId', requireAuth, async (req, res, next) => {
+  router.get('/support/:id/files/:fileId', requireAuth, async (req, res) => {
     const f = await support.attachment(actorOf(req), idParam(req), idParam(req, 'fileId'));
-    res.sendFile(
-      f.path,
-      {
-        headers: {
-          'Content-Type': f.mime,
-          'Content-Disposition': `attachment; filename="${f.name}"`,
-          'Cache-Control': 'private, no-store',
-        },
-      },
-      (err) => {
-        if (err && !res.headersSent) next(err);
-      },
-    );
+    sendStoredFile(req, res, f.file, {
+      'Content-Type': f.mime,
+      'Content-Disposition': `attachment; filename="${f.name}"`,
+      'Cache-Control': 'private, no-store',
+    });
   });
 
   return router;

@@ -6,6 +6,7 @@ import { actorOf, requireAuth, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { idParam, signedForm } from '../../web/forms.js';
 import { renderSignPage } from '../../web/sign-step.js';
+import { sendStoredFile } from '../../web/uploads.js';
 import {
   chooseMethodForm,
   createOrderForm,
@@ -39,12 +40,11 @@ export function recipientGoodsRoutes(services: WebServices): Router {
   /** Photos of goods: the stored type, never sniffed, never rendered as a document. */
   router.get('/goods/photos/:id', requireAuth, async (req, res) => {
     const photo = await services.goods.catalogue.photoFile(actorOf(req), idParam(req));
-    res.setHeader('Content-Type', photo.contentType);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Disposition', 'attachment; filename="photo"');
-    res.setHeader('Cache-Control', 'private, max-age=3600');
-    res.sendFile(photo.path, { headers: { 'Content-Type': photo.contentType } }, (err) => {
-      if (err && !res.headersSent) res.status(404).end();
+    sendStoredFile(req, res, photo.file, {
+      'Content-Type': photo.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition': 'attachment; filename="photo"',
+      'Cache-Control': 'private, max-age=3600',
     });
   });
 

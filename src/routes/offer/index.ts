@@ -4,7 +4,7 @@ import { ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { idParam, parseForm, type FieldErrors } from '../../web/forms.js';
-import { UPLOADS, acceptUploads, uploadsOf } from '../../web/uploads.js';
+import { UPLOADS, acceptUploads, sendStoredFile, uploadsOf } from '../../web/uploads.js';
 import { assignForm, documentForm } from '../../modules/offer/schemas.js';
 import { reasonActionRoutes, renderSign, signedOf } from '../specialist-services/helpers.js';
 import { orderVm, withOrder } from '../specialist-services/view-models.js';
@@ -70,10 +70,10 @@ export function offerRoutes(services: WebServices): Router {
   router.get('/organisations/:id/documents/:docId', async (req, res) => {
     const file = await offer.documentFile(idParam(req), idParam(req, 'docId'));
     res.attachment(file.fileName);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'private, max-age=300');
-    res.sendFile(file.path, { headers: { 'Content-Type': file.contentType } }, (err) => {
-      if (err && !res.headersSent) res.status(404).end();
+    sendStoredFile(req, res, file.file, {
+      'Content-Type': file.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, max-age=300',
     });
   });
 

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { csrfFrom, uploadActionFrom, loginAs, personIdOf, type Agent } from '../../support/http.js';
@@ -143,10 +141,10 @@ describe('a request from filing to the fix notice', () => {
     await asAdmin.get(links[1]!).expect(200);
     await asR02.get(links[0]!).expect(404);
     await asR02.get(`/support/${id}`).expect(404);
-    // stored outside public/, under the data directory
+    // stored in the database (the file store), never under public/
     const stored = (await ctx.db('support_attachments').where({ request_id: id })) as { file_name: string }[];
     for (const s of stored)
-      expect(fs.existsSync(path.join(ctx.config.dataDir, 'uploads', 'support', s.file_name))).toBe(true);
+      expect(await ctx.db('stored_files').where({ name: s.file_name }).first()).toBeTruthy();
   });
 
   it('lists overdue requests first, then by the nearest deadline', async () => {

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
@@ -52,16 +50,16 @@ function exe(): Buffer {
 describe('supplier cabinet: organisation card, catalogue, photos, stock', () => {
   let ctx: TestContext;
   let ortho: Agent; // e05, ТОО «Ортомед Астана»
-  let uploads: string;
 
   beforeAll(async () => {
     ctx = await createTestContext();
     ortho = await loginAs(ctx, 'e05');
-    uploads = path.join(ctx.config.dataDir, 'uploads', 'goods');
   });
   afterAll(async () => ctx?.close());
 
-  const files = () => (fs.existsSync(uploads) ? fs.readdirSync(uploads) : []);
+  // photos are in the file store (the database)
+  const files = async (): Promise<string[]> =>
+    ctx.db('stored_files').where('name', '~', '^[0-9a-f-]{36}\\.(jpg|png|webp)$').pluck('name');
 
   it('shows the organisation card from the state registry with the directions it opens', async () => {
     const card = textOf((await ortho.get('/supplier').expect(200)).text);
@@ -181,7 +179,7 @@ describe('supplier cabinet: organisation card, catalogue, photos, stock', () => 
       id: number;
       stored_name: string;
     };
-    expect(files()).toContain(photo.stored_name);
+    expect(await files()).toContain(photo.stored_name);
 
     const recipient = await loginAs(ctx, 'r01');
     const served = await recipient.get(`/goods/photos/${photo.id}`).expect(200);
@@ -195,7 +193,7 @@ describe('supplier cabinet: organisation card, catalogue, photos, stock', () => 
   it('refuses an executable renamed .jpg, an oversized image and an empty file, storing nothing', async () => {
     const id = await goodsIdByName(ctx, 'Кресло-коляска комнатная «Ortonica Base 130»');
     const page = await ortho.get(`/supplier/goods/${id}`).expect(200);
-    const before = files().length;
+    const before = (await files()).length;
     const upload = (buf: Buffer, filename: string, contentType: string) =>
       ortho
         .post(uploadActionFrom(page.text))
@@ -215,7 +213,7 @@ describe('supplier cabinet: organisation card, catalogue, photos, stock', () => 
     expect(empty.status).toBe(400);
     expect(textOf(empty.text)).toMatch(/Файл пустой\.|Выберите файл фотографии\./);
 
-    expect(files().length).toBe(before);
+    expect((await files()).length).toBe(before);
     expect(await ctx.db('goods_photos').where({ goods_id: id }).count('* as n').first()).toEqual({ n: 0 });
   });
 
@@ -241,13 +239,13 @@ describe('supplier cabinet: organisation card, catalogue, photos, stock', () => 
       })
       .expect(404);
     await ortho.post(`/supplier/goods/${foreign}/stock`).type('form').send({ _csrf: csrf }).expect(404);
-    const before = files().length;
+    const before = (await files()).length;
     await ortho
       .post(`/supplier/goods/${foreign}/photos?_csrf=${encodeURIComponent(csrf)}`)
       .field('_csrf', csrf)
       .attach('photo', png(), { filename: 'x.png', contentType: 'image/png' })
       .expect(404);
-    expect(files().length).toBe(before);
+    expect((await files()).length).toBe(before);
     const row = (await ctx.db('goods').where({ id: foreign }).first()) as { name: string; active: boolean };
     expect(row).toMatchObject({ name: 'Слуховой аппарат заушный цифровой «Signia Intuis 4»', active: true });
   });

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import {
@@ -54,8 +52,9 @@ describe('the organisation runs its own offer', () => {
   let surdo: Agent; // e06, ТОО «Сурдотехника KZ» (ТСР, sign language)
   let care: Agent; // e08, ТОО «Забота и помощь»
   let surdoId: number;
-  const docsDir = () => path.join(ctx.config.dataDir, 'uploads', 'documents');
-  const files = () => (fs.existsSync(docsDir()) ? fs.readdirSync(docsDir()) : []);
+  // documents are in the file store (the database)
+  const files = async (): Promise<string[]> =>
+    ctx.db('stored_files').where('name', '~', '^[0-9a-f-]{36}\\.(pdf|jpg|png)$').pluck('name');
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -99,7 +98,7 @@ describe('the organisation runs its own offer', () => {
       stored_name: string;
     };
     expect(row.content_type).toBe('application/pdf');
-    expect(files()).toContain(row.stored_name);
+    expect(await files()).toContain(row.stored_name);
 
     const list = textOf((await surdo.get('/supplier/documents').expect(200)).text);
     expect(list).toContain('Лицензия KZ-77-0042');
@@ -134,7 +133,7 @@ describe('the organisation runs its own offer', () => {
   });
 
   it('refuses a file that is not a PDF or an image although it is named .pdf, and keeps nothing', async () => {
-    const before = files().length;
+    const before = (await files()).length;
     const count = async () =>
       Number(((await ctx.db('organisation_documents').count('* as n')) as [{ n: string }])[0].n);
     const rows = await count();
@@ -150,7 +149,7 @@ describe('the organisation runs its own offer', () => {
     );
     expect(res.status).toBe(400);
     expect(textOf(res.text)).toContain('Файл должен быть PDF, JPEG или PNG');
-    expect(files().length).toBe(before);
+    expect((await files()).length).toBe(before);
     expect(await count()).toBe(rows);
 
     // a bad validity is refused with its own message, also in Kazakh
@@ -176,12 +175,12 @@ describe('the organisation runs its own offer', () => {
     };
     const carePage = await care.get('/supplier/documents').expect(200);
     await expectStatus(postForm(care, carePage.text, `/supplier/documents/${doc.id}/delete`, {}), 404);
-    expect(files()).toContain(doc.stored_name);
+    expect(await files()).toContain(doc.stored_name);
 
     const page = await surdo.get('/supplier/documents').expect(200);
     await expectStatus(postForm(surdo, page.text, `/supplier/documents/${doc.id}/delete`, {}), 303);
     expect(await ctx.db('organisation_documents').where({ id: doc.id }).first()).toBeUndefined();
-    expect(files()).not.toContain(doc.stored_name);
+    expect(await files()).not.toContain(doc.stored_name);
     expect(
       await ctx
         .db('audit_log')

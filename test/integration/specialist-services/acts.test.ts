@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFParse } from 'pdf-parse';
@@ -116,13 +114,13 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
     return req;
   }
 
-  function uploadedFiles(): string[] {
-    const dir = path.join(ctx.dataDir, 'uploads', 'acts');
-    return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  // scans are in the file store (the database)
+  async function uploadedFiles(): Promise<string[]> {
+    return ctx.db('stored_files').where('name', 'like', 'uploads/acts/%').pluck('name');
   }
 
   it('refuses an executable renamed to .pdf, an empty file and a file over 10 MB, each with a clear message and nothing stored', async () => {
-    const before = uploadedFiles().length;
+    const before = (await uploadedFiles()).length;
     const exe = Buffer.concat([
       Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'),
       Buffer.alloc(4000, 0x41),
@@ -141,7 +139,7 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
     expect(none.status).toBe(400);
     expect(none.text).toContain('Выберите файл акта');
     expect(await ctx.db('service_acts')).toHaveLength(0);
-    expect(uploadedFiles().length).toBe(before);
+    expect((await uploadedFiles()).length).toBe(before);
   });
 
   it('sends a scanned act after confirmation: Е-Собес gets it, the month is locked with the exact message, the document downloads as an attachment', async () => {
@@ -203,7 +201,7 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
       .expect(200);
     expect(file.headers['content-disposition']).toMatch(/^attachment;/);
     expect(Buffer.compare(file.body as Buffer, scan)).toBe(0);
-    expect(actRow.file_path.startsWith(path.join('uploads', 'acts'))).toBe(true);
+    expect(actRow.file_path.startsWith('uploads/acts/')).toBe(true);
     // another specialist cannot download it
     const s01 = await loginAs(ctx, 's01');
     await s01.get(`/specialist/documents/${actRow.id}/file`).expect(404);
@@ -321,13 +319,13 @@ describe('monthly acts: PDF, scanned upload, month lock, electronic signing, end
       id: number;
       file_path: string;
     };
-    expect(fs.existsSync(path.join(ctx.dataDir, draft.file_path))).toBe(true);
+    expect(await uploadedFiles()).toContain(draft.file_path);
     expect(await ctx.services.specialistServices.acts.scanned.cleanupDrafts()).toBe(0);
     ctx.clock.advance(25 * 3600_000);
     expect(await ctx.services.specialistServices.acts.scanned.cleanupDrafts()).toBe(1);
     expect(
       ((await ctx.db('service_acts').where({ id: draft.id }).first()) as { status: string }).status,
     ).toBe('cancelled');
-    expect(fs.existsSync(path.join(ctx.dataDir, draft.file_path))).toBe(false);
+    expect(await uploadedFiles()).not.toContain(draft.file_path);
   });
 });
