@@ -28,6 +28,7 @@ import {
   type SpecialistServicesModule,
 } from './specialist-services/index.js';
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
+import { createSanatoriumModule, type SanatoriumModule } from './sanatorium/index.js';
 import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
@@ -66,6 +67,7 @@ export interface Services extends CoreServices {
   participants: ParticipantsModule;
   chat: ChatModule;
   offer: OfferModule;
+  sanatorium: SanatoriumModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -142,5 +144,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     ]),
     chat: createChatModule(core, admin),
     offer: createOfferModule(core),
+    sanatorium: createSanatoriumModule(core),
   };
 }

@@ -54,7 +54,7 @@ export interface OrderListRow {
   helpType: string;
   helpTypeName: string;
   status: string;
-  statusNs: 'msu' | 'services' | 'goods';
+  statusNs: ReturnType<typeof statusNamespace>;
   isOpen: boolean;
   createdAt: Date;
   href: string;
@@ -66,7 +66,7 @@ export interface OrderList {
   total: number;
   page: number;
   pages: number;
-  statuses: { kind: OrderKind; status: string; ns: 'msu' | 'services' | 'goods' }[];
+  statuses: { kind: OrderKind; status: string; ns: ReturnType<typeof statusNamespace> }[];
 }
 
 export const ORDERS_PER_PAGE = 20;
@@ -273,7 +273,7 @@ export class CabinetService {
     const statuses = await this.repo.orderStatuses(
       db,
       principal.id,
-      section === 'goods' ? ['goods'] : ['msu', 'service'],
+      section === 'goods' ? ['goods'] : ['msu', 'service', 'sanatorium'],
     );
     return {
       principal: { name: fullName(principal), isSelf: principal.id === actor.personId },
@@ -313,5 +313,5 @@ export class CabinetService {
 function filterKinds(type: ServiceFilter | undefined): OrderKind[] {
   if (type === 'msu') return ['msu'];
   if (type === 'specialist') return ['service'];
-  return ['msu', 'service'];
+  return ['msu', 'service', 'sanatorium'];
 }
