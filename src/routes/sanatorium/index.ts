@@ -135,7 +135,13 @@ export function sanatoriumRoutes(services: WebServices): Router {
 
   router.post('/sanatorium-cabinet/offer', employee, async (req, res) => {
     const parsed = parse(offerForm, req.body);
-    if (!parsed.ok) return renderCabinet(req, res, 400, { errors: parsed.errors, values: req.body });
+    if (!parsed.ok) {
+      // the form as posted: a checkbox group is a list whether none, one or several were ticked
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const asList = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
+      const values = { ...body, profiles: asList(body.profiles), accessibility: asList(body.accessibility) };
+      return renderCabinet(req, res, 400, { errors: parsed.errors, values });
+    }
     await services.sanatorium.offer.save(actorOf(req), parsed.data);
     flash(req, 'sanatorium:flash.saved', {});
     res.redirect(303, '/sanatorium-cabinet');

@@ -88,6 +88,9 @@ export interface World {
     chat: number;
     /** a licence of the supplier e05 works for (org 5), shown on its public card */
     orgDocument: number;
+    /** sanatorium treatment (issue 17): orders of r03 and of the ward r16 at «Бурабай-Шипагер», and a period */
+    sanatoriumOrder: { recipient: number; guardian: number };
+    sanatoriumPeriod: number;
   };
 }
 
@@ -288,7 +291,48 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       orgDocument: orgDocument.id,
       devKey: `r03/${fs.readdirSync(path.join(ctx.dataDir, 'keys', 'r03')).find((f) => f.endsWith('.p12'))}`,
       chat: await handedOffChat(ctx, person.r02!),
+      ...(await sanatoriumWorld(ctx)),
     },
+  };
+}
+
+/** Sanatorium treatment (issue 17): a created order of r03's and one of the ward r16's (by g04). */
+async function sanatoriumWorld(ctx: TestContext) {
+  const period = (await ctx
+    .db('sanatorium_periods as p')
+    .join('sanatoriums as s', 's.organisation_id', 'p.organisation_id')
+    .where('s.name', 'Санаторий «Бурабай-Шипагер»')
+    .orderBy('p.starts_on')
+    .first('p.id')) as { id: number };
+  const orderOf = async (signer: string, principal: string, roles: Role[]) => {
+    const principalId = await personIdOf(ctx, principal);
+    if (!(await ctx.db('ipr_measures').where({ person_id: principalId, help_type: 'SANATORIUM' }).first())) {
+      const ipr = (await ctx.db('iprs').where({ person_id: principalId }).first('id')) as { id: number };
+      await ctx.db('ipr_measures').insert({
+        external_id: `matrix-SAN-${principal}`,
+        ipr_id: ipr.id,
+        person_id: principalId,
+        help_type: 'SANATORIUM',
+        volume: 21,
+        deadline: '2099-12-31',
+        status: 'open',
+      });
+    }
+    const a = await actor(ctx, signer, roles, principal);
+    const orders = ctx.services.sanatorium.orders;
+    const issued = await orders.issueCreate(a, period.id, { companion: false }, 'ru');
+    const order = await orders.applyCreate(a, period.id, {
+      signRequestId: issued.signRequest.id,
+      signedXml: signAs(ctx, signer, 'SIGN', issued.signRequest.xml),
+    });
+    return order.id;
+  };
+  return {
+    sanatoriumOrder: {
+      recipient: await orderOf('r03', 'r03', ['recipient']),
+      guardian: await orderOf('g04', 'r16', ['guardian']),
+    },
+    sanatoriumPeriod: period.id,
   };
 }
 
