@@ -30,6 +30,22 @@ describe('sanatorium treatment in the browser, every page checked by axe', () =>
     const s = await stand.open({ lang: 'kk' });
     const e = await stand.open({ lang: 'en' });
     try {
+      // a short period of «Бурабай-Шипагер» starting the day after tomorrow (listed first)
+      const db = stand.ctx.db;
+      const org = (await db('sanatoriums')
+        .where({ name: 'Санаторий «Бурабай-Шипагер»' })
+        .first('organisation_id')) as {
+        organisation_id: number;
+      };
+      await db('sanatorium_periods').insert({
+        organisation_id: org.organisation_id,
+        starts_on: db.raw(`(now() at time zone 'Asia/Almaty')::date + 2`),
+        days: 3,
+        places: 5,
+        companion_places: 2,
+        price_tiyn: 32_000_000,
+        companion_price_tiyn: 20_000_000,
+      });
       // ru: «Помощь для вас» → «Выбрать поставщика» → a period → with a companion → «Создать» → «Подтвердить»
       await r.loginAs('san-r1');
       await r.goto('/help');
