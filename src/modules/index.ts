@@ -28,6 +28,7 @@ import {
   type SpecialistServicesModule,
 } from './specialist-services/index.js';
 import { createGoodsModule, type GoodsModule } from './goods/index.js';
+import { createSanatoriumModule, type SanatoriumModule } from './sanatorium/index.js';
 import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
@@ -74,6 +75,7 @@ export interface Services extends CoreServices {
   /** documents anyone can verify: /verify/{code}, «Мои Направления», the referral and hand-over PDFs */
   verification: VerificationModule;
   orderList: OrderListModule;
+  sanatorium: SanatoriumModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -153,5 +155,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     offer: createOfferModule(core),
     verification: createVerificationModule(core),
     orderList: createOrderListModule(core),
+    sanatorium: createSanatoriumModule(core),
   };
 }

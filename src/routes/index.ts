@@ -14,6 +14,7 @@ import { siteLocals } from './admin/site-locals.js';
 import { participantsRoutes } from './participants/index.js';
 import { chatAreaRoutes } from './chat/index.js';
 import { verificationRoutes } from './verification/index.js';
+import { sanatoriumRoutes } from './sanatorium/index.js';
 
 export function routes(
   services: WebServices,
@@ -35,6 +36,7 @@ export function routes(
   router.use(participantsRoutes(services, opts.loginLimiter));
   router.use(chatAreaRoutes(services));
   router.use(offerRoutes(services));
+  router.use(sanatoriumRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }

@@ -3,7 +3,7 @@ import type { Locale } from '../../lib/i18n.js';
 
 type Db = Knex | Knex.Transaction;
 
-export type ReportOrderKind = 'msu' | 'service' | 'goods';
+export type ReportOrderKind = 'msu' | 'service' | 'goods' | 'sanatorium';
 
 export interface OrdersFilter {
   /** Astana calendar dates, inclusive */

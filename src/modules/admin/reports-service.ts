@@ -11,7 +11,7 @@ export interface OrdersReportRow {
   help_type: string;
   help_type_name: string;
   region: string;
-  kind: 'msu' | 'service' | 'goods';
+  kind: 'msu' | 'service' | 'goods' | 'sanatorium';
   status: string;
   /** the locale key of the status name (msu:/services:/goods: status.<code>) */
   statusKey: string;
@@ -49,6 +49,7 @@ export const STATUS_NAMESPACE: Record<OrdersReportRow['kind'], string> = {
   msu: 'msu',
   service: 'services',
   goods: 'goods',
+  sanatorium: 'sanatorium',
 };
 
 function statusKeyOf(kind: OrdersReportRow['kind'], status: string): string {

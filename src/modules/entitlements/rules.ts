@@ -133,7 +133,7 @@ export function isChoiceWindowOver(notifiedAt: Date, now: Date): boolean {
   return astanaDate(now) >= choiceBlockedOn(notifiedAt);
 }
 
-/** Where supplier choice for a help type starts; null when the portal offers no choice (payments, sanatorium). */
+/** Where supplier choice for a help type starts; null when the portal offers no choice (payments). */
 export function choiceTarget(
   helpType: string,
   category: HelpCategory,
@@ -143,6 +143,7 @@ export function choiceTarget(
   if (helpType === 'UZHYA') return { href: '/services/uzhya/specialists', labelKey: 'chooseSupplier' };
   if (helpType === 'UIP') return { href: '/services/uip/specialists', labelKey: 'chooseSupplier' };
   if (category === 'tsr') return { href: `/goods/${encodeURIComponent(helpType)}`, labelKey: 'choose' };
+  if (helpType === 'SANATORIUM') return { href: '/sanatorium', labelKey: 'chooseSupplier' };
   return null;
 }
 
@@ -159,11 +160,14 @@ export function orderCardHref(kind: OrderKind, orderId: number): string {
       return `/services/orders/${orderId}`;
     case 'goods':
       return `/goods/orders/${orderId}`;
+    case 'sanatorium':
+      return `/sanatorium/orders/${orderId}`;
   }
 }
 
 /** The locale namespace that names an order kind's statuses (`<ns>:status.<code>`). */
-export function statusNamespace(kind: OrderKind): 'msu' | 'services' | 'goods' {
+export function statusNamespace(kind: OrderKind): 'msu' | 'services' | 'goods' | 'sanatorium' {
+  if (kind === 'sanatorium') return 'sanatorium';
   return kind === 'msu' ? 'msu' : kind === 'service' ? 'services' : 'goods';
 }
 

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { msuMachine } from '../msu/rules.js';
 import { serviceMachine } from '../specialist-services/rules.js';
 import { goodsMachine } from '../goods/rules.js';
+import { sanatoriumMachine } from '../sanatorium/rules.js';
 import type { ListAction, ListMachine, OrderListKind, OrderSection, ReasonLine } from './registry.js';
 import { kindLabelOf, OrderListRepository, type ReasonEventRow } from './repository.js';
 
@@ -140,5 +141,24 @@ export const goodsKind = ordersTableKind({
   cardHref: (id) => `/goods/orders/${id}`,
 });
 
+/**
+ * Sanatorium-resort treatment (docs/sanatorium.md): confirming, deleting and cancelling are signed from
+ * the list; refusing asks for a reason, on the order's card.
+ */
+export const sanatoriumKind = ordersTableKind({
+  kind: 'sanatorium',
+  section: 'services',
+  filter: { value: 'sanatorium', labelKey: 'orderlist:filter.sanatorium' },
+  statusNs: 'sanatorium',
+  machine: sanatoriumMachine,
+  actions: {
+    confirm: signedPost('orderlist:action.confirm', (id) => `/sanatorium/orders/${id}/confirm`, 'primary'),
+    delete: signedPost('orderlist:action.delete', (id) => `/sanatorium/orders/${id}/delete`, 'warning'),
+    cancel: signedPost('orderlist:action.cancel', (id) => `/sanatorium/orders/${id}/cancel`, 'warning'),
+    refuse: link('orderlist:action.refuse', (id) => `/sanatorium/orders/${id}#reason-refuse`, 'warning'),
+  },
+  cardHref: (id) => `/sanatorium/orders/${id}`,
+});
+
 /** Every kind the lists show, in the order of the «Вид» filter. */
-export const ORDER_LIST_KINDS: readonly OrderListKind[] = [msuKind, serviceKind, goodsKind];
+export const ORDER_LIST_KINDS: readonly OrderListKind[] = [msuKind, serviceKind, sanatoriumKind, goodsKind];

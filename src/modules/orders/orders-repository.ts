@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { lockRowById, rowById } from '../shared/rows.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 
-export type OrderKind = 'msu' | 'service' | 'goods';
+export type OrderKind = 'msu' | 'service' | 'goods' | 'sanatorium';
 
 export interface OrderRow {
   id: number;

@@ -25,6 +25,11 @@ const OTHER_POSTERS: Record<string, string> = {
   'POST /supplier/service-orders/:id/assign/sign': 'e06',
   'POST /supplier/service-orders/:id/decline': 'e06',
   'POST /supplier/service-orders/:id/decline/sign': 'e06',
+  // sanatorium treatment (issue 17): an employee of «Сарыарка» (sup-sanatorium, with the direction)
+  'POST /sanatorium-cabinet/offer': 'e07',
+  'POST /sanatorium-cabinet/periods': 'e07',
+  'POST /sanatorium-cabinet/orders/:id/:action': 'e07',
+  'POST /sanatorium-cabinet/orders/:id/:action/sign': 'e07',
 };
 
 /** Routes that take a multipart upload (the upload parser's own list): every other route refuses one. */

@@ -60,6 +60,9 @@ export const DOWNLOADS = [
   'GET /cabinet/referrals/:id/pdf',
   'GET /goods/orders/:id/handover.pdf',
   'GET /supplier/orders/:id/handover.pdf',
+  // sanatorium treatment (issue 17): the voucher
+  'GET /sanatorium/orders/:id/voucher.pdf',
+  'GET /sanatorium-cabinet/orders/:id/voucher.pdf',
 ];
 
 function cells(f: (role: MatrixRole) => Cell): Expectation {
@@ -370,6 +373,67 @@ export const MATRIX: Record<string, Entry> = {
     expect: supplierOnly('allowed', 404),
     url: (w) => `/supplier/orders/${w.ids.goodsOrder.recipient}/reserve/sign`,
   },
+
+  // ------------------------------------------------------------ sanatorium treatment (issue 17)
+  // the recipient's side: the orders are created (no voucher yet: the voucher answers 404)
+  'GET /sanatorium': { expect: only(RECIPIENTS), url: path('/sanatorium') },
+  'GET /sanatorium/periods/:id': {
+    expect: only(RECIPIENTS),
+    url: (w) => `/sanatorium/periods/${w.ids.sanatoriumPeriod}`,
+  },
+  'POST /sanatorium/periods/:id/order': {
+    expect: postBy(RECIPIENTS),
+    url: (w) => `/sanatorium/periods/${w.ids.sanatoriumPeriod}/order`,
+  },
+  'POST /sanatorium/periods/:id/order/sign': {
+    expect: postBy(RECIPIENTS),
+    url: (w) => `/sanatorium/periods/${w.ids.sanatoriumPeriod}/order/sign`,
+  },
+  'GET /sanatorium/orders/:id': {
+    expect: only(RECIPIENTS),
+    url: (w, r) => `/sanatorium/orders/${own(w.ids.sanatoriumOrder, r)}`,
+    foreign: (w, r) => `/sanatorium/orders/${theirs(w.ids.sanatoriumOrder, r)}`,
+  },
+  'GET /sanatorium/orders/:id/voucher.pdf': {
+    expect: only(RECIPIENTS, 404),
+    url: (w, r) => `/sanatorium/orders/${own(w.ids.sanatoriumOrder, r)}/voucher.pdf`,
+  },
+  'POST /sanatorium/orders/:id/:action': {
+    expect: postBy(RECIPIENTS),
+    url: (w, r) => `/sanatorium/orders/${own(w.ids.sanatoriumOrder, r)}/confirm`,
+  },
+  'POST /sanatorium/orders/:id/:action/sign': {
+    expect: postBy(RECIPIENTS),
+    url: (w, r) => `/sanatorium/orders/${own(w.ids.sanatoriumOrder, r)}/confirm/sign`,
+  },
+  // the sanatorium's side: neither employee of the matrix works at a sanatorium (no direction: 403;
+  // another organisation's order: 404)
+  'GET /sanatorium-cabinet': { expect: only(EMPLOYEES, 403), url: path('/sanatorium-cabinet') },
+  // (csrf.test.ts posts these as e07, an employee of «Сарыарка», which has the direction)
+  'POST /sanatorium-cabinet/offer': { expect: only(EMPLOYEES, 403), url: path('/sanatorium-cabinet/offer') },
+  'POST /sanatorium-cabinet/periods': {
+    expect: only(EMPLOYEES, 403),
+    url: path('/sanatorium-cabinet/periods'),
+  },
+  'GET /sanatorium-cabinet/orders/:id': {
+    expect: only(EMPLOYEES, 404),
+    url: (w) => `/sanatorium-cabinet/orders/${w.ids.sanatoriumOrder.recipient}`,
+  },
+  'GET /sanatorium-cabinet/orders/:id/voucher.pdf': {
+    expect: only(EMPLOYEES, 404),
+    url: (w) => `/sanatorium-cabinet/orders/${w.ids.sanatoriumOrder.recipient}/voucher.pdf`,
+  },
+  'POST /sanatorium-cabinet/orders/:id/:action': {
+    expect: only(EMPLOYEES, 404),
+    url: (w) => `/sanatorium-cabinet/orders/${w.ids.sanatoriumOrder.recipient}/accept`,
+  },
+  'POST /sanatorium-cabinet/orders/:id/:action/sign': {
+    expect: only(EMPLOYEES, 404),
+    url: (w) => `/sanatorium-cabinet/orders/${w.ids.sanatoriumOrder.recipient}/accept/sign`,
+  },
+  // the administrator's registry and report; the public free places
+  'GET /admin/sanatoriums': { expect: only(['admin']), url: path('/admin/sanatoriums') },
+  'GET /open-data/sanatoriums': { expect: everyone(200), url: path('/open-data/sanatoriums') },
 
   // ------------------------------------------------------------ requests about technical failures
   'GET /support': { expect: signedIn(200), url: path('/support') },

@@ -92,6 +92,9 @@ export interface World {
     verificationCode: string;
     /** МСУ referrals: the ward's (r16, seeded) and r10's (nobody's in the matrix) */
     referral: { guardian: number; other: number };
+    /** sanatorium treatment (issue 17): orders of r03 and of the ward r16 at «Бурабай-Шипагер», and a period */
+    sanatoriumOrder: { recipient: number; guardian: number };
+    sanatoriumPeriod: number;
   };
 }
 
@@ -303,7 +306,48 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
         guardian: await referralOf(ctx, person.r16!),
         other: await referralOf(ctx, await personIdOf(ctx, 'r10')),
       },
+      ...(await sanatoriumWorld(ctx)),
     },
+  };
+}
+
+/** Sanatorium treatment (issue 17): a created order of r03's and one of the ward r16's (by g04). */
+async function sanatoriumWorld(ctx: TestContext) {
+  const period = (await ctx
+    .db('sanatorium_periods as p')
+    .join('sanatoriums as s', 's.organisation_id', 'p.organisation_id')
+    .where('s.name', 'Санаторий «Бурабай-Шипагер»')
+    .orderBy('p.starts_on')
+    .first('p.id')) as { id: number };
+  const orderOf = async (signer: string, principal: string, roles: Role[]) => {
+    const principalId = await personIdOf(ctx, principal);
+    if (!(await ctx.db('ipr_measures').where({ person_id: principalId, help_type: 'SANATORIUM' }).first())) {
+      const ipr = (await ctx.db('iprs').where({ person_id: principalId }).first('id')) as { id: number };
+      await ctx.db('ipr_measures').insert({
+        external_id: `matrix-SAN-${principal}`,
+        ipr_id: ipr.id,
+        person_id: principalId,
+        help_type: 'SANATORIUM',
+        volume: 21,
+        deadline: '2099-12-31',
+        status: 'open',
+      });
+    }
+    const a = await actor(ctx, signer, roles, principal);
+    const orders = ctx.services.sanatorium.orders;
+    const issued = await orders.issueCreate(a, period.id, { companion: false }, 'ru');
+    const order = await orders.applyCreate(a, period.id, {
+      signRequestId: issued.signRequest.id,
+      signedXml: signAs(ctx, signer, 'SIGN', issued.signRequest.xml),
+    });
+    return order.id;
+  };
+  return {
+    sanatoriumOrder: {
+      recipient: await orderOf('r03', 'r03', ['recipient']),
+      guardian: await orderOf('g04', 'r16', ['guardian']),
+    },
+    sanatoriumPeriod: period.id,
   };
 }
 

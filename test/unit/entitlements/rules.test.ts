@@ -75,10 +75,11 @@ describe('the action a measure offers on «Помощь для вас»', () => 
     });
   });
 
-  it('offers nothing for a sanatorium or a social payment', () => {
-    expect(measureAction({ ...base, helpType: 'SANATORIUM' }, null, today)).toEqual({
-      kind: 'none',
-      reasonKey: 'noChoice',
+  it('offers the sanatorium choice (issue 17) and nothing for a social payment', () => {
+    expect(measureAction({ ...base, helpType: 'SANATORIUM' }, null, today)).toMatchObject({
+      kind: 'choose',
+      href: '/sanatorium',
+      labelKey: 'chooseSupplier',
     });
     expect(measureAction({ ...base, helpType: 'PAYMENT_SPECIAL', category: 'payment' }, null, today)).toEqual(
       { kind: 'none', reasonKey: 'noChoice' },
