@@ -1,25 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ORDER_LIST_KINDS, goodsKind, msuKind, serviceKind } from '../../../src/modules/order-list/kinds.js';
+import {
+  ORDER_LIST_KINDS,
+  goodsKind,
+  msuKind,
+  sanatoriumKind,
+  serviceKind,
+} from '../../../src/modules/order-list/kinds.js';
 import { RECIPIENT_SIDE, type OrderListKind } from '../../../src/modules/order-list/registry.js';
 import { OrderListService, rowActions } from '../../../src/modules/order-list/service.js';
 import { msuMachine } from '../../../src/modules/msu/rules.js';
 import { serviceMachine } from '../../../src/modules/specialist-services/rules.js';
 import { goodsMachine } from '../../../src/modules/goods/rules.js';
+import { sanatoriumMachine } from '../../../src/modules/sanatorium/rules.js';
 import type { CoreServices } from '../../../src/modules/index.js';
 import { orderListQuery } from '../../../src/modules/order-list/schemas.js';
 
-const machines = { msu: msuMachine, service: serviceMachine, goods: goodsMachine } as const;
+const machines = {
+  msu: msuMachine,
+  service: serviceMachine,
+  sanatorium: sanatoriumMachine,
+  goods: goodsMachine,
+} as const;
 
 const actions = (kind: OrderListKind, status: string, roles = RECIPIENT_SIDE) =>
   rowActions(kind, { id: 7, status }, roles).map((a) => `${a.action} ${a.method} ${a.href}`);
 
 describe('the order kinds of the lists', () => {
-  it('registers МСУ and УЖЯ/УИП on «Заказанные услуги» and ТСР on «Заказы товаров»', () => {
+  it('registers МСУ, УЖЯ/УИП and sanatoriums on «Заказанные услуги» and ТСР on «Заказы товаров»', () => {
     expect(ORDER_LIST_KINDS.map((k) => `${k.kind}:${k.section}`)).toEqual([
       'msu:services',
       'service:services',
+      'sanatorium:services',
       'goods:goods',
     ]);
   });
@@ -60,6 +73,14 @@ describe('the order kinds of the lists', () => {
     expect(actions(goodsKind, 'awaiting_supplier')).toEqual(['cancel post /goods/orders/7/cancel']);
     expect(actions(goodsKind, 'reserved')).toEqual([]);
     expect(actions(serviceKind, 'cancelled_by_recipient')).toEqual([]);
+    expect(actions(sanatoriumKind, 'created')).toEqual([
+      'confirm post /sanatorium/orders/7/confirm',
+      'delete post /sanatorium/orders/7/delete',
+    ]);
+    expect(actions(sanatoriumKind, 'awaiting_sanatorium')).toEqual([
+      'cancel post /sanatorium/orders/7/cancel',
+    ]);
+    expect(actions(sanatoriumKind, 'confirmed')).toEqual(['refuse get /sanatorium/orders/7#reason-refuse']);
   });
 
   it('gives nothing to a person who is not on the recipient side', () => {
