@@ -6,7 +6,7 @@ import { makeBin, makeIin } from '../lib/iin.js';
 import type { Direction, KzRegion } from '../modules/directory/lists.js';
 import type { RegistryPerson } from '../integrations/ports.js';
 
-export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin';
+export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin' | 'local_executive';
 /** The help types of an IPR measure (migrations' HELP_TYPES). */
 export type DemoHelpType =
   | 'MSU'

@@ -32,6 +32,7 @@ import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
 import { createChatModule, type ChatModule } from './chat/index.js';
+import { createOutreachModule, type OutreachModule } from './outreach/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -66,6 +67,7 @@ export interface Services extends CoreServices {
   participants: ParticipantsModule;
   chat: ChatModule;
   offer: OfferModule;
+  outreach: OutreachModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -86,7 +88,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
   const devStand = opts.devStand ?? null;
   const integrations = opts.integrations ?? devStand?.integrations ?? createIntegrations(config);
   const outbox = new Outbox(db, integrations, clock, logger);
-  const notifier = new Notifier(outbox);
+  const notifier = new Notifier(outbox, clock);
   const orders = new OrdersRepository();
   const people = new PeopleRepository();
   const trust = opts.trust ?? devStand?.trust;
@@ -142,5 +144,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     ]),
     chat: createChatModule(core, admin),
     offer: createOfferModule(core),
+    outreach: createOutreachModule(core),
   };
 }
