@@ -25,6 +25,8 @@ const OTHER_POSTERS: Record<string, string> = {
   'POST /supplier/service-orders/:id/assign/sign': 'e06',
   'POST /supplier/service-orders/:id/decline': 'e06',
   'POST /supplier/service-orders/:id/decline/sign': 'e06',
+  // issue 19 item 3: an employee of a local executive body (no role of the world is one)
+  'POST /outreach/:id/notified': 'lex01',
 };
 
 /** Routes that take a multipart upload (the upload parser's own list): every other route refuses one. */
