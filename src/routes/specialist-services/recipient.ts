@@ -129,6 +129,7 @@ export function recipientServiceRoutes(services: WebServices): Router {
       ...withOrder(card),
       actsToSign: card.actsToSign.map(actVm),
       acts: card.acts.map(actVm),
+      disputedActs: card.disputedActs.map(actVm),
     });
   });
 

@@ -111,6 +111,11 @@ describe('the recipient refuses to sign a specialist’s act (issue 19 item 7)',
     expect(sms.payload.phone).toBe(personByKey('s01').phone);
     expect(sms.payload.text).toContain('отказался подписать акт');
 
+    // the recipient's card keeps the returned act with the reason
+    const card = decodeEntities((await r02.get(`/services/orders/${order}`).expect(200)).text);
+    expect(card).toContain('Акты, возвращенные специалисту');
+    expect(card).toContain('«Занятие было 2 часа, а не 3»');
+
     // a second refusal of the same act is refused (it no longer awaits the signature)
     await r02.get(`/services/orders/${order}/acts/${first.id}/dispute`).expect(409);
   });
