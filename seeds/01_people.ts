@@ -50,7 +50,7 @@ export async function seed(knex: Knex): Promise<void> {
         id_document: JSON.stringify(r.idDocument),
         bank_details: JSON.stringify(r.bankDetails),
         medical_org: JSON.stringify(r.medicalOrg),
-        phone: p.phone,
+        phone: p.phone || null,
         email: p.email ?? null,
         registry_synced_at: knex.fn.now(),
       })

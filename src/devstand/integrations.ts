@@ -141,7 +141,7 @@ export function devIntegrations(db: Knex): Integrations {
     },
     entrepreneurRegistry: { findByIin: async (iin) => devEntrepreneur(iin) },
     healthRegistry: { dispensaryRecord: async (iin) => devDispensaryRecord(iin, new Date()) },
-    mobileBase: { phoneByIin: async (iin) => PEOPLE.find((p) => p.iin === iin)?.phone ?? null },
+    mobileBase: { phoneByIin: async (iin) => PEOPLE.find((p) => p.iin === iin)?.phone || null },
     sms: {
       send: async ({ phone, text, idempotencyKey }) => {
         await db('dev_sms')

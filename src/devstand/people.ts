@@ -6,7 +6,7 @@ import { makeBin, makeIin } from '../lib/iin.js';
 import type { Direction, KzRegion } from '../modules/directory/lists.js';
 import type { RegistryPerson } from '../integrations/ports.js';
 
-export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin';
+export type DemoRole = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin' | 'local_executive';
 /** The help types of an IPR measure (migrations' HELP_TYPES). */
 export type DemoHelpType =
   | 'MSU'
@@ -61,6 +61,10 @@ export interface DemoPerson extends Pick<
   specialistKind?: SpecialistKind;
   /** the health registry has this person on a psychiatric dispensary record */
   dispensaryRecord?: boolean;
+  /** the mobile citizens base (БМГ) has no phone for the person: notices go to the local executive body */
+  noPhone?: true;
+  /** for employees of a local executive body (`local_executive`): the region they serve */
+  executiveRegion?: KzRegion;
   /** the person is registered as an individual entrepreneur (the entrepreneur registry's answer) */
   entrepreneur?: DemoEntrepreneur;
   /** for specialists who work for an organisation (its key): ordered through it, assigned by it */
@@ -1091,6 +1095,71 @@ const SEEDS: Seed[] = [
     measures: ['SANATORIUM'],
     note: 'санаторий без сопровождающего (профиль: опорно-двигательный аппарат)',
   },
+  // reaching everyone (rules, item 9): employees of local executive bodies, and recipients the БМГ
+  // has no phone for (their notices wait in their region's list, src/modules/outreach)
+  {
+    key: 'lex01',
+    surname: 'АХМЕТОВА',
+    name: 'ГУЛЬНАР',
+    patronymic: 'СЕРИКОВНА',
+    birthDate: '1979-04-08',
+    sex: 'F',
+    roles: ['local_executive'],
+    executiveRegion: AST,
+    address: A(AST, 'г. Астана', 'ул. Кенесары', '40', '7'),
+    note: 'сотрудник местного исполнительного органа, г. Астана: уведомления без телефона',
+  },
+  {
+    key: 'lex02',
+    surname: 'ОМАРОВ',
+    name: 'ДАНИЯР',
+    patronymic: 'КАИРОВИЧ',
+    birthDate: '1982-10-19',
+    sex: 'M',
+    roles: ['local_executive'],
+    executiveRegion: KAR,
+    address: A(KAR, 'г. Караганда', 'пр. Бухар-Жырау', '52', '15'),
+    note: 'сотрудник местного исполнительного органа, Карагандинская область: уведомления без телефона',
+  },
+  {
+    key: 'np01',
+    surname: 'ЖУМАБАЕВ',
+    name: 'СЕРИК',
+    patronymic: 'ОРАЛОВИЧ',
+    birthDate: '1949-06-03',
+    sex: 'M',
+    roles: ['recipient'],
+    noPhone: true,
+    address: A(AST, 'г. Астана', 'ул. Жубанова', '7', '2'),
+    measures: ['TSR_WHITE_CANE'],
+    note: 'нет телефона в БМГ',
+  },
+  {
+    key: 'np02',
+    surname: 'ПЕТРОВА',
+    name: 'АННА',
+    patronymic: 'ИВАНОВНА',
+    birthDate: '1951-12-22',
+    sex: 'F',
+    roles: ['recipient'],
+    noPhone: true,
+    address: A(AST, 'г. Астана', 'ул. Ауэзова', '15', '30'),
+    measures: ['TSR_DIAPERS'],
+    note: 'нет телефона в БМГ',
+  },
+  {
+    key: 'np03',
+    surname: 'КАСЫМОВ',
+    name: 'НУРЛАН',
+    patronymic: 'АБАЕВИЧ',
+    birthDate: '1958-02-14',
+    sex: 'M',
+    roles: ['recipient'],
+    noPhone: true,
+    address: A(KAR, 'г. Караганда', 'ул. Ерубаева', '21', '9'),
+    measures: ['TSR_WHITE_CANE'],
+    note: 'нет телефона в БМГ',
+  },
 ];
 
 /** How the start page names a measure (short: the note is one line). */
@@ -1134,7 +1203,7 @@ export function measuresNote(
 export const PEOPLE: DemoPerson[] = SEEDS.map((s, i) => ({
   ...s,
   iin: makeIin(s.birthDate, s.sex, 1000 + i * 7),
-  phone: `+7701${String(5550000 + i * 111).padStart(7, '0')}`,
+  phone: s.noPhone ? '' : `+7701${String(5550000 + i * 111).padStart(7, '0')}`,
   measures: s.measures ?? [],
   note: [s.note, measuresNote(s.measures ?? [], s.category)].filter(Boolean).join('; '),
 }));

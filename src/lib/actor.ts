@@ -2,7 +2,15 @@
  * Who acts: the roles of the portal and the acting person as services see them. The web layer builds
  * an Actor from the session; services and rules take it and know nothing of HTTP.
  */
-export type Role = 'recipient' | 'guardian' | 'specialist' | 'employee' | 'admin' | 'operator';
+export type Role =
+  | 'recipient'
+  | 'guardian'
+  | 'specialist'
+  | 'employee'
+  | 'admin'
+  | 'operator'
+  // an employee of a local executive body, bound to one region (src/modules/outreach)
+  | 'local_executive';
 
 /** What a login establishes about who is logged in and for whom they act (kept in the session). */
 export interface SessionAuth {

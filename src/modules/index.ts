@@ -36,6 +36,7 @@ import { createChatModule, type ChatModule } from './chat/index.js';
 import { createVerificationModule, type VerificationModule } from './verification/index.js';
 import { createOrderListModule, type OrderListModule } from './order-list/index.js';
 import { createFileStore, type FileStore } from './files/index.js';
+import { createOutreachModule, type OutreachModule } from './outreach/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -76,6 +77,7 @@ export interface Services extends CoreServices {
   verification: VerificationModule;
   orderList: OrderListModule;
   sanatorium: SanatoriumModule;
+  outreach: OutreachModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -96,7 +98,7 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
   const devStand = opts.devStand ?? null;
   const integrations = opts.integrations ?? devStand?.integrations ?? createIntegrations(config);
   const outbox = new Outbox(db, integrations, clock, logger);
-  const notifier = new Notifier(outbox);
+  const notifier = new Notifier(outbox, clock);
   const orders = new OrdersRepository();
   const people = new PeopleRepository();
   const trust = opts.trust ?? devStand?.trust;
@@ -156,5 +158,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     verification: createVerificationModule(core),
     orderList: createOrderListModule(core),
     sanatorium: createSanatoriumModule(core),
+    outreach: createOutreachModule(core),
   };
 }

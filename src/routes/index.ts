@@ -15,6 +15,7 @@ import { participantsRoutes } from './participants/index.js';
 import { chatAreaRoutes } from './chat/index.js';
 import { verificationRoutes } from './verification/index.js';
 import { sanatoriumRoutes } from './sanatorium/index.js';
+import { outreachRoutes } from './outreach/index.js';
 
 export function routes(
   services: WebServices,
@@ -37,6 +38,7 @@ export function routes(
   router.use(chatAreaRoutes(services));
   router.use(offerRoutes(services));
   router.use(sanatoriumRoutes(services));
+  router.use(outreachRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }

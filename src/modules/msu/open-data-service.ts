@@ -1,6 +1,7 @@
 import type { CoreServices } from '../index.js';
 import type { MsuRepository, OpenDataFilter } from './repository.js';
 import { astanaDayRange, type Texts } from './rules.js';
+import { maskedName } from '../people/names.js';
 
 export const OPEN_DATA_PAGE = 50;
 /** downloads are bounded: a filter narrows a larger set */
@@ -106,6 +107,33 @@ export class MsuOpenDataService {
       priorityEndsAt: offer?.priority_ends_at ?? null,
     };
   }
+
+  /**
+   * «Проверить очередь» by the ИИН of the recipient or of the applicant (seed 004: «введите ИИН
+   * ребенка или заявителя»): every queue place of theirs, each with only its position, the
+   * department and the recipient's masked initials. An unknown ИИН answers an empty list.
+   */
+  async queueCheckByIin(iin: string): Promise<QueueEntryByIin[]> {
+    const { db } = this.core;
+    const rows = await this.repo.queueEntriesByIin(db, iin);
+    const out: QueueEntryByIin[] = [];
+    for (const r of rows)
+      out.push({
+        position: await this.repo.position(db, r.department_id, r.queue_seq),
+        queueLength: await this.repo.queueLength(db, r.department_id),
+        department: r.department,
+        initials: maskedName(r),
+      });
+    return out;
+  }
+}
+
+/** One queue place found by ИИН: only the position, the department and the masked initials. */
+export interface QueueEntryByIin {
+  position: number;
+  queueLength: number;
+  department: Texts;
+  initials: string;
 }
 
 export interface QueueCheckResult {

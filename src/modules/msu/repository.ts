@@ -589,6 +589,40 @@ export class MsuRepository {
       | undefined;
   }
 
+  /**
+   * «Проверить очередь» by ИИН (seed 004): the МСУ orders in a queue whose recipient, or whose
+   * applicant (who filed it: a guardian), has this ИИН; each with its place and department.
+   */
+  async queueEntriesByIin(db: Db, iin: string) {
+    return (await db('orders as o')
+      .join('persons as p', 'p.id', 'o.recipient_id')
+      .join('persons as a', 'a.id', 'o.created_by')
+      .join('msu_orders as m', 'm.order_id', 'o.id')
+      .join('msu_departments as d', 'd.id', 'm.department_id')
+      .where('o.kind', 'msu')
+      .andWhere((w) => w.where('p.iin', iin).orWhere('a.iin', iin))
+      .whereIn('m.queue_state', ACTIVE_QUEUE)
+      .whereNotNull('m.queue_seq')
+      .orderBy('o.id')
+      .select(
+        'o.id',
+        'm.department_id',
+        'm.queue_seq',
+        'd.name as department',
+        'p.surname',
+        'p.name',
+        'p.patronymic',
+      )) as {
+      id: number;
+      department_id: number;
+      queue_seq: number;
+      department: Texts;
+      surname: string;
+      name: string;
+      patronymic: string | null;
+    }[];
+  }
+
   // ---------------------------------------------------------------- institution cabinet
 
   async institutionOrders(

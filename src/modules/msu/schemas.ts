@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import * as blocks from '../../lib/schema-blocks.js';
 import { AGE_GROUPS, PROFILES, SEXES } from './rules.js';
+import { isValidIin } from '../../lib/iin.js';
 
 const csrf = { _csrf: z.string().optional() };
 
@@ -151,3 +152,15 @@ export const registerForm = z
 
 export type InstitutionForm = z.output<typeof institutionForm>;
 export type DepartmentForm = z.output<typeof departmentForm>;
+
+/** «Проверить очередь» by ИИН (seed 004): the ИИН of the recipient or of the applicant. */
+export const queueCheckIinForm = z.strictObject({
+  ...csrf,
+  iin: text(20, null)
+    .transform((s) => (s ?? '').replace(/\s+/g, ''))
+    .superRefine((s, ctx) => {
+      if (!s) ctx.addIssue({ code: 'custom', message: 'outreach:queueCheck.iinRequired' });
+      else if (!/^\d{12}$/.test(s) || !isValidIin(s))
+        ctx.addIssue({ code: 'custom', message: 'outreach:queueCheck.iinFormat' });
+    }),
+});

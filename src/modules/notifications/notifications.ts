@@ -1,14 +1,23 @@
 import type { Knex } from 'knex';
 import { tFor, isLocale, type Locale } from '../../lib/i18n.js';
+import type { Clock } from '../../lib/clock.js';
 import type { Outbox } from '../outbox/outbox.js';
+import { OutreachRepository } from '../outreach/repository.js';
+import { recordUnreachable } from '../outreach/record.js';
 
 /**
  * Tells a person something by the channel they chose (SMS or e-mail) in their language, through the
  * outbox of the caller's transaction. The text is the locale key (`ns:key`, default namespace
- * `notifications`) with params.
+ * `notifications`) with params. A notice with no channel (no phone in the БМГ and no e-mail chosen)
+ * is recorded for the local executive body of the person's region (src/modules/outreach).
  */
 export class Notifier {
-  constructor(private readonly outbox: Outbox) {}
+  private readonly outreach = new OutreachRepository();
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
 
   async notify(
     tx: Knex | Knex.Transaction,
@@ -20,8 +29,14 @@ export class Notifier {
   ): Promise<void> {
     const p = (await tx('persons')
       .where({ id: personId })
-      .first('phone', 'email', 'notify_channel', 'locale')) as
-      | { phone: string | null; email: string | null; notify_channel: 'sms' | 'email'; locale: string }
+      .first('phone', 'email', 'notify_channel', 'locale', 'region')) as
+      | {
+          phone: string | null;
+          email: string | null;
+          notify_channel: 'sms' | 'email';
+          locale: string;
+          region: string;
+        }
       | undefined;
     if (!p) return;
     const lang: Locale = isLocale(p.locale) ? p.locale : 'ru';
@@ -43,7 +58,17 @@ export class Notifier {
         idempotencyKey: `sms:${idempotencyKey}`,
         payload: { phone: p.phone, text },
       });
+      return;
     }
+    // rules, item 9: no phone in the БМГ — the local executive body tells the person by other means
+    await recordUnreachable(tx, this.outreach, {
+      personId,
+      region: p.region,
+      key: key.includes(':') ? key : `notifications:${key}`,
+      params,
+      idempotencyKey,
+      at: this.clock.now(),
+    });
   }
 
   /**

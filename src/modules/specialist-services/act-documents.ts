@@ -44,7 +44,12 @@ export class ActDocumentsService {
       const hours = await this.c.journal.hoursOfMonth(this.c.db, o.id, first, last);
       if (hours === 0 && o.status !== 'in_progress') continue;
       const mine = acts.filter((a) => a.order_id === o.id);
-      rows.push({ order: o, hours, act: mine.find((a) => a.status !== 'draft') ?? null });
+      // the month's act in force; else the latest the recipient refused to sign
+      const act =
+        mine.find((a) => LOCKING_ACT_STATUSES.includes(a.status)) ??
+        mine.filter((a) => a.status === 'disputed').at(-1) ??
+        null;
+      rows.push({ order: o, hours, act });
     }
     return { period, rows };
   }
@@ -56,12 +61,15 @@ export class ActDocumentsService {
     const entries = await this.a.monthEntries(this.c.db, orderId, period);
     const total = entries.reduce((s, e) => s + e.hours, 0);
     const act = (await this.c.acts.lockingAct(this.c.db, orderId, period)) ?? null;
+    // acts of the month the recipient refused to sign, with their reasons (issue 19 item 7)
+    const disputed = await this.c.acts.disputedOf(this.c.db, orderId, period);
     return {
       order,
       period,
       entries,
       total,
       act,
+      disputed,
       canSend: !act,
       canEndJointWork: journalOpen(order.status, order.detail.joint_work_ended),
     };

@@ -132,4 +132,74 @@ export class ElectronicActsService {
       },
     );
   }
+
+  /**
+   * «Отказаться подписать» (issue 19 item 7): the act awaiting the recipient's signature, for the
+   * reason page; an act in any other state answers 409.
+   */
+  async disputeTarget(actor: Actor, orderId: number, actId: number) {
+    const order = await this.c.recipientOrder(this.c.db, actor, orderId);
+    const act = await this.c.acts.find(this.c.db, actId);
+    if (!act || act.order_id !== orderId || act.method !== 'electronic') throw new NotFoundError();
+    this.a.step(act, 'dispute', actor.roles, 'services:errors.actNotAwaiting');
+    return { order, act };
+  }
+
+  /** The recipient's document refusing the act, with the reason (signed as their other refusals). */
+  async issueDispute(actor: Actor, orderId: number, actId: number, reason: string) {
+    const { order, act } = await this.disputeTarget(actor, orderId, actId);
+    const entries = await this.a.monthEntries(this.c.db, orderId, act.period);
+    const signRequest = await this.c.steps.issue(
+      actor,
+      actMachine.document('dispute'),
+      { type: 'service-act', id: act.id, version: 0 },
+      { ...this.a.actPayload(order, act.period, entries, act.ends_joint_work), reason },
+    );
+    return { signRequest, order, act };
+  }
+
+  /**
+   * The signed refusal: the act is returned to the specialist with the reason (it no longer locks its
+   * month), the specialist is told; the reason is the one signed (the request's payload).
+   */
+  async dispute(actor: Actor, orderId: number, actId: number, signed: SignedInput): Promise<ActRow> {
+    await this.c.recipientOrder(this.c.db, actor, orderId);
+    return this.c.steps.apply(
+      actor,
+      actMachine.document('dispute'),
+      { type: 'service-act', id: actId },
+      signed,
+      async (tx, doc) => {
+        const order = await this.c.core.orders.lock(tx, orderId);
+        const act = await this.c.acts.lock(tx, actId);
+        if (!act || act.order_id !== orderId || act.recipient_id !== actor.principalId)
+          throw new NotFoundError();
+        this.a.step(act, 'dispute', actor.roles, 'services:errors.actNotAwaiting');
+        const reason = String((doc.request.payload as { reason?: unknown }).reason ?? '');
+        const now = this.c.now();
+        await this.c.acts.transition(tx, act, 'dispute', {
+          dispute_reason: reason,
+          disputed_at: now,
+          recipient_dispute_document_id: doc.id,
+        });
+        await this.c.core.notifier.notify(
+          tx,
+          act.specialist_person_id,
+          'outreach:dispute.sms',
+          { number: order.number, period: act.period },
+          `service-act:${act.id}:disputed`,
+        );
+        await audit(tx, {
+          actorId: actor.personId,
+          principalId: act.recipient_id,
+          action: 'service-act.disputed',
+          objectType: 'service-act',
+          objectId: act.id,
+          signedDocumentId: doc.id,
+          details: { reason, period: act.period },
+        });
+        return { ...act, status: 'disputed' as const, dispute_reason: reason, disputed_at: now };
+      },
+    );
+  }
 }

@@ -294,6 +294,8 @@ export class ServiceOrderService {
       showReasons: REASON_STATUSES.includes(order.status as ServiceStatus),
       actsToSign: acts.filter((a) => a.status === 'awaiting_recipient'),
       acts: acts.filter((a) => a.status === 'sent'),
+      // acts the recipient refused to sign, with the reasons (issue 19 item 7)
+      disputedActs: acts.filter((a) => a.status === 'disputed'),
     };
   }
 

@@ -152,6 +152,10 @@ export interface ActRow {
   recipient_signed_document_id: number | null;
   created_at: Date;
   sent_at: Date | null;
+  /** the recipient's reason for refusing to sign (status `disputed`), with its signed document */
+  dispute_reason?: string | null;
+  disputed_at?: Date | null;
+  recipient_dispute_document_id?: number | null;
 }
 
 export interface ActView extends ActRow {
@@ -753,6 +757,13 @@ export class ActsRepository {
       .where({ order_id: orderId, period })
       .whereIn('status', LOCKING_ACT_STATUSES)
       .first()) as ActRow | undefined;
+  }
+
+  /** The acts of a month the recipient refused to sign (returned to the specialist), latest first. */
+  async disputedOf(db: Db, orderId: number, period?: string): Promise<ActRow[]> {
+    const q = db('service_acts').where({ order_id: orderId, status: 'disputed' });
+    if (period) q.andWhere({ period });
+    return (await q.orderBy('disputed_at', 'desc').orderBy('id', 'desc')) as ActRow[];
   }
 
   async ofOrder(db: Db, orderId: number): Promise<ActRow[]> {

@@ -482,8 +482,9 @@ export function safeFileName(name: string, fallbackExt: string): string {
 // ---------------------------------------------------------------------------------------------
 // The act's life
 
-export type ActStatus = 'draft' | 'awaiting_recipient' | 'sent' | 'cancelled';
-export type ActAction = 'upload' | 'send' | 'sign_electronic' | 'recipient_sign' | 'cancel' | 'expire';
+export type ActStatus = 'draft' | 'awaiting_recipient' | 'sent' | 'cancelled' | 'disputed';
+export type ActAction =
+  'upload' | 'send' | 'sign_electronic' | 'recipient_sign' | 'dispute' | 'cancel' | 'expire';
 /** `send`: the act goes to Е-Собес and locks its month (and, with the end flag, ends the joint work). */
 export type ActEffect = 'send';
 
@@ -526,6 +527,16 @@ export const actMachine = new StateMachine<ActStatus, ActAction, unknown, ActEff
       to: 'sent',
       effect: 'send',
     },
+    // issue 19 item 7: the recipient refuses to sign, with a reason (signed like their other refusals);
+    // the act returns to the specialist and no longer locks its month, so they correct and sign anew
+    {
+      from: ['awaiting_recipient'],
+      action: 'dispute',
+      by: RECIPIENT,
+      signed: true,
+      document: signedAct('service-act-dispute'),
+      to: 'disputed',
+    },
     {
       from: ['draft', 'awaiting_recipient'],
       action: 'cancel',
@@ -536,8 +547,8 @@ export const actMachine = new StateMachine<ActStatus, ActAction, unknown, ActEff
     // the hourly clean-up: nobody's step, so no role takes it
     { from: ['draft'], action: 'expire', by: [], signed: false, to: 'cancelled' },
   ],
-  ['sent', 'cancelled'],
-  { sent: 'done', awaiting_recipient: 'warning' },
+  ['sent', 'cancelled', 'disputed'],
+  { sent: 'done', awaiting_recipient: 'warning', disputed: 'warning' },
 );
 
 /** Acts that lock their month in the journal (one per order and month). */

@@ -42,6 +42,21 @@ export const reasonForm = z
   });
 export type ReasonInput = z.infer<typeof reasonForm>;
 
+/** «Отказаться подписать» an act (issue 19 item 7): why, in the recipient's words. */
+export const disputeForm = z
+  .object({
+    ...csrf,
+    reason: blocks.text({
+      max: 1000,
+      min: 3,
+      multiline: true,
+      required: 'outreach:dispute.reasonRequired',
+      tooShort: 'outreach:dispute.reasonRequired',
+      tooLong: 'outreach:dispute.reasonTooLong',
+    }),
+  })
+  .strict();
+
 /** What a signed form posts (the one signed form of src/lib/schema-blocks.ts). */
 export type { SignedInput } from '../signing/signed-steps.js';
 

@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { WebServices } from '../../modules/index.js';
 import { AppError } from '../../lib/errors.js';
 import { astanaDateTime } from '../../lib/clock.js';
-import { openDataQuery, queueCheckForm } from '../../modules/msu/schemas.js';
+import { openDataQuery, queueCheckForm, queueCheckIinForm } from '../../modules/msu/schemas.js';
 import { toCsv } from '../../lib/csv.js';
 import { parseForm } from '../../web/forms.js';
 import { parseFilters } from '../../web/filters.js';
@@ -214,6 +214,24 @@ export function msuOpenDataRoutes(services: WebServices): Router {
       values: req.body as object,
       result,
       notFound: !result,
+    });
+  });
+
+  // by the ИИН of the recipient or the applicant (seed 004), under the same limit as by number
+  router.post('/queue-check/iin', limiter, async (req, res) => {
+    const form = parseForm(queueCheckIinForm, req.body);
+    if (!form.ok) {
+      return res.status(400).render('pages/msu/open-data/queue-check.njk', {
+        values: {},
+        iinValues: req.body as object,
+        errors: form.errors,
+      });
+    }
+    const entries = await data.queueCheckByIin(form.data.iin);
+    res.render('pages/msu/open-data/queue-check.njk', {
+      values: {},
+      iinValues: req.body as object,
+      iinEntries: entries,
     });
   });
 

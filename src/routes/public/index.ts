@@ -12,6 +12,7 @@ export function homeHref(auth: SessionAuth | undefined | null): string {
   if (auth.roles.includes('specialist')) return '/specialist/orders';
   if (auth.roles.includes('employee')) return '/supplier';
   if (auth.roles.includes('admin') || auth.roles.includes('operator')) return '/admin';
+  if (auth.roles.includes('local_executive')) return '/outreach';
   return '/';
 }
 

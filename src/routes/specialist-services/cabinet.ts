@@ -228,6 +228,7 @@ export function specialistCabinetRoutes(services: WebServices): Router {
     res.status(status).render('pages/specialist-services/specialist/act.njk', {
       ...withOrder(view),
       act: view.act ? actVm(view.act) : null,
+      disputed: view.disputed.map(actVm),
       entries: camelAll(view.entries),
       errors,
     });

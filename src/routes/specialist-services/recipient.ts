@@ -4,7 +4,8 @@ import { NotFoundError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { helpTypeFromSlug, slugOf, type ServiceHelpType } from '../../modules/specialist-services/rules.js';
-import { orderForm } from '../../modules/specialist-services/schemas.js';
+import { disputeForm, orderForm } from '../../modules/specialist-services/schemas.js';
+import { parseReason, renderReasonPage, type ReasonPage } from '../../web/sign-step.js';
 import type { Provider } from '../../modules/specialist-services/order-service.js';
 import { idParam, parseForm, type FieldErrors } from '../../web/forms.js';
 import { bodyOf, reasonActionRoutes, renderSign, sendAttachment, signedOf } from './helpers.js';
@@ -128,6 +129,7 @@ export function recipientServiceRoutes(services: WebServices): Router {
       ...withOrder(card),
       actsToSign: card.actsToSign.map(actVm),
       acts: card.acts.map(actVm),
+      disputedActs: card.disputedActs.map(actVm),
     });
   });
 
@@ -189,6 +191,63 @@ export function recipientServiceRoutes(services: WebServices): Router {
     const id = idParam(req);
     await area.acts.electronic.recipientSign(actorOf(req), id, idParam(req, 'actId'), signedOf(req));
     flash(req, 'services:flash.actSigned');
+    res.redirect(303, `/services/orders/${id}`);
+  });
+
+  // «Отказаться подписать» (issue 19 item 7): a reason → the recipient signs the refusal → the act
+  // returns to the specialist
+  const disputePage = async (req: Request): Promise<ReasonPage> => {
+    const id = idParam(req);
+    const actId = idParam(req, 'actId');
+    const { order, act } = await area.acts.electronic.disputeTarget(actorOf(req), id, actId);
+    const t = req.t;
+    return {
+      title: t('outreach:dispute.title', { period: act.period }),
+      lead: t('outreach:dispute.lead'),
+      rows: [
+        { key: t('services:field.number'), value: order.number },
+        { key: t('services:field.specialist'), value: order.specialist_name },
+        { key: t('services:field.totalHours'), value: String(act.hours) },
+      ],
+      reason: { label: t('outreach:dispute.reason'), hint: t('outreach:dispute.reasonHint') },
+      formAction: `/services/orders/${id}/acts/${actId}/dispute`,
+      submitLabel: t('outreach:dispute.submit'),
+      backHref: `/services/orders/${id}/acts/${actId}`,
+      backLabel: t('common:back'),
+    };
+  };
+
+  router.get('/services/orders/:id/acts/:actId/dispute', async (req, res) => {
+    renderReasonPage(res, await disputePage(req));
+  });
+
+  router.post('/services/orders/:id/acts/:actId/dispute', async (req, res) => {
+    const form = await parseReason(req, res, disputeForm, () => disputePage(req));
+    if (!form) return;
+    const id = idParam(req);
+    const actId = idParam(req, 'actId');
+    const { signRequest, order, act } = await area.acts.electronic.issueDispute(
+      actorOf(req),
+      id,
+      actId,
+      form.reason,
+    );
+    renderSign(req, res, {
+      signRequest,
+      action: `/services/orders/${id}/acts/${actId}/dispute/sign`,
+      title: req.t('outreach:dispute.title', { period: act.period }),
+      rows: [
+        { key: req.t('services:field.number'), value: order.number },
+        { key: req.t('outreach:dispute.reason'), value: form.reason },
+      ],
+      cancelHref: `/services/orders/${id}/acts/${actId}`,
+    });
+  });
+
+  router.post('/services/orders/:id/acts/:actId/dispute/sign', async (req, res) => {
+    const id = idParam(req);
+    await area.acts.electronic.dispute(actorOf(req), id, idParam(req, 'actId'), signedOf(req));
+    flash(req, 'outreach:dispute.flash');
     res.redirect(303, `/services/orders/${id}`);
   });
 

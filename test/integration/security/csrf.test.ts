@@ -30,6 +30,8 @@ const OTHER_POSTERS: Record<string, string> = {
   'POST /sanatorium-cabinet/periods': 'e07',
   'POST /sanatorium-cabinet/orders/:id/:action': 'e07',
   'POST /sanatorium-cabinet/orders/:id/:action/sign': 'e07',
+  // issue 19 item 3: an employee of a local executive body (no role of the world is one)
+  'POST /outreach/:id/notified': 'lex01',
 };
 
 /** Routes that take a multipart upload (the upload parser's own list): every other route refuses one. */

@@ -63,6 +63,8 @@ export const DOWNLOADS = [
   // sanatorium treatment (issue 17): the voucher
   'GET /sanatorium/orders/:id/voucher.pdf',
   'GET /sanatorium-cabinet/orders/:id/voucher.pdf',
+  // the no-phone list's export (issue 19 item 3)
+  'GET /outreach/export.csv',
 ];
 
 function cells(f: (role: MatrixRole) => Cell): Expectation {
@@ -745,7 +747,47 @@ export const MATRIX: Record<string, Entry> = {
     expect: only(EMPLOYEES, 404),
     url: (w) => `/supplier/orders/${w.ids.goodsOrder.recipient}/handover.pdf`,
   },
+  // ------------------------------------------------------------ reaching everyone (issue 19 items 3, 6, 7)
+  ...outreachRoutes(),
 };
+
+/**
+ * Issue 19: the no-phone list of a local executive body (src/routes/outreach; no role of the world is
+ * such an employee, so every role is refused — test/integration/outreach covers the employees of two
+ * regions and their isolation), the administrator's counts and grants, the queue check by ИИН (public,
+ * rate-limited) and the recipient's refusal to sign an act (the world's acts await the recipient).
+ */
+function outreachRoutes(): Record<string, Entry> {
+  const dispute = (tail: string) => (w: World, r: MatrixRole) =>
+    `/services/orders/${own(w.ids.serviceOrder, r)}/acts/${own(w.ids.act, r)}/dispute${tail}`;
+  return {
+    'GET /outreach': { expect: only([]), url: path('/outreach') },
+    'GET /outreach/export.csv': { expect: only([]), url: path('/outreach/export.csv') },
+    'GET /outreach/:id': { expect: only([]), url: path('/outreach/1') },
+    'POST /outreach/:id/notified': {
+      expect: postBy([]),
+      url: path('/outreach/999999/notified'),
+    },
+    'GET /admin/outreach': { expect: only(['admin']), url: path('/admin/outreach') },
+    'POST /admin/outreach/executives': { expect: postBy(['admin']), url: path('/admin/outreach/executives') },
+    'POST /admin/outreach/executives/:id/revoke': {
+      expect: postBy(['admin']),
+      url: path('/admin/outreach/executives/999999/revoke'),
+    },
+    'POST /queue-check/iin': { expect: cells(() => 'allowed'), url: path('/queue-check/iin') },
+    'GET /services/orders/:id/acts/:actId/dispute': {
+      expect: only(RECIPIENTS),
+      url: dispute(''),
+      foreign: (w, r) =>
+        `/services/orders/${theirs(w.ids.serviceOrder, r)}/acts/${theirs(w.ids.act, r)}/dispute`,
+    },
+    'POST /services/orders/:id/acts/:actId/dispute': { expect: postBy(RECIPIENTS), url: dispute('') },
+    'POST /services/orders/:id/acts/:actId/dispute/sign': {
+      expect: postBy(RECIPIENTS),
+      url: dispute('/sign'),
+    },
+  };
+}
 
 /** «Сотрудники» of the organisation cabinet and the administrator's standing steps. */
 function participantsRoutes(): Record<string, Entry> {

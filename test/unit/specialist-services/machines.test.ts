@@ -73,6 +73,7 @@ describe('the machines of specialist services', () => {
       'service-act-send',
       'service-act-electronic',
       'service-act-recipient',
+      'service-act-dispute',
       'specialist-application',
     ]);
   });
