@@ -32,6 +32,7 @@ import { createOfferModule, type OfferModule } from './offer/index.js';
 import { createAdminModule, type AdminModule } from './admin/index.js';
 import { createParticipantsModule, type ParticipantsModule } from './participants/index.js';
 import { createChatModule, type ChatModule } from './chat/index.js';
+import { createContractsModule, type ContractsModule } from './contracts/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -66,6 +67,7 @@ export interface Services extends CoreServices {
   participants: ParticipantsModule;
   chat: ChatModule;
   offer: OfferModule;
+  contracts: ContractsModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -142,5 +144,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     ]),
     chat: createChatModule(core, admin),
     offer: createOfferModule(core),
+    contracts: createContractsModule(core),
   };
 }

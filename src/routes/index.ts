@@ -13,6 +13,7 @@ import { offerRoutes } from './offer/index.js';
 import { siteLocals } from './admin/site-locals.js';
 import { participantsRoutes } from './participants/index.js';
 import { chatAreaRoutes } from './chat/index.js';
+import { contractRoutes } from './contracts/index.js';
 
 export function routes(
   services: WebServices,
@@ -32,6 +33,7 @@ export function routes(
   router.use(participantsRoutes(services, opts.loginLimiter));
   router.use(chatAreaRoutes(services));
   router.use(offerRoutes(services));
+  router.use(contractRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }
