@@ -165,7 +165,11 @@ describe('a contract from request to the signed act', () => {
     );
     expect(textOf(dup.text)).toContain('уже есть договор');
     expect(
-      await ctx.db('ssu_contracts').where({ organisation_id: astana }).count('* as n').first(),
+      await ctx
+        .db('ssu_contracts')
+        .where({ organisation_id: astana, person_id: await personIdOf(ctx, 'r21') })
+        .count('* as n')
+        .first(),
     ).toMatchObject({ n: 1 });
   });
 
@@ -523,5 +527,33 @@ describe('a legal representative acts for the person', () => {
     // the ward's own login sees the same contract; the guardian acting for themselves does not
     const self = await loginAs(ctx, 'g05');
     await self.get(`/contracts/${id}`).expect(404);
+  });
+});
+
+describe('the demo data', () => {
+  it('gives ssu-r1 a contract at each status and the guardian ssu-g1 his ward’s programme', async () => {
+    const person = await loginAs(ctx, 'ssu-r1');
+    const list = textOf((await person.get('/contracts').expect(200)).text);
+    for (const status of [
+      'На заключении',
+      'На подписании',
+      'Действует',
+      'Отклонён поставщиком',
+      'Срок действия истёк',
+      'Расторгнут получателем',
+      'Расторгнут поставщиком',
+    ])
+      expect(list).toContain(status);
+    const active = (await ctx
+      .db('ssu_contracts')
+      .where({ status: 'active', person_id: await personIdOf(ctx, 'ssu-r1') })
+      .first('id')) as { id: number };
+    expect(textOf((await person.get(`/contracts/${active.id}`).expect(200)).text)).toContain('Подписать акт');
+    const guardian = await loginAs(ctx, 'ssu-g1', { actFor: 'ssu-r3' });
+    const ippsu = textOf((await guardian.get('/ippsu').expect(200)).text);
+    expect(ippsu).toContain('Личный кабинет: БЕКОВА ЗАУРЕШ НУРЛАНОВНА');
+    expect(ippsu).toContain('КГУ «Центр дневного пребывания «Қамқор»» г. Караганды');
+    const employee = await loginAs(ctx, 'ssu-e1');
+    expect(textOf((await employee.get('/supplier/contracts').expect(200)).text)).toContain('ЖАКУПОВА');
   });
 });
