@@ -97,7 +97,7 @@ describe('the start page’s notes about the demo recipients agree with their IP
   const recipients = PEOPLE.filter((p) => p.roles.includes('recipient'));
 
   it('every recipient has an IPR, its measures named in the note', () => {
-    expect(recipients).toHaveLength(23); // 20 recipients, a guardian who is one herself (g02), 2 elderly
+    expect(recipients).toHaveLength(26); // 20 recipients, a guardian who is one herself (g02), 2 elderly, 3 of the contracts (ssu-r1..3)
     for (const p of recipients) {
       expect(p.measures.length, p.key).toBeGreaterThan(0);
       expect(p.note, p.key).toContain(measuresNote(p.measures, p.category));
