@@ -557,3 +557,25 @@ describe('the demo data', () => {
     expect(textOf((await employee.get('/supplier/contracts').expect(200)).text)).toContain('ЖАКУПОВА');
   });
 });
+
+describe('expiry', () => {
+  it('closes a contract after its last day, and then no service is recorded under it', async () => {
+    const r1 = await personIdOf(ctx, 'ssu-r1');
+    const active = (await ctx.db('ssu_contracts').where({ status: 'active', person_id: r1 }).first()) as {
+      id: number;
+      valid_to: string;
+    };
+    expect(await ctx.services.contracts.contracts.expireDue()).toBe(0);
+    const employee = await loginAs(ctx, 'ssu-e1');
+    ctx.clock.set(new Date(Date.parse(`${active.valid_to}T12:00:00+05:00`) + 86_400_000));
+    try {
+      expect(await ctx.services.contracts.contracts.expireDue()).toBeGreaterThanOrEqual(1);
+      expect((await contractRow(ctx, active.id)).status).toBe('expired');
+      const card = textOf((await employee.get(`/supplier/contracts/${active.id}`).expect(200)).text);
+      expect(card).toContain('Срок действия истёк');
+      expect(card).not.toContain('Добавить запись об оказанной услуге');
+    } finally {
+      ctx.clock.reset();
+    }
+  });
+});
