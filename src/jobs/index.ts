@@ -12,6 +12,7 @@ export function allJobs(services: Services): JobDefinition[] {
     services.specialistServices,
     services.goods,
     services.admin,
+    services.contracts,
   ].flatMap((m) => ((m as { jobs?: JobDefinition[] }).jobs ?? []) as JobDefinition[]);
   return [
     { name: 'outbox-deliver', cron: '* * * * *', run: () => services.outbox.deliverDue(200) },

@@ -37,6 +37,7 @@ import { createVerificationModule, type VerificationModule } from './verificatio
 import { createOrderListModule, type OrderListModule } from './order-list/index.js';
 import { createFileStore, type FileStore } from './files/index.js';
 import { createOutreachModule, type OutreachModule } from './outreach/index.js';
+import { createContractsModule, type ContractsModule } from './contracts/index.js';
 
 export interface CoreServices {
   config: Config;
@@ -78,6 +79,7 @@ export interface Services extends CoreServices {
   orderList: OrderListModule;
   sanatorium: SanatoriumModule;
   outreach: OutreachModule;
+  contracts: ContractsModule;
 }
 
 /** What routers and the web layer get: every service, never the database handle or a repository. */
@@ -159,5 +161,6 @@ export function buildServices(config: Config, db: Knex, logger: Logger, opts: Bu
     orderList: createOrderListModule(core),
     sanatorium: createSanatoriumModule(core),
     outreach: createOutreachModule(core),
+    contracts: createContractsModule(core),
   };
 }

@@ -16,6 +16,7 @@ import { chatAreaRoutes } from './chat/index.js';
 import { verificationRoutes } from './verification/index.js';
 import { sanatoriumRoutes } from './sanatorium/index.js';
 import { outreachRoutes } from './outreach/index.js';
+import { contractRoutes } from './contracts/index.js';
 
 export function routes(
   services: WebServices,
@@ -39,6 +40,7 @@ export function routes(
   router.use(offerRoutes(services));
   router.use(sanatoriumRoutes(services));
   router.use(outreachRoutes(services));
+  router.use(contractRoutes(services));
   router.use(adminRoutes(services));
   return router;
 }

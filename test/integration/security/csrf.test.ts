@@ -13,6 +13,9 @@ import { UPLOADS } from '../../../src/web/uploads.js';
 const EXEMPT: Record<string, string> = {
   'POST /api/esobes/ipr':
     'Е-Собес posts JSON machine to machine with a Bearer token; no browser session is involved',
+  // special social services by contract: the ИППСУ import, like the IPR one
+  'POST /api/esobes/ippsu':
+    'Е-Собес posts JSON machine to machine with a Bearer token; no browser session is involved',
 };
 
 /**

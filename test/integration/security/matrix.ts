@@ -65,6 +65,11 @@ export const DOWNLOADS = [
   'GET /sanatorium-cabinet/orders/:id/voucher.pdf',
   // the no-phone list's export (issue 19 item 3)
   'GET /outreach/export.csv',
+  // special social services by contract
+  'GET /contracts/:id/contract.pdf',
+  'GET /contracts/:id/signatures/:which.xml',
+  'GET /supplier/contracts/:id/contract.pdf',
+  'GET /supplier/contracts/:id/signatures/:which.xml',
 ];
 
 function cells(f: (role: MatrixRole) => Cell): Expectation {
@@ -749,6 +754,8 @@ export const MATRIX: Record<string, Entry> = {
   },
   // ------------------------------------------------------------ reaching everyone (issue 19 items 3, 6, 7)
   ...outreachRoutes(),
+  // ------------------------------------------------------------ special social services by contract (issue 18)
+  ...contractRoutes(),
 };
 
 /**
@@ -786,6 +793,82 @@ function outreachRoutes(): Record<string, Entry> {
       expect: postBy(RECIPIENTS),
       url: dispute('/sign'),
     },
+  };
+}
+
+// ---------------------------------------------------------------- special social services by contract
+/**
+ * «ИППСУ» and «Договоры» (the person's side, r03's contract and the ward r16's, each active with an act
+ * to sign) and the provider's side (e01's organisation holds r03's contract; r16's is at another, 404).
+ * The ТСР supplier's employee (no special social services direction) is refused with 403.
+ */
+function contractRoutes(): Record<string, Entry> {
+  const mine = (suffix: string, status: Cell): Entry => ({
+    expect: only(RECIPIENTS, status),
+    url: (w, role) => `/contracts/${own(w.ids.ssu.contract, role)}${suffix}`,
+    ...(status === 'allowed'
+      ? {}
+      : {
+          foreign: (w: World, role: MatrixRole) => `/contracts/${theirs(w.ids.ssu.contract, role)}${suffix}`,
+        }),
+  });
+  const mineAct = (suffix: string, status: Cell): Entry => ({
+    expect: only(RECIPIENTS, status),
+    url: (w, role) => `/contracts/${own(w.ids.ssu.contract, role)}/acts/${own(w.ids.ssu.act, role)}${suffix}`,
+    ...(status === 'allowed'
+      ? {}
+      : {
+          foreign: (w: World, role: MatrixRole) =>
+            `/contracts/${theirs(w.ids.ssu.contract, role)}/acts/${theirs(w.ids.ssu.act, role)}${suffix}`,
+        }),
+  });
+  const provider = (suffix: string, status: Cell): Entry => ({
+    expect: only(['institution'], status),
+    url: (w) => `/supplier/contracts/${w.ids.ssu.contract.recipient}${suffix}`,
+    ...(status === 'allowed'
+      ? {}
+      : { foreign: (w: World) => `/supplier/contracts/${w.ids.ssu.contract.guardian}${suffix}` }),
+  });
+  return {
+    'POST /api/esobes/ippsu': { expect: everyone(401), url: path('/api/esobes/ippsu') },
+    'GET /ippsu': { expect: only(RECIPIENTS), url: path('/ippsu?q=%D0%9A%D0%93%D0%A3') },
+    'GET /contracts': { expect: only(RECIPIENTS), url: path('/contracts') },
+    'GET /contracts/new': {
+      expect: only(RECIPIENTS),
+      url: (w) => `/contracts/new?organisation=${w.ids.ssu.provider}`,
+    },
+    'POST /contracts': { expect: postBy(RECIPIENTS), url: path('/contracts') },
+    'GET /contracts/:id': mine('', 200),
+    // active: nothing to sign, the question leads back to the card
+    'GET /contracts/:id/sign': mine('/sign', 303),
+    'POST /contracts/:id/sign': mine('/sign', 'allowed'),
+    'POST /contracts/:id/sign/signed': mine('/sign/signed', 'allowed'),
+    'GET /contracts/:id/terminate': mine('/terminate', 200),
+    'POST /contracts/:id/terminate': mine('/terminate', 'allowed'),
+    'POST /contracts/:id/terminate/sign': mine('/terminate/sign', 'allowed'),
+    'GET /contracts/:id/acts/:actId/sign': mineAct('/sign', 200),
+    'POST /contracts/:id/acts/:actId/sign': mineAct('/sign', 'allowed'),
+    'POST /contracts/:id/acts/:actId/sign/signed': mineAct('/sign/signed', 'allowed'),
+    'GET /contracts/:id/acts/:actId/dispute': mineAct('/dispute', 200),
+    'POST /contracts/:id/acts/:actId/dispute': mineAct('/dispute', 'allowed'),
+    'POST /contracts/:id/acts/:actId/dispute/sign': mineAct('/dispute/sign', 'allowed'),
+    'GET /contracts/:id/contract.pdf': mine('/contract.pdf', 200),
+    'GET /contracts/:id/signatures/:which.xml': mine('/signatures/recipient.xml', 200),
+    'GET /supplier/contracts': { expect: only(['institution']), url: path('/supplier/contracts') },
+    'GET /supplier/contracts/:id': provider('', 200),
+    'POST /supplier/contracts/:id/sign': provider('/sign', 'allowed'),
+    'POST /supplier/contracts/:id/sign/signed': provider('/sign/signed', 'allowed'),
+    'POST /supplier/contracts/:id/records': provider('/records', 'allowed'),
+    'POST /supplier/contracts/:id/acts': provider('/acts', 'allowed'),
+    // active: a request is declined, not a contract in force
+    'GET /supplier/contracts/:id/decline': provider('/decline', 409),
+    'POST /supplier/contracts/:id/decline': provider('/decline', 'allowed'),
+    'POST /supplier/contracts/:id/decline/sign': provider('/decline/sign', 'allowed'),
+    'GET /supplier/contracts/:id/terminate': provider('/terminate', 200),
+    'POST /supplier/contracts/:id/terminate': provider('/terminate', 'allowed'),
+    'POST /supplier/contracts/:id/terminate/sign': provider('/terminate/sign', 'allowed'),
+    'GET /supplier/contracts/:id/contract.pdf': provider('/contract.pdf', 200),
+    'GET /supplier/contracts/:id/signatures/:which.xml': provider('/signatures/provider.xml', 200),
   };
 }
 

@@ -95,6 +95,106 @@ export interface World {
     /** sanatorium treatment (issue 17): orders of r03 and of the ward r16 at «Бурабай-Шипагер», and a period */
     sanatoriumOrder: { recipient: number; guardian: number };
     sanatoriumPeriod: number;
+    /** special social services by contract: r03's at e01's organisation, r16's at another, each active with an act to sign */
+    ssu: SsuWorld;
+  };
+}
+
+// ---------------------------------------------------------------- special social services by contract
+export interface SsuWorld {
+  contract: { recipient: number; guardian: number };
+  act: { recipient: number; guardian: number };
+  /** an organisation of the direction to request a contract with */
+  provider: number;
+}
+
+/** An ИППСУ for the person, a contract with the employee's organisation signed by both, a service and an act. */
+async function ssuContract(
+  ctx: TestContext,
+  personKey: string,
+  signerKey: string,
+  employeeKey: string,
+  principal?: string,
+) {
+  const svc = ctx.services.contracts;
+  const personId = await personIdOf(ctx, principal ?? personKey);
+  const organisationId = (
+    (await ctx
+      .db('person_roles')
+      .where({ person_id: await personIdOf(ctx, employeeKey), role: 'employee' })
+      .first('organisation_id')) as { organisation_id: number }
+  ).organisation_id;
+  const org = (await ctx.db('organisations').where({ id: organisationId }).first('bin')) as { bin: string };
+  const person = (await ctx.db('persons').where({ id: personId }).first('iin')) as { iin: string };
+  const today = astanaDate(ctx.clock.now());
+  const until = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+  await svc.programmes.importBatch({
+    programmes: [
+      {
+        externalId: `MATRIX-${personKey}`,
+        iin: person.iin,
+        category: 'elderly',
+        number: `ИППСУ-${personKey}`,
+        developedOn: today,
+        validUntil: until,
+        services: [
+          {
+            externalId: `MATRIX-${personKey}-1`,
+            code: 'SSU_HOME',
+            name: { ru: 'Уход на дому', kk: 'Үйде күтім', en: 'Care at home' },
+            form: 'home',
+            volume: 10,
+            periodFrom: today,
+            periodTo: until,
+          },
+        ],
+        providers: [org.bin],
+      },
+    ],
+  });
+  const signer = await actor(ctx, signerKey, principal ? ['guardian'] : ['recipient'], principal);
+  const employee = { ...(await actor(ctx, employeeKey, ['employee'])), organisationId };
+  const contract = await svc.contracts.request(signer, organisationId);
+  const services = await ctx.db('ssu_contract_services').where({ contract_id: contract.id });
+  const terms = {
+    validFrom: today,
+    validTo: until,
+    services: services.map((s: { programme_service_id: number }) => ({
+      programmeServiceId: s.programme_service_id,
+      volume: 5,
+    })),
+  };
+  const p = await svc.contracts.issueProviderSign(employee, contract.id, terms);
+  await svc.contracts.applyProviderSign(employee, contract.id, {
+    signRequestId: p.signRequest.id,
+    signedXml: signAs(ctx, employeeKey, 'SIGN', p.signRequest.xml),
+  });
+  const r = await svc.contracts.issueRecipientSign(signer, contract.id);
+  await svc.contracts.applyRecipientSign(signer, contract.id, {
+    signRequestId: r.signRequest.id,
+    signedXml: signAs(ctx, signerKey, 'SIGN', r.signRequest.xml),
+  });
+  const cs = (await ctx.db('ssu_contract_services').where({ contract_id: contract.id }).first('id')) as {
+    id: number;
+  };
+  await svc.contracts.record(employee, contract.id, { service: cs.id, date: today, quantity: 1 });
+  const act = await svc.contracts.formAct(employee, contract.id);
+  return { contract: contract.id, act: act.id };
+}
+
+async function ssuWorld(ctx: TestContext): Promise<SsuWorld> {
+  const own = await ssuContract(ctx, 'r03', 'r03', 'e01');
+  const other = await ssuContract(ctx, 'g04', 'g04', 'e04', 'r16');
+  const provider = (
+    (await ctx
+      .db('person_roles')
+      .where({ person_id: await personIdOf(ctx, 'e02'), role: 'employee' })
+      .first('organisation_id')) as { organisation_id: number }
+  ).organisation_id;
+  return {
+    contract: { recipient: own.contract, guardian: other.contract },
+    act: { recipient: own.act, guardian: other.act },
+    provider,
   };
 }
 
@@ -307,6 +407,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
         other: await referralOf(ctx, await personIdOf(ctx, 'r10')),
       },
       ...(await sanatoriumWorld(ctx)),
+      ssu: await ssuWorld(ctx),
     },
   };
 }

@@ -97,9 +97,9 @@ describe('the start page’s notes about the demo recipients agree with their IP
   const recipients = PEOPLE.filter((p) => p.roles.includes('recipient'));
 
   it('every recipient has an IPR, its measures named in the note', () => {
-    // 20 recipients, a guardian who is one herself (g02), 2 elderly, 2 of sanatorium treatment (issue 17);
-    // and np01–np03, who have no phone (outreach)
-    expect(recipients.filter((p) => !p.key.startsWith('np'))).toHaveLength(25);
+    // 20 recipients, a guardian who is one herself (g02), 2 elderly, 2 of sanatorium treatment (issue 17),
+    // 3 of the contracts (ssu-r1..3); and np01–np03, who have no phone (outreach)
+    expect(recipients.filter((p) => !p.key.startsWith('np'))).toHaveLength(28);
     expect(recipients.filter((p) => p.key.startsWith('np'))).toHaveLength(3);
     for (const p of recipients) {
       expect(p.measures.length, p.key).toBeGreaterThan(0);
