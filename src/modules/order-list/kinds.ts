@@ -7,8 +7,14 @@ import { msuMachine } from '../msu/rules.js';
 import { serviceMachine } from '../specialist-services/rules.js';
 import { goodsMachine } from '../goods/rules.js';
 import { sanatoriumMachine } from '../sanatorium/rules.js';
+import { contractMachine } from '../contracts/rules.js';
 import type { ListAction, ListMachine, OrderListKind, OrderSection, ReasonLine } from './registry.js';
-import { kindLabelOf, OrderListRepository, type ReasonEventRow } from './repository.js';
+import {
+  ContractListRepository,
+  kindLabelOf,
+  OrderListRepository,
+  type ReasonEventRow,
+} from './repository.js';
 
 const repo = new OrderListRepository();
 
@@ -160,5 +166,53 @@ export const sanatoriumKind = ordersTableKind({
   cardHref: (id) => `/sanatorium/orders/${id}`,
 });
 
+const contracts = new ContractListRepository();
+
+/**
+ * Special social services by contract (seed 002, docs/contracts.md), kept in `ssu_contracts`: the
+ * person signs the contract the provider signed, or terminates it with a reason. A contract has its
+ * number only once both sides sign; until then the row names it by its card's number.
+ */
+export const contractKind: OrderListKind = {
+  kind: 'contract',
+  section: 'services',
+  filters: [{ value: 'contract', labelKey: 'orderlist:filter.contract' }],
+  statusNs: 'contracts',
+  machine: contractMachine,
+  actions: {
+    recipient_sign: link('orderlist:action.signContract', (id) => `/contracts/${id}/sign`, 'primary'),
+    terminate_recipient: link('orderlist:action.terminate', (id) => `/contracts/${id}/terminate`, 'warning'),
+  },
+  cardHref: (id) => `/contracts/${id}`,
+  rows: async (db: Knex, personId: number) => {
+    const list = await contracts.contractsOf(db, personId);
+    const reasons = await contracts.reasonsOf(
+      db,
+      list.map((c) => c.id),
+    );
+    return list.map((c) => ({
+      id: c.id,
+      number: c.number ?? String(c.id),
+      kindLabel: {
+        ru: 'Специальные социальные услуги по договору',
+        kk: 'Шарт бойынша арнаулы әлеуметтік қызметтер',
+        en: 'Special social services by contract',
+      },
+      filter: 'contract',
+      supplier: c.supplier,
+      createdAt: c.requested_at,
+      status: c.status,
+      context: { lapsed: c.lapsed },
+      reasons: reasons.filter((r) => r.contract_id === c.id).map((r) => ({ at: r.at, text: r.reason })),
+    }));
+  },
+};
+
 /** Every kind the lists show, in the order of the «Вид» filter. */
-export const ORDER_LIST_KINDS: readonly OrderListKind[] = [msuKind, serviceKind, sanatoriumKind, goodsKind];
+export const ORDER_LIST_KINDS: readonly OrderListKind[] = [
+  msuKind,
+  serviceKind,
+  sanatoriumKind,
+  contractKind,
+  goodsKind,
+];

@@ -68,6 +68,49 @@ export class OrderListRepository {
   }
 }
 
+/** A contract of special social services (docs/contracts.md) with what a list row shows beside it. */
+export interface ListedContractRow {
+  id: number;
+  number: string | null;
+  status: string;
+  requested_at: Date;
+  supplier: string;
+  /** the contract's last day has passed (the database's date, Astana) */
+  lapsed: boolean;
+}
+
+/** The person's contracts of special social services, and the reasons given on their steps. */
+export class ContractListRepository {
+  async contractsOf(db: Db, personId: number): Promise<ListedContractRow[]> {
+    return (await db('ssu_contracts as c')
+      .join('organisations as org', 'org.id', 'c.organisation_id')
+      .where('c.person_id', personId)
+      .orderBy('c.requested_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .select(
+        'c.id',
+        'c.number',
+        'c.status',
+        'c.requested_at',
+        'org.name as supplier',
+        db.raw(`coalesce(c.valid_to < (now() at time zone 'Asia/Almaty')::date, false) as lapsed`),
+      )) as ListedContractRow[];
+  }
+
+  async reasonsOf(
+    db: Db,
+    contractIds: number[],
+  ): Promise<{ contract_id: number; reason: string; at: Date }[]> {
+    if (contractIds.length === 0) return [];
+    return (await db('ssu_contract_events')
+      .whereIn('contract_id', contractIds)
+      .whereNotNull('reason')
+      .andWhere('reason', '<>', '')
+      .orderBy('id')
+      .select('contract_id', 'reason', 'at')) as { contract_id: number; reason: string; at: Date }[];
+  }
+}
+
 /** A help type's name in each language (its code when the type is unknown). */
 export function kindLabelOf(
   r: Pick<ListedOrderRow, 'help_type' | 'name_ru' | 'name_kk' | 'name_en'>,

@@ -220,6 +220,45 @@ describe('«Заказанные услуги»: every kind with the actions its
   });
 });
 
+describe('«Заказанные услуги»: contracts of special social services', () => {
+  it("lists ssu-r1's contracts of every status: «Подписать договор» on the one the provider signed, «Расторгнуть договор» on an active one, the reason of a declined one", async () => {
+    const person = await personIdOf(ctx, 'ssu-r1');
+    const rows = (await ctx
+      .db('ssu_contracts')
+      .where({ person_id: person })
+      .select('id', 'number', 'status')) as {
+      id: number;
+      number: string | null;
+      status: string;
+    }[];
+    const by = (status: string) => rows.find((r) => r.status === status)!;
+    const label = (c: { id: number; number: string | null }) => c.number ?? String(c.id);
+    const asR1 = await loginAs(ctx, 'ssu-r1');
+    const page = await asR1.get('/cabinet/services?type=contract').expect(200);
+    expect(numbersOn(page.text).sort()).toEqual(rows.map(label).sort());
+    const signing = by('provider_signed');
+    expect(actionsOf(rowOf(page.text, label(signing)))).toEqual([
+      { label: 'Подписать договор', href: `/contracts/${signing.id}/sign`, method: 'get', signs: false },
+      {
+        label: 'Расторгнуть договор',
+        href: `/contracts/${signing.id}/terminate`,
+        method: 'get',
+        signs: false,
+      },
+    ]);
+    const active = by('active');
+    expect(actionsOf(rowOf(page.text, label(active))).map((a) => a.label)).toEqual(['Расторгнуть договор']);
+    const declined = by('declined');
+    const declinedRow = rowOf(page.text, label(declined));
+    expect(actionsOf(declinedRow)).toEqual([]);
+    expect(declinedRow).toContain('Просмотреть причины');
+    expect(declinedRow).toContain('Отклонён поставщиком');
+    // nobody else sees them
+    const others = numbersOn((await asR01.get('/cabinet/services').expect(200)).text);
+    for (const r of rows) expect(others).not.toContain(label(r));
+  });
+});
+
 describe('«Заказы товаров»', () => {
   it('a created order offers «Подтвердить» and «Удалить», a confirmed one «Отменить» (signed forms of the card); a declined one its reasons', async () => {
     const warehouse = await locationIdByName(ctx, 'Склад медтехники в Караганде');

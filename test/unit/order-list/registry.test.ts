@@ -5,6 +5,7 @@ import {
   ORDER_LIST_KINDS,
   goodsKind,
   msuKind,
+  contractKind,
   sanatoriumKind,
   serviceKind,
 } from '../../../src/modules/order-list/kinds.js';
@@ -14,6 +15,7 @@ import { msuMachine } from '../../../src/modules/msu/rules.js';
 import { serviceMachine } from '../../../src/modules/specialist-services/rules.js';
 import { goodsMachine } from '../../../src/modules/goods/rules.js';
 import { sanatoriumMachine } from '../../../src/modules/sanatorium/rules.js';
+import { contractMachine } from '../../../src/modules/contracts/rules.js';
 import type { CoreServices } from '../../../src/modules/index.js';
 import { orderListQuery } from '../../../src/modules/order-list/schemas.js';
 
@@ -21,6 +23,7 @@ const machines = {
   msu: msuMachine,
   service: serviceMachine,
   sanatorium: sanatoriumMachine,
+  contract: contractMachine,
   goods: goodsMachine,
 } as const;
 
@@ -28,11 +31,12 @@ const actions = (kind: OrderListKind, status: string, roles = RECIPIENT_SIDE) =>
   rowActions(kind, { id: 7, status }, roles).map((a) => `${a.action} ${a.method} ${a.href}`);
 
 describe('the order kinds of the lists', () => {
-  it('registers МСУ, УЖЯ/УИП and sanatoriums on «Заказанные услуги» and ТСР on «Заказы товаров»', () => {
+  it('registers МСУ, УЖЯ/УИП, sanatoriums and ССУ contracts on «Заказанные услуги» and ТСР on «Заказы товаров»', () => {
     expect(ORDER_LIST_KINDS.map((k) => `${k.kind}:${k.section}`)).toEqual([
       'msu:services',
       'service:services',
       'sanatorium:services',
+      'contract:services',
       'goods:goods',
     ]);
   });
@@ -40,16 +44,18 @@ describe('the order kinds of the lists', () => {
   it("offers from each status exactly the recipient's actions of the kind's machine (a new machine row cannot vanish from the list)", () => {
     for (const kind of ORDER_LIST_KINDS) {
       const machine = machines[kind.kind as keyof typeof machines];
-      for (const status of machine.statuses()) {
-        const fromMachine = (machine.actionsFor as (s: string, r: typeof RECIPIENT_SIDE) => string[])(
-          status,
-          RECIPIENT_SIDE,
-        );
-        expect(
-          rowActions(kind, { id: 1, status }, RECIPIENT_SIDE).map((a) => a.action),
-          `${kind.kind} ${status}`,
-        ).toEqual(fromMachine);
-      }
+      // a contract's guards look at whether its term has lapsed; both cases are listed
+      const contexts = kind.kind === 'contract' ? [{ lapsed: false }, { lapsed: true }] : [undefined];
+      for (const status of machine.statuses())
+        for (const context of contexts) {
+          const fromMachine = (
+            machine.actionsFor as (s: string, r: typeof RECIPIENT_SIDE, c?: unknown) => string[]
+          )(status, RECIPIENT_SIDE, context);
+          expect(
+            rowActions(kind, { id: 1, status, context }, RECIPIENT_SIDE).map((a) => a.action),
+            `${kind.kind} ${status}`,
+          ).toEqual(fromMachine);
+        }
       // and nothing is presented that the recipient can never take
       const recipientActions = new Set(
         machine.transitions.filter((t) => t.by.some((r) => RECIPIENT_SIDE.includes(r))).map((t) => t.action),
@@ -80,6 +86,13 @@ describe('the order kinds of the lists', () => {
     expect(actions(sanatoriumKind, 'awaiting_sanatorium')).toEqual([
       'cancel post /sanatorium/orders/7/cancel',
     ]);
+    expect(
+      rowActions(
+        contractKind,
+        { id: 7, status: 'provider_signed', context: { lapsed: false } },
+        RECIPIENT_SIDE,
+      ).map((a) => `${a.action} ${a.method} ${a.href}`),
+    ).toEqual(['recipient_sign get /contracts/7/sign', 'terminate_recipient get /contracts/7/terminate']);
     expect(actions(sanatoriumKind, 'confirmed')).toEqual(['refuse get /sanatorium/orders/7#reason-refuse']);
   });
 
