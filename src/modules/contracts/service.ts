@@ -218,8 +218,16 @@ export class ContractsService {
     ]);
     const ctx = this.ctxOf(c);
     const formedAct = acts.find((a) => a.status === 'formed') ?? null;
+    // each signature is checked by anyone on /verify/{code} (the codes printed on the PDF too)
+    const codeOf = async (id: number | null) =>
+      id ? ((await this.core.signing.document(id))?.verification_code ?? null) : null;
+    const [providerCode, recipientCode] = await Promise.all([
+      codeOf(c.provider_document_id),
+      codeOf(c.recipient_document_id),
+    ]);
     return {
       contract: c,
+      verification: { provider: providerCode, recipient: recipientCode },
       services,
       records,
       acts,

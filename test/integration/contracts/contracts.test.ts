@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFParse } from 'pdf-parse';
+import request from 'supertest';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { loginAs, personIdOf, postForm, submitSigned, type Agent } from '../../support/http.js';
 import {
@@ -412,6 +413,19 @@ describe('a contract from request to the signed act', () => {
     await provider.get(`/supplier/contracts/${contractId}/signatures/provider.xml`).expect(200);
     const stranger = await loginAs(ctx, 'e03');
     await stranger.get(`/supplier/contracts/${contractId}/contract.pdf`).expect(404);
+    // each side's signature is checked by its code on the public page, linked from the card
+    const providerDoc = (await ctx
+      .db('signed_documents')
+      .where({ id: row.provider_document_id })
+      .first()) as {
+      verification_code: string;
+    };
+    const card = (await person.get(`/contracts/${contractId}`).expect(200)).text;
+    for (const code of [providerDoc.verification_code, doc.verification_code]) {
+      expect(card).toContain(`href="/verify/${code}"`);
+      const check = await request(ctx.app).get(`/verify/${code}`).expect(200);
+      expect(check.text).toContain('Подпись действительна');
+    }
   });
 });
 
