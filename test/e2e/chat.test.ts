@@ -115,4 +115,37 @@ describe('the chat with the contact centre', () => {
       await zoomed.close();
     }
   });
+
+  it("works at 200% zoom for the operator: the console and a conversation with the operator's answer", async () => {
+    const visitor = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir);
+    const console = await ZoomPage.openZoomed(stand.browser, stand.baseUrl, stand.ctx.dataDir);
+    try {
+      stand.ctx.clock.set(WORKING);
+      await visitor.goto('/chat');
+      await visitor.page.getByLabel('Ваше сообщение').fill('Не могу войти по ЭЦП, помогите');
+      await visitor.page.getByRole('button', { name: 'Отправить' }).click();
+      await visitor.page.locator('.portal-chat__message--bot').waitFor();
+      await visitor.page.getByRole('button', { name: 'Связаться с оператором' }).click();
+      await visitor.page.getByText('Разговор передан оператору контакт-центра').waitFor();
+
+      await console.loginAs('a01');
+      await console.goto('/admin/support/chat');
+      // a waiting conversation is listed first, with the visitor's last words
+      expect(await console.text()).toContain('Не могу войти по ЭЦП, помогите');
+      await console.checkA11y('console');
+      await console.page
+        .getByRole('link', { name: /^Разговор № \d+$/ })
+        .first()
+        .click();
+      await console.page.getByText('Не могу войти по ЭЦП, помогите').waitFor();
+      await console.page.getByLabel('Ответ оператора').fill('Проверьте, что выбран ключ AUTH_RSA256.');
+      await console.page.getByRole('button', { name: 'Ответить' }).click();
+      await console.page.locator('.portal-chat__message--operator').waitFor();
+      await console.checkA11y('conversation-answered');
+    } finally {
+      stand.ctx.clock.reset();
+      await visitor.close();
+      await console.close();
+    }
+  });
 });
