@@ -9,6 +9,14 @@ import { AppError, NotFoundError } from '../lib/errors.js';
 import { parseId, textKeyOr } from '../lib/schema-blocks.js';
 
 export { signedForm, type SignedForm } from '../lib/schema-blocks.js';
+import { signedForm as signedFormSchema, type SignedForm as SignedFormData } from '../lib/schema-blocks.js';
+
+/** The posted signature (signRequestId + signedXml); a post without one is a plain 400. */
+export function signedOf(req: Request): SignedFormData {
+  const r = signedFormSchema.safeParse(req.body);
+  if (!r.success) throw new AppError('EDS_NO_SIGNATURE', 400);
+  return r.data;
+}
 
 /** field → text key of its first problem */
 export type FieldErrors = Record<string, string>;

@@ -62,6 +62,17 @@ export interface ReasonPage {
   values?: Record<string, unknown>;
 }
 
+/** An area's sign page: the shared page with the area's hint, button and way back (locale keys). */
+export function areaSignPage(keys: { hint: string; button: string; cancel: string }) {
+  return (req: Request, res: Response, page: Omit<SignPage, 'hint' | 'buttonLabel' | 'cancelLabel'>): void =>
+    renderSignPage(res, {
+      ...page,
+      hint: req.t(keys.hint),
+      buttonLabel: req.t(keys.button),
+      cancelLabel: req.t(keys.cancel),
+    });
+}
+
 /**
  * One signing rhythm: the step's document goes to the browser signer as JSON (it opens the signing
  * at once), or, without JavaScript, the one sign page with the document and its signing form.

@@ -1,30 +1,19 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import type { ContractView } from '../../modules/contracts/index.js';
-import { AppError } from '../../lib/errors.js';
-import { signedForm, type SignedForm } from '../../web/forms.js';
-import { renderSignPage, type SignPage, type SummaryRow } from '../../web/sign-step.js';
+import type { SummaryRow } from '../../web/sign-step.js';
 
-/** The posted signature (signRequestId + signedXml); a post without one is a plain 400. */
-export function signedOf(req: Request): SignedForm {
-  const r = signedForm.safeParse(req.body);
-  if (!r.success) throw new AppError('EDS_NO_SIGNATURE', 400);
-  return r.data;
-}
+import { signedOf } from '../../web/forms.js';
+import { areaSignPage } from '../../web/sign-step.js';
+
+export { signedOf };
 
 /** The area's sign page: the shared page with the area's hint, button and way back. */
-export function renderSign(
-  req: Request,
-  res: Response,
-  page: Omit<SignPage, 'hint' | 'buttonLabel' | 'cancelLabel'>,
-): void {
-  renderSignPage(res, {
-    ...page,
-    hint: req.t('contracts:signHint'),
-    buttonLabel: req.t('contracts:button.sign'),
-    cancelLabel: req.t('contracts:button.cancel'),
-  });
-}
+export const renderSign = areaSignPage({
+  hint: 'contracts:signHint',
+  button: 'contracts:button.sign',
+  cancel: 'contracts:button.cancel',
+});
 
 /** dd.mm.yyyy of an ISO date, or «—». */
 export function shownDate(iso: string | null): string {

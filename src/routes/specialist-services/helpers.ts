@@ -5,13 +5,13 @@ import type { ReasonAction } from '../../modules/specialist-services/rules.js';
 import type { ServiceOrderView } from '../../modules/specialist-services/repository.js';
 import type { ReasonInput } from '../../modules/specialist-services/schemas.js';
 import type { IssuedSignRequest } from '../../modules/signing/signing-service.js';
-import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { parseId } from '../../lib/schema-blocks.js';
 import { reasonForm } from '../../modules/specialist-services/schemas.js';
 import { actorOf } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
-import { parseForm, signedForm, type FieldErrors, type SignedForm } from '../../web/forms.js';
-import { renderReasonPage, renderSignPage, type SignPage } from '../../web/sign-step.js';
+import { parseForm, type FieldErrors, type SignedForm } from '../../web/forms.js';
+import { renderReasonPage } from '../../web/sign-step.js';
 import { orderVm } from './view-models.js';
 
 /** An id in a query or form field (route parameters: idParam), or 404. */
@@ -21,26 +21,17 @@ export function idOf(v: unknown): number {
   return id;
 }
 
-/** The posted signature (signRequestId + signedXml); a post without one is a plain 400. */
-export function signedOf(req: Request): SignedForm {
-  const r = signedForm.safeParse(req.body);
-  if (!r.success) throw new AppError('EDS_NO_SIGNATURE', 400);
-  return r.data;
-}
+import { signedOf } from '../../web/forms.js';
+import { areaSignPage } from '../../web/sign-step.js';
+
+export { signedOf };
 
 /** The area's sign page: the shared page with the area's hint, button and way back. */
-export function renderSign(
-  req: Request,
-  res: Response,
-  page: Omit<SignPage, 'hint' | 'buttonLabel' | 'cancelLabel'>,
-): void {
-  renderSignPage(res, {
-    ...page,
-    hint: req.t('services:signHint'),
-    buttonLabel: req.t('services:button.sign'),
-    cancelLabel: req.t('services:button.cancelSigning'),
-  });
-}
+export const renderSign = areaSignPage({
+  hint: 'services:signHint',
+  button: 'services:button.sign',
+  cancel: 'services:button.cancelSigning',
+});
 
 /** Runs fn; a ValidationError re-renders the form (400) through onInvalid. */
 export async function withValidation<T>(
