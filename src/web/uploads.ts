@@ -83,6 +83,14 @@ export const UPLOADS = {
     fields: 10,
     fieldBytes: KIB,
   },
+  /** a photo of the sanatorium with its alternative text (issue 17 item 1) */
+  sanatoriumPhoto: {
+    route: 'POST /sanatorium-cabinet/photos',
+    files: { photo: { count: 1, bytes: PHOTO_MAX_BYTES } },
+    fields: 4,
+    // the alternative text: ≤ 300 characters, 2 bytes each in Cyrillic
+    fieldBytes: 2 * KIB,
+  },
 } satisfies Record<string, UploadLimits>;
 
 /** The largest body a route takes: every file at its largest, every field full, the part headers. */

@@ -4,6 +4,7 @@ import { SanatoriumRepository } from './repository.js';
 import { SanatoriumOfferService } from './offer-service.js';
 import { SanatoriumOrderService } from './order-service.js';
 import { SanatoriumReportsService } from './reports-service.js';
+import { SanatoriumPhotoService } from './photo-service.js';
 
 /** Sanatorium-resort treatment: the sanatorium's offer, orders of both sides, registry and reports. */
 export function createSanatoriumModule(core: CoreServices) {
@@ -12,6 +13,7 @@ export function createSanatoriumModule(core: CoreServices) {
     offer: new SanatoriumOfferService(core, repo),
     orders: new SanatoriumOrderService(core, repo, createEntitlementsModule(core)),
     reports: new SanatoriumReportsService(core, repo),
+    photos: new SanatoriumPhotoService(core, repo),
   };
 }
 

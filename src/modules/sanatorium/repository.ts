@@ -90,7 +90,68 @@ function money<T extends object>(row: T, keys: (keyof T)[]): T {
 }
 
 /** knex for the sanatorium tables. */
+export interface SanatoriumPhotoRow {
+  id: number;
+  organisation_id: number;
+  stored_name: string;
+  content_type: string;
+  size_bytes: number;
+  alt: string;
+  created_at: Date;
+}
+
 export class SanatoriumRepository {
+  // ---- photos (issue 17 item 1)
+
+  async photos(db: Db, organisationId: number): Promise<SanatoriumPhotoRow[]> {
+    return (await db('sanatorium_photos')
+      .where({ organisation_id: organisationId })
+      .orderBy('id')) as SanatoriumPhotoRow[];
+  }
+
+  /** A photo with whether its sanatorium is on offer (published, its organisation active). */
+  async photo(db: Db, id: number): Promise<(SanatoriumPhotoRow & { offered: boolean }) | undefined> {
+    return (await db('sanatorium_photos as p')
+      .join('sanatoriums as s', 's.organisation_id', 'p.organisation_id')
+      .join('organisations as o', 'o.id', 'p.organisation_id')
+      .where('p.id', id)
+      .first('p.*', db.raw(`(s.published and o.active) as offered`))) as
+      (SanatoriumPhotoRow & { offered: boolean }) | undefined;
+  }
+
+  async countPhotos(db: Db, organisationId: number): Promise<number> {
+    const row = (await db('sanatorium_photos')
+      .where({ organisation_id: organisationId })
+      .count<{ n: number }[]>('* as n')
+      .first()) as { n: number } | undefined;
+    return Number(row?.n ?? 0);
+  }
+
+  async insertPhoto(
+    tx: Knex.Transaction,
+    row: Omit<SanatoriumPhotoRow, 'id' | 'created_at'> & { created_at: Date },
+  ): Promise<SanatoriumPhotoRow> {
+    const [r] = (await tx('sanatorium_photos').insert(row).returning('*')) as SanatoriumPhotoRow[];
+    return r!;
+  }
+
+  async deletePhoto(
+    tx: Knex.Transaction,
+    organisationId: number,
+    id: number,
+  ): Promise<SanatoriumPhotoRow | undefined> {
+    const [r] = (await tx('sanatorium_photos')
+      .where({ id, organisation_id: organisationId })
+      .delete()
+      .returning('*')) as SanatoriumPhotoRow[];
+    return r;
+  }
+
+  /** Serialises photo uploads of one sanatorium (the count limit). */
+  async lockSanatorium(tx: Knex.Transaction, organisationId: number): Promise<void> {
+    await tx('sanatoriums').where({ organisation_id: organisationId }).forUpdate().first('organisation_id');
+  }
+
   async sanatorium(db: Db, organisationId: number): Promise<SanatoriumRow | undefined> {
     return (await db('sanatoriums').where({ organisation_id: organisationId }).first()) as
       SanatoriumRow | undefined;

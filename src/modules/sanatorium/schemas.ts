@@ -92,3 +92,10 @@ export const searchQuery = z.object({
   measure: z.unknown().optional(),
 });
 export type SearchQuery = z.output<typeof searchQuery>;
+
+/** A photo's text fields (the file comes apart): the alternative text is required. */
+export const photoForm = z.strictObject({
+  ...csrf,
+  alt: text(300, 'sanatorium:errors.altRequired'),
+});
+export type PhotoInput = z.infer<typeof photoForm>;

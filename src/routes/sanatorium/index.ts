@@ -1,7 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
-import { actorOf, requireRole } from '../../web/auth-context.js';
+import { actorOf, requireAuth, requireRole } from '../../web/auth-context.js';
+import { UPLOADS, acceptUploads, sendStoredFile, uploadsOf } from '../../web/uploads.js';
 import { flash } from '../../web/flash.js';
 import { idParam, parseForm, signedForm } from '../../web/forms.js';
 import { renderSignPage, type SummaryRow } from '../../web/sign-step.js';
@@ -17,6 +18,7 @@ import {
   createForm,
   offerForm,
   periodForm,
+  photoForm,
   searchQuery,
   stepForm,
 } from '../../modules/sanatorium/schemas.js';
@@ -52,7 +54,19 @@ export function sanatoriumRoutes(services: WebServices): Router {
     extra: Record<string, unknown> = {},
   ) {
     const w = await orders.window(actorOf(req), idParam(req));
-    res.status(status).render('pages/sanatorium/period.njk', { ...w, values: {}, ...extra });
+    // the sanatorium's photos, and its licence and other documents (the organisation's, issue 16)
+    const orgId = w.sanatorium.organisation_id;
+    const [photos, docs] = await Promise.all([
+      services.sanatorium.photos.photosOf(orgId),
+      services.offer.documents.documentsOf([orgId]),
+    ]);
+    res.status(status).render('pages/sanatorium/period.njk', {
+      ...w,
+      photos,
+      documents: (docs.get(orgId) ?? []).filter((d) => d.goodsId === null),
+      values: {},
+      ...extra,
+    });
   }
 
   router.get('/sanatorium/periods/:id', recipientOnly, async (req, res) => {
@@ -126,7 +140,10 @@ export function sanatoriumRoutes(services: WebServices): Router {
   ) {
     const own = await services.sanatorium.offer.own(actorOf(req));
     const incoming = own.exists ? await orders.incoming(actorOf(req)) : [];
-    res.status(status).render('pages/sanatorium/cabinet.njk', { ...own, incoming, ...lists, ...extra });
+    const photos = own.exists ? await services.sanatorium.photos.photosOf(own.organisation.id) : [];
+    res
+      .status(status)
+      .render('pages/sanatorium/cabinet.njk', { ...own, incoming, photos, ...lists, ...extra });
   }
 
   router.get('/sanatorium-cabinet', employee, async (req, res) => {
@@ -162,6 +179,48 @@ export function sanatoriumRoutes(services: WebServices): Router {
     }
     flash(req, 'sanatorium:flash.periodAdded', {});
     res.redirect(303, '/sanatorium-cabinet');
+  });
+
+  // The sanatorium's photos, each with its alternative text (issue 17 item 1)
+  const photoUpload = acceptUploads(services.config.dataDir, UPLOADS.sanatoriumPhoto);
+  router.post('/sanatorium-cabinet/photos', employee, photoUpload, async (req, res) => {
+    const files = uploadsOf(req);
+    const values = (req.body ?? {}) as Record<string, unknown>;
+    if (files.length > 1 || files.some((f) => f.fieldname !== 'photo'))
+      return renderCabinet(req, res, 400, {
+        photoErrors: { photo: 'sanatorium:errors.photoOne' },
+        photoValues: values,
+      });
+    const parsed = parse(photoForm, values);
+    if (!parsed.ok) return renderCabinet(req, res, 400, { photoErrors: parsed.errors, photoValues: values });
+    try {
+      await services.sanatorium.photos.upload(actorOf(req), parsed.data, files[0]);
+    } catch (err) {
+      if (err instanceof ValidationError)
+        return renderCabinet(req, res, 400, { photoErrors: err.fields, photoValues: values });
+      const u = userError(err);
+      if (u) return renderCabinet(req, res, u.status, { actionError: req.t(u.key, u.params) });
+      throw err;
+    }
+    flash(req, 'sanatorium:flash.photoAdded', {});
+    res.redirect(303, '/sanatorium-cabinet#photos');
+  });
+
+  router.post('/sanatorium-cabinet/photos/:id/delete', employee, async (req, res) => {
+    await services.sanatorium.photos.remove(actorOf(req), idParam(req));
+    flash(req, 'sanatorium:flash.photoRemoved', {});
+    res.redirect(303, '/sanatorium-cabinet#photos');
+  });
+
+  /** A photo of a sanatorium: the stored type, never sniffed, never rendered as a document. */
+  router.get('/sanatorium/photos/:id', requireAuth, async (req, res) => {
+    const photo = await services.sanatorium.photos.photoFile(actorOf(req), idParam(req));
+    sendStoredFile(req, res, photo.file, {
+      'Content-Type': photo.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition': 'attachment; filename="photo"',
+      'Cache-Control': 'private, max-age=3600',
+    });
   });
 
   orderRoutes(router, services, {

@@ -63,6 +63,8 @@ export const DOWNLOADS = [
   // sanatorium treatment (issue 17): the voucher
   'GET /sanatorium/orders/:id/voucher.pdf',
   'GET /sanatorium-cabinet/orders/:id/voucher.pdf',
+  // sanatorium photos (issue 17 item 1)
+  'GET /sanatorium/photos/:id',
   // the no-phone list's export (issue 19 item 3)
   'GET /outreach/export.csv',
   // special social services by contract
@@ -441,6 +443,21 @@ export const MATRIX: Record<string, Entry> = {
   // the administrator's registry and report; the public free places
   'GET /admin/sanatoriums': { expect: only(['admin']), url: path('/admin/sanatoriums') },
   'GET /open-data/sanatoriums': { expect: everyone(200), url: path('/open-data/sanatoriums') },
+  // sanatorium photos and the licence (issue 17 item 1): photos of a sanatorium on offer are seen by
+  // anyone signed in; the cabinet's upload and removal refuse the matrix's employees (no sanatorium
+  // direction: 403; another organisation's photo: 404). csrf.test.ts posts them as e07.
+  'GET /sanatorium/photos/:id': {
+    expect: signedIn(200),
+    url: (w) => `/sanatorium/photos/${w.ids.sanatoriumPhoto}`,
+  },
+  'POST /sanatorium-cabinet/photos': {
+    expect: only(EMPLOYEES, 403),
+    url: path('/sanatorium-cabinet/photos'),
+  },
+  'POST /sanatorium-cabinet/photos/:id/delete': {
+    expect: only(EMPLOYEES, 404),
+    url: (w) => `/sanatorium-cabinet/photos/${w.ids.sanatoriumPhoto}/delete`,
+  },
 
   // ------------------------------------------------------------ requests about technical failures
   'GET /support': { expect: signedIn(200), url: path('/support') },

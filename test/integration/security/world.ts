@@ -95,6 +95,8 @@ export interface World {
     /** sanatorium treatment (issue 17): orders of r03 and of the ward r16 at «Бурабай-Шипагер», and a period */
     sanatoriumOrder: { recipient: number; guardian: number };
     sanatoriumPeriod: number;
+    /** a photo of «Бурабай-Шипагер» (no role of the matrix works there) */
+    sanatoriumPhoto: number;
     /** special social services by contract: r03's at e01's organisation, r16's at another, each active with an act to sign */
     ssu: SsuWorld;
   };
@@ -449,7 +451,22 @@ async function sanatoriumWorld(ctx: TestContext) {
       guardian: await orderOf('g04', 'r16', ['guardian']),
     },
     sanatoriumPeriod: period.id,
+    sanatoriumPhoto: await sanatoriumPhoto(ctx),
   };
+}
+
+/** A photo of «Бурабай-Шипагер», uploaded by its employee san-e1. */
+async function sanatoriumPhoto(ctx: TestContext): Promise<number> {
+  const org = (await ctx
+    .db('sanatoriums')
+    .where({ name: 'Санаторий «Бурабай-Шипагер»' })
+    .first('organisation_id')) as { organisation_id: number };
+  await ctx.services.sanatorium.photos.upload(
+    { ...(await actor(ctx, 'san-e1', ['employee'])), organisationId: org.organisation_id },
+    { alt: 'Главный корпус' },
+    uploadedFile(PNG, 'photo', 'photo.png', 'image/png'),
+  );
+  return firstId(ctx, 'sanatorium_photos', { organisation_id: org.organisation_id });
 }
 
 /** The chat: a conversation of the person handed to the contact centre (waiting, or registered after hours). */
