@@ -252,8 +252,13 @@ const FUZZED = Object.keys(MATRIX).filter((r) => !SKIP.has(r));
 
 describe('the pages tell the fuzz what to send', () => {
   it('finds the forms of most POST routes and the filters of the list pages on the pages themselves', () => {
-    const posts = FUZZED.filter((r) => r.startsWith('POST '));
-    expect(posts.filter((r) => forms.has(r)).length).toBeGreaterThan(posts.length / 2);
+    // of the POST routes some role of the world may post (those no role reaches, such as a sanatorium's
+    // cabinet or a local executive body's list, have no page any role renders: their own tests cover them)
+    const posts = FUZZED.filter((r) => r.startsWith('POST ') && roleFor(r) !== undefined);
+    const found = posts.filter((r) => forms.has(r));
+    expect(found.length, `forms found for ${found.length} of ${posts.length}`).toBeGreaterThan(
+      posts.length / 2,
+    );
     for (const list of ['GET /msu', 'GET /supplier/orders', 'GET /specialist/orders', 'GET /admin/audit'])
       expect([...(queryKeys.get(list) ?? [])], list).not.toEqual([]);
   });
