@@ -1,4 +1,8 @@
-import type { Response } from 'express';
+import type { Response, Router } from 'express';
+import type { WebServices } from '../../modules/index.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { actorOf } from '../../web/auth-context.js';
+import { idParam } from '../../web/forms.js';
 import type { TFunction } from 'i18next';
 import type { ContractView } from '../../modules/contracts/index.js';
 import type { SummaryRow } from '../../web/sign-step.js';
@@ -41,4 +45,23 @@ export function sendAttachment(res: Response, body: Buffer | string, fileName: s
   res.type(mime);
   res.setHeader('Cache-Control', 'private, no-store');
   res.send(body);
+}
+
+/** The contract as a document for one side: `{base}/:id/contract.pdf` and each signature's XML. */
+export function documentRoutes(
+  router: Router,
+  services: WebServices,
+  base: string,
+  side: 'person' | 'provider',
+): void {
+  router.get(`${base}/:id/contract.pdf`, async (req, res) => {
+    const { number, pdf } = await services.contracts.documents.pdf(actorOf(req), idParam(req), side);
+    sendAttachment(res, pdf, `${number}.pdf`, 'application/pdf');
+  });
+  router.get(`${base}/:id/signatures/:which.xml`, async (req, res) => {
+    const which = req.params.which;
+    if (which !== 'provider' && which !== 'recipient') throw new NotFoundError();
+    const { number, xml } = await services.contracts.documents.xml(actorOf(req), idParam(req), side, which);
+    sendAttachment(res, xml, `${number}-${which}.xml`, 'application/xml');
+  });
 }

@@ -2,12 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import type { ProviderReasonAction } from '../../modules/contracts/index.js';
 import { emptyForm, parseTerms, reasonForm, recordForm } from '../../modules/contracts/schemas.js';
-import { AppError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { AppError, ValidationError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { idParam, parseForm, type FieldErrors } from '../../web/forms.js';
 import { parseReason, renderReasonPage, type ReasonPage } from '../../web/sign-step.js';
-import { contractRows, renderSign, sendAttachment, shownDate, signedOf } from './helpers.js';
+import { contractRows, documentRoutes, renderSign, shownDate, signedOf } from './helpers.js';
 
 /**
  * The provider's side (seed 002 item 3.4): incoming requests; the contract card where an employee
@@ -161,21 +161,7 @@ export function providerContractRoutes(services: WebServices): Router {
   reasonRoutes('decline', 'decline');
   reasonRoutes('terminate', 'terminate_provider');
 
-  router.get('/supplier/contracts/:id/contract.pdf', async (req, res) => {
-    const { number, pdf } = await services.contracts.documents.pdf(actorOf(req), idParam(req), 'provider');
-    sendAttachment(res, pdf, `${number}.pdf`, 'application/pdf');
-  });
-  router.get('/supplier/contracts/:id/signatures/:which.xml', async (req, res) => {
-    const which = req.params.which;
-    if (which !== 'provider' && which !== 'recipient') throw new NotFoundError();
-    const { number, xml } = await services.contracts.documents.xml(
-      actorOf(req),
-      idParam(req),
-      'provider',
-      which,
-    );
-    sendAttachment(res, xml, `${number}-${which}.xml`, 'application/xml');
-  });
+  documentRoutes(router, services, '/supplier/contracts', 'provider');
 
   return router;
 }

@@ -2,12 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import type { WebServices } from '../../modules/index.js';
 import type { RecipientReasonAction } from '../../modules/contracts/index.js';
 import { providerQuery, reasonForm, requestForm } from '../../modules/contracts/schemas.js';
-import { NotFoundError } from '../../lib/errors.js';
 import { actorOf, requireRole } from '../../web/auth-context.js';
 import { flash } from '../../web/flash.js';
 import { idParam, parseForm } from '../../web/forms.js';
 import { parseReason, renderReasonPage, type ReasonPage } from '../../web/sign-step.js';
-import { contractRows, renderSign, sendAttachment, signedOf } from './helpers.js';
+import { contractRows, documentRoutes, renderSign, signedOf } from './helpers.js';
 
 /**
  * The person's side (seed 002 items 3.1–3.6), for themselves or, as a legal representative, for the
@@ -203,21 +202,7 @@ export function recipientContractRoutes(services: WebServices): Router {
   reasonRoutes('terminate', 'terminate_recipient');
 
   // the contract as a document: the PDF and each signature's XML
-  router.get('/contracts/:id/contract.pdf', async (req, res) => {
-    const { number, pdf } = await services.contracts.documents.pdf(actorOf(req), idParam(req), 'person');
-    sendAttachment(res, pdf, `${number}.pdf`, 'application/pdf');
-  });
-  router.get('/contracts/:id/signatures/:which.xml', async (req, res) => {
-    const which = req.params.which;
-    if (which !== 'provider' && which !== 'recipient') throw new NotFoundError();
-    const { number, xml } = await services.contracts.documents.xml(
-      actorOf(req),
-      idParam(req),
-      'person',
-      which,
-    );
-    sendAttachment(res, xml, `${number}-${which}.xml`, 'application/xml');
-  });
+  documentRoutes(router, services, '/contracts', 'person');
 
   return router;
 }
