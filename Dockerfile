@@ -22,4 +22,4 @@ EXPOSE 3000
 # a smaller young generation and an old generation of 192 MB keep RSS under 250 MB a process at full
 # load with the same throughput (V8 otherwise grows the heap with garbage before it collects; npm run
 # bench). src/cluster.ts runs one web worker per core (WEB_CONCURRENCY), the jobs once, in the primary.
-CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "dist/src/cluster.js"]
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=192", "dist/src/cluster.js"]

@@ -10,7 +10,6 @@ import express, {
 import cookieParser from 'cookie-parser';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
-import { pinoHttp } from 'pino-http';
 import { rateLimit } from 'express-rate-limit';
 import pg from 'pg';
 import { ROOT_DIR } from './config.js';
@@ -20,6 +19,7 @@ import { languageMiddleware } from './web/i18n.js';
 import { setUpFilterNotice } from './web/filters.js';
 import { setUpCsrf, setUpSecurityHeaders, withoutCsrfToken } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
+import { requestLog } from './web/request-log.js';
 import { LOW_VISION_COOKIE, sessionCookieName } from './web/session-cookie.js';
 import { AppError } from './lib/errors.js';
 import { UnauthenticatedError } from './web/auth-context.js';
@@ -46,32 +46,10 @@ export function maskUrl(url: string): string {
 }
 
 function setUpLogging(app: Express, services: Services): void {
-  app.use(
-    pinoHttp({
-      logger: services.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id =
-          typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // the URL may carry a query; IINs in it are masked
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: maskUrl(req.url),
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customProps: (req) => {
-        const auth = (req as Request).session?.auth;
-        return auth ? { personId: auth.personId } : {};
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets/') },
-    }),
-  );
+  requestLog(app, services.logger, {
+    maskUrl,
+    personOf: (req) => req.session?.auth?.personId,
+  });
 }
 
 function setUpStatic(app: Express): void {
@@ -97,20 +75,42 @@ function setUpSessions(app: Express, services: Services): void {
   const PgStore = connectPgSimple(session);
   /**
    * Rolling sessions would write the expiry on every request; writing it at most once a minute per
-   * session keeps the idle timeout exact to the minute and saves a database round trip per page.
+   * session keeps the idle timeout exact to the minute and saves a database round trip per page (a
+   * save writes the expiry too, so a touch right after it is skipped). Every statement of the store
+   * is a named prepared statement (parsed and planned once per connection).
    */
-  class ThrottledTouchStore extends PgStore {
+  class SessionStore extends PgStore {
     private readonly touched = new Map<string, number>();
-    override touch(sid: string, sess: session.SessionData, fn?: (err?: unknown) => void): void {
-      const now = Date.now();
+    private readonly statements = new Map<string, string>();
+    private recent(sid: string): boolean {
       const last = this.touched.get(sid);
-      if (last !== undefined && now - last < 60_000) {
+      return last !== undefined && Date.now() - last < 60_000;
+    }
+    private remember(sid: string): void {
+      if (this.touched.size > 50_000) this.touched.clear();
+      this.touched.set(sid, Date.now());
+    }
+    override touch(sid: string, sess: session.SessionData, fn?: (err?: unknown) => void): void {
+      if (this.recent(sid)) {
         fn?.();
         return;
       }
-      if (this.touched.size > 50_000) this.touched.clear();
-      this.touched.set(sid, now);
+      this.remember(sid);
       super.touch(sid, sess, fn as never);
+    }
+    override set(sid: string, sess: session.SessionData, fn?: (err?: unknown) => void): void {
+      this.remember(sid);
+      super.set(sid, sess, fn as never);
+    }
+    /** connect-pg-simple's one query function, with each of its few texts as a named statement */
+    async _asyncQuery(text: string, values: unknown[]): Promise<unknown> {
+      let name = this.statements.get(text);
+      if (!name) {
+        name = `session_store_${this.statements.size}`;
+        this.statements.set(text, name);
+      }
+      const res = await pool.query({ name, text, values });
+      return res.rows[0];
     }
   }
   const pool = new pg.Pool({ connectionString: dbUrl(services), max: 4 });
@@ -119,7 +119,7 @@ function setUpSessions(app: Express, services: Services): void {
   app.use(
     session({
       name: sessionCookieName(config.https),
-      store: new ThrottledTouchStore({
+      store: new SessionStore({
         pool,
         tableName: 'sessions',
         createTableIfMissing: false,
@@ -223,6 +223,13 @@ function setUpEmployeeChecks(app: Express, services: Services): void {
   });
 }
 
+/** A session's stored content, its cookie left out (as express-session compares it). */
+function sessionContent(sess: session.Session): string {
+  return JSON.stringify(sess, function (this: unknown, key, value: unknown) {
+    return this === sess && key === 'cookie' ? undefined : value;
+  });
+}
+
 /** What every page needs: who is logged in, the low-vision switch, the flash messages, the current path. */
 function setUpLocals(app: Express, services: Services, devStand: DevStandWeb | null): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -236,10 +243,14 @@ function setUpLocals(app: Express, services: Services, devStand: DevStandWeb | n
     res.locals.devStand = devStand !== null;
     res.locals.sessionMinutes = services.config.SESSION_IDLE_MINUTES;
     // a redirect waits for the session to be saved, so the next page sees what this one stored
-    // (a login, a flash message) even when the browser follows the redirect at once
+    // (a login, a flash message) even when the browser follows the redirect at once; a session this
+    // request did not change is not written again (express-session only renews its expiry)
+    const loaded = req.session ? { id: req.session.id, content: sessionContent(req.session) } : null;
     const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
     res.redirect = ((...args: unknown[]) => {
       if (!req.session) return redirect(...args);
+      if (loaded && loaded.id === req.session.id && loaded.content === sessionContent(req.session))
+        return redirect(...args);
       req.session.save((err) => {
         if (err) return next(err);
         redirect(...args);

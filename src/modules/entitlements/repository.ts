@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { prepared, runPrepared } from '../../db/prepared.js';
+import type { PersonName } from '../people/names.js';
 import {
   initialMeasureStatus,
   LIVE_MEASURE_STATUSES,
@@ -87,6 +89,32 @@ export interface PhoneConfirmationRow {
 }
 
 /** IPRs, measures and their windows; the help types they name. */
+interface HelpPrincipalColumns {
+  principal_id: number;
+  principal_surname: string;
+  principal_name: string;
+  principal_patronymic: string | null;
+}
+
+const HELP_PAGE = prepared(
+  'entitlements.help_page',
+  `select p.id as principal_id, p.surname as principal_surname, p.name as principal_name,
+          p.patronymic as principal_patronymic,
+          m.*, h.category, h.unit, h.name_ru, h.name_kk, h.name_en, h.sort,
+          i.external_id as ipr_external_id, i.developed_on, i.valid_until, i.category as ipr_category,
+          i.disability_group,
+          o.id as open_order_id, o.number as open_order_number, o.kind as open_order_kind
+     from persons p
+     left join (ipr_measures m
+                join help_types h on h.code = m.help_type
+                join iprs i on i.id = m.ipr_id) on m.person_id = p.id
+     left join orders o on o.recipient_id = m.person_id and o.help_type = m.help_type and o.is_open = true
+    where p.id = $1
+      and (p.id = $2 or ($3::boolean and exists (
+            select 1 from guardianships g where g.guardian_id = $2 and g.ward_id = p.id)))
+    order by h.sort asc, m.id desc`,
+);
+
 export class EntitlementsRepository {
   async helpTypes(db: Db): Promise<Map<string, HelpTypeRow>> {
     const rows = (await db('help_types').orderBy('sort')) as HelpTypeRow[];
@@ -97,37 +125,34 @@ export class EntitlementsRepository {
    * A person's measures with their help type, IPR and the open order of the help type (at most one:
    * the partial unique index on open orders), in one query.
    */
-  async measuresOf(db: Db, personId: number): Promise<MeasureWithType[]> {
-    return (await db('ipr_measures as m')
-      .join('help_types as h', 'h.code', 'm.help_type')
-      .join('iprs as i', 'i.id', 'm.ipr_id')
-      .leftJoin('orders as o', function () {
-        this.on('o.recipient_id', '=', 'm.person_id')
-          .andOn('o.help_type', '=', 'm.help_type')
-          .andOnVal('o.is_open', '=', true);
-      })
-      .where('m.person_id', personId)
-      .orderBy([
-        { column: 'h.sort', order: 'asc' },
-        { column: 'm.id', order: 'desc' },
-      ])
-      .select(
-        'm.*',
-        'h.category',
-        'h.unit',
-        'h.name_ru',
-        'h.name_kk',
-        'h.name_en',
-        'h.sort',
-        'i.external_id as ipr_external_id',
-        'i.developed_on',
-        'i.valid_until',
-        'i.category as ipr_category',
-        'i.disability_group',
-        'o.id as open_order_id',
-        'o.number as open_order_number',
-        'o.kind as open_order_kind',
-      )) as MeasureWithType[];
+  /**
+   * What «Помощь для вас» shows, in one round trip (a prepared statement): the principal's name and
+   * their measures with the help type, the IPR and the open order of each. No row when the actor may
+   * not act for the principal: the principal is the actor, or the actor is a guardian (`asGuardian`)
+   * with a guardianship of them on record, the rule of `principalOf`.
+   */
+  async helpPageOf(
+    db: Db,
+    principalId: number,
+    actorId: number,
+    asGuardian: boolean,
+  ): Promise<{ principal: PersonName & { id: number }; measures: MeasureWithType[] } | undefined> {
+    const rows = await runPrepared<MeasureWithType & HelpPrincipalColumns>(db, HELP_PAGE, [
+      principalId,
+      actorId,
+      asGuardian,
+    ]);
+    const first = rows[0];
+    if (!first) return undefined;
+    return {
+      principal: {
+        id: first.principal_id,
+        surname: first.principal_surname,
+        name: first.principal_name,
+        patronymic: first.principal_patronymic,
+      },
+      measures: rows.filter((r) => r.id !== null),
+    };
   }
 
   async lockMeasureOf(
