@@ -52,6 +52,24 @@ const doc = [
     'the quality bars (`../shared/design/quality.md`) and of the issue that asked for these figures. These machines ' +
     'are noisy: a second busy process on the two cores moves every figure, so compare the ratios measured in one run.',
   '',
+  '## How these figures are taken, and how to profile',
+  '',
+  '- **Same flags, warm servers.** Every server (the bare one too) runs with the node flags of `npm run start:prod`, ' +
+    'and is loaded for 30 s before it is measured, so JIT compilation stays out of the measured window.',
+  '- **CPU per request from `/proc`.** Beside req/s each table gives the CPU one request cost: user + system time of ' +
+    'every thread of the server process (its workers for the cluster), and of PostgreSQL (the postmaster, its live ' +
+    'backends and the ones it reaped), over the measured window divided by the requests (bench/lib/cpu.ts). It moves ' +
+    'far less than req/s when something else runs on the machine.',
+  '- **Open loop.** Latency targets are measured at fixed arrival rates: requests leave on schedule whatever the ' +
+    'answers do, and each latency runs from the moment its request was due (bench/lib/open-loop.ts); a closed loop ' +
+    'of N connections slows its own load down when the server stalls and hides the stall.',
+  '- **Profiling.** Use `perf`, not `--cpu-prof` (on these guests it counts the wait after a write to PostgreSQL as ' +
+    'CPU): `PERF_RECORD=/tmp/portal.perf npm run bench:pages` starts the portal with `--perf-basic-prof` (JIT code ' +
+    'gets names in `/tmp/perf-<pid>.map`) and records its first closed-loop round with `perf record -F 499 -g`; then ' +
+    "`perf report -i /tmp/portal.perf --no-children --sort dso,symbol` for where the CPU goes (V8's `Scavenger`, " +
+    '`ConcurrentMarking` and `Sweeper` are garbage collection) and `--children --sort symbol` for the JS call tree. ' +
+    'Any process can be recorded the same way: `perf record -F 499 -g -p <pid> -- sleep 20` while a load runs.',
+  '',
   '## Targets',
   '',
   table(

@@ -15,6 +15,10 @@
  * - Open loop: fixed arrival rates (bench/lib/open-loop.ts), latency from each request's due time.
  *
  *   npm run bench:pages [-- --rounds 3 --seconds 8 --connections 50 --warmup 30 --open 10]
+ *
+ * Profile: `PERF_RECORD=/tmp/portal.perf npm run bench:pages` starts the one-process portal with
+ * `--perf-basic-prof` (JIT code gets names in /tmp/perf-<pid>.map) and records its first closed-loop round
+ * with `perf record -g`; then `perf report -i /tmp/portal.perf --no-children --sort dso,symbol`.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -134,7 +138,8 @@ function startPortal(
   stand: { url: string; dataDir: string },
   port: number,
 ): ChildProcess {
-  return spawn('node', [...productionNodeFlags(), `dist/src/${entry}.js`], {
+  const profile = entry === 'server' && process.env.PERF_RECORD ? ['--perf-basic-prof'] : [];
+  return spawn('node', [...productionNodeFlags(), ...profile, `dist/src/${entry}.js`], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -150,6 +155,16 @@ function startPortal(
     // the request log goes nowhere, as to a log shipper that keeps up
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/** `perf record` of a process while the portal's rounds run, when PERF_RECORD names the output file. */
+function record(pid: number): { stop: () => Promise<void> } | null {
+  const out = process.env.PERF_RECORD;
+  if (!out) return null;
+  const perf = spawn('perf', ['record', '-F', '499', '-g', '-p', String(pid), '-o', out], {
+    stdio: 'ignore',
+  });
+  return { stop: () => stop(perf, () => perf.kill('SIGINT')) };
 }
 
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '—');
@@ -235,7 +250,9 @@ export async function pageThroughput(
     const p: Round[] = [];
     for (let i = 0; i < rounds; i++) {
       b.push(await closed(bareT, pgDir, seconds, connections));
+      const perf = i === 0 ? record(portal.pid!) : null;
       p.push(await closed(portalT, pgDir, seconds, connections));
+      await perf?.stop();
     }
     const openBare: OpenRound[] = [];
     const openPortal: OpenRound[] = [];
