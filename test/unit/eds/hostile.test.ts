@@ -116,6 +116,21 @@ describe('hostile documents', () => {
     expect(postedCanonicalised()).toBe(2);
   });
 
+  it('an element named like the signature in another namespace is not taken for it', () => {
+    const opts: VerifyOptions = { trust: pki.trust, expect: 'SIGN', issuedXml: order };
+    const decoy = '<ds:Signature xmlns:ds="urn:decoy"></ds:Signature>';
+    // added after signing, before the real signature: the text without "the" signature is not the issued one
+    const before = orderSigned.replace('<ds:Signature', decoy + '<ds:Signature');
+    expect(codeOf(() => verifySignedXml(before, opts))).toBe('EDS_DIGEST');
+    // signed with it: another document
+    const withDecoy = order.replace('</order>', `${decoy}</order>`);
+    const signed = signXml(withDecoy, pki.key('r01', 'SIGN'));
+    expect(codeOf(() => verifySignedXml(signed, opts))).toBe('EDS_DOCUMENT_MISMATCH');
+    // the issued document with CRLF line breaks and a declaration is still the issued document
+    const declared = `<?xml version="1.0" encoding="UTF-8"?>\r\n${orderSigned}`;
+    expect(verifySignedXml(declared, opts).cert.iin).toBe(pki.person('r01').iin);
+  });
+
   it('an unused namespace declaration hidden by exclusive c14n is still a different document', () => {
     const root = '<order xmlns="urn:portal:eds:order:1"';
     const padded = order.replace(root, `${root} xmlns:evil="urn:evil"`);
