@@ -273,30 +273,39 @@ export class MsuEnrolmentService {
     input: SignedInput,
   ): Promise<{ orderId: number; number: string; position: number }> {
     const { db, clock, notifier } = this.core;
-    const pre = await this.repo.department(db, departmentId);
-    if (!pre || !pre.active) throw new NotFoundError();
+    const found = await this.repo.departmentForSigning(db, departmentId, input.signRequestId);
+    const pre = found?.dept;
+    if (!found || !pre || !pre.active) throw new NotFoundError();
     checkGuard('queue', { now: clock.now(), freeBeds: pre.free });
-    return this.applyNew('queue', actor, pre, input, async (tx, { order, person, inst }, now) => {
-      const seq = await this.repo.takeQueueNumber(tx, pre.id);
-      if (seq === null) throw new AppError('msu:errors.freeBedsAvailable', 409);
-      await this.repo.insertDetail(tx, {
-        order_id: order.id,
-        institution_id: inst.id,
-        department_id: pre.id,
-        entry: 'queue',
-        queue_seq: seq,
-        queue_state: 'waiting',
-        queued_at: now,
-      });
-      const position = await this.repo.position(tx, pre.id, seq);
-      await notifier.notify(
-        tx,
-        person.id,
-        'msu:sms.queued',
-        { number: order.number, institution: inst.name, position },
-        `msu:${order.id}:queued`,
-      );
-      return { orderId: order.id, number: order.number, position };
-    });
+    const prefetched = { request: found.request };
+    return this.applyNew(
+      'queue',
+      actor,
+      pre,
+      input,
+      async (tx, { order, person, inst }, now) => {
+        const seq = await this.repo.takeQueueNumber(tx, pre.id);
+        if (seq === null) throw new AppError('msu:errors.freeBedsAvailable', 409);
+        await this.repo.insertDetail(tx, {
+          order_id: order.id,
+          institution_id: inst.id,
+          department_id: pre.id,
+          entry: 'queue',
+          queue_seq: seq,
+          queue_state: 'waiting',
+          queued_at: now,
+        });
+        const position = await this.repo.position(tx, pre.id, seq);
+        await notifier.notifyRecipient(
+          tx,
+          person,
+          'msu:sms.queued',
+          { number: order.number, institution: inst.name, position },
+          `msu:${order.id}:queued`,
+        );
+        return { orderId: order.id, number: order.number, position };
+      },
+      prefetched,
+    );
   }
 }
