@@ -32,13 +32,14 @@ import {
   createSyntheticRecipients,
   type SyntheticPerson,
 } from '../test/support/msu-keys.js';
+import { isMiddlewareStatement, recordStatements } from '../test/support/statements.js';
+import { cpuMsOf } from './lib/proc.js';
 import { Client, signForm } from './lib/client.js';
 import { startStateGateways } from './lib/gateways.js';
 import {
   ROOT,
   arg,
   build,
-  cpuMsOf,
   isMain,
   load1,
   memoryOf,
@@ -71,6 +72,9 @@ export interface EnrolmentRun {
   signedStored: number;
   serverCpuMs: number;
   peakRssMb: number;
+  /** statements of one signed «Записаться» (the service's own; the middleware's apart), measured in this process */
+  stepStatements: number;
+  middlewareStatements: number;
 }
 
 /**
@@ -99,6 +103,7 @@ export async function signedEnrolments(opts: {
     await migrateLatest(db);
     await db.transaction((tx) => runSeeds(tx));
     const people = await createSyntheticRecipients(db, dataDir, attempts, { tag: 'bench' });
+    const [counted] = await createSyntheticRecipients(db, dataDir, 1, { tag: 'bench-statements' });
     const setupConfig = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: stand.url,
@@ -204,6 +209,8 @@ export async function signedEnrolments(opts: {
     const signedStored = (await countSigned(db)) - signedBefore;
     const peakRssMb = memoryOf(child.pid!).peak;
 
+    const statements = await countStatementsOfOneStep(setup, inst.id, counted!);
+
     const depts = (await db('msu_departments').whereIn('id', departmentIds).select('free')) as {
       free: number;
     }[];
@@ -231,6 +238,8 @@ export async function signedEnrolments(opts: {
       signedStored,
       serverCpuMs,
       peakRssMb,
+      stepStatements: statements.step,
+      middlewareStatements: statements.middleware,
     };
   } finally {
     if (child && child.exitCode === null) {
@@ -242,6 +251,33 @@ export async function signedEnrolments(opts: {
     await db.destroy();
     await stand.remove();
   }
+}
+
+/**
+ * The statements of one signed «Записаться» through the services in this process (the same code the
+ * server runs), counted at the pg driver after the timed part, when nothing else runs here: the
+ * service's own statements and, apart, those of the middleware (sessions, rate limits; none here).
+ */
+async function countStatementsOfOneStep(
+  services: ReturnType<typeof buildServices>,
+  institutionId: number,
+  person: SyntheticPerson,
+): Promise<{ step: number; middleware: number }> {
+  const departmentId = await addOpenDepartment(services, institutionId, 'Отделение для подсчёта запросов', 1);
+  const actor = { personId: person.id, principalId: person.id, roles: ['recipient' as const] };
+  const view = await services.msu.enrolment.startEnrolment(actor, departmentId);
+  const signedXml = signXml(view.signRequest.xml, person.sign);
+  const rec = recordStatements();
+  try {
+    await services.msu.enrolment.enrol(actor, departmentId, {
+      signRequestId: view.signRequest.id,
+      signedXml,
+    });
+  } finally {
+    rec.stop();
+  }
+  const middleware = rec.texts.filter(isMiddlewareStatement).length;
+  return { step: rec.texts.length - middleware, middleware };
 }
 
 async function countSigned(db: ReturnType<typeof createKnex>): Promise<number> {
@@ -326,6 +362,7 @@ export async function signedOrders(
   const load = load1();
   const r = await signedEnrolments({ attempts, beds: attempts, departments, sockets });
   const rate = (r.booked * 1000) / r.settleMs;
+  const cpuPerOrder = r.serverCpuMs / Math.max(1, r.booked);
   return {
     title: 'Signed order submissions',
     command: 'npm run bench:msu -- --orders-only',
@@ -347,8 +384,30 @@ export async function signedOrders(
           ],
         ],
       ) +
-      `\n\nServer time: ${serverTime(r)}. Peak RSS of the instance: ${r.peakRssMb} MB.`,
+      `\n\nServer time: ${serverTime(r)}. Peak RSS of the instance: ${r.peakRssMb} MB. ` +
+      `CPU per signed order: the server's utime + stime from /proc/<pid>/stat over the timed window, ` +
+      `divided by the orders committed: **${cpuPerOrder.toFixed(1)} ms**. Statements of one signed step ` +
+      `(counted at the pg driver on the same services in the bench process, from the department's pre-check ` +
+      `to COMMIT): **${r.stepStatements}**, plus the middleware's (session, rate limit) on a page request.`,
     targets: [
+      {
+        what: 'signed orders per second, one process',
+        target: '≥ 120',
+        measured: rate.toFixed(0),
+        met: rate >= 120,
+      },
+      {
+        what: 'server CPU per signed order',
+        target: '≤ 6 ms',
+        measured: `${cpuPerOrder.toFixed(1)} ms`,
+        met: cpuPerOrder <= 6,
+      },
+      {
+        what: 'statements per signed step',
+        target: '≤ 10',
+        measured: String(r.stepStatements),
+        met: r.stepStatements <= 10,
+      },
       {
         what: 'signed orders all committed',
         target: `${r.attempts} of ${r.attempts}, 0 errors`,

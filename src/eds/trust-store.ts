@@ -1,8 +1,11 @@
 /**
  * Trust anchors (root + issuing CA certificates from configuration) and their CRLs.
  *
- * - Chain checks use node:crypto (`X509Certificate.verify(issuerKey)`); the outcome of the
- *   time-independent part (which anchor signed the certificate) is cached per certificate DER.
+ * - Chain checks use node:crypto (`X509Certificate.verify(issuerKey)`); a certificate is parsed and
+ *   its chain checked once per fingerprint (SHA-256 of the DER): the parsed certificate and the
+ *   time-independent outcome (which anchor signed it, or why none) stay in a bounded LRU cache that
+ *   is emptied whenever a CRL changes. Validity, revocation and CRL freshness are checked on every
+ *   call with the time of that call.
  * - CRLs come from files (dev stand) or URLs (production): fetched with a timeout, their signature
  *   checked against the issuing anchor, optionally cached on disk, refreshed before nextUpdate.
  *   A CRL that cannot be fetched is logged and reported by `health()`; with `refuseWhenCrlStale`
@@ -12,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { derToPem, inspectCertificate, type ParsedCertificate } from './certificate.js';
+import { certificateDer, derToPem, inspectCertificate, type ParsedCertificate } from './certificate.js';
 import { parseCrl, verifyCrlSignature, type ParsedCrl } from './crl.js';
 import { EdsError, type EdsErrorCode } from './errors.js';
 import { OID } from './oids.js';
@@ -252,6 +255,7 @@ export class TrustStore {
       lastError: null,
       lastSuccessAt: null,
     };
+    const changed = !src.record || !src.record.crl.der.equals(crl.der);
     if (!src.record || src.record.crl.thisUpdate.getTime() <= crl.thisUpdate.getTime()) {
       src.record = { crl, issuerId: issuer.id, source };
     }
@@ -259,6 +263,8 @@ export class TrustStore {
     src.lastSuccessAt = new Date();
     this.sources.set(source, src);
     this.reindex();
+    // a new CRL: every certificate is checked afresh (the same CRL fetched again changes nothing)
+    if (changed) this.chainCache.clear();
     return crl;
   }
 
@@ -440,11 +446,23 @@ export class TrustStore {
 
   // ------------------------------------------------------------ certificates
 
-  private chainOf(key: string, derOrPem: string | Buffer): ChainResult {
+  /** Certificates in the chain cache now (the tests look at it). */
+  get cachedCertificates(): number {
+    return this.chainCache.size;
+  }
+
+  private chainOf(derOrPem: string | Buffer): ChainResult {
+    const der = certificateDer(derOrPem);
+    const key = createHash('sha256').update(der).digest('hex');
     const hit = this.chainCache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      // least recently used first: a hit moves to the end
+      this.chainCache.delete(key);
+      this.chainCache.set(key, hit);
+      return hit;
+    }
     let result: ChainResult;
-    const parsed = inspectCertificate(derOrPem);
+    const parsed = inspectCertificate(der);
     result = { parsed, anchor: null, error: null };
     const info = parsed.info;
     if (
@@ -504,12 +522,11 @@ export class TrustStore {
 
   /**
    * Step 4 of eds.md, the part that does not depend on the request: chain to a trust anchor,
-   * validity at `now`, revocation (fresh CRL), key strength. Throws EdsError.
-   * `cacheKey` identifies the DER (e.g. its canonical base64); defaults to the input itself.
+   * validity at `now`, revocation (fresh CRL), key strength. Throws EdsError. The chain part comes
+   * from the cache when this certificate (by fingerprint) was seen since the last CRL change.
    */
-  checkCertificate(derOrPem: string | Buffer, now = new Date(), cacheKey?: string): CheckedCertificate {
-    const key = cacheKey ?? (Buffer.isBuffer(derOrPem) ? derOrPem.toString('base64') : derOrPem);
-    const chain = this.chainOf(key, derOrPem);
+  checkCertificate(derOrPem: string | Buffer, now = new Date()): CheckedCertificate {
+    const chain = this.chainOf(derOrPem);
     if (chain.error) throw new EdsError(chain.error.code, chain.error.detail);
     const anchor = chain.anchor as TrustAnchor;
     const info = chain.parsed.info;

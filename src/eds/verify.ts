@@ -13,9 +13,10 @@
  *  6. business data only from getSignedReferences()[0].
  * Every refusal is an EdsError; nothing else escapes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, verify as rsaVerify, type KeyObject } from 'node:crypto';
 import type { Document, Element } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { C14nCanonicalization, ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
+import { findAncestorNsForElement } from 'xml-crypto/lib/utils.js';
 import { strictBase64, type CertInfo } from './certificate.js';
 import { EdsError } from './errors.js';
 import type { TrustStore } from './trust-store.js';
@@ -391,13 +392,39 @@ function sameTree(posted: Element, signature: Element, issued: Element): boolean
   return true;
 }
 
+const SIGNATURE_START = /<ds:Signature[\s>/]/g;
+const SIGNATURE_END = '</ds:Signature>';
+
+/**
+ * The posted text without its one `<ds:Signature …>…</ds:Signature>`, or null when the text does not
+ * have exactly one start tag and one end tag of that name. With one of each they delimit one element;
+ * the parsed tree has exactly one ds:Signature, the root's last child (signatureParts), and the issued
+ * document has none, so when the rest of the text is the issued document character for character, the
+ * posted tree minus its signature is the issued tree: the common case needs no parse of the issued text.
+ */
+function textWithoutSignature(xml: string): string | null {
+  const starts = xml.match(SIGNATURE_START);
+  if (!starts || starts.length !== 1) return null;
+  const a = xml.search(SIGNATURE_START);
+  const b = xml.indexOf(SIGNATURE_END);
+  if (b < a || xml.indexOf(SIGNATURE_END, b + 1) !== -1) return null;
+  return xml.slice(0, a) + xml.slice(b + SIGNATURE_END.length);
+}
+
 /**
  * Step 4b, before xml-crypto canonicalises anything: the posted document minus its signature must
  * be the issued one. A difference is EDS_DIGEST when the signer signed the issued document (its
  * DigestValue is the issued document's digest: the content was changed after signing), otherwise
  * EDS_DOCUMENT_MISMATCH (another document was signed). Both cost one parse of the small issued text.
  */
-function checkIssuedContent(doc: Document, parts: SignatureParts, issuedXml: string, digest: Buffer): void {
+function checkIssuedContent(
+  xml: string,
+  doc: Document,
+  parts: SignatureParts,
+  issuedXml: string,
+  digest: Buffer,
+): void {
+  if (textWithoutSignature(xml) === issuedXml) return;
   const issued = parseXmlStrict(issuedXml, Number.MAX_SAFE_INTEGER);
   if (sameTree(doc.documentElement as Element, parts.signature, issued.documentElement as Element)) return;
   const last = parts.transforms[1];
@@ -405,6 +432,81 @@ function checkIssuedContent(doc: Document, parts: SignatureParts, issuedXml: str
   const issuedDigest = createHash('sha256').update(canonicalRoot(issued, { exclusive }), 'utf8').digest();
   if (issuedDigest.equals(digest)) throw new EdsError('EDS_DIGEST', 'the signed document was changed');
   throw new EdsError('EDS_DOCUMENT_MISMATCH');
+}
+
+/** xml-crypto's canonicalisation classes by algorithm (the allowlist of step 3). */
+function canonicalizer(alg: string): C14nCanonicalization | ExclusiveCanonicalization {
+  if (alg === ALG.c14n || alg === ALG.c14nWithComments) return new C14nCanonicalization();
+  if (alg === ALG.excC14n || alg === ALG.excC14nWithComments) return new ExclusiveCanonicalization();
+  throw new EdsError('EDS_ALGORITHM', `canonicalization ${alg}`);
+}
+
+/** PrefixList of an exclusive canonicalisation's InclusiveNamespaces child, as xml-crypto reads it. */
+function prefixList(el: Element | undefined): string[] {
+  const incl = el ? elementChildren(el).find((k) => k.localName === 'InclusiveNamespaces') : undefined;
+  return (incl?.getAttribute('PrefixList') ?? '').split(' ').filter((p) => p.length > 0);
+}
+
+/**
+ * Step 5 on the tree parsed in step 1, with xml-crypto's canonicalisation (the pieces checkSignature
+ * uses, without its second parse of the document and its global XPath scans: signatureParts() has
+ * located every node already and refused any other shape). The reference first (URI="" is the root;
+ * the enveloped transform leaves out the one ds:Signature, the root's last child; then the
+ * reference's canonicalisation, comments dropped as for any same-document reference): a digest that
+ * differs is EDS_DIGEST. Then the canonical SignedInfo (with the namespaces in scope from its
+ * ancestors, as xml-crypto imports them) against SignatureValue with the certificate's RSA key:
+ * a failure is EDS_SIGNATURE_VALUE. Returns the canonical signed content (getSignedReferences()[0]).
+ */
+function checkSignatureOnTree(
+  doc: Document,
+  parts: SignatureParts,
+  digest: Buffer,
+  signatureBytes: Buffer,
+  key: KeyObject,
+): string {
+  const root = doc.documentElement as Element;
+  const signature = parts.signature;
+  const signedInfo = elementChildren(signature)[0] as Element;
+  const reference = elementChildren(signedInfo)[2] as Element;
+  const transformEls = elementChildren(elementChildren(reference)[0] as Element);
+  const refCanon = parts.transforms[1] ?? ALG.c14n;
+  const c14nBase = { defaultNsForPrefix: SignedXml.defaultNsForPrefix };
+  let signedContent: string;
+  let signedInfoCanon: string;
+  try {
+    // SignedInfo first, while the signature is in the tree (its ancestors' namespaces count); on a
+    // copy, as xml-crypto canonicalises, since exclusive c14n may add declarations to its input
+    const siCopy = signedInfo.cloneNode(true) as unknown as globalThis.Element;
+    signedInfoCanon = canonicalizer(parts.canonicalization).process(siCopy, {
+      ...c14nBase,
+      ancestorNamespaces: findAncestorNsForElement(signedInfo as unknown as globalThis.Element),
+    });
+    // the enveloped-signature transform: the root without its signature (put back afterwards)
+    root.removeChild(signature);
+    try {
+      signedContent = canonicalizer(refCanon).process(root as unknown as globalThis.Element, {
+        ...c14nBase,
+        inclusiveNamespacesPrefixList: prefixList(transformEls[transformEls.length - 1]),
+        ancestorNamespaces: [],
+      });
+    } finally {
+      root.appendChild(signature);
+    }
+  } catch (e) {
+    if (e instanceof EdsError) throw e;
+    throw new EdsError('EDS_PARSE', e instanceof Error ? e.message : String(e), { cause: e });
+  }
+  if (!createHash('sha256').update(signedContent, 'utf8').digest().equals(digest)) {
+    throw new EdsError('EDS_DIGEST');
+  }
+  let valid = false;
+  try {
+    valid = rsaVerify('sha256', Buffer.from(signedInfoCanon, 'utf8'), key, signatureBytes);
+  } catch (e) {
+    throw new EdsError('EDS_SIGNATURE_VALUE', 'incorrect signature value', { cause: e });
+  }
+  if (!valid) throw new EdsError('EDS_SIGNATURE_VALUE', 'incorrect signature value');
+  return signedContent;
 }
 
 /** Verifies a signed document; throws EdsError on any refusal. Synchronous (CPU only). */
@@ -416,37 +518,18 @@ export function verifySignedXml(xml: string, opts: VerifyOptions): VerifiedDocum
   const parts = signatureParts(doc);
   const digestBytes = strictBase64(parts.digestValue);
   if (!digestBytes || digestBytes.length !== 32) throw new EdsError('EDS_DIGEST', 'malformed DigestValue');
-  if (!strictBase64(parts.signatureValue))
-    throw new EdsError('EDS_SIGNATURE_VALUE', 'malformed SignatureValue');
+  const signatureBytes = strictBase64(parts.signatureValue);
+  if (!signatureBytes) throw new EdsError('EDS_SIGNATURE_VALUE', 'malformed SignatureValue');
   // 4.
-  // the base64 text is the cache key: a known certificate is not decoded again
-  const { parsed } = opts.trust.checkCertificate(parts.certBase64, now, parts.certBase64);
+  // parsed and chained once per fingerprint; validity and revocation checked now
+  const { parsed } = opts.trust.checkCertificate(parts.certBase64, now);
   const cert = parsed.info;
   checkCertificateUse(cert, opts.expect, opts.subject ?? 'individual', opts.allowedIins);
   // 4b. the content is the issued document, compared before any canonicalisation
-  if (opts.issuedXml !== undefined) checkIssuedContent(doc, parts, opts.issuedXml, digestBytes);
-  // 5.
-  const sx = new SignedXml({ publicCert: parsed.publicKey(), getCertFromKeyInfo: () => null });
-  let valid: boolean;
-  try {
-    sx.loadSignature(parts.signature as unknown as Node);
-    valid = sx.checkSignature(xml);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new EdsError(
-      'EDS_SIGNATURE_VALUE',
-      msg.replace(/the signature value \S+ is incorrect/, 'incorrect signature value'),
-      {
-        cause: e,
-      },
-    );
-  }
-  if (!valid) throw new EdsError('EDS_DIGEST');
+  if (opts.issuedXml !== undefined) checkIssuedContent(xml, doc, parts, opts.issuedXml, digestBytes);
+  // 5. the reference and the SignedInfo signature, on the tree parsed in step 1
+  const signedContent = checkSignatureOnTree(doc, parts, digestBytes, signatureBytes, parsed.publicKey());
   // 6.
-  const refs = sx.getSignedReferences();
-  const signedContent = refs[0];
-  if (refs.length !== 1 || signedContent === undefined)
-    throw new EdsError('EDS_REFERENCE', 'no signed reference');
   if (opts.issuedXml !== undefined && !sameDocument(opts.issuedXml, signedContent)) {
     throw new EdsError('EDS_DOCUMENT_MISMATCH');
   }

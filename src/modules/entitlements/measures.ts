@@ -6,6 +6,11 @@ export type { MeasureRow } from './repository.js';
 
 const repo = new EntitlementsRepository();
 
+/** The live measure's query of assertCanOrder, to be read with a caller's other rows in one statement. */
+export function liveMeasureQuery(tx: Knex.Transaction, recipientId: number, helpType: string) {
+  return repo.liveMeasureQuery(tx, recipientId, helpType);
+}
+
 /**
  * The one rule every order module calls before creating an order: the recipient has an open measure
  * of this help type, supplier choice is not blocked, volume remains, and no other order of this help
@@ -19,6 +24,15 @@ export async function assertCanOrder(
   today: string,
 ): Promise<MeasureRow> {
   const measure = await repo.lockLiveMeasure(tx, recipientId, helpType);
+  return checkMeasure(measure, await repo.hasOpenOrder(tx, recipientId, helpType), today);
+}
+
+/**
+ * The rule of assertCanOrder on rows a caller has read itself (the live measure locked FOR UPDATE in
+ * its transaction, and whether an order of the help type is open), e.g. in one statement with the
+ * other rows a signed creation needs.
+ */
+export function checkMeasure(measure: MeasureRow | undefined, openOrder: boolean, today: string): MeasureRow {
   if (!measure) throw new AppError('entitlements:errors.noMeasure', 409);
   if (measure.status === 'choice_blocked') throw new AppError('entitlements:errors.choiceBlocked', 409);
   if (measure.status === 'activation_pending')
@@ -27,8 +41,7 @@ export async function assertCanOrder(
     throw new AppError('entitlements:errors.volumeExhausted', 409);
   if (measure.deadline && measure.deadline < today)
     throw new AppError('entitlements:errors.deadlinePassed', 409);
-  if (await repo.hasOpenOrder(tx, recipientId, helpType))
-    throw new ConflictError('one_open_order_per_help_type');
+  if (openOrder) throw new ConflictError('one_open_order_per_help_type');
   return measure;
 }
 

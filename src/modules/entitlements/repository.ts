@@ -208,12 +208,17 @@ export class EntitlementsRepository {
     personId: number,
     helpType: string,
   ): Promise<MeasureRow | undefined> {
-    return (await tx('ipr_measures')
+    return (await this.liveMeasureQuery(tx, personId, helpType))[0] as MeasureRow | undefined;
+  }
+
+  /** The query of lockLiveMeasure, to be embedded in a caller's statement (at most one row, locked). */
+  liveMeasureQuery(tx: Knex.Transaction, personId: number, helpType: string): Knex.QueryBuilder {
+    return tx('ipr_measures')
       .where({ person_id: personId, help_type: helpType })
       .whereIn('status', LIVE_MEASURE_STATUSES)
       .orderBy('id', 'desc')
-      .forUpdate()
-      .first()) as MeasureRow | undefined;
+      .limit(1)
+      .forUpdate();
   }
 
   async hasOpenOrder(db: Db, personId: number, helpType: string): Promise<boolean> {

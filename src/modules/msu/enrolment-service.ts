@@ -4,9 +4,10 @@ import type { Actor } from '../../lib/actor.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
-import { assertCanOrder } from '../entitlements/measures.js';
+import { assertCanOrder, checkMeasure } from '../entitlements/measures.js';
 import { fullName, maskedName } from '../people/names.js';
 import type { SignedInput } from '../signing/signed-steps.js';
+import type { SignRequestRow } from '../signing/signing-service.js';
 import type { FieldValue } from '../../eds/index.js';
 import type { PersonRow } from '../people/people-repository.js';
 import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
@@ -112,48 +113,63 @@ export class MsuEnrolmentService {
   ): Promise<{ orderId: number; number: string }> {
     const { db, clock, notifier } = this.core;
     const asked = performance.now();
-    const pre = await this.repo.department(db, departmentId);
-    if (!pre || !pre.active) throw new NotFoundError();
+    // the department's pre-check and the sign request in one statement
+    const found = await this.repo.departmentForSigning(db, departmentId, input.signRequestId);
+    const pre = found?.dept;
+    if (!found || !pre || !pre.active) throw new NotFoundError();
     if (pre.free <= 0) this.sawFull(departmentId);
     checkGuard('enrol', { now: clock.now(), freeBeds: pre.free });
     if ((this.fullSeenAt.get(departmentId) ?? -Infinity) > asked)
       throw new AppError('msu:errors.noFreeBeds', 409);
-    const done = await this.applyNew('enrol', actor, pre, input, async (tx, { order, person, inst }, now) => {
-      const deadline = arrivalDeadline(now);
-      await this.repo.insertDetail(tx, {
-        order_id: order.id,
-        institution_id: inst.id,
-        department_id: pre.id,
-        entry: 'direct',
-        arrival_deadline: deadline,
-        bed_held_at: now,
-      });
-      await this.repo.insertReferral(tx, {
-        order_id: order.id,
-        institution_id: inst.id,
-        department_id: pre.id,
-        issued_at: now,
-        recipient_masked: maskedName(person),
-        via: 'free_bed',
-        queue_number: null,
-        queue_position: null,
-        release_id: null,
-      });
-      await notifier.notify(
-        tx,
-        person.id,
-        'msu:sms.enrolled',
-        { number: order.number, institution: inst.name, deadline: dayMonthYear(deadline) },
-        `msu:${order.id}:enrolled`,
-      );
-      // the bed, last: the only statement on the contended row, held until the commit that follows
-      const bed = await this.repo.takeBed(tx, pre.id, now);
-      if (!bed) {
-        this.sawFull(pre.id);
-        throw new AppError('msu:errors.noFreeBeds', 409);
-      }
-      return { orderId: order.id, number: order.number, lastBed: bed.free === 0 };
-    });
+    const prefetched = { request: found.request };
+    const done = await this.applyNew(
+      'enrol',
+      actor,
+      pre,
+      input,
+      async (tx, { order, person, inst }, now) => {
+        const deadline = arrivalDeadline(now);
+        await notifier.notifyRecipient(
+          tx,
+          person,
+          'msu:sms.enrolled',
+          { number: order.number, institution: inst.name, deadline: dayMonthYear(deadline) },
+          `msu:${order.id}:enrolled`,
+        );
+        // the bed, last, with the order's detail and referral: the only statement on the contended
+        // row, held until the commit that follows
+        const bed = await this.repo.takeBedFor(
+          tx,
+          pre.id,
+          now,
+          {
+            order_id: order.id,
+            institution_id: inst.id,
+            department_id: pre.id,
+            entry: 'direct',
+            arrival_deadline: deadline,
+            bed_held_at: now,
+          },
+          {
+            order_id: order.id,
+            institution_id: inst.id,
+            department_id: pre.id,
+            issued_at: now,
+            recipient_masked: maskedName(person),
+            via: 'free_bed',
+            queue_number: null,
+            queue_position: null,
+            release_id: null,
+          },
+        );
+        if (!bed) {
+          this.sawFull(pre.id);
+          throw new AppError('msu:errors.noFreeBeds', 409);
+        }
+        return { orderId: order.id, number: order.number, lastBed: bed.free === 0 };
+      },
+      prefetched,
+    );
     // the last bed, taken and committed: requests already in flight need not verify their signatures
     if (done.lastBed) this.sawFull(departmentId);
     return { orderId: done.orderId, number: done.number };
@@ -170,6 +186,7 @@ export class MsuEnrolmentService {
       created: Awaited<ReturnType<MsuEnrolmentService['createOrder']>>,
       now: Date,
     ) => Promise<T>,
+    prefetched?: { request: SignRequestRow | null },
   ): Promise<T> {
     return this.core.steps.apply(
       actor,
@@ -180,6 +197,7 @@ export class MsuEnrolmentService {
         const now = this.core.clock.now();
         return then(tx, await this.createOrder(tx, actor, pre, doc.id, now, action), now);
       },
+      prefetched,
     );
   }
 
@@ -195,11 +213,12 @@ export class MsuEnrolmentService {
     now: Date,
     action: 'enrol' | 'queue',
   ) {
-    const { orders, people } = this.core;
+    const { orders } = this.core;
     const today = astanaDate(now);
-    const measure = await assertCanOrder(tx, actor.principalId, MSU_HELP_TYPE, today);
-    const person = await people.findById(tx, actor.principalId);
-    const inst = await this.repo.institution(tx, pre.institution_id);
+    // the measure (locked), an open order, the person and the institution: one statement
+    const ctx = await this.repo.orderContext(tx, actor.principalId, MSU_HELP_TYPE, pre.institution_id);
+    const measure = checkMeasure(ctx.measure, ctx.openOrder, today);
+    const { person, institution: inst } = ctx;
     if (!person || !inst) throw new NotFoundError();
     const why = unsuitability(pre, person, today);
     if (why) throw new AppError(`msu:errors.unsuitable.${why}`, 409);
@@ -254,30 +273,39 @@ export class MsuEnrolmentService {
     input: SignedInput,
   ): Promise<{ orderId: number; number: string; position: number }> {
     const { db, clock, notifier } = this.core;
-    const pre = await this.repo.department(db, departmentId);
-    if (!pre || !pre.active) throw new NotFoundError();
+    const found = await this.repo.departmentForSigning(db, departmentId, input.signRequestId);
+    const pre = found?.dept;
+    if (!found || !pre || !pre.active) throw new NotFoundError();
     checkGuard('queue', { now: clock.now(), freeBeds: pre.free });
-    return this.applyNew('queue', actor, pre, input, async (tx, { order, person, inst }, now) => {
-      const seq = await this.repo.takeQueueNumber(tx, pre.id);
-      if (seq === null) throw new AppError('msu:errors.freeBedsAvailable', 409);
-      await this.repo.insertDetail(tx, {
-        order_id: order.id,
-        institution_id: inst.id,
-        department_id: pre.id,
-        entry: 'queue',
-        queue_seq: seq,
-        queue_state: 'waiting',
-        queued_at: now,
-      });
-      const position = await this.repo.position(tx, pre.id, seq);
-      await notifier.notify(
-        tx,
-        person.id,
-        'msu:sms.queued',
-        { number: order.number, institution: inst.name, position },
-        `msu:${order.id}:queued`,
-      );
-      return { orderId: order.id, number: order.number, position };
-    });
+    const prefetched = { request: found.request };
+    return this.applyNew(
+      'queue',
+      actor,
+      pre,
+      input,
+      async (tx, { order, person, inst }, now) => {
+        const seq = await this.repo.takeQueueNumber(tx, pre.id);
+        if (seq === null) throw new AppError('msu:errors.freeBedsAvailable', 409);
+        await this.repo.insertDetail(tx, {
+          order_id: order.id,
+          institution_id: inst.id,
+          department_id: pre.id,
+          entry: 'queue',
+          queue_seq: seq,
+          queue_state: 'waiting',
+          queued_at: now,
+        });
+        const position = await this.repo.position(tx, pre.id, seq);
+        await notifier.notifyRecipient(
+          tx,
+          person,
+          'msu:sms.queued',
+          { number: order.number, institution: inst.name, position },
+          `msu:${order.id}:queued`,
+        );
+        return { orderId: order.id, number: order.number, position };
+      },
+      prefetched,
+    );
   }
 }

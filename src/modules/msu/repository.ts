@@ -1,5 +1,8 @@
 import { ORDER_LIST_COLUMNS } from '../orders/orders-repository.js';
 import type { Knex } from 'knex';
+import { liveMeasureQuery, type MeasureRow } from '../entitlements/measures.js';
+import type { PersonRow } from '../people/people-repository.js';
+import { signRequestFromJson, signRequestJoin, type SignRequestRow } from '../signing/signing-service.js';
 import type { AgeGroup, DepartmentSex, Profile, Texts } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
@@ -67,6 +70,28 @@ export interface MsuOrderRow {
   arrived_at: Date | null;
   discharged_at: Date | null;
   reason: string | null;
+}
+
+/** A referral as «Записаться» or an accepted offer issues it. */
+export interface ReferralInsert {
+  order_id: number;
+  institution_id: number;
+  department_id: number;
+  issued_at: Date;
+  recipient_masked: string;
+  via: 'free_bed' | 'queue_offer';
+  queue_number: number | null;
+  queue_position: number | null;
+  release_id: number | null;
+}
+
+/** A row read as json (row_to_json): its timestamps (`*_at`) back to dates, as the driver gives them. */
+function fromJson<T>(json: unknown): T | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const out: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(out))
+    if (k.endsWith('_at') && typeof v === 'string') out[k] = new Date(v);
+  return out as T;
 }
 
 export interface ReleaseRow {
@@ -173,6 +198,57 @@ export class MsuRepository {
     return (await db('msu_departments').where({ id }).first()) as DepartmentRow | undefined;
   }
 
+  /** The department of a signed creation and its sign request, in one statement (before verifying). */
+  async departmentForSigning(
+    db: Db,
+    id: number,
+    signRequestId: string,
+  ): Promise<{ dept: DepartmentRow; request: SignRequestRow | null } | undefined> {
+    const row = (await signRequestJoin(db, db('msu_departments as d').select('d.*'), signRequestId)
+      .where('d.id', id)
+      .first()) as (DepartmentRow & { sign_request: unknown }) | undefined;
+    if (!row) return undefined;
+    const { sign_request, ...dept } = row;
+    return { dept, request: signRequestFromJson(sign_request) };
+  }
+
+  /**
+   * What a signed creation reads in its transaction, in one statement: the recipient's live measure of
+   * the help type (locked, as assertCanOrder locks it), whether an order of that help type is open,
+   * the person and the institution.
+   */
+  async orderContext(
+    tx: Knex.Transaction,
+    personId: number,
+    helpType: string,
+    institutionId: number,
+  ): Promise<{
+    measure: MeasureRow | undefined;
+    openOrder: boolean;
+    person: PersonRow | undefined;
+    institution: InstitutionRow | undefined;
+  }> {
+    const row = (await tx
+      .select({
+        measure: tx.raw('(select row_to_json(m) from ? m)', [liveMeasureQuery(tx, personId, helpType)]),
+        open_order: tx.raw(
+          'exists (select 1 from orders where recipient_id = ? and help_type = ? and is_open)',
+          [personId, helpType],
+        ),
+        person: tx.raw('(select row_to_json(p) from persons p where p.id = ?)', [personId]),
+        institution: tx.raw('(select row_to_json(i) from msu_institutions i where i.id = ?)', [
+          institutionId,
+        ]),
+      })
+      .first()) as { measure: unknown; open_order: boolean; person: unknown; institution: unknown };
+    return {
+      measure: fromJson<MeasureRow>(row.measure),
+      openOrder: row.open_order,
+      person: fromJson<PersonRow>(row.person),
+      institution: fromJson<InstitutionRow>(row.institution),
+    };
+  }
+
   async filterOptions(
     db: Db,
   ): Promise<{ regions: string[]; localities: { region: string; locality: string }[] }> {
@@ -251,6 +327,35 @@ export class MsuRepository {
   /** Locks a department row (every queue change and every release is decided under this lock). */
   async lockDepartment(tx: Knex.Transaction, id: number): Promise<DepartmentRow | undefined> {
     return (await tx('msu_departments').where({ id }).forUpdate().first()) as DepartmentRow | undefined;
+  }
+
+  /**
+   * «Записаться»'s last statement: one free bed taken atomically (null when none was left: the caller
+   * refuses, and the transaction's rollback takes the inserted rows with it), the order's detail and
+   * its referral inserted with it.
+   */
+  async takeBedFor(
+    tx: Knex.Transaction,
+    departmentId: number,
+    at: Date,
+    detail: Partial<MsuOrderRow> &
+      Pick<MsuOrderRow, 'order_id' | 'institution_id' | 'department_id' | 'entry'>,
+    referral: ReferralInsert,
+  ): Promise<{ free: number } | null> {
+    const rows = (await tx
+      .with('detail', tx('msu_orders').insert(detail))
+      .with('referral', tx('msu_referrals').insert(referral))
+      .with(
+        'bed',
+        tx('msu_departments')
+          .where({ id: departmentId, active: true })
+          .andWhere('free', '>', 0)
+          .update({ free: tx.raw('free - 1'), free_confirmed_at: at })
+          .returning(['free']),
+      )
+      .select('free')
+      .from('bed')) as { free: number }[];
+    return rows[0] ?? null;
   }
 
   /** Takes one free bed, atomically: null when none was left. */
@@ -448,20 +553,7 @@ export class MsuRepository {
     return (await db('msu_releases').where({ id }).first()) as ReleaseRow | undefined;
   }
 
-  async insertReferral(
-    tx: Knex.Transaction,
-    row: {
-      order_id: number;
-      institution_id: number;
-      department_id: number;
-      issued_at: Date;
-      recipient_masked: string;
-      via: 'free_bed' | 'queue_offer';
-      queue_number: number | null;
-      queue_position: number | null;
-      release_id: number | null;
-    },
-  ): Promise<void> {
+  async insertReferral(tx: Knex.Transaction, row: ReferralInsert): Promise<void> {
     await tx('msu_referrals').insert(row);
   }
 

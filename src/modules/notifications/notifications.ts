@@ -11,6 +11,15 @@ import { recordUnreachable } from '../outreach/record.js';
  * `notifications`) with params. A notice with no channel (no phone in the БМГ and no e-mail chosen)
  * is recorded for the local executive body of the person's region (src/modules/outreach).
  */
+/** The columns of `persons` a notice needs. */
+export interface NoticeRecipient {
+  phone: string | null;
+  email: string | null;
+  notify_channel: 'sms' | 'email';
+  locale: string;
+  region: string;
+}
+
 export class Notifier {
   private readonly outreach = new OutreachRepository();
 
@@ -29,16 +38,21 @@ export class Notifier {
   ): Promise<void> {
     const p = (await tx('persons')
       .where({ id: personId })
-      .first('phone', 'email', 'notify_channel', 'locale', 'region')) as
-      | {
-          phone: string | null;
-          email: string | null;
-          notify_channel: 'sms' | 'email';
-          locale: string;
-          region: string;
-        }
-      | undefined;
+      .first('phone', 'email', 'notify_channel', 'locale', 'region')) as NoticeRecipient | undefined;
     if (!p) return;
+    await this.notifyRecipient(tx, { ...p, id: personId }, key, params, idempotencyKey, opts);
+  }
+
+  /** notify() for a person the caller has already read in its transaction (no second read). */
+  async notifyRecipient(
+    tx: Knex | Knex.Transaction,
+    p: NoticeRecipient & { id: number },
+    key: string,
+    params: Record<string, string | number>,
+    idempotencyKey: string,
+    opts: { forceSms?: boolean } = {},
+  ): Promise<void> {
+    const personId = p.id;
     const lang: Locale = isLocale(p.locale) ? p.locale : 'ru';
     const t = tFor(lang);
     const text = t(key.includes(':') ? key : `notifications:${key}`, params);

@@ -80,36 +80,41 @@ export class OrdersRepository {
   async create(tx: Knex.Transaction, o: NewOrder): Promise<OrderRow> {
     const at = o.at ?? new Date();
     try {
-      const [row] = (await tx('orders')
-        .insert({
-          number: tx.raw(
-            `to_char(?::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 7, '0')`,
-            [at],
+      // the order and its first event in one statement (the event reads the order's own columns)
+      const [row] = (await tx
+        .with(
+          'o',
+          tx('orders')
+            .insert({
+              number: tx.raw(
+                `to_char(?::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 7, '0')`,
+                [at],
+              ),
+              kind: o.kind,
+              help_type: o.helpType,
+              recipient_id: o.recipientId,
+              created_by: o.createdBy,
+              measure_id: o.measureId ?? null,
+              organisation_id: o.organisationId ?? null,
+              specialist_id: o.specialistId ?? null,
+              status: o.status,
+              is_open: true,
+              details: JSON.stringify(o.details ?? {}),
+              status_changed_at: at,
+              created_at: at,
+            })
+            .returning('*'),
+        )
+        .with(
+          'e',
+          tx.raw(
+            `insert into order_events (order_id, at, actor_id, principal_id, action, from_status, to_status, signed_document_id)
+             select o.id, o.created_at, o.created_by, o.recipient_id, ?::text, null, o.status, ?::bigint from o`,
+            [o.action ?? 'create', o.signedDocumentId ?? null],
           ),
-          kind: o.kind,
-          help_type: o.helpType,
-          recipient_id: o.recipientId,
-          created_by: o.createdBy,
-          measure_id: o.measureId ?? null,
-          organisation_id: o.organisationId ?? null,
-          specialist_id: o.specialistId ?? null,
-          status: o.status,
-          is_open: true,
-          details: JSON.stringify(o.details ?? {}),
-          status_changed_at: at,
-          created_at: at,
-        })
-        .returning('*')) as OrderRow[];
-      await tx('order_events').insert({
-        order_id: row!.id,
-        at,
-        actor_id: o.createdBy,
-        principal_id: o.recipientId,
-        action: o.action ?? 'create',
-        from_status: null,
-        to_status: o.status,
-        signed_document_id: o.signedDocumentId ?? null,
-      });
+        )
+        .select('*')
+        .from('o')) as OrderRow[];
       return row!;
     } catch (err) {
       if (

@@ -90,6 +90,8 @@ export class SignedSteps {
     object: Pick<SignedObject, 'type' | 'id'>,
     input: SignedInput,
     fn: (tx: Knex.Transaction, doc: SignedDoc) => Promise<T>,
+    /** the sign request, when the caller read it with its own pre-check (`signRequestJoin`) */
+    prefetched?: { request: SignRequestRow | null },
   ): Promise<T> {
     let signer = step.signer;
     if (step.signer === 'employee' && actor.organisationId) {
@@ -106,6 +108,7 @@ export class SignedSteps {
         purpose: step.purpose,
         actorId: actor.personId,
         signer,
+        ...(prefetched ? { request: prefetched.request } : {}),
       },
       async (tx, doc) => {
         const r = doc.request;

@@ -91,6 +91,36 @@ export async function createTrustStore(config: Config, logger: Logger): Promise<
   });
 }
 
+const REQUEST_ID = /^[0-9a-f-]{36}$/i;
+
+/**
+ * The sign request `id` as one json column `sign_request` of a caller's query (left-joined, so the
+ * caller's own row decides whether there is an answer): a step that reads its object before the
+ * signature is verified reads the request in the same statement. Read it back with
+ * `signRequestFromJson`.
+ */
+export function signRequestJoin(
+  db: Knex | Knex.Transaction,
+  query: Knex.QueryBuilder,
+  id: string,
+): Knex.QueryBuilder {
+  return query
+    .leftJoin('sign_requests as sr', 'sr.id', db.raw('?::uuid', [REQUEST_ID.test(id) ? id : null]))
+    .select(db.raw('case when sr.id is null then null else row_to_json(sr.*) end as sign_request'));
+}
+
+/** A sign request read by signRequestJoin (null when there is none). */
+export function signRequestFromJson(json: unknown): SignRequestRow | null {
+  if (!json || typeof json !== 'object') return null;
+  const r = json as SignRequestRow & { created_at: string; expires_at: string; consumed_at: string | null };
+  return {
+    ...r,
+    created_at: new Date(r.created_at),
+    expires_at: new Date(r.expires_at),
+    consumed_at: r.consumed_at === null ? null : new Date(r.consumed_at),
+  };
+}
+
 function sha256(s: string): string {
   return crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 }
@@ -161,7 +191,7 @@ export class SigningService {
   }
 
   async findRequest(id: string, db: Knex | Knex.Transaction = this.db): Promise<SignRequestRow | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!REQUEST_ID.test(id)) return undefined;
     return (await db('sign_requests').where({ id }).first()) as SignRequestRow | undefined;
   }
 
@@ -175,8 +205,13 @@ export class SigningService {
     purpose: string | string[];
     actorId: number | null;
     signer: SignerKind;
+    /** the sign request as the caller already read it (signRequestJoin), or null when there is none */
+    request?: SignRequestRow | null;
   }): Promise<VerifiedSignature> {
-    const request = await this.findRequest(input.signRequestId);
+    const request =
+      input.request !== undefined
+        ? (input.request ?? undefined)
+        : await this.findRequest(input.signRequestId);
     if (!request) throw new AppError('EDS_REQUEST_UNKNOWN', 422);
     const purposes = Array.isArray(input.purpose) ? input.purpose : [input.purpose];
     if (!purposes.includes(request.purpose) || request.actor_id !== input.actorId)
@@ -202,36 +237,32 @@ export class SigningService {
     return { request, cert: verified.cert, signedXml: input.signedXml, verifiedAt: now };
   }
 
-  /** Marks the request used (exactly once, also under races) and stores the signed document verbatim. */
+  /**
+   * Marks the request used (exactly once, also under races) and stores the signed document verbatim,
+   * in one statement: the insert reads the id from the conditional update, so a request already used
+   * (or expired meanwhile) inserts nothing and is refused.
+   */
   async consume(tx: Knex.Transaction, v: VerifiedSignature): Promise<number> {
-    const used = await tx('sign_requests')
-      .where({ id: v.request.id })
-      .whereNull('consumed_at')
-      .andWhere('expires_at', '>', v.verifiedAt)
-      .update({ consumed_at: v.verifiedAt });
-    if (used !== 1)
-      throw new EdsError(v.request.purpose === 'login' ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
-    const [row] = (await tx('signed_documents')
-      .insert({
-        sign_request_id: v.request.id,
-        kind: v.request.kind,
-        purpose: v.request.purpose,
-        signer_id: v.request.actor_id,
-        principal_id: v.request.principal_id,
-        signer_iin: v.cert.iin,
-        signer_bin: v.cert.bin ?? null,
-        signer_name: v.cert.commonName,
-        cert_serial: v.cert.serialHex,
-        cert_issuer: v.cert.issuerDn,
-        cert_subject: v.cert.subjectDn,
-        cert_not_before: v.cert.notBefore,
-        cert_not_after: v.cert.notAfter,
-        cert_fingerprint: v.cert.fingerprint256,
-        object_type: v.request.object_type,
-        object_id: v.request.object_id,
-        signed_xml: v.signedXml,
-        signed_xml_sha256: sha256(v.signedXml),
-        verification: JSON.stringify({
+    const doc: Record<string, { value: unknown; type: string }> = {
+      kind: { value: v.request.kind, type: 'text' },
+      purpose: { value: v.request.purpose, type: 'text' },
+      signer_id: { value: v.request.actor_id, type: 'bigint' },
+      principal_id: { value: v.request.principal_id, type: 'bigint' },
+      signer_iin: { value: v.cert.iin, type: 'text' },
+      signer_bin: { value: v.cert.bin ?? null, type: 'text' },
+      signer_name: { value: v.cert.commonName, type: 'text' },
+      cert_serial: { value: v.cert.serialHex, type: 'text' },
+      cert_issuer: { value: v.cert.issuerDn, type: 'text' },
+      cert_subject: { value: v.cert.subjectDn, type: 'text' },
+      cert_not_before: { value: v.cert.notBefore, type: 'timestamptz' },
+      cert_not_after: { value: v.cert.notAfter, type: 'timestamptz' },
+      cert_fingerprint: { value: v.cert.fingerprint256, type: 'text' },
+      object_type: { value: v.request.object_type, type: 'text' },
+      object_id: { value: v.request.object_id, type: 'text' },
+      signed_xml: { value: v.signedXml, type: 'text' },
+      signed_xml_sha256: { value: sha256(v.signedXml), type: 'text' },
+      verification: {
+        value: JSON.stringify({
           ok: true,
           at: v.verifiedAt.toISOString(),
           keyType: v.cert.keyType,
@@ -239,10 +270,25 @@ export class SigningService {
           chain: 'trusted',
           revocation: 'good',
         }),
-        signed_at: v.verifiedAt,
-      })
-      .returning('id')) as { id: number }[];
-    return row!.id;
+        type: 'jsonb',
+      },
+      signed_at: { value: v.verifiedAt, type: 'timestamptz' },
+    };
+    const columns = Object.keys(doc);
+    const values = Object.values(doc);
+    const { rows } = (await tx.raw(
+      `with used as (
+         update sign_requests set consumed_at = ?
+          where id = ? and consumed_at is null and expires_at > ?
+          returning id)
+       insert into signed_documents (sign_request_id, ${columns.map(() => '??').join(', ')})
+       select used.id, ${values.map((c) => `?::${c.type}`).join(', ')} from used
+       returning id`,
+      [v.verifiedAt, v.request.id, v.verifiedAt, ...columns, ...values.map((c) => c.value as Knex.Value)],
+    )) as { rows: { id: number }[] };
+    const row = rows[0];
+    if (!row) throw new EdsError(v.request.purpose === 'login' ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
+    return row.id;
   }
 
   /**
@@ -256,6 +302,7 @@ export class SigningService {
       purpose: string | string[];
       actorId: number | null;
       signer: SignerKind;
+      request?: SignRequestRow | null;
     },
     fn: (tx: Knex.Transaction, doc: { id: number; request: SignRequestRow; cert: SignerCert }) => Promise<T>,
   ): Promise<T> {
