@@ -33,7 +33,7 @@ import {
   type SyntheticPerson,
 } from '../test/support/msu-keys.js';
 import { isMiddlewareStatement, recordStatements } from '../test/support/statements.js';
-import { cpuMsOf } from './lib/proc.js';
+import { treeCpuMs } from './lib/cpu.js';
 import { Client, signForm } from './lib/client.js';
 import { startStateGateways } from './lib/gateways.js';
 import {
@@ -181,7 +181,7 @@ export async function signedEnrolments(opts: {
     });
     const prepMs = performance.now() - t0;
     const signedBefore = await countSigned(db);
-    const cpuBefore = cpuMsOf(child.pid!);
+    const cpuBefore = treeCpuMs(child.pid!);
 
     // timed: all at once
     const latencies: number[] = [];
@@ -205,7 +205,7 @@ export async function signedEnrolments(opts: {
       }),
     );
     const settleMs = performance.now() - start;
-    const serverCpuMs = cpuMsOf(child.pid!) - cpuBefore;
+    const serverCpuMs = treeCpuMs(child.pid!) - cpuBefore;
     const signedStored = (await countSigned(db)) - signedBefore;
     const peakRssMb = memoryOf(child.pid!).peak;
 

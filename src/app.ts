@@ -23,7 +23,7 @@ import { requestLog } from './web/request-log.js';
 import { LOW_VISION_COOKIE, sessionCookieName } from './web/session-cookie.js';
 import { AppError } from './lib/errors.js';
 import { UnauthenticatedError } from './web/auth-context.js';
-import { flash } from './web/flash.js';
+import { flash, takeFlash } from './web/flash.js';
 import { maskIin } from './lib/iin.js';
 import { routes } from './routes/index.js';
 import type { DevStandWeb } from './web/dev-stand.js';
@@ -256,10 +256,8 @@ function setUpLocals(app: Express, services: Services, devStand: DevStandWeb | n
         redirect(...args);
       });
     }) as typeof res.redirect;
-    if (req.session?.flash?.length) {
-      res.locals.flash = req.session.flash;
-      req.session.flash = [];
-    }
+    const messages = takeFlash(req, res);
+    if (messages.length) res.locals.flash = messages;
     next();
   });
 }
@@ -353,7 +351,9 @@ export function createApp(services: Services, devStand: DevStandWeb | null = nul
     const r = await services.health.ready();
     res.status(r.ok ? 200 : 503).json(r);
   });
-  app.use(cookieParser());
+  // signed cookies: the flash messages (src/web/flash.ts)
+  app.use(cookieParser(config.SESSION_SECRET));
+  app.locals.secureCookies = config.https;
   app.use(languageMiddleware(config.https));
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '2mb' }));

@@ -29,7 +29,6 @@ declare module 'express-session' {
     registrant?: { personId: number; kind: 'legal' | 'entrepreneur'; bin: string };
     /** the chat conversation of this browser session (anonymous or not) */
     chatConversationId?: number;
-    flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> }[];
   }
 }
 

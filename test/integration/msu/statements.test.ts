@@ -55,6 +55,10 @@ describe('a signed МСУ order step', () => {
     // the middleware's statements are counted apart, and they hide none of the step's
     expect(session.length).toBeGreaterThan(0);
     expect(session.length + rateLimit.length).toBeLessThanOrEqual(4);
+    // the whole request: the session is read once and not written (the «done» message travels in a
+    // cookie), the signed-post limit counts once, and the step: ten in all
+    expect(session, session.join('\n')).toHaveLength(1);
+    expect(rec.texts.length, listing).toBeLessThanOrEqual(10);
     expect(rec.texts).toHaveLength(step.length + session.length + rateLimit.length);
 
     // and the step did everything it did before: the order, its event, the bed, the referral, the SMS
