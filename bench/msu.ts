@@ -86,8 +86,11 @@ export async function signedEnrolments(opts: {
   beds: number;
   departments: number;
   sockets: number;
+  /** web workers: 1 runs dist/src/server.js, more run dist/src/cluster.js (node:cluster) */
+  workers?: number;
 }): Promise<EnrolmentRun> {
   const { attempts, beds, departments, sockets } = opts;
+  const workers = opts.workers ?? 1;
   await build();
   const stand = await benchStand('bench-msu-');
   const { dataDir } = stand;
@@ -138,7 +141,7 @@ export async function signedEnrolments(opts: {
         ...productionNodeFlags(),
         // BENCH_SERVER_FLAGS: more node flags for the server, e.g. --cpu-prof to see where its time goes
         ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
-        'dist/src/server.js',
+        workers > 1 ? 'dist/src/cluster.js' : 'dist/src/server.js',
       ],
       {
         cwd: ROOT,
@@ -155,6 +158,7 @@ export async function signedEnrolments(opts: {
           TRUST_PROXY: 'loopback',
           LOGIN_RATE_LIMIT: String(attempts * 10),
           LOG_LEVEL: 'info',
+          WEB_CONCURRENCY: String(workers),
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
@@ -361,34 +365,48 @@ export async function signedOrders(
 ): Promise<Section> {
   const load = load1();
   const r = await signedEnrolments({ attempts, beds: attempts, departments, sockets });
-  const rate = (r.booked * 1000) / r.settleMs;
-  const cpuPerOrder = r.serverCpuMs / Math.max(1, r.booked);
+  const two = await signedEnrolments({ attempts, beds: attempts, departments, sockets, workers: 2 });
+  const rateOf = (x: EnrolmentRun) => (x.booked * 1000) / x.settleMs;
+  const cpuOf = (x: EnrolmentRun) => x.serverCpuMs / Math.max(1, x.booked);
+  const rate = rateOf(r);
+  const cpuPerOrder = cpuOf(r);
+  const row = (name: string, x: EnrolmentRun) => [
+    name,
+    x.booked,
+    x.errors + x.refused,
+    `${(x.settleMs / 1000).toFixed(2)} s`,
+    `**${rateOf(x).toFixed(0)}**`,
+    `${cpuOf(x).toFixed(1)} ms`,
+    `${x.p50.toFixed(0)} / ${x.p99.toFixed(0)} / ${x.max.toFixed(0)} ms`,
+  ];
   return {
     title: 'Signed order submissions',
     command: 'npm run bench:msu -- --orders-only',
     body:
       `${r.attempts} signed МСУ orders («Записаться») by as many distinct recipients, spread over ${r.departments} departments ` +
       `with a bed for each, fired at once through ${r.sockets} keep-alive connections against one instance in a child process ` +
-      '(production mode). Each submission is a full signed step: CSRF, session, the XML signature verified ' +
+      '(production mode): first one process (`dist/src/server.js`), then, on a new stand, two web workers ' +
+      '(`dist/src/cluster.js`, WEB_CONCURRENCY=2). Each submission is a full signed step: CSRF, session, the XML signature verified ' +
       '(chain, CRL, key usage, IIN, reference against the issued document), the order, the bed and the signed document ' +
       `committed in one transaction. Load average ${load} before the run.\n\n` +
       table(
-        ['orders committed', 'errors', 'wall time', 'signed orders/s', 'p50 / p99 / max'],
         [
-          [
-            r.booked,
-            r.errors + r.refused,
-            `${(r.settleMs / 1000).toFixed(2)} s`,
-            `**${rate.toFixed(0)}**`,
-            `${r.p50.toFixed(0)} / ${r.p99.toFixed(0)} / ${r.max.toFixed(0)} ms`,
-          ],
+          'server',
+          'orders committed',
+          'errors',
+          'wall time',
+          'signed orders/s',
+          'server CPU/order',
+          'p50 / p99 / max',
         ],
+        [row('one process', r), row('2 workers', two)],
       ) +
-      `\n\nServer time: ${serverTime(r)}. Peak RSS of the instance: ${r.peakRssMb} MB. ` +
-      `CPU per signed order: the server's utime + stime from /proc/<pid>/stat over the timed window, ` +
-      `divided by the orders committed: **${cpuPerOrder.toFixed(1)} ms**. Statements of one signed step ` +
+      `\n\nServer time (one process): ${serverTime(r)}. Peak RSS of the instance: ${r.peakRssMb} MB. ` +
+      `CPU per signed order: the server's utime + stime from /proc/<pid>/stat (with its workers for the cluster) over the ` +
+      `timed window, divided by the orders committed. Statements of one signed step ` +
       `(counted at the pg driver on the same services in the bench process, from the department's pre-check ` +
-      `to COMMIT): **${r.stepStatements}**, plus the middleware's (session, rate limit) on a page request.`,
+      `to COMMIT): **${r.stepStatements}**; with the request's own (the session read once, the signed-post limit) ` +
+      `the POST sends ${r.stepStatements + 2} (asserted by test/integration/msu/statements.test.ts).`,
     targets: [
       {
         what: 'signed orders per second, one process',
@@ -409,10 +427,15 @@ export async function signedOrders(
         met: r.stepStatements <= 10,
       },
       {
-        what: 'signed orders all committed',
+        what: 'signed orders all committed (one process and 2 workers)',
         target: `${r.attempts} of ${r.attempts}, 0 errors`,
-        measured: `${r.booked}, ${r.errors + r.refused} errors`,
-        met: r.booked === r.attempts && r.errors === 0 && r.consistent,
+        measured: `${r.booked} and ${two.booked}, ${r.errors + r.refused + two.errors + two.refused} errors`,
+        met:
+          r.booked === r.attempts &&
+          two.booked === two.attempts &&
+          r.errors + two.errors === 0 &&
+          r.consistent &&
+          two.consistent,
       },
       {
         what: 'peak RSS of the instance through the logins and the orders',
