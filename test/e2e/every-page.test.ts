@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { PortalPage } from '../support/browser.js';
-import { exact, follow, named, press, useBrowserStand } from '../support/browser.js';
+import { PAGE_TIMEOUT, exact, follow, named, press, useBrowserStand } from '../support/browser.js';
 import {
   ZOOM_VIEWPORT,
   ZoomPage,
@@ -236,7 +236,7 @@ async function loggedIn(role: Role): Promise<Map<string, BrowserContext>> {
 /** Follows the links breadth-first from the start pages, one URL per route; checks every page found. */
 async function crawl(role: Role, lang: string, context: BrowserContext) {
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(PAGE_TIMEOUT);
   const shared = sharedChecked.get(lang)!;
   const problems: string[] = [];
   const routes: string[] = [];

@@ -8,7 +8,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { exact, follow, localeTexts, named, press, useBrowserStand } from '../support/browser.js';
+import {
+  PAGE_TIMEOUT,
+  exact,
+  follow,
+  localeTexts,
+  named,
+  press,
+  useBrowserStand,
+} from '../support/browser.js';
 import { ZOOM_VIEWPORT, ZoomPage, assertNoHorizontalScroll } from '../support/a11y.js';
 import { LOW_VISION_COOKIE } from '../../src/web/session-cookie.js';
 
@@ -74,7 +82,7 @@ describe('the ТСР order form shows only the fields of the chosen method', () 
   it('without JavaScript: the method, «Далее», then that method’s fields and «Создать»', async () => {
     const context = await stand.browser.newContext({ locale: 'ru-RU', javaScriptEnabled: false });
     const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(PAGE_TIMEOUT);
     try {
       // log in with JavaScript (the signing dialog needs it), then go on in a context without it
       const withJs = await stand.open();

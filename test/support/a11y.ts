@@ -4,11 +4,16 @@
  * inside an open dialog; and a keyboard driver that reaches everything with Tab / Shift+Tab and acts
  * with Enter, Space, the arrow keys and typing only.
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, ElementHandle, Locator, Page } from 'playwright-core';
+import type { Browser, ElementHandle, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { AccessibilityError, PortalPage, keyFile } from './browser.js';
+import {
+  AccessibilityError,
+  PAGE_TIMEOUT,
+  PortalPage,
+  axeViolations,
+  installAxe,
+  keyFile,
+} from './browser.js';
 
 /** 1280 px at 200 % zoom: what a 640 CSS px wide viewport shows. */
 export const ZOOM_VIEWPORT = { width: 640, height: 800 };
@@ -93,7 +98,7 @@ export class ZoomPage extends PortalPage {
     if (opts.lang) await context.addCookies([{ name: 'lang', value: opts.lang, url: baseUrl }]);
     await installAxe(context);
     const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(PAGE_TIMEOUT);
     return new ZoomPage(page, baseUrl, dataDir);
   }
 
@@ -275,7 +280,7 @@ export class KeyboardUser {
     expect((await this.check(handle, true)).isTarget).toBe(true);
 
     const [chooser] = await Promise.all([
-      this.page.waitForEvent('filechooser', { timeout: 30_000 }),
+      this.page.waitForEvent('filechooser', { timeout: PAGE_TIMEOUT }),
       this.page.keyboard.press('Space'),
     ]);
     await chooser.setFiles(keyFile(this.dataDir, personKey, type));
@@ -306,45 +311,5 @@ export class KeyboardUser {
   }
 }
 
-// ------------------------------------------------------------------ axe-core run inside the page
-
-/** The axe-core that @axe-core/playwright uses, its source put into every page of a context once. */
-const axeSource = (() => {
-  const fromHere = createRequire(import.meta.url);
-  const fromAxePlaywright = createRequire(fromHere.resolve('@axe-core/playwright'));
-  return fs.readFileSync(fromAxePlaywright.resolve('axe-core/axe.min.js'), 'utf8');
-})();
-
-/** Makes axeViolations() available in every page the context opens (faster than injecting it per page). */
-export async function installAxe(context: BrowserContext): Promise<void> {
-  await context.addInitScript({ content: axeSource });
-}
-
-/** The same rules PortalPage.checkA11y applies (WCAG 2.2 A/AA and best practice, «region» off), run in the page. */
-export async function axeViolations(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: {
-        run: (
-          ctx: Document,
-          opts: object,
-        ) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
-      };
-    };
-    const res = await w.axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-      rules: { region: { enabled: false } },
-      resultTypes: ['violations'],
-    });
-    return res.violations.map(
-      (v) =>
-        `axe ${v.id}: ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 4)
-          .join(', ')}`,
-    );
-  });
-}
+// axe-core run inside the page: the same as PortalPage's (test/support/browser.ts)
+export { axeViolations, installAxe } from './browser.js';

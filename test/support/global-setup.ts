@@ -24,12 +24,19 @@ process.on('exit', () => {
   if (exitCodeOfTheRun) process.exitCode = exitCodeOfTheRun;
 });
 
-/**
- * One real PostgreSQL per test run (embedded, on a free port, in a temporary folder) unless
- * DATABASE_URL is set; a template database migrated and seeded once, from which every test file
- * clones its own database; and the dev-stand PKI in a temporary DATA_DIR.
- */
-export default async function setup(project: TestProject) {
+interface Run {
+  adminUrl: string;
+  dataDir: string;
+  /** projects whose teardown has not run yet */
+  users: number;
+  close: () => Promise<void>;
+}
+
+/** The run's PostgreSQL, template and PKI, kept on the process so that every project shares one. */
+const RUN = Symbol.for('portal.test.run');
+type WithRun = typeof globalThis & { [RUN]?: Promise<Run> };
+
+async function startRun(): Promise<Run> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
   // as root, the embedded server runs as a 'postgres' user that must be able to enter this folder
   fs.chmodSync(dataDir, 0o755);
@@ -54,15 +61,39 @@ export default async function setup(project: TestProject) {
   await tpl.destroy();
 
   await ensureDevPki(dataDir, { people: PEOPLE, organisations: ORGANISATIONS });
+  return {
+    adminUrl,
+    dataDir,
+    users: 0,
+    close: async () => {
+      await admin.destroy();
+      if (stop) await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
-  project.provide('adminDatabaseUrl', adminUrl);
+/**
+ * One real PostgreSQL per test run (embedded, on a free port, in a temporary folder) unless
+ * DATABASE_URL is set; a template database migrated and seeded once, from which every test file
+ * clones its own database; and the dev-stand PKI in a temporary DATA_DIR. The projects that name this
+ * setup (integration, e2e) share them: the first to start makes them, the last to finish removes them.
+ */
+export default async function setup(project: TestProject) {
+  const g = globalThis as WithRun;
+  g[RUN] ??= startRun();
+  const run = await g[RUN];
+  run.users++;
+
+  project.provide('adminDatabaseUrl', run.adminUrl);
   project.provide('templateDatabase', TEMPLATE_DB);
-  project.provide('dataDir', dataDir);
+  project.provide('dataDir', run.dataDir);
 
   return async () => {
-    await admin.destroy();
-    if (stop) await stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    run.users--;
+    if (run.users > 0) return;
+    delete g[RUN];
+    await run.close();
   };
 }
 

@@ -13,7 +13,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
+import { axeViolations } from '../../support/browser.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDocument } from '../../../src/eds/documents.js';
@@ -287,11 +287,11 @@ describe.skipIf(!hasChromium)('browser signer: the .p12 dialog (no NCALayer)', (
       expect(await dialog.innerText()).toContain('NCALayer не найден');
       // focus is inside the modal dialog, and axe finds nothing to complain about
       expect(await p.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
-      const axe = await new AxeBuilder({ page: p })
-        .include('dialog')
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
-        .analyze();
-      expect(axe.violations.map((v) => v.id)).toEqual([]);
+      const axe = await axeViolations(p, {
+        include: 'dialog',
+        tags: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'],
+      });
+      expect(axe).toEqual([]);
       await openKey(p, 'r01', 'SIGN');
       // step 2: the key's data, the focus on it, axe content, then «Подписать»
       const data = dialog.locator('#eds-key-data');
@@ -303,11 +303,11 @@ describe.skipIf(!hasChromium)('browser signer: the .p12 dialog (no NCALayer)', (
       expect(shown).not.toContain(iin);
       expect(shown).toContain(I18N['type-sign']);
       expect(shown).toMatch(/\d{2}\.\d{2}\.\d{4} — \d{2}\.\d{2}\.\d{4}/);
-      const axe2 = await new AxeBuilder({ page: p })
-        .include('dialog')
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
-        .analyze();
-      expect(axe2.violations.map((v) => v.id)).toEqual([]);
+      const axe2 = await axeViolations(p, {
+        include: 'dialog',
+        tags: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'],
+      });
+      expect(axe2).toEqual([]);
       await dialog.getByRole('button', { name: 'Подписать' }).click();
       await p.waitForURL(`${base}/submit`);
       expect(await p.locator('#result').innerText()).toBe(`OK ${pki.person('r01').iin}`);
@@ -315,7 +315,7 @@ describe.skipIf(!hasChromium)('browser signer: the .p12 dialog (no NCALayer)', (
     } finally {
       await p.context().close();
     }
-  }, 90_000); // two axe runs and a key decryption: slow on a busy machine
+  });
 
   it('logs in with an AUTH key', async () => {
     const p = await newPage();

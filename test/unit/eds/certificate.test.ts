@@ -25,22 +25,17 @@ import { TrustStore } from '../../../src/eds/trust-store.js';
 
 let dataDir: string;
 let summary: DevPkiSummary;
-let elapsed: number;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eds-cert-'));
-  const t0 = performance.now();
   summary = await ensureDevPki(dataDir, { people: PEOPLE, organisations: ORGANISATIONS });
-  elapsed = performance.now() - t0;
-}, 60_000);
+});
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('dev PKI generation', () => {
   it('writes the layout of eds.md for every person plus the bad keys', () => {
     expect(summary.generated).toBe(true);
-    // the target is ≤ 5 s on 2 cores when run alone; the test suite runs files in parallel
-    expect(elapsed).toBeLessThan(30_000);
     const p = devPkiPaths(dataDir);
     for (const f of [p.root, p.ca, p.crl, p.rootCrl, p.manifest]) expect(fs.existsSync(f), f).toBe(true);
     const manifest = loadManifest(dataDir);
@@ -63,9 +58,23 @@ describe('dev PKI generation', () => {
   });
 
   it('does nothing the second time, and regenerates with force', async () => {
+    const files = () => {
+      const p = devPkiPaths(dataDir);
+      return Object.fromEntries(
+        [
+          p.root,
+          p.ca,
+          p.crl,
+          p.manifest,
+          ...fs.readdirSync(p.keysDir).map((f) => path.join(p.keysDir, f)),
+        ].map((f) => [f, fs.statSync(f).mtimeMs]),
+      );
+    };
+    const before = files();
     const again = await ensureDevPki(dataDir, { people: PEOPLE, organisations: ORGANISATIONS });
     expect(again.generated).toBe(false);
-    expect(again.ms).toBeLessThan(1000);
+    // nothing was written again (the generation's time is measured by `npm run bench:eds`)
+    expect(files()).toEqual(before);
   });
 
   it('CA certificates carry the dev names and chain root → CA', () => {

@@ -48,22 +48,24 @@ function hostile(signed: string, rootOpen: string): Array<[string, string]> {
 }
 
 /**
- * The best of three runs: a busy machine may stall one run for a moment, but the quadratic path this
- * guards against takes seconds every time, so the bound still fails without the early refusal.
+ * The CPU time the refusal costs (the best of three runs): unlike the time on the clock, a machine
+ * busy with other processes does not stretch it, and the quadratic path this guards against costs
+ * seconds of CPU every time, so the bound still fails without the early refusal.
  */
 function timed(xml: string, opts: VerifyOptions): { ms: number; code: string } {
   let best = Infinity;
   let code = '';
   for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     code = codeOf(() => verifySignedXml(xml, opts));
-    best = Math.min(best, performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    best = Math.min(best, (cpu.user + cpu.system) / 1000);
   }
   return { ms: best, code };
 }
 
 describe('hostile documents', () => {
-  it('15,000 namespace declarations are refused in under 50 ms each (login and signed step)', () => {
+  it('15,000 namespace declarations are refused for under 50 ms of CPU each (login and signed step)', () => {
     const login = hostile(loginSigned, '<auth-challenge xmlns="urn:portal:eds:auth-challenge:1"');
     const step = hostile(orderSigned, '<order xmlns="urn:portal:eds:order:1"');
     for (const [what, xml] of login) {
