@@ -125,7 +125,8 @@ describe('bed rush: 500 signed enrolments for 10 beds', () => {
     // every document is issued and signed before the rush, twenty at a time: signing is synchronous
     // work, and 500 at once would hold the event loop while their connections wait in the pool
     const msu = ctx.services.msu.enrolment;
-    const prepared: { p: (typeof people)[number]; input: { signRequestId: string; signedXml: string } }[] = [];
+    const prepared: { p: (typeof people)[number]; input: { signRequestId: string; signedXml: string } }[] =
+      [];
     for (let i = 0; i < people.length; i += 20) {
       prepared.push(
         ...(await Promise.all(
