@@ -115,7 +115,18 @@ describe('the two-month supplier-choice window (rules, item 10)', () => {
       helpType: 'TSR_WHEELCHAIR',
     });
 
+    // the «sent» message comes in a signed cookie (the session is not written for it), shows on the
+    // next page only, and a cookie altered by hand shows nothing
+    const cookie = String(res.headers['set-cookie'] ?? '');
+    expect(cookie).toMatch(/portal\.flash=s%3A/);
     const after = await agent.get('/help').expect(200);
+    expect(after.text).toContain('Запрос на активацию выбора поставщика отправлен в Е-Собес.');
+    expect((await agent.get('/help').expect(200)).text).not.toContain('отправлен в Е-Собес.');
+    const forged = encodeURIComponent(
+      JSON.stringify([{ kind: 'success', key: 'entitlements:flash.activationRequested' }]),
+    );
+    const tampered = await agent.get('/help').set('cookie', `portal.flash=${forged}`).expect(200);
+    expect(tampered.text).not.toContain('отправлен в Е-Собес.');
     const pendingCard = measureCard(after.text, measureId);
     expect(pendingCard).toContain('Ожидает активации в Е-Собес');
     expect(pendingCard).not.toContain('/activate');
