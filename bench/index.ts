@@ -55,7 +55,9 @@ const doc = [
   '## How these figures are taken, and how to profile',
   '',
   '- **Same flags, warm servers.** Every server (the bare one too) runs with the node flags of `npm run start:prod`, ' +
-    'and is loaded for 30 s before it is measured, so JIT compilation stays out of the measured window.',
+    'and is loaded for 30 s before it is measured, so JIT compilation stays out of the measured window. The signed ' +
+    'orders likewise come after 1,500 signed orders by other people (about 15 s of that load): the first orders after ' +
+    'a start cost more CPU, much of it the optimising compiler, and their figures are given beside.',
   '- **CPU per request from `/proc`.** Beside req/s each table gives the CPU one request cost: user + system time of ' +
     'every thread of the server process (its workers for the cluster), and of PostgreSQL (the postmaster, its live ' +
     'backends and the ones it reaped), over the measured window divided by the requests (bench/lib/cpu.ts). It moves ' +
@@ -68,6 +70,7 @@ const doc = [
     'gets names in `/tmp/perf-<pid>.map`) and records its first closed-loop round with `perf record -F 499 -g`; then ' +
     "`perf report -i /tmp/portal.perf --no-children --sort dso,symbol` for where the CPU goes (V8's `Scavenger`, " +
     '`ConcurrentMarking` and `Sweeper` are garbage collection) and `--children --sort symbol` for the JS call tree. ' +
+    '`PERF_RECORD=/tmp/orders.perf npm run bench:msu -- --orders-only` records the signed orders the same way. ' +
     'Any process can be recorded the same way: `perf record -F 499 -g -p <pid> -- sleep 20` while a load runs.',
   '',
   '## Targets',

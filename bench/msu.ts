@@ -12,6 +12,9 @@
  *
  *   npm run bench:msu [-- --attempts 2000 --beds 50 --sockets 64 --orders 600 --departments 12]
  *   [--rush-only | --orders-only]
+ *
+ * Profile: `PERF_RECORD=/tmp/orders.perf npm run bench:msu -- --orders-only` records the one-process
+ * server's timed window with `perf record -g` (see bench/lib/perf.ts).
  */
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -33,7 +36,8 @@ import {
   type SyntheticPerson,
 } from '../test/support/msu-keys.js';
 import { isMiddlewareStatement, recordStatements } from '../test/support/statements.js';
-import { treeCpuMs } from './lib/cpu.js';
+import { treeCpuMs, untilIdle } from './lib/cpu.js';
+import { profileFlags, record } from './lib/perf.js';
 import { Client, signForm } from './lib/client.js';
 import { startStateGateways } from './lib/gateways.js';
 import {
@@ -75,6 +79,9 @@ export interface EnrolmentRun {
   /** statements of one signed «Записаться» (the service's own; the middleware's apart), measured in this process */
   stepStatements: number;
   middlewareStatements: number;
+  /** the warm-up's own figures: orders per second and server CPU per order (cold, just after the start) */
+  warmupRate: number;
+  warmupCpuMs: number;
 }
 
 /**
@@ -88,9 +95,16 @@ export async function signedEnrolments(opts: {
   sockets: number;
   /** web workers: 1 runs dist/src/server.js, more run dist/src/cluster.js (node:cluster) */
   workers?: number;
+  /**
+   * signed orders by other recipients into a department of their own, posted the same way before the
+   * timed part and not counted: the server's signed path is compiled and warm when the clock starts,
+   * as it is in a server that has run for a while (the page bench warms up for 30 s likewise)
+   */
+  warmup?: number;
 }): Promise<EnrolmentRun> {
   const { attempts, beds, departments, sockets } = opts;
   const workers = opts.workers ?? 1;
+  const warmup = opts.warmup ?? 0;
   await build();
   const stand = await benchStand('bench-msu-');
   const { dataDir } = stand;
@@ -106,6 +120,9 @@ export async function signedEnrolments(opts: {
     await migrateLatest(db);
     await db.transaction((tx) => runSeeds(tx));
     const people = await createSyntheticRecipients(db, dataDir, attempts, { tag: 'bench' });
+    const warmers = warmup
+      ? await createSyntheticRecipients(db, dataDir, warmup, { tag: 'bench-warmup' })
+      : [];
     const [counted] = await createSyntheticRecipients(db, dataDir, 1, { tag: 'bench-statements' });
     const setupConfig = loadConfig({
       NODE_ENV: 'test',
@@ -128,10 +145,13 @@ export async function signedEnrolments(opts: {
         ),
       );
     }
+    const warmupDepartment = warmup
+      ? await addOpenDepartment(setup, inst.id, 'Отделение для разогрева', warmup)
+      : 0;
 
     // the compiled production entry, as `npm run start:prod` runs it, with HTTP adapters to the state systems
     gateways = await startStateGateways(
-      people.map((p) => p.registry),
+      [...people, ...warmers].map((p) => p.registry),
       dataDir,
     );
     const port = await freePort();
@@ -141,6 +161,7 @@ export async function signedEnrolments(opts: {
         ...productionNodeFlags(),
         // BENCH_SERVER_FLAGS: more node flags for the server, e.g. --cpu-prof to see where its time goes
         ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+        ...(workers === 1 ? profileFlags() : []),
         workers > 1 ? 'dist/src/cluster.js' : 'dist/src/server.js',
       ],
       {
@@ -168,24 +189,43 @@ export async function signedEnrolments(opts: {
     const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
 
     // untimed: a real login and a signed enrolment document for everybody
-    const prepared: { client: Client; form: Record<string, string>; action: string }[] = [];
-    let n = 0;
-    await pool(people, 16, async (p: SyntheticPerson) => {
-      const departmentId = departmentIds[n++ % departments]!;
+    const signedPost = async (p: SyntheticPerson, departmentId: number) => {
       const client = new Client(base, agent);
       await client.login(p.auth);
       const page = await client.request('GET', `/msu/departments/${departmentId}/enrol`);
       if (page.status !== 200) throw new Error(`enrolment page: ${page.status}`);
       const f = signForm(page.body);
-      prepared.push({
+      return {
         client,
         action: f.action,
         form: { _csrf: f.csrf, signRequestId: f.signRequestId, signedXml: signXml(f.xml, p.sign) },
-      });
+      };
+    };
+    const prepared: { client: Client; form: Record<string, string>; action: string }[] = [];
+    let n = 0;
+    await pool(people, 16, async (p: SyntheticPerson) => {
+      prepared.push(await signedPost(p, departmentIds[n++ % departments]!));
     });
+    const warming: typeof prepared = [];
+    await pool(warmers, 16, async (p: SyntheticPerson) => {
+      warming.push(await signedPost(p, warmupDepartment));
+    });
+    const warmCpu0 = treeCpuMs(child.pid!);
+    const warmStart = performance.now();
+    await Promise.all(
+      warming.map(async ({ client, action, form }) => {
+        const r = await client.request('POST', action, form);
+        if (r.status !== 303) throw new Error(`warm-up order: ${r.status}`);
+      }),
+    );
+    const warmupRate = warmers.length ? (warmers.length * 1000) / (performance.now() - warmStart) : 0;
+    const warmupCpuMs = warmers.length ? (treeCpuMs(child.pid!) - warmCpu0) / warmers.length : 0;
+    // what the warm-up left behind (its outbox messages, a collection) is done before the clock starts
+    await untilIdle(child.pid!);
     const prepMs = performance.now() - t0;
     const signedBefore = await countSigned(db);
     const cpuBefore = treeCpuMs(child.pid!);
+    const perf = workers === 1 ? record(child.pid!) : null;
 
     // timed: all at once
     const latencies: number[] = [];
@@ -210,6 +250,7 @@ export async function signedEnrolments(opts: {
     );
     const settleMs = performance.now() - start;
     const serverCpuMs = treeCpuMs(child.pid!) - cpuBefore;
+    await perf?.stop();
     const signedStored = (await countSigned(db)) - signedBefore;
     const peakRssMb = memoryOf(child.pid!).peak;
 
@@ -244,6 +285,8 @@ export async function signedEnrolments(opts: {
       peakRssMb,
       stepStatements: statements.step,
       middlewareStatements: statements.middleware,
+      warmupRate,
+      warmupCpuMs,
     };
   } finally {
     if (child && child.exitCode === null) {
@@ -362,10 +405,18 @@ export async function signedOrders(
   attempts = arg('orders', 600),
   departments = arg('departments', 12),
   sockets = arg('sockets', 64),
+  warmup = arg('warmup', 1500),
 ): Promise<Section> {
   const load = load1();
-  const r = await signedEnrolments({ attempts, beds: attempts, departments, sockets });
-  const two = await signedEnrolments({ attempts, beds: attempts, departments, sockets, workers: 2 });
+  const r = await signedEnrolments({ attempts, beds: attempts, departments, sockets, warmup });
+  const two = await signedEnrolments({
+    attempts,
+    beds: attempts,
+    departments,
+    sockets,
+    warmup,
+    workers: 2,
+  });
   const rateOf = (x: EnrolmentRun) => (x.booked * 1000) / x.settleMs;
   const cpuOf = (x: EnrolmentRun) => x.serverCpuMs / Math.max(1, x.booked);
   const rate = rateOf(r);
@@ -386,7 +437,12 @@ export async function signedOrders(
       `${r.attempts} signed МСУ orders («Записаться») by as many distinct recipients, spread over ${r.departments} departments ` +
       `with a bed for each, fired at once through ${r.sockets} keep-alive connections against one instance in a child process ` +
       '(production mode): first one process (`dist/src/server.js`), then, on a new stand, two web workers ' +
-      '(`dist/src/cluster.js`, WEB_CONCURRENCY=2). Each submission is a full signed step: CSRF, session, the XML signature verified ' +
+      '(`dist/src/cluster.js`, WEB_CONCURRENCY=2). ' +
+      `Before the timed part each server takes ${warmup} signed orders by other recipients ` +
+      'the same way (untimed, into a department of their own), so that the signed path is compiled when the clock starts ' +
+      `(those first orders after the start, cold: ${r.warmupRate.toFixed(0)} orders/s and ${r.warmupCpuMs.toFixed(1)} ms of server CPU each ` +
+      `with one process; ${two.warmupRate.toFixed(0)}/s and ${two.warmupCpuMs.toFixed(1)} ms with 2 workers). ` +
+      'Each submission is a full signed step: CSRF, session, the XML signature verified ' +
       '(chain, CRL, key usage, IIN, reference against the issued document), the order, the bed and the signed document ' +
       `committed in one transaction. Load average ${load} before the run.\n\n` +
       table(

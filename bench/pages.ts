@@ -44,6 +44,7 @@ import {
   type Section,
 } from './lib/common.js';
 import { postgresCpuMs, treeCpuMs } from './lib/cpu.js';
+import { profileFlags, record, stop } from './lib/perf.js';
 import { openLoop, type OpenLoopResult } from './lib/open-loop.js';
 
 const PAGE = '/help';
@@ -73,13 +74,6 @@ interface Target {
   url: string;
   pid: number;
   cookie?: string;
-}
-
-function stop(child: ChildProcess, how: () => void): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  how();
-  return exited;
 }
 
 /** CPU ms per request of the server and of PostgreSQL over what `run` did (`count` = requests it made). */
@@ -138,7 +132,7 @@ function startPortal(
   stand: { url: string; dataDir: string },
   port: number,
 ): ChildProcess {
-  const profile = entry === 'server' && process.env.PERF_RECORD ? ['--perf-basic-prof'] : [];
+  const profile = entry === 'server' ? profileFlags() : [];
   return spawn('node', [...productionNodeFlags(), ...profile, `dist/src/${entry}.js`], {
     cwd: ROOT,
     env: {
@@ -155,16 +149,6 @@ function startPortal(
     // the request log goes nowhere, as to a log shipper that keeps up
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-}
-
-/** `perf record` of a process while the portal's rounds run, when PERF_RECORD names the output file. */
-function record(pid: number): { stop: () => Promise<void> } | null {
-  const out = process.env.PERF_RECORD;
-  if (!out) return null;
-  const perf = spawn('perf', ['record', '-F', '499', '-g', '-p', String(pid), '-o', out], {
-    stdio: 'ignore',
-  });
-  return { stop: () => stop(perf, () => perf.kill('SIGINT')) };
 }
 
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '—');

@@ -57,3 +57,19 @@ export function postgresCpuMs(pgDir: string): number {
   }, 0);
   return (ownTicks(f) + reaped + live) * TICK_MS;
 }
+
+/**
+ * Waits until the process tree is idle: less than `idleMs` of CPU over a `windowMs` window (what a
+ * warm-up left behind — outbox deliveries, a collection — ends before a measurement starts); at most
+ * `maxMs`.
+ */
+export async function untilIdle(pid: number, idleMs = 5, windowMs = 250, maxMs = 30_000): Promise<void> {
+  const end = Date.now() + maxMs;
+  let before = treeCpuMs(pid);
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = treeCpuMs(pid);
+    if (now - before < idleMs) return;
+    before = now;
+  }
+}
