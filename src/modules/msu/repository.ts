@@ -2,11 +2,21 @@ import { ORDER_LIST_COLUMNS } from '../orders/orders-repository.js';
 import type { Knex } from 'knex';
 import { liveMeasureQuery, type MeasureRow } from '../entitlements/measures.js';
 import type { PersonRow } from '../people/people-repository.js';
-import { signRequestFromJson, signRequestJoin, type SignRequestRow } from '../signing/signing-service.js';
+import { signRequestFromJson, signRequestIdOrNull, type SignRequestRow } from '../signing/signing-service.js';
+import { prepared, runPrepared } from '../../db/prepared.js';
 import type { AgeGroup, DepartmentSex, Profile, Texts } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
 
+/** a signed МСУ step's pre-check: the department and the sign request in one statement, prepared */
+const DEPARTMENT_FOR_SIGNING = prepared(
+  'msu.department_for_signing',
+  `select d.*, case when sr.id is null then null else row_to_json(sr.*) end as sign_request
+     from msu_departments as d
+     left join sign_requests as sr on sr.id = $2::uuid
+    where d.id = $1
+    limit 1`,
+);
 export type { Texts } from './rules.js';
 
 export interface InstitutionRow {
@@ -204,9 +214,10 @@ export class MsuRepository {
     id: number,
     signRequestId: string,
   ): Promise<{ dept: DepartmentRow; request: SignRequestRow | null } | undefined> {
-    const row = (await signRequestJoin(db, db('msu_departments as d').select('d.*'), signRequestId)
-      .where('d.id', id)
-      .first()) as (DepartmentRow & { sign_request: unknown }) | undefined;
+    const [row] = await runPrepared<DepartmentRow & { sign_request: unknown }>(db, DEPARTMENT_FOR_SIGNING, [
+      id,
+      signRequestIdOrNull(signRequestId),
+    ]);
     if (!row) return undefined;
     const { sign_request, ...dept } = row;
     return { dept, request: signRequestFromJson(sign_request) };

@@ -1,6 +1,23 @@
 import type { Knex } from 'knex';
 import { lockRowById, rowById } from '../shared/rows.js';
+import { prepared, runPrepared } from '../../db/prepared.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
+
+/** an order and its first event in one statement (the event reads the order's own columns), prepared */
+const CREATE_ORDER = prepared(
+  'orders.create',
+  `with o as (
+     insert into orders (number, kind, help_type, recipient_id, created_by, measure_id, organisation_id,
+       specialist_id, status, is_open, details, status_changed_at, created_at)
+     values (to_char($1::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' ||
+       lpad(nextval('order_number_seq')::text, 7, '0'),
+       $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $1, $1)
+     returning *),
+   e as (
+     insert into order_events (order_id, at, actor_id, principal_id, action, from_status, to_status, signed_document_id)
+     select o.id, o.created_at, o.created_by, o.recipient_id, $11::text, null, o.status, $12::bigint from o)
+   select * from o`,
+);
 
 export type OrderKind = 'msu' | 'service' | 'goods' | 'sanatorium';
 
@@ -81,40 +98,20 @@ export class OrdersRepository {
     const at = o.at ?? new Date();
     try {
       // the order and its first event in one statement (the event reads the order's own columns)
-      const [row] = (await tx
-        .with(
-          'o',
-          tx('orders')
-            .insert({
-              number: tx.raw(
-                `to_char(?::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 7, '0')`,
-                [at],
-              ),
-              kind: o.kind,
-              help_type: o.helpType,
-              recipient_id: o.recipientId,
-              created_by: o.createdBy,
-              measure_id: o.measureId ?? null,
-              organisation_id: o.organisationId ?? null,
-              specialist_id: o.specialistId ?? null,
-              status: o.status,
-              is_open: true,
-              details: JSON.stringify(o.details ?? {}),
-              status_changed_at: at,
-              created_at: at,
-            })
-            .returning('*'),
-        )
-        .with(
-          'e',
-          tx.raw(
-            `insert into order_events (order_id, at, actor_id, principal_id, action, from_status, to_status, signed_document_id)
-             select o.id, o.created_at, o.created_by, o.recipient_id, ?::text, null, o.status, ?::bigint from o`,
-            [o.action ?? 'create', o.signedDocumentId ?? null],
-          ),
-        )
-        .select('*')
-        .from('o')) as OrderRow[];
+      const [row] = await runPrepared<OrderRow>(tx, CREATE_ORDER, [
+        at,
+        o.kind,
+        o.helpType,
+        o.recipientId,
+        o.createdBy,
+        o.measureId ?? null,
+        o.organisationId ?? null,
+        o.specialistId ?? null,
+        o.status,
+        JSON.stringify(o.details ?? {}),
+        o.action ?? 'create',
+        o.signedDocumentId ?? null,
+      ]);
       return row!;
     } catch (err) {
       if (

@@ -1,7 +1,16 @@
 import type { Knex } from 'knex';
+import { prepared, runPrepared } from '../../db/prepared.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Integrations } from '../../integrations/index.js';
+
+/** a message into the outbox, once per idempotency key: every signed step writes one (prepared) */
+const ENQUEUE = prepared(
+  'outbox.enqueue',
+  `insert into outbox (system, topic, idempotency_key, payload, next_attempt_at)
+   values ($1, $2, $3, $4, $5)
+   on conflict (idempotency_key) do nothing`,
+);
 
 export type OutboxSystem = 'esobes' | 'sms' | 'email';
 
@@ -39,16 +48,13 @@ export class Outbox {
   ) {}
 
   async enqueue(tx: Knex | Knex.Transaction, msg: OutboxMessage): Promise<void> {
-    await tx('outbox')
-      .insert({
-        system: msg.system,
-        topic: msg.topic,
-        idempotency_key: msg.idempotencyKey,
-        payload: JSON.stringify(msg.payload),
-        next_attempt_at: this.clock.now(),
-      })
-      .onConflict('idempotency_key')
-      .ignore();
+    await runPrepared(tx, ENQUEUE, [
+      msg.system,
+      msg.topic,
+      msg.idempotencyKey,
+      JSON.stringify(msg.payload),
+      this.clock.now(),
+    ]);
   }
 
   private async send(row: OutboxRow): Promise<void> {

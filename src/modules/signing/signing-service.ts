@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
+import { prepared, runPrepared } from '../../db/prepared.js';
 import {
   EdsError,
   TrustStore,
@@ -93,6 +94,11 @@ export async function createTrustStore(config: Config, logger: Logger): Promise<
 
 const REQUEST_ID = /^[0-9a-f-]{36}$/i;
 
+/** A posted sign request id as a statement may bind it: null when it is no request id at all. */
+export function signRequestIdOrNull(id: string): string | null {
+  return REQUEST_ID.test(id) ? id : null;
+}
+
 /**
  * The sign request `id` as one json column `sign_request` of a caller's query (left-joined, so the
  * caller's own row decides whether there is an answer): a step that reads its object before the
@@ -105,7 +111,7 @@ export function signRequestJoin(
   id: string,
 ): Knex.QueryBuilder {
   return query
-    .leftJoin('sign_requests as sr', 'sr.id', db.raw('?::uuid', [REQUEST_ID.test(id) ? id : null]))
+    .leftJoin('sign_requests as sr', 'sr.id', db.raw('?::uuid', [signRequestIdOrNull(id)]))
     .select(db.raw('case when sr.id is null then null else row_to_json(sr.*) end as sign_request'));
 }
 
@@ -120,6 +126,23 @@ export function signRequestFromJson(json: unknown): SignRequestRow | null {
     consumed_at: r.consumed_at === null ? null : new Date(r.consumed_at),
   };
 }
+
+/** consume()'s one statement, prepared: every signed step sends it */
+const CONSUME = prepared(
+  'signing.consume',
+  `with used as (
+     update sign_requests set consumed_at = $1
+      where id = $2 and consumed_at is null and expires_at > $1
+      returning id)
+   insert into signed_documents (sign_request_id, kind, purpose, signer_id, principal_id, signer_iin,
+     signer_bin, signer_name, cert_serial, cert_issuer, cert_subject, cert_not_before, cert_not_after,
+     cert_fingerprint, object_type, object_id, signed_xml, signed_xml_sha256, verification, signed_at)
+   select used.id, $3::text, $4::text, $5::bigint, $6::bigint, $7::text, $8::text, $9::text, $10::text,
+     $11::text, $12::text, $13::timestamptz, $14::timestamptz, $15::text, $16::text, $17::text, $18::text,
+     $19::text, $20::jsonb, $1::timestamptz
+     from used
+   returning id`,
+);
 
 function sha256(s: string): string {
   return crypto.createHash('sha256').update(s, 'utf8').digest('hex');
@@ -243,49 +266,35 @@ export class SigningService {
    * (or expired meanwhile) inserts nothing and is refused.
    */
   async consume(tx: Knex.Transaction, v: VerifiedSignature): Promise<number> {
-    const doc: Record<string, { value: unknown; type: string }> = {
-      kind: { value: v.request.kind, type: 'text' },
-      purpose: { value: v.request.purpose, type: 'text' },
-      signer_id: { value: v.request.actor_id, type: 'bigint' },
-      principal_id: { value: v.request.principal_id, type: 'bigint' },
-      signer_iin: { value: v.cert.iin, type: 'text' },
-      signer_bin: { value: v.cert.bin ?? null, type: 'text' },
-      signer_name: { value: v.cert.commonName, type: 'text' },
-      cert_serial: { value: v.cert.serialHex, type: 'text' },
-      cert_issuer: { value: v.cert.issuerDn, type: 'text' },
-      cert_subject: { value: v.cert.subjectDn, type: 'text' },
-      cert_not_before: { value: v.cert.notBefore, type: 'timestamptz' },
-      cert_not_after: { value: v.cert.notAfter, type: 'timestamptz' },
-      cert_fingerprint: { value: v.cert.fingerprint256, type: 'text' },
-      object_type: { value: v.request.object_type, type: 'text' },
-      object_id: { value: v.request.object_id, type: 'text' },
-      signed_xml: { value: v.signedXml, type: 'text' },
-      signed_xml_sha256: { value: sha256(v.signedXml), type: 'text' },
-      verification: {
-        value: JSON.stringify({
-          ok: true,
-          at: v.verifiedAt.toISOString(),
-          keyType: v.cert.keyType,
-          subjectKind: v.cert.subjectKind,
-          chain: 'trusted',
-          revocation: 'good',
-        }),
-        type: 'jsonb',
-      },
-      signed_at: { value: v.verifiedAt, type: 'timestamptz' },
-    };
-    const columns = Object.keys(doc);
-    const values = Object.values(doc);
-    const { rows } = (await tx.raw(
-      `with used as (
-         update sign_requests set consumed_at = ?
-          where id = ? and consumed_at is null and expires_at > ?
-          returning id)
-       insert into signed_documents (sign_request_id, ${columns.map(() => '??').join(', ')})
-       select used.id, ${values.map((c) => `?::${c.type}`).join(', ')} from used
-       returning id`,
-      [v.verifiedAt, v.request.id, v.verifiedAt, ...columns, ...values.map((c) => c.value as Knex.Value)],
-    )) as { rows: { id: number }[] };
+    const rows = await runPrepared<{ id: number }>(tx, CONSUME, [
+      v.verifiedAt,
+      v.request.id,
+      v.request.kind,
+      v.request.purpose,
+      v.request.actor_id,
+      v.request.principal_id,
+      v.cert.iin,
+      v.cert.bin ?? null,
+      v.cert.commonName,
+      v.cert.serialHex,
+      v.cert.issuerDn,
+      v.cert.subjectDn,
+      v.cert.notBefore,
+      v.cert.notAfter,
+      v.cert.fingerprint256,
+      v.request.object_type,
+      v.request.object_id,
+      v.signedXml,
+      sha256(v.signedXml),
+      JSON.stringify({
+        ok: true,
+        at: v.verifiedAt.toISOString(),
+        keyType: v.cert.keyType,
+        subjectKind: v.cert.subjectKind,
+        chain: 'trusted',
+        revocation: 'good',
+      }),
+    ]);
     const row = rows[0];
     if (!row) throw new EdsError(v.request.purpose === 'login' ? 'EDS_CHALLENGE_USED' : 'EDS_REQUEST_USED');
     return row.id;
