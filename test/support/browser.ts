@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -91,14 +92,120 @@ export async function installAxe(context: BrowserContext): Promise<void> {
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /**
+ * What axe's result on a document depends on, read in the page: the markup (the values of hidden
+ * inputs left out: a fresh CSRF token or signing challenge on every load, and no rule reads them,
+ * since the user never sees them), the address (its path: every test file serves the app on its own
+ * port), what is typed, ticked or chosen in the fields (not in the markup), the element with focus
+ * (and whether its ring shows), the element under the mouse, the modal dialog, the viewport and the
+ * scroll position, the stylesheets that applied (their rules, counted) and the media features the
+ * context emulates.
+ */
+function documentState(): string {
+  const root = document.documentElement.cloneNode(true) as HTMLElement;
+  for (const el of Array.from(root.querySelectorAll('input[type="hidden"]'))) el.removeAttribute('value');
+  const where = (el: Element | null): string => {
+    const parts: string[] = [];
+    for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
+      parts.unshift(`${e.tagName}:${e.parentElement ? Array.from(e.parentElement.children).indexOf(e) : 0}`);
+    }
+    return parts.join('/');
+  };
+  const fields = Array.from(
+    document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+      'input, textarea, select',
+    ),
+  ).map((el) =>
+    el.type === 'hidden'
+      ? ''
+      : [
+          el.value,
+          el instanceof HTMLInputElement ? `${el.checked}${el.indeterminate}` : '',
+          el instanceof HTMLSelectElement ? el.selectedIndex : '',
+          el.validity.valid,
+          el.matches(':user-invalid'),
+        ].join('|'),
+  );
+  const sheets = Array.from(document.styleSheets).map((sh) => {
+    try {
+      return `${sh.href ?? 'inline'}:${sh.cssRules.length}:${sh.disabled}`;
+    } catch {
+      return `${sh.href ?? 'inline'}:unreadable`;
+    }
+  });
+  const media = [
+    '(prefers-color-scheme: dark)',
+    '(forced-colors: active)',
+    '(prefers-reduced-motion: reduce)',
+    '(prefers-contrast: more)',
+    '(print)',
+  ]
+    .map((q) => matchMedia(q).matches)
+    .join(',');
+  const hovered = Array.from(document.querySelectorAll(':hover')).pop() ?? null;
+  const focus = document.activeElement;
+  return [
+    location.pathname + location.search + location.hash,
+    root.outerHTML,
+    fields.join('\u0001'),
+    where(focus),
+    focus?.matches(':focus-visible') ?? false,
+    where(hovered),
+    where(document.querySelector('dialog:modal')),
+    `${innerWidth}x${innerHeight}@${devicePixelRatio} ${scrollX},${scrollY}`,
+    sheets.join(' '),
+    media,
+  ].join('\u0000');
+}
+
+/**
+ * The states of documents that passed axe in this run (in memory, and on disk in the run's folder so that
+ * every test file sees them): the same state gives the same result, so it is not checked twice. A state
+ * with violations is never recorded; it is checked, and fails, each time it comes.
+ */
+const passedStates = new Set<string>();
+let passedStatesDir: string | undefined;
+
+/** Shares the record of passed states with the run's other test files through `dataDir`. */
+export function sharePassedAxeStates(dataDir: string): void {
+  passedStatesDir = path.join(dataDir, 'axe-passed');
+  fs.mkdirSync(passedStatesDir, { recursive: true });
+}
+
+function passedBefore(key: string): boolean {
+  if (passedStates.has(key)) return true;
+  if (passedStatesDir && fs.existsSync(path.join(passedStatesDir, key))) {
+    passedStates.add(key);
+    return true;
+  }
+  return false;
+}
+
+function recordPassed(key: string): void {
+  passedStates.add(key);
+  if (passedStatesDir) fs.writeFileSync(path.join(passedStatesDir, key), '');
+}
+
+/**
  * Runs axe-core in the page (the rules above, or only `tags`, within `include` when given) and returns
  * its violations, one line each (rule, impact, help, the first elements). A document axe is not in
- * (one written by setContent, a context not made by PortalPage.open) gets it first.
+ * (one written by setContent, a context not made by PortalPage.open) gets it first. A document in a
+ * state that already passed in this run (see documentState) passes again without a second run.
  */
 export async function axeViolations(
   page: Page,
   opts: { include?: string; tags?: string[] } = {},
 ): Promise<string[]> {
+  const state = await page.evaluate(documentState);
+  const key = createHash('sha256')
+    .update(JSON.stringify([opts.include ?? null, opts.tags ?? AXE_TAGS, state]))
+    .digest('hex');
+  if (passedBefore(key)) return [];
+  const violations = await runAxe(page, opts);
+  if (violations.length === 0) recordPassed(key);
+  return violations;
+}
+
+async function runAxe(page: Page, opts: { include?: string; tags?: string[] }): Promise<string[]> {
   const run = () =>
     page.evaluate(
       async ({ include, tags }) => {
@@ -312,6 +419,7 @@ export function useBrowserStand(env: Record<string, string> = {}): BrowserStand 
   };
   beforeAll(async () => {
     ctx = await createTestContext(env);
+    sharePassedAxeStates(ctx.dataDir);
     portal = await startPortal(ctx);
     browser = await launchBrowser();
   });
