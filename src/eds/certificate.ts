@@ -337,7 +337,10 @@ function inspectDer(derBytes: Buffer): ParsedCertificate {
     subject: subjectAttrs,
     issuer: issuerAttrs,
     fingerprint256: createHash('sha256').update(derBytes).digest('hex'),
-    pem: derToPem(derBytes),
+    // made when read: the chain cache keeps thousands of parsed certificates, and few are ever shown
+    get pem() {
+      return derToPem(derBytes);
+    },
     keyAlgorithm,
     keyBits,
     signatureAlgorithm,
@@ -346,18 +349,20 @@ function inspectDer(derBytes: Buffer): ParsedCertificate {
     selfIssued: subjectDer.equals(issuerDer),
   };
 
-  let x509: X509Certificate | undefined;
+  // node:crypto's certificate is made when asked and not kept: a parsed certificate sits in the trust
+  // store's chain cache (thousands of them), where OpenSSL's copy would only weigh on the memory; its
+  // public key, which every signature check needs, is kept
+  let publicKey: KeyObject | undefined;
   const getX509 = (): X509Certificate => {
-    if (!x509) {
-      try {
-        x509 = new X509Certificate(derBytes);
-      } catch (e) {
-        throw new EdsError('EDS_CERT_PARSE', 'node:crypto cannot read the certificate', { cause: e });
-      }
+    let x509: X509Certificate;
+    try {
+      x509 = new X509Certificate(derBytes);
+    } catch (e) {
+      throw new EdsError('EDS_CERT_PARSE', 'node:crypto cannot read the certificate', { cause: e });
     }
+    publicKey ??= x509.publicKey;
     return x509;
   };
-  let publicKey: KeyObject | undefined;
   return {
     info,
     der: derBytes,
