@@ -462,7 +462,11 @@ export class TrustStore {
       return hit;
     }
     let result: ChainResult;
-    const parsed = inspectCertificate(der);
+    // the cache keeps the certificate: its bytes get a buffer of their own, not a slice of node's
+    // shared 8 KB allocation pool that would stay pinned with it (thousands of certificates)
+    const own = Buffer.allocUnsafeSlow(der.length);
+    der.copy(own);
+    const parsed = inspectCertificate(own);
     result = { parsed, anchor: null, error: null };
     const info = parsed.info;
     if (

@@ -66,6 +66,19 @@ describe('certificate cache', () => {
     expect(trust.cachedCertificates).toBe(1);
   });
 
+  it('a cached certificate holds its own bytes, not the shared allocation pool its base64 was decoded into', () => {
+    const trust = freshTrust();
+    // a certificate of about 1 KB decoded from base64 lands in node's 8 KB pool: kept as a slice, the
+    // cache would pin a slab per certificate (thousands of them)
+    const pem = pki.key('r02', 'SIGN').certPem;
+    const { parsed } = trust.checkCertificate(pem);
+    expect(parsed.der.length).toBeLessThan(4096);
+    expect(parsed.der.buffer.byteLength).toBe(parsed.der.length);
+    expect(parsed.subjectDer.buffer).toBe(parsed.der.buffer);
+    // the cached entry is what the next check returns
+    expect(trust.checkCertificate(pem).parsed).toBe(parsed);
+  });
+
   it('refuses a cached certificate once a new CRL revokes it', () => {
     const trust = freshTrust();
     const a = signedBy('r01');
