@@ -6,6 +6,7 @@ import { astanaDateTime } from '../lib/clock.js';
 import { formatTiyn } from '../lib/money.js';
 import { maskIin } from '../lib/iin.js';
 import { DEFAULT_LOCALE, formatPeriod, isLocale } from '../lib/i18n.js';
+import { speedUpNunjucks } from './nunjucks-speed.js';
 
 function toDate(v: unknown): Date | null {
   if (v instanceof Date) return v;
@@ -21,6 +22,7 @@ export function setUpNunjucks(app: Express, opts: { development: boolean }): nun
     [path.join(ROOT_DIR, 'views'), path.join(ROOT_DIR, 'node_modules', 'govuk-frontend', 'dist')],
     { autoescape: true, express: app, noCache: opts.development, throwOnUndefined: false },
   );
+  speedUpNunjucks(env);
   app.set('view engine', 'njk');
   app.set('views', path.join(ROOT_DIR, 'views'));
 
