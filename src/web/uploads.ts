@@ -148,6 +148,41 @@ export function uploadTempDir(dataDir: string): string {
 
 const swept = new Set<string>();
 
+/** How long, and how much, of a body refused before it is read is still read and dropped. */
+const DROP_MS = 5_000;
+const DROP_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A body refused by its declared length, before it is read: the answer goes at once, and the rest of
+ * the body is read and dropped for a short while (at most DROP_MS and DROP_BYTES) before the connection
+ * closes, as nginx's lingering close does. Closing at once resets a connection the sender is still
+ * writing to, and the reset can reach it before the answer does: the person would see "connection
+ * reset" instead of the page that says the file is too large. A body that ends within the bounds leaves
+ * the connection open for the next request.
+ */
+function dropThenClose(req: Request): void {
+  let dropped = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.socket.off('close', stop);
+  };
+  const close = () => {
+    stop();
+    req.socket.destroy();
+  };
+  const onData = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DROP_BYTES) close();
+  };
+  const timer = setTimeout(close, DROP_MS);
+  timer.unref();
+  req.on('data', onData);
+  req.once('end', stop);
+  req.socket.once('close', stop);
+  req.resume();
+}
+
 /**
  * The upload parser of one route. Put it after the route's role check. It refuses with 413 a body
  * declared or found larger than the route's total, more text fields or files than the form has, or a
@@ -170,8 +205,7 @@ export function acceptUploads(dataDir: string, limits: UploadLimits): RequestHan
     const refuse = (code: string) => new AppError(code, 413, { mb: Math.floor(total / 1024 / 1024) });
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > total) {
-      // not worth reading: the connection closes after the answer
-      res.setHeader('Connection', 'close');
+      dropThenClose(req);
       return next(refuse('upload_too_large'));
     }
 
