@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../support/context.js';
@@ -237,6 +238,37 @@ describe('hostile multipart bodies against the production heap', () => {
       expect(filesUnder(tmp())).toEqual([]);
     },
   );
+
+  it('a sender that ignores the 413 and keeps writing reads the answer, then is cut off within the bound', async () => {
+    const p = portal!;
+    const url = new URL(p.baseUrl);
+    const socket = net.connect(Number(url.port), url.hostname);
+    let answer = '';
+    let written = 0;
+    let closed = false;
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    socket.on('error', () => undefined);
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.once('close', () => (closed = true));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      `POST /support/new?_csrf=${encodeURIComponent(recipient.token)} HTTP/1.1\r\nHost: ${url.host}\r\n` +
+        `Cookie: ${recipient.cookie}\r\nContent-Type: multipart/form-data; boundary=x\r\n` +
+        `Content-Length: ${300 * MB}\r\n\r\n`,
+    );
+    // 200 MB at most, whatever the answer says: the portal drops at most 64 MB (or 5 s) of it, then closes
+    const chunk = Buffer.alloc(MB, 0x61);
+    while (!closed && written < 200 * MB) {
+      written += chunk.length;
+      if (!socket.write(chunk))
+        await Promise.race([new Promise<void>((resolve) => socket.once('drain', () => resolve())), ended]);
+    }
+    await ended;
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(written).toBeLessThan(200 * MB);
+    expect(p.running).toBe(true);
+    expect((await healthz(p.baseUrl)).status).toBe(200);
+  });
 
   it('stored nothing: no support request, no media', async () => {
     expect(await storedRows()).toEqual(stored);
