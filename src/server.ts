@@ -6,6 +6,7 @@ import { openDatabase, prepareDatabase } from './db/setup.js';
 import { buildServices, type Services } from './modules/index.js';
 import { createTrustStore } from './modules/signing/signing-service.js';
 import { createApp } from './app.js';
+import { createHttpServer } from './web/http-server.js';
 import { startJobs, type JobRunner } from './jobs/index.js';
 import { ensureAssets } from './web/assets.js';
 import { installDevStand, joinDevStand } from './dev-stand-loader.js';
@@ -75,7 +76,7 @@ export async function main(): Promise<void> {
     const services = buildServices(config, database.db, logger, { trust, devStand });
     if (!clustered) await importLegacyFiles(database.db, services.files, config.dataDir, logger);
     app = createApp(services, devStand?.web ?? null);
-    server = app.listen(config.PORT, config.HOST);
+    server = createHttpServer(app).listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);
       server!.once('error', reject);

@@ -17,6 +17,7 @@ import { buildServices } from '../../src/modules/index.js';
 import { createApp } from '../../src/app.js';
 import { createDevStand } from '../../src/devstand/index.js';
 import { setUpNunjucks } from '../../src/web/nunjucks.js';
+import { createHttpServer } from '../../src/web/http-server.js';
 import { signFormFrom } from '../../test/support/http.js';
 
 const dataDir = process.env.DATA_DIR!;
@@ -61,7 +62,8 @@ await db.destroy();
 const bare = express();
 setUpNunjucks(bare, { development: false });
 bare.get(pagePath, (_req, res) => res.render(view, locals));
-const server = bare.listen(0, '127.0.0.1', () => {
+// the same HTTP server as the portal's (src/server.ts), so that the two compare fairly
+const server = createHttpServer(bare).listen(0, '127.0.0.1', () => {
   process.send!({ port: (server.address() as AddressInfo).port, bytes: Buffer.byteLength(page.text) });
 });
 process.on('message', (m: string) => {

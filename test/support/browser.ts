@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createTestContext, type TestContext } from './context.js';
+import { createHttpServer } from '../../src/web/http-server.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -24,7 +25,7 @@ export async function startPortal(
   ctx: TestContext,
 ): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   const server: Server = await new Promise((resolve) => {
-    const s = ctx.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(ctx.app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
