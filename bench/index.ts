@@ -74,6 +74,12 @@ const doc = [
     '`ConcurrentMarking` and `Sweeper` are garbage collection) and `--children --sort symbol` for the JS call tree. ' +
     '`PERF_RECORD=/tmp/orders.perf npm run bench:msu -- --orders-only` records the signed orders the same way. ' +
     'Any process can be recorded the same way: `perf record -F 499 -g -p <pid> -- sleep 20` while a load runs.',
+  '- **What the young generation promotes.** Start the server with `--trace-gc-nvp`: every scavenge prints ' +
+    '`allocated=` and `promoted=` bytes; their sums over a load, divided by the requests, give the bytes a request ' +
+    'allocates and the bytes that outlive it into the old generation, which only a full collection frees. Which code ' +
+    "allocated what was promoted: V8's sampling heap profiler (`HeapProfiler.startSampling` through `node:inspector`) " +
+    'with `includeObjectsCollectedByMajorGC: true` and `includeObjectsCollectedByMinorGC: false` keeps only those ' +
+    "samples. That is how Express's per-request `setPrototypeOf` was found (src/web/http-server.ts).",
   '',
   '## Targets',
   '',
