@@ -6,12 +6,19 @@ import { defineConfig } from 'vitest/config';
  * its own app on a free port, so files share nothing but the run's PostgreSQL and dev-stand PKI. One
  * worker more than the cores keeps them busy while a file waits for PostgreSQL or Chromium (3 on a
  * 2-core machine); TEST_WORKERS overrides it (TEST_WORKERS=1 runs one file at a time).
+ *
+ * A worker runs file after file in one process with the modules it already loaded (`isolate: false`):
+ * loading the app's graph anew for every file cost about 1.7 s of CPU a file. Nothing a file changes
+ * outlives it: each builds its own app, database and browser and closes them in afterAll, spies are
+ * restored after each test, and what stays in memory is caches keyed by what they hold (certificates,
+ * compiled templates, axe's passed states).
  */
 const workers = Number(process.env.TEST_WORKERS) || Math.min(4, Math.max(2, os.availableParallelism() + 1));
 
 export default defineConfig({
   test: {
-    // the three projects share one pool of workers, the slowest files (known from the last run) first
+    // the three projects share one pool of workers, the slowest files (known from the last run) first;
+    // a worker serves one project at a time (files of one project share its loaded modules)
     maxWorkers: workers,
     projects: [
       {
@@ -19,6 +26,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          isolate: false,
           // a bound for a hung test only: a loaded machine makes keys and PDFs several times slower
           testTimeout: 120_000,
           hookTimeout: 300_000,
@@ -29,6 +37,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          isolate: false,
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
@@ -39,6 +48,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          isolate: false,
           globalSetup: ['test/support/global-setup.ts'],
           // a journey signs a dozen steps: on a loaded machine it may take minutes; every wait inside
           // is for a state (a page, a dialog), with its own bound, so this only stops a hung browser
