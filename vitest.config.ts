@@ -8,11 +8,11 @@ import { defineConfig } from 'vitest/config';
  * 2-core machine); TEST_WORKERS overrides it (TEST_WORKERS=1 runs one file at a time).
  *
  * A worker runs file after file in one process with the modules it already loaded (`isolate: false`):
- * loading the app's graph anew for every file cost about 2 s of CPU a file (the integration files alone:
- * 402 → 271 s of CPU, 206 → 140 s). Nothing a file changes
- * outlives it: each builds its own app, database and browser and closes them in afterAll, spies are
- * restored after each test, and what stays in memory is caches keyed by what they hold (certificates,
- * compiled templates, axe's passed states).
+ * loading the app's graph anew for every file cost about 2 s of CPU a file (the integration files
+ * alone: 402 → 271 s of CPU, 206 → 140 s). Nothing a file changes outlives it: each builds its own
+ * app, database and browser and closes them in afterAll, spies are restored after each test, and what
+ * stays in memory is caches keyed by what they hold (certificates, compiled templates, axe's passed
+ * states).
  */
 const workers = Number(process.env.TEST_WORKERS) || Math.min(4, Math.max(2, os.availableParallelism() + 1));
 
