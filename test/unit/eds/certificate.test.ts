@@ -6,6 +6,7 @@ import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORGANISATIONS, PEOPLE } from '../../../src/devstand/people.js';
 import { inspectCertificate, parseCertificate } from '../../../src/eds/certificate.js';
+import { childrenOf, readRoot } from '../../../src/eds/der.js';
 import { parseCrl } from '../../../src/eds/crl.js';
 import { EdsError } from '../../../src/eds/errors.js';
 import {
@@ -32,6 +33,46 @@ beforeAll(async () => {
 });
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe('the issuer signature of a certificate, checked without OpenSSL parsing it', () => {
+  it('signedBy agrees with X509_verify: the issuer signed it; a changed byte, another issuer or an outer algorithm that differs from the inner one do not verify', () => {
+    const p = devPkiPaths(dataDir);
+    const root = inspectCertificate(fs.readFileSync(p.root, 'utf8'));
+    const ca = inspectCertificate(fs.readFileSync(p.ca, 'utf8'));
+    const foreignCa = inspectCertificate(fs.readFileSync(path.join(p.keysDir, 'foreign', 'foreign-ca.pem')));
+    const leaf = inspectCertificate(devKey(dataDir, 'r01', 'SIGN').certPem);
+    const agrees = (cert: ReturnType<typeof inspectCertificate>, issuer: typeof cert, expected: boolean) => {
+      expect(cert.signedBy(issuer)).toBe(expected);
+      expect(cert.x509().verify(issuer.publicKey())).toBe(expected);
+    };
+    agrees(leaf, ca, true);
+    agrees(ca, root, true);
+    agrees(root, root, true);
+    agrees(leaf, root, false);
+    agrees(leaf, foreignCa, false);
+
+    // a byte of the signed part changed (a letter of the subject's name), the signature kept
+    const der = Buffer.from(leaf.der);
+    const at = der.indexOf(Buffer.from(leaf.info.commonName.slice(0, 4), 'utf8'));
+    expect(at).toBeGreaterThan(0);
+    der[at] = (der[at] as number) ^ 0x01;
+    agrees(inspectCertificate(der), ca, false);
+
+    // the outer algorithm says sha512WithRSA while the signed part says sha256WithRSA
+    const outer = Buffer.from(leaf.der);
+    const [, alg] = childrenOf(readRoot(outer));
+    const oid = childrenOf(alg!)[0]!;
+    expect(outer[oid.end - 1]).toBe(0x0b);
+    outer[oid.end - 1] = 0x0d;
+    agrees(inspectCertificate(outer), ca, false);
+  });
+
+  it("publicKey() is the certificate's key, made from its modulus and exponent", () => {
+    const leaf = inspectCertificate(devKey(dataDir, 'r02', 'SIGN').certPem);
+    expect(leaf.publicKey().equals(new X509Certificate(leaf.der).publicKey)).toBe(true);
+    expect(leaf.publicKey().asymmetricKeyDetails?.modulusLength).toBe(leaf.info.keyBits);
+  });
+});
 
 describe('dev PKI generation', () => {
   it('writes the layout of eds.md for every person plus the bad keys', () => {
