@@ -1,6 +1,7 @@
 import { ORDER_LIST_COLUMNS } from '../orders/orders-repository.js';
 import type { Knex } from 'knex';
-import { liveMeasureQuery, type MeasureRow } from '../entitlements/measures.js';
+import type { MeasureRow } from '../entitlements/measures.js';
+import { LIVE_MEASURE_STATUSES } from '../entitlements/rules.js';
 import type { PersonRow } from '../people/people-repository.js';
 import { signRequestFromJson, signRequestIdOrNull, type SignRequestRow } from '../signing/signing-service.js';
 import { prepared, runPrepared } from '../../db/prepared.js';
@@ -16,6 +17,40 @@ const DEPARTMENT_FOR_SIGNING = prepared(
      left join sign_requests as sr on sr.id = $2::uuid
     where d.id = $1
     limit 1`,
+);
+/**
+ * What a signed МСУ order needs in its transaction, in one statement: the person's live МСУ measure
+ * (locked, as lockLiveMeasure locks it), whether an order of the help type is open, the person and
+ * the institution.
+ */
+const ORDER_CONTEXT = prepared(
+  'msu.order_context',
+  `select (select row_to_json(m) from (
+            select * from ipr_measures
+             where person_id = $1 and help_type = $2
+               and status in (${LIVE_MEASURE_STATUSES.map((st) => `'${st}'`).join(', ')})
+             order by id desc limit 1 for update) m) as measure,
+          exists (select 1 from orders where recipient_id = $1 and help_type = $2 and is_open) as open_order,
+          (select row_to_json(p) from persons p where p.id = $1) as person,
+          (select row_to_json(i) from msu_institutions i where i.id = $3) as institution`,
+);
+
+/** «Записаться»'s last statement (takeBedFor): the order's detail, its referral and one free bed. */
+const TAKE_BED_FOR = prepared(
+  'msu.take_bed_for',
+  `with detail as (
+     insert into msu_orders (order_id, institution_id, department_id, entry, arrival_deadline, bed_held_at)
+     values ($1, $2, $3, $4, $5, $6)),
+   referral as (
+     insert into msu_referrals
+       (order_id, institution_id, department_id, issued_at, recipient_masked, via, queue_number,
+        queue_position, release_id)
+     values ($7, $8, $9, $10, $11, $12, $13, $14, $15)),
+   bed as (
+     update msu_departments set free = free - 1, free_confirmed_at = $16
+      where id = $17 and active and free > 0
+      returning free)
+   select free from bed`,
 );
 export type { Texts } from './rules.js';
 
@@ -239,19 +274,13 @@ export class MsuRepository {
     person: PersonRow | undefined;
     institution: InstitutionRow | undefined;
   }> {
-    const row = (await tx
-      .select({
-        measure: tx.raw('(select row_to_json(m) from ? m)', [liveMeasureQuery(tx, personId, helpType)]),
-        open_order: tx.raw(
-          'exists (select 1 from orders where recipient_id = ? and help_type = ? and is_open)',
-          [personId, helpType],
-        ),
-        person: tx.raw('(select row_to_json(p) from persons p where p.id = ?)', [personId]),
-        institution: tx.raw('(select row_to_json(i) from msu_institutions i where i.id = ?)', [
-          institutionId,
-        ]),
-      })
-      .first()) as { measure: unknown; open_order: boolean; person: unknown; institution: unknown };
+    const [row] = await runPrepared<{
+      measure: unknown;
+      open_order: boolean;
+      person: unknown;
+      institution: unknown;
+    }>(tx, ORDER_CONTEXT, [personId, helpType, institutionId]);
+    if (!row) throw new Error('the order context statement returned no row');
     return {
       measure: fromJson<MeasureRow>(row.measure),
       openOrder: row.open_order,
@@ -349,23 +378,31 @@ export class MsuRepository {
     tx: Knex.Transaction,
     departmentId: number,
     at: Date,
-    detail: Partial<MsuOrderRow> &
-      Pick<MsuOrderRow, 'order_id' | 'institution_id' | 'department_id' | 'entry'>,
+    detail: Pick<
+      MsuOrderRow,
+      'order_id' | 'institution_id' | 'department_id' | 'entry' | 'arrival_deadline' | 'bed_held_at'
+    >,
     referral: ReferralInsert,
   ): Promise<{ free: number } | null> {
-    const rows = (await tx
-      .with('detail', tx('msu_orders').insert(detail))
-      .with('referral', tx('msu_referrals').insert(referral))
-      .with(
-        'bed',
-        tx('msu_departments')
-          .where({ id: departmentId, active: true })
-          .andWhere('free', '>', 0)
-          .update({ free: tx.raw('free - 1'), free_confirmed_at: at })
-          .returning(['free']),
-      )
-      .select('free')
-      .from('bed')) as { free: number }[];
+    const rows = await runPrepared<{ free: number }>(tx, TAKE_BED_FOR, [
+      detail.order_id,
+      detail.institution_id,
+      detail.department_id,
+      detail.entry,
+      detail.arrival_deadline,
+      detail.bed_held_at,
+      referral.order_id,
+      referral.institution_id,
+      referral.department_id,
+      referral.issued_at,
+      referral.recipient_masked,
+      referral.via,
+      referral.queue_number,
+      referral.queue_position,
+      referral.release_id,
+      at,
+      departmentId,
+    ]);
     return rows[0] ?? null;
   }
 
