@@ -1,7 +1,8 @@
 /**
  * Certificates as NCA issues them: the DER is read with a small DER reader (DN values with their
- * string types, keyUsage bits, EKU, policies, role OIDs); node:crypto's X509Certificate does the
- * signature arithmetic (chain checks) in trust-store.ts.
+ * string types, keyUsage bits, EKU, policies, role OIDs); node:crypto does the signature arithmetic
+ * of the chain checks in trust-store.ts (`signedBy`: crypto.verify over the signed bytes for RSA
+ * PKCS #1 v1.5, OpenSSL's X509Certificate for anything else).
  */
 import {
   X509Certificate,
