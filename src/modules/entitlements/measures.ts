@@ -3,13 +3,10 @@ import { AppError, ConflictError } from '../../lib/errors.js';
 import { EntitlementsRepository, type MeasureRow } from './repository.js';
 
 export type { MeasureRow } from './repository.js';
+/** The live measure's statement of assertCanOrder, to be read with a caller's other rows in one statement. */
+export { LIVE_MEASURE_SQL } from './repository.js';
 
 const repo = new EntitlementsRepository();
-
-/** The live measure's query of assertCanOrder, to be read with a caller's other rows in one statement. */
-export function liveMeasureQuery(tx: Knex.Transaction, recipientId: number, helpType: string) {
-  return repo.liveMeasureQuery(tx, recipientId, helpType);
-}
 
 /**
  * The one rule every order module calls before creating an order: the recipient has an open measure

@@ -12,6 +12,18 @@ import type { OrderKind } from '../orders/orders-repository.js';
 
 type Db = Knex | Knex.Transaction;
 
+/**
+ * The newest measure of a person ($1) and help type ($2) an order could be created against, locked
+ * until the transaction ends: at most one row. lockLiveMeasure runs it; a signed step that reads it
+ * with its other rows in one statement embeds the text (`select … from (LIVE_MEASURE_SQL) m`).
+ */
+export const LIVE_MEASURE_SQL = `select * from ipr_measures
+   where person_id = $1 and help_type = $2
+     and status in (${LIVE_MEASURE_STATUSES.map((st) => `'${st}'`).join(', ')})
+   order by id desc limit 1 for update`;
+
+const LOCK_LIVE_MEASURE = prepared('entitlements.lock_live_measure', LIVE_MEASURE_SQL);
+
 export interface MeasureRow {
   id: number;
   external_id: string;
@@ -208,17 +220,7 @@ export class EntitlementsRepository {
     personId: number,
     helpType: string,
   ): Promise<MeasureRow | undefined> {
-    return (await this.liveMeasureQuery(tx, personId, helpType))[0] as MeasureRow | undefined;
-  }
-
-  /** The query of lockLiveMeasure, to be embedded in a caller's statement (at most one row, locked). */
-  liveMeasureQuery(tx: Knex.Transaction, personId: number, helpType: string): Knex.QueryBuilder {
-    return tx('ipr_measures')
-      .where({ person_id: personId, help_type: helpType })
-      .whereIn('status', LIVE_MEASURE_STATUSES)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .forUpdate();
+    return (await runPrepared<MeasureRow>(tx, LOCK_LIVE_MEASURE, [personId, helpType]))[0];
   }
 
   async hasOpenOrder(db: Db, personId: number, helpType: string): Promise<boolean> {

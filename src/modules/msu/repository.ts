@@ -1,7 +1,6 @@
 import { ORDER_LIST_COLUMNS } from '../orders/orders-repository.js';
 import type { Knex } from 'knex';
-import type { MeasureRow } from '../entitlements/measures.js';
-import { LIVE_MEASURE_STATUSES } from '../entitlements/rules.js';
+import { LIVE_MEASURE_SQL, type MeasureRow } from '../entitlements/measures.js';
 import type { PersonRow } from '../people/people-repository.js';
 import { signRequestFromJson, signRequestIdOrNull, type SignRequestRow } from '../signing/signing-service.js';
 import { prepared, runPrepared } from '../../db/prepared.js';
@@ -20,16 +19,12 @@ const DEPARTMENT_FOR_SIGNING = prepared(
 );
 /**
  * What a signed МСУ order needs in its transaction, in one statement: the person's live МСУ measure
- * (locked, as lockLiveMeasure locks it), whether an order of the help type is open, the person and
+ * (locked, the statement of lockLiveMeasure), whether an order of the help type is open, the person and
  * the institution.
  */
 const ORDER_CONTEXT = prepared(
   'msu.order_context',
-  `select (select row_to_json(m) from (
-            select * from ipr_measures
-             where person_id = $1 and help_type = $2
-               and status in (${LIVE_MEASURE_STATUSES.map((st) => `'${st}'`).join(', ')})
-             order by id desc limit 1 for update) m) as measure,
+  `select (select row_to_json(m) from (${LIVE_MEASURE_SQL}) m) as measure,
           exists (select 1 from orders where recipient_id = $1 and help_type = $2 and is_open) as open_order,
           (select row_to_json(p) from persons p where p.id = $1) as person,
           (select row_to_json(i) from msu_institutions i where i.id = $3) as institution`,
