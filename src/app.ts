@@ -26,7 +26,12 @@ import { UnauthenticatedError } from './web/auth-context.js';
 import { flash, takeFlash } from './web/flash.js';
 import { maskIin } from './lib/iin.js';
 import { routes } from './routes/index.js';
+import { refuseDeclaredOver } from './web/uploads.js';
 import type { DevStandWeb } from './web/dev-stand.js';
+
+/** The largest form and JSON bodies a route reads (uploads have their own limits, per route). */
+const FORM_BYTES = 256 * 1024;
+const JSON_BYTES = 2 * 1024 * 1024;
 
 /**
  * IINs in a path are masked; in a query every run of 6+ digits is (a partial IIN, a phone), and a CSRF
@@ -355,8 +360,14 @@ export function createApp(services: Services, devStand: DevStandWeb | null = nul
   app.use(cookieParser(config.SESSION_SECRET));
   app.locals.secureCookies = config.https;
   app.use(languageMiddleware(config.https));
-  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '2mb' }));
+  app.use(
+    refuseDeclaredOver([
+      { type: 'application/x-www-form-urlencoded', bytes: FORM_BYTES },
+      { type: 'application/json', bytes: JSON_BYTES },
+    ]),
+  );
+  app.use(express.urlencoded({ extended: false, limit: FORM_BYTES, parameterLimit: 200 }));
+  app.use(express.json({ limit: JSON_BYTES }));
   setUpSessions(app, services);
   setUpSessionChecks(app, services);
   setUpEmployeeChecks(app, services);

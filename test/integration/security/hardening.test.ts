@@ -1,3 +1,5 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +7,7 @@ import { createTestContext, productionConfig, type TestContext } from '../../sup
 import { createApp } from '../../../src/app.js';
 import { buildServices } from '../../../src/modules/index.js';
 import { createLogger } from '../../../src/logger.js';
+import { createHttpServer } from '../../../src/web/http-server.js';
 import { changedTables, snapshot } from './support.js';
 
 /** Smaller hardening points: the Permissions-Policy header, the API's JSON errors, the cookie name. */
@@ -93,5 +96,60 @@ describe('the session cookie in production', () => {
     expect(sid).toMatch(/; Secure/);
     expect(sid).not.toMatch(/; Domain=/i);
     expect(set.some((c) => c.startsWith('portal.sid='))).toBe(false);
+  });
+});
+
+describe('a body declared larger than the route reads', () => {
+  /**
+   * Sends the head of a POST declaring `length` bytes and only `sent` of them; resolves with what the
+   * portal answered once it closes the connection (the test's timeout bounds the wait).
+   */
+  async function declared(path: string, type: string, length: number, sent: string, lang: string) {
+    const server = createHttpServer(ctx.app).listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString('utf8')));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: lang=${lang}\r\n` +
+          `Content-Type: ${type}\r\nContent-Length: ${length}\r\n\r\n${sent}`,
+      );
+      await closed;
+      return answer;
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+
+  it('a form declaring a gigabyte and sending three bytes gets the 413 page in its language, and the connection is closed; nothing is stored', async () => {
+    const before = await snapshot(ctx);
+    for (const [lang, text] of [
+      ['ru', 'Запрос слишком большой.'],
+      ['kk', 'Сұрау тым үлкен.'],
+      ['en', 'The request is too large.'],
+    ] as const) {
+      const answer = await declared(
+        '/login',
+        'application/x-www-form-urlencoded',
+        1_000_000_000,
+        'a=1',
+        lang,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).toContain(text);
+    }
+    // a form within the limit is still read (and refused for its missing token, not its size)
+    expect((await request(ctx.app).post('/login').type('form').send('a=1')).status).toBe(403);
+    expect(changedTables(before, await snapshot(ctx))).toEqual([]);
+  });
+
+  it('so does JSON declaring more than 2 MB', async () => {
+    const answer = await declared('/api/esobes/ipr', 'application/json', 3 * 1024 * 1024, '{', 'en');
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
   });
 });
