@@ -11,6 +11,12 @@
  *   <dataDir>/keys/foreign/foreign-ca.pem   the foreign CA (the real CA's DN, another key)
  *   <dataDir>/keys/manifest.json
  *
+ * Made in two steps (ensureDevPkiStaged): first what a trust store reads — root, issuing CA, both
+ * CRLs, with the serials of every demo key chosen up front (the CRL lists the revoked key's) — then
+ * the demo keys, which `npm start` makes while the portal already serves. The keys are built in
+ * <dataDir>/.keys-build after their plan (<dataDir>/.keys-plan.json); keys/ with its manifest appears
+ * only complete, and a start after an interrupted one finishes the build. ensureDevPki does both.
+ *
  * RSA keys: two 1024-bit primes from node:crypto's async generatePrime (thread pool, in parallel),
  * assembled into a JWK — about 2.5× faster than generateKeyPair on OpenSSL 3. Certificates and
  * CRLs are DER built here and signed with node:crypto; the .p12 files are written by p12.ts on
@@ -27,6 +33,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { DemoOrganisation, DemoPerson } from './people.js';
 import { derToPem, inspectCertificate, type CertInfo } from '../eds/certificate.js';
@@ -71,6 +78,11 @@ export interface DevPkiOptions {
   organisations: readonly DemoOrganisation[];
   force?: boolean;
   now?: Date;
+  /**
+   * at most this many prime searches at once while the demo keys are made (default: all at once);
+   * a generation beside a serving portal leaves libuv's thread pool room (backgroundPrimeConcurrency)
+   */
+  primeConcurrency?: number;
 }
 
 export interface DevPkiSummary {
@@ -137,11 +149,14 @@ function bigToBuf(n: bigint): Buffer {
 
 const b64u = (n: bigint) => bigToBuf(n).toString('base64url');
 
-/** An RSA key pair from two async node:crypto primes (thread pool), e = 65537. */
-export async function generateRsaKey(bits = 2048): Promise<RsaKey> {
+/** An RSA key pair from two async node:crypto primes (thread pool; `prime` may queue them), e = 65537. */
+export async function generateRsaKey(
+  bits = 2048,
+  { prime = primeAsync }: { prime?: (bits: number) => Promise<bigint> } = {},
+): Promise<RsaKey> {
   const e = 65537n;
   for (;;) {
-    const [p0, q0] = await Promise.all([primeAsync(bits / 2), primeAsync(bits / 2)]);
+    const [p0, q0] = await Promise.all([prime(bits / 2), prime(bits / 2)]);
     const [p, q] = p0 > q0 ? [p0, q0] : [q0, p0];
     const n = p * q;
     if (p === q || n.toString(2).length !== bits || p - q < 1n << BigInt(bits / 2 - 100)) continue;
@@ -469,6 +484,7 @@ export function devKey(dataDir: string, personKey: string, type: 'AUTH' | 'SIGN'
 // ------------------------------------------------------------------ ensureDevPki
 
 const DAY = 86_400_000;
+const YEAR = 365 * DAY;
 
 function fullName(p: DemoPerson): string {
   return [p.surname, p.name, p.patronymic].filter(Boolean).join(' ');
@@ -484,42 +500,175 @@ function personName(p: DemoPerson, org?: DemoOrganisation): NameSpec {
   };
 }
 
-interface Existing {
-  complete: boolean;
-  crlStale: boolean;
+const sha256Hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A demo key holder's keys as planned before they are made: the manifest entry (its file names carry the serials), subject and validity. */
+interface PlannedKey {
+  entry: ManifestEntry;
+  subject: NameSpec;
+  notBefore: string;
+  /** lower-case hex */
+  serials: Record<'AUTH' | 'SIGN', string>;
 }
 
-function inspectExisting(dataDir: string, people: readonly DemoPerson[], now: Date): Existing {
+/**
+ * The demo keys to make, chosen before any of them is: the serials (the issuing CA's CRL lists the
+ * revoked key's from the start) and the manifest's entries. Kept in <dataDir>/.keys-plan.json while
+ * the keys are made in <dataDir>/.keys-build, so that a start after an interrupted one finishes them.
+ */
+interface KeyPlan {
+  /** SHA-256 (hex) of the issuing CA's certificate, which issues them */
+  ca: string;
+  /** when it was made: the foreign CA's validity */
+  made: string;
+  keys: PlannedKey[];
+}
+
+function buildPaths(dataDir: string) {
+  return { plan: path.join(dataDir, '.keys-plan.json'), build: path.join(dataDir, '.keys-build') };
+}
+
+function planKeys(opts: DevPkiOptions, now: Date): KeyPlan {
+  const orgs = new Map(opts.organisations.map((o) => [o.key, o]));
+  const r01 = opts.people.find((p) => p.key === BAD_KEY_IDENTITY) ?? opts.people[0];
+  if (!r01) throw new Error('ensureDevPki needs at least one person');
+  const holders: Array<{ key: string; person: DemoPerson; status: KeyStatus; org?: DemoOrganisation }> = [];
+  for (const person of opts.people) {
+    // a person with an organisation holds its legal-entity keys (an employee, one its staff may add,
+    // or the head of an organisation still to register)
+    const org = person.org ? orgs.get(person.org) : undefined;
+    if ((person.roles.includes('employee') || person.org) && !org)
+      throw new Error(`employee ${person.key} has no organisation`);
+    holders.push({ key: person.key, person, status: 'valid', ...(org ? { org } : {}) });
+  }
+  const badOrg = opts.organisations[0];
+  for (const status of BAD_KEYS) {
+    const org = status === 'legal-entity' ? badOrg : undefined;
+    holders.push({ key: status, person: r01, status, ...(org ? { org } : {}) });
+  }
+  const validFrom = new Date(now.getTime() - 3_600_000);
+  return {
+    ca: '',
+    made: now.toISOString(),
+    keys: holders.map((h): PlannedKey => {
+      const [nb, na] =
+        h.status === 'expired'
+          ? [new Date(now.getTime() - YEAR - 2 * DAY), new Date(now.getTime() - 2 * DAY)]
+          : [validFrom, new Date(validFrom.getTime() + YEAR)];
+      const serials = { AUTH: newSerial().toString('hex'), SIGN: newSerial().toString('hex') };
+      return {
+        entry: {
+          key: h.key,
+          iin: h.person.iin,
+          name: fullName(h.person),
+          roles: [...h.person.roles],
+          auth: `${h.key}/AUTH_RSA256_${serials.AUTH}.p12`,
+          sign: `${h.key}/RSA256_${serials.SIGN}.p12`,
+          password: DEV_PASSWORD,
+          status: h.status,
+          kind: h.org ? 'legal' : 'individual',
+          ...(h.org ? { org: h.org.key, bin: h.org.bin } : {}),
+          notAfter: na.toISOString(),
+        },
+        subject: personName(h.person, h.org),
+        notBefore: nb.toISOString(),
+        serials,
+      };
+    }),
+  };
+}
+
+/** The serials the issuing CA's CRL lists for a plan: the `revoked` key's two. */
+function revokedOf(plan: KeyPlan, now: Date): Array<{ serialHex: string; date: Date }> {
+  return plan.keys
+    .filter((k) => k.entry.status === 'revoked')
+    .flatMap((k) => [k.serials.AUTH, k.serials.SIGN])
+    .map((s) => ({ serialHex: s.toUpperCase(), date: new Date(now.getTime() - 3_600_000) }));
+}
+
+/** What a plan says of its key holders apart from what is chosen at random or by the clock. */
+const planShape = (plan: KeyPlan) =>
+  JSON.stringify(
+    plan.keys.map(({ entry: e, subject }) => [
+      e.key,
+      e.iin,
+      e.name,
+      e.roles,
+      e.status,
+      e.kind,
+      e.org ?? null,
+      e.bin ?? null,
+      subject,
+    ]),
+  );
+
+interface Anchors {
+  ok: boolean;
+  crlStale: boolean;
+  caDer?: Buffer;
+}
+
+/** Root, issuing CA, their keys and both CRLs are there and the CAs valid for at least a month. */
+function inspectAnchors(dataDir: string, now: Date): Anchors {
   const p = devPkiPaths(dataDir);
-  const needed = [p.root, p.ca, p.crl, p.rootCrl, p.rootKey, p.caKey, p.manifest];
-  if (!needed.every((f) => fs.existsSync(f))) return { complete: false, crlStale: false };
+  const needed = [p.root, p.ca, p.crl, p.rootCrl, p.rootKey, p.caKey];
+  if (!needed.every((f) => fs.existsSync(f))) return { ok: false, crlStale: false };
   try {
     const soon = now.getTime() + 7 * DAY;
+    let caDer: Buffer | undefined;
     for (const f of [p.root, p.ca]) {
-      const info = inspectCertificate(fs.readFileSync(f)).info;
+      const parsed = inspectCertificate(fs.readFileSync(f));
+      const info = parsed.info;
       if (info.notAfter.getTime() < soon + 23 * DAY || info.notBefore.getTime() > now.getTime()) {
-        return { complete: false, crlStale: false };
+        return { ok: false, crlStale: false };
       }
-    }
-    const manifest = JSON.parse(fs.readFileSync(p.manifest, 'utf8')) as ManifestEntry[];
-    const keys = new Set(manifest.map((e) => e.key));
-    if (!people.every((x) => keys.has(x.key)) || !BAD_KEYS.every((k) => keys.has(k))) {
-      return { complete: false, crlStale: false };
-    }
-    for (const e of manifest) {
-      if (!fs.existsSync(path.join(p.keysDir, e.auth)) || !fs.existsSync(path.join(p.keysDir, e.sign))) {
-        return { complete: false, crlStale: false };
-      }
-      if (e.status !== 'expired' && new Date(e.notAfter).getTime() < soon)
-        return { complete: false, crlStale: false };
+      if (f === p.ca) caDer = Buffer.from(parsed.der);
     }
     const crlStale = [p.crl, p.rootCrl].some((f) => {
       const c = parseCrl(fs.readFileSync(f));
       return !c.nextUpdate || c.nextUpdate.getTime() < soon || c.thisUpdate.getTime() > now.getTime();
     });
-    return { complete: true, crlStale };
+    return { ok: true, crlStale, ...(caDer ? { caDer } : {}) };
   } catch {
-    return { complete: false, crlStale: false };
+    return { ok: false, crlStale: false };
+  }
+}
+
+/** keys/manifest.json lists every person and bad key, their files are there and valid for another week. */
+function keysComplete(dataDir: string, people: readonly DemoPerson[], now: Date): boolean {
+  const p = devPkiPaths(dataDir);
+  if (!fs.existsSync(p.manifest)) return false;
+  try {
+    const soon = now.getTime() + 7 * DAY;
+    const manifest = JSON.parse(fs.readFileSync(p.manifest, 'utf8')) as ManifestEntry[];
+    const keys = new Set(manifest.map((e) => e.key));
+    if (!people.every((x) => keys.has(x.key)) || !BAD_KEYS.every((k) => keys.has(k))) return false;
+    return manifest.every(
+      (e) =>
+        fs.existsSync(path.join(p.keysDir, e.auth)) &&
+        fs.existsSync(path.join(p.keysDir, e.sign)) &&
+        (e.status === 'expired' || new Date(e.notAfter).getTime() >= soon),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The plan an interrupted start left, when it can be finished: issued by this CA, for these people,
+ * valid for another week, its revoked serials on the CRL.
+ */
+function unfinishedPlan(dataDir: string, fresh: KeyPlan, now: Date): KeyPlan | null {
+  try {
+    const plan = JSON.parse(fs.readFileSync(buildPaths(dataDir).plan, 'utf8')) as KeyPlan;
+    const soon = now.getTime() + 7 * DAY;
+    if (plan.ca !== fresh.ca || planShape(plan) !== planShape(fresh)) return null;
+    if (plan.keys.some((k) => k.entry.status !== 'expired' && new Date(k.entry.notAfter).getTime() < soon))
+      return null;
+    const listed = parseCrl(fs.readFileSync(devPkiPaths(dataDir).crl)).revoked;
+    return revokedOf(plan, now).every((r) => listed.has(r.serialHex)) ? plan : null;
+  } catch {
+    return null;
   }
 }
 
@@ -562,15 +711,23 @@ function writeAtomic(file: string, data: string | Buffer, mode?: number): void {
   fs.renameSync(tmp, file);
 }
 
-/** Re-issues the dev CRLs (same revoked serials, new thisUpdate/nextUpdate). */
-export function refreshDevCrls(dataDir: string, now = new Date()): void {
+/** Re-issues the CRLs: the serials listed so far plus `add`, a new thisUpdate/nextUpdate and number. */
+function reissueCrls(dataDir: string, now: Date, add: Array<{ serialHex: string; date: Date }>): void {
   const p = devPkiPaths(dataDir);
   const old = parseCrl(fs.readFileSync(p.crl));
-  const revoked = [...old.revoked].map((serialHex) => ({
-    serialHex,
-    date: new Date(now.getTime() - 3_600_000),
-  }));
+  const listed = new Set(add.map((r) => r.serialHex));
+  const revoked = [
+    ...[...old.revoked]
+      .filter((s) => !listed.has(s))
+      .map((serialHex) => ({ serialHex, date: new Date(now.getTime() - 3_600_000) })),
+    ...add,
+  ];
   writeCrls(dataDir, now, revoked, Number.parseInt(old.crlNumber ?? '0', 16) + 1);
+}
+
+/** Re-issues the dev CRLs (same revoked serials, new thisUpdate/nextUpdate). */
+export function refreshDevCrls(dataDir: string, now = new Date()): void {
+  reissueCrls(dataDir, now, []);
 }
 
 function lockHolderGone(lock: string): boolean {
@@ -593,8 +750,11 @@ function lockHolderGone(lock: string): boolean {
   return false;
 }
 
-/** One generator per data directory, across processes (app, worker, test setup). */
-async function withLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * One generator per data directory, across processes (app, worker, test setup): resolves, once the
+ * lock is taken, to its release. The holder keeps it while the demo keys are made after the start.
+ */
+async function acquireLock(dataDir: string): Promise<() => void> {
   fs.mkdirSync(dataDir, { recursive: true });
   const lock = path.join(dataDir, '.pki.lock');
   const started = Date.now();
@@ -621,216 +781,296 @@ async function withLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
     }
   }, 5_000);
   heartbeat.unref();
-  try {
-    return await fn();
-  } finally {
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
     clearInterval(heartbeat);
     fs.rmSync(lock, { force: true });
+  };
+}
+
+/** At most `n` of the calls' promises pending at once; the others wait their turn, in order. */
+function limit(n: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active < n) active++;
+    else await new Promise<void>((r) => waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+/**
+ * How many primes a generation beside a serving portal searches at once: one a core, and always a
+ * thread of libuv's pool (UV_THREADPOOL_SIZE, 4) left for the portal's file reads, which queue behind
+ * the searches otherwise.
+ */
+export function backgroundPrimeConcurrency(): number {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(os.availableParallelism(), pool - 1));
+}
+
+/** The dev PKI with its trust anchors in place; the demo keys are still being made (see `keys`). */
+export interface DevPkiStaged {
+  anchors: {
+    /** a new root and issuing CA were made */
+    generated: boolean;
+    crlRefreshed: boolean;
+    ms: number;
+  };
+  /** what keys/manifest.json lists once `keys` has settled (known before the files exist) */
+  manifest: readonly ManifestEntry[];
+  /** settles once every key file and the manifest are in place; the lock is held until then */
+  keys: Promise<DevPkiSummary>;
+}
+
+/**
+ * The dev PKI in two steps. First, before this resolves, what a trust store reads: the root, the
+ * issuing CA and both CRLs (the revoked key's serials chosen up front), made when missing or near
+ * their end, the CRLs re-issued near their nextUpdate. Then, in `keys`, every person's and bad key's
+ * .p12 files and keys/manifest.json, when they are missing, incomplete or out of date: made in
+ * <dataDir>/.keys-build, each holder's folder renamed into place when written, the whole folder
+ * renamed to keys/ with its manifest last; an interrupted build is finished at the next call. The CA
+ * is never replaced while the keys are made.
+ */
+export async function ensureDevPkiStaged(dataDir: string, opts: DevPkiOptions): Promise<DevPkiStaged> {
+  const t0 = performance.now();
+  const now = opts.now ?? new Date();
+  const paths = devPkiPaths(dataDir);
+  const release = await acquireLock(dataDir);
+  let first: Awaited<ReturnType<typeof settleAnchors>>;
+  let manifest: readonly ManifestEntry[];
+  try {
+    first = await settleAnchors(dataDir, opts, now);
+    manifest = first.plan ? first.plan.keys.map((k) => k.entry) : loadManifest(dataDir);
+  } catch (e) {
+    release();
+    throw e;
   }
+  const anchorsMs = Math.round(performance.now() - t0);
+  const summary = (): DevPkiSummary => ({
+    generated: first.plan !== null,
+    crlRefreshed: first.crlRefreshed,
+    pkiDir: paths.pkiDir,
+    keysDir: paths.keysDir,
+    keyFiles: manifest.length * 2,
+    people: manifest.length,
+    ms: Math.round(performance.now() - t0),
+  });
+  const plan = first.plan;
+  const keys = plan
+    ? (async () => {
+        try {
+          await makeKeys(dataDir, plan, opts.primeConcurrency);
+          return summary();
+        } finally {
+          release();
+        }
+      })()
+    : (release(), Promise.resolve(summary()));
+  return {
+    anchors: { generated: first.anchorsGenerated, crlRefreshed: first.crlRefreshed, ms: anchorsMs },
+    manifest,
+    keys,
+  };
 }
 
 /**
  * Generates the dev PKI under `dataDir` when it is missing or incomplete (or `force`), re-issues
- * the CRLs when they are near their nextUpdate. Prints nothing; returns a summary.
+ * the CRLs when they are near their nextUpdate. Prints nothing; returns a summary once everything,
+ * the demo keys included, is in place.
  */
 export async function ensureDevPki(dataDir: string, opts: DevPkiOptions): Promise<DevPkiSummary> {
-  const t0 = performance.now();
-  const now = opts.now ?? new Date();
-  const paths = devPkiPaths(dataDir);
-  return withLock(dataDir, async () => {
-    const existing = opts.force
-      ? { complete: false, crlStale: false }
-      : inspectExisting(dataDir, opts.people, now);
-    if (existing.complete) {
-      if (existing.crlStale) refreshDevCrls(dataDir, now);
-      const manifest = loadManifest(dataDir);
-      return {
-        generated: false,
-        crlRefreshed: existing.crlStale,
-        pkiDir: paths.pkiDir,
-        keysDir: paths.keysDir,
-        keyFiles: manifest.length * 2,
-        people: manifest.length,
-        ms: Math.round(performance.now() - t0),
-      };
-    }
-    const n = await generate(dataDir, opts, now);
-    return {
-      generated: true,
-      crlRefreshed: true,
-      pkiDir: paths.pkiDir,
-      keysDir: paths.keysDir,
-      keyFiles: n * 2,
-      people: n,
-      ms: Math.round(performance.now() - t0),
-    };
+  return (await ensureDevPkiStaged(dataDir, opts)).keys;
+}
+
+/** The anchors in place; `plan`: the demo keys still to make (null: keys/ is complete). Under the lock. */
+async function settleAnchors(
+  dataDir: string,
+  opts: DevPkiOptions,
+  now: Date,
+): Promise<{ anchorsGenerated: boolean; crlRefreshed: boolean; plan: KeyPlan | null }> {
+  // what an interrupted generation of the anchors left (nobody else builds while the lock is held)
+  for (const f of fs.readdirSync(dataDir))
+    if (f.startsWith('.pki-build-')) fs.rmSync(path.join(dataDir, f), { recursive: true, force: true });
+  const bp = buildPaths(dataDir);
+  const anchors = opts.force ? { ok: false, crlStale: false } : inspectAnchors(dataDir, now);
+  if (!anchors.ok || !anchors.caDer) {
+    return { anchorsGenerated: true, crlRefreshed: true, plan: await makeAnchors(dataDir, opts, now) };
+  }
+  if (keysComplete(dataDir, opts.people, now)) {
+    fs.rmSync(bp.plan, { force: true });
+    fs.rmSync(bp.build, { recursive: true, force: true });
+    if (anchors.crlStale) refreshDevCrls(dataDir, now);
+    return { anchorsGenerated: false, crlRefreshed: anchors.crlStale, plan: null };
+  }
+  // the keys are missing, incomplete or out of date: finish what an interrupted start planned, or
+  // plan anew with serials of their own, the revoked key's added to the CRL before anyone reads it
+  const fresh = { ...planKeys(opts, now), ca: sha256Hex(anchors.caDer) };
+  const unfinished = unfinishedPlan(dataDir, fresh, now);
+  if (unfinished) {
+    if (anchors.crlStale) refreshDevCrls(dataDir, now);
+    return { anchorsGenerated: false, crlRefreshed: anchors.crlStale, plan: unfinished };
+  }
+  forgetDataDir(dataDir);
+  fs.rmSync(bp.build, { recursive: true, force: true });
+  reissueCrls(dataDir, now, revokedOf(fresh, now));
+  writeAtomic(bp.plan, JSON.stringify(fresh));
+  return { anchorsGenerated: false, crlRefreshed: true, plan: fresh };
+}
+
+/** An authority's certificate valid from a day before `now` for `years`, signed by `signer` (itself when absent). */
+function authorityCert(
+  subject: Buffer,
+  key: RsaKey,
+  kind: 'root' | 'ca',
+  years: number,
+  now: Date,
+  signer: { name: Buffer; key: RsaKey } = { name: subject, key },
+): Buffer {
+  return buildCertificate({
+    serial: newSerial(),
+    issuer: signer.name,
+    subject,
+    notBefore: new Date(now.getTime() - DAY),
+    notAfter: new Date(now.getTime() + years * YEAR),
+    subjectKey: key.publicKey,
+    signingKey: signer.key.privateKey,
+    issuerPublicKey: signer.key.publicKey,
+    profile: { kind },
   });
 }
 
-async function generate(dataDir: string, opts: DevPkiOptions, now: Date): Promise<number> {
+/**
+ * A new root and issuing CA with their CRLs, built aside and renamed to pki/ after the old keys/ (of
+ * the CA replaced) is gone; returns the plan of the demo keys, written next to it.
+ */
+async function makeAnchors(dataDir: string, opts: DevPkiOptions, now: Date): Promise<KeyPlan> {
+  const plan = planKeys(opts, now);
   forgetDataDir(dataDir);
   const build = path.join(dataDir, `.pki-build-${process.pid}-${randomBytes(4).toString('hex')}`);
   const bp = devPkiPaths(build);
   fs.mkdirSync(path.join(bp.pkiDir, 'private'), { recursive: true });
-  fs.mkdirSync(bp.keysDir, { recursive: true });
-  const orgs = new Map(opts.organisations.map((o) => [o.key, o]));
-  const r01 = opts.people.find((p) => p.key === BAD_KEY_IDENTITY) ?? opts.people[0];
-  if (!r01) throw new Error('ensureDevPki needs at least one person');
-
-  // all key generation starts now, in the thread pool
-  const rootKeyP = generateRsaKey();
-  const caKeyP = generateRsaKey();
-  const foreignKeyP = generateRsaKey();
-  type Job = {
-    key: string;
-    person: DemoPerson;
-    status: KeyStatus;
-    org?: DemoOrganisation;
-    keys: Promise<[RsaKey, RsaKey]>;
-  };
-  const jobs: Job[] = [];
-  for (const person of opts.people) {
-    // a person with an organisation holds its legal-entity keys (an employee, one its staff may add,
-    // or the head of an organisation still to register)
-    const org = person.org ? orgs.get(person.org) : undefined;
-    if ((person.roles.includes('employee') || person.org) && !org)
-      throw new Error(`employee ${person.key} has no organisation`);
-    jobs.push({
-      key: person.key,
-      person,
-      status: 'valid',
-      ...(org ? { org } : {}),
-      keys: Promise.all([generateRsaKey(), generateRsaKey()]),
-    });
-  }
-  const badOrg = opts.organisations[0];
-  for (const status of BAD_KEYS) {
-    const org = status === 'legal-entity' ? badOrg : undefined;
-    jobs.push({
-      key: status,
-      person: r01,
-      status,
-      ...(org ? { org } : {}),
-      keys: Promise.all([generateRsaKey(), generateRsaKey()]),
-    });
-  }
-
-  /** An authority's certificate valid from a day ago for `years`, signed by `signer` (itself when absent). */
-  const authority = (
-    subject: Buffer,
-    key: RsaKey,
-    kind: 'root' | 'ca',
-    years: number,
-    signer: { name: Buffer; key: RsaKey } = { name: subject, key },
-  ) =>
-    buildCertificate({
-      serial: newSerial(),
-      issuer: signer.name,
-      subject,
-      notBefore: new Date(now.getTime() - DAY),
-      notAfter: new Date(now.getTime() + years * 365 * DAY),
-      subjectKey: key.publicKey,
-      signingKey: signer.key.privateKey,
-      issuerPublicKey: signer.key.publicKey,
-      profile: { kind },
-    });
-  const rootKey = await rootKeyP;
+  const [rootKey, caKey] = await Promise.all([generateRsaKey(), generateRsaKey()]);
   const rootName = encodeName({ cn: ROOT_CN });
-  const rootDer = authority(rootName, rootKey, 'root', 10);
-  const caKey = await caKeyP;
-  const caName = encodeName({ cn: CA_CN });
-  const caDer = authority(caName, caKey, 'ca', 5, { name: rootName, key: rootKey });
-  // the foreign CA copies the real issuing CA's DN but has its own key (self-signed); its
-  // certificate is kept next to the foreign keys (never in pki/, which holds the trust anchors)
-  const foreignKey = await foreignKeyP;
-  const foreignCaDer = authority(caName, foreignKey, 'ca', 5);
+  const rootDer = authorityCert(rootName, rootKey, 'root', 10, now);
+  const caDer = authorityCert(encodeName({ cn: CA_CN }), caKey, 'ca', 5, now, {
+    name: rootName,
+    key: rootKey,
+  });
+  plan.ca = sha256Hex(caDer);
   fs.writeFileSync(bp.root, derToPem(rootDer));
   fs.writeFileSync(bp.ca, derToPem(caDer));
   fs.writeFileSync(bp.rootKey, rootKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   fs.writeFileSync(bp.caKey, caKey.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  writeCrls(build, now, revokedOf(plan, now), 1);
 
-  const yearMs = 365 * DAY;
-  const validFrom = new Date(now.getTime() - 3_600_000);
-  const revoked: Array<{ serialHex: string; date: Date }> = [];
+  // swap the new anchors into place: the keys of the CA they replace go first
+  const paths = devPkiPaths(dataDir);
+  const kp = buildPaths(dataDir);
+  fs.rmSync(paths.keysDir, { recursive: true, force: true });
+  fs.rmSync(kp.plan, { force: true });
+  fs.rmSync(kp.build, { recursive: true, force: true });
+  fs.rmSync(paths.pkiDir, { recursive: true, force: true });
+  fs.renameSync(bp.pkiDir, paths.pkiDir);
+  fs.rmSync(build, { recursive: true, force: true });
+  writeAtomic(kp.plan, JSON.stringify(plan));
+  return plan;
+}
+
+/**
+ * The planned demo keys, issued by the CA in pki/: each holder's folder written aside and renamed
+ * into .keys-build when complete (those already there are kept), then the manifest, then the whole
+ * folder renamed to keys/. `primeConcurrency`: at most that many prime searches at once.
+ */
+async function makeKeys(dataDir: string, plan: KeyPlan, primeConcurrency?: number): Promise<void> {
+  const { build, plan: planFile } = buildPaths(dataDir);
+  fs.mkdirSync(build, { recursive: true });
+  for (const f of fs.readdirSync(build))
+    if (f.includes('.part-')) fs.rmSync(path.join(build, f), { recursive: true, force: true });
+  const ca = loadDevCa(dataDir, 'ca');
+  const slot = primeConcurrency ? limit(primeConcurrency) : null;
+  const prime = slot ? (bits: number) => slot(() => primeAsync(bits)) : primeAsync;
+  const rsa = () => generateRsaKey(2048, { prime });
+  const made = new Date(plan.made);
   const fresh: Array<[string, DevKey]> = [];
 
-  const manifest = await Promise.all(
-    jobs.map(async (job): Promise<ManifestEntry> => {
-      const [authKey, signKey] = await job.keys;
-      const legal = job.org !== undefined;
-      const name = encodeName(personName(job.person, job.org));
-      const dir = path.join(bp.keysDir, job.key);
-      fs.mkdirSync(dir, { recursive: true });
-      if (job.status === 'foreign')
-        fs.writeFileSync(path.join(dir, 'foreign-ca.pem'), derToPem(foreignCaDer));
-      const [nb, na] =
-        job.status === 'expired'
-          ? [new Date(now.getTime() - yearMs - 2 * DAY), new Date(now.getTime() - 2 * DAY)]
-          : [validFrom, new Date(validFrom.getTime() + yearMs)];
-      const foreign = job.status === 'foreign';
-      const files: Record<'AUTH' | 'SIGN', string> = { AUTH: '', SIGN: '' };
+  await Promise.all(
+    plan.keys.map(async ({ entry, subject, notBefore, serials }) => {
+      const dir = path.join(build, entry.key);
+      const foreign = entry.status === 'foreign';
+      const files = [entry.auth, entry.sign, ...(foreign ? [`${entry.key}/foreign-ca.pem`] : [])];
+      if (fs.existsSync(dir)) {
+        // written before an interruption
+        if (files.every((f) => fs.existsSync(path.join(build, f)))) return;
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      const [authKey, signKey, foreignKey] = await Promise.all([rsa(), rsa(), ...(foreign ? [rsa()] : [])]);
+      const part = `${dir}.part-${randomBytes(4).toString('hex')}`;
+      fs.mkdirSync(part);
+      // the foreign CA copies the real issuing CA's DN but has its own key (self-signed); its
+      // certificate is kept next to the foreign keys (never in pki/, which holds the trust anchors)
+      if (foreignKey)
+        fs.writeFileSync(
+          path.join(part, 'foreign-ca.pem'),
+          derToPem(authorityCert(ca.name, foreignKey, 'ca', 5, made)),
+        );
+      const signer = foreignKey ?? { privateKey: ca.privateKey, publicKey: ca.publicKey };
       for (const [keyType, key] of [
         ['AUTH', authKey],
         ['SIGN', signKey],
       ] as const) {
-        const serial = newSerial();
+        if (!key) throw new Error('a key was not generated');
         const certDer = buildCertificate({
-          serial,
-          issuer: caName,
-          subject: name,
-          notBefore: nb,
-          notAfter: na,
+          serial: Buffer.from(serials[keyType], 'hex'),
+          issuer: ca.name,
+          subject: encodeName(subject),
+          notBefore: new Date(notBefore),
+          notAfter: new Date(entry.notAfter),
           subjectKey: key.publicKey,
-          signingKey: foreign ? foreignKey.privateKey : caKey.privateKey,
-          issuerPublicKey: foreign ? foreignKey.publicKey : caKey.publicKey,
-          profile: { kind: 'user', keyType, legal },
+          signingKey: signer.privateKey,
+          issuerPublicKey: signer.publicKey,
+          profile: { kind: 'user', keyType, legal: entry.kind === 'legal' },
         });
-        const serialHex = serial.toString('hex');
-        if (job.status === 'revoked')
-          revoked.push({ serialHex: serialHex.toUpperCase(), date: new Date(now.getTime() - 3_600_000) });
-        const file = `${keyType === 'AUTH' ? 'AUTH_RSA256' : 'RSA256'}_${serialHex}.p12`;
+        const file = keyType === 'AUTH' ? entry.auth : entry.sign;
         fs.writeFileSync(
-          path.join(dir, file),
-          writeP12(key.privateKey, certDer, DEV_PASSWORD, { alias: serialHex }),
+          path.join(part, path.basename(file)),
+          writeP12(key.privateKey, certDer, DEV_PASSWORD, { alias: serials[keyType] }),
         );
-        files[keyType] = `${job.key}/${file}`;
-        const certPem = derToPem(certDer);
         fresh.push([
-          cacheKey(dataDir, job.key, keyType),
+          cacheKey(dataDir, entry.key, keyType),
           {
             privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-            certPem,
+            certPem: derToPem(certDer),
             privateKey: key.privateKey,
             cert: inspectCertificate(certDer).info,
           },
         ]);
       }
-      return {
-        key: job.key,
-        iin: job.person.iin,
-        name: fullName(job.person),
-        roles: [...job.person.roles],
-        auth: files.AUTH,
-        sign: files.SIGN,
-        password: DEV_PASSWORD,
-        status: job.status,
-        kind: legal ? 'legal' : 'individual',
-        ...(job.org ? { org: job.org.key, bin: job.org.bin } : {}),
-        notAfter: na.toISOString(),
-      };
+      fs.renameSync(part, dir);
     }),
   );
-  fs.writeFileSync(bp.manifest, JSON.stringify(manifest, null, 2) + '\n');
-  writeCrls(build, now, revoked, 1);
+  fs.writeFileSync(
+    path.join(build, 'manifest.json'),
+    JSON.stringify(
+      plan.keys.map((k) => k.entry),
+      null,
+      2,
+    ) + '\n',
+  );
 
-  // swap the finished build into place
+  // swap the finished keys into place: the manifest appears with every file it names
   const paths = devPkiPaths(dataDir);
-  fs.rmSync(paths.pkiDir, { recursive: true, force: true });
-  fs.rmSync(paths.keysDir, { recursive: true, force: true });
-  fs.renameSync(bp.pkiDir, paths.pkiDir);
-  fs.renameSync(bp.keysDir, paths.keysDir);
-  fs.rmSync(build, { recursive: true, force: true });
   forgetDataDir(dataDir);
+  fs.rmSync(paths.keysDir, { recursive: true, force: true });
+  fs.renameSync(build, paths.keysDir);
+  fs.rmSync(planFile, { force: true });
   for (const [k, v] of fresh) devKeyCache.set(k, v);
-  return manifest.length;
 }
