@@ -18,12 +18,21 @@ export interface DevStand extends DevStandServices {
   web: DevStandWeb;
 }
 
+/** How the start installs the dev stand. */
+export interface DevStandInstallOptions {
+  /**
+   * the demo people's key files made after the portal listens (`npm start`): the trust anchors are in
+   * place before, the start page lists the people at once and a key download waits for its file
+   */
+  keysInBackground?: boolean;
+}
+
 /** What src/devstand/index.ts exports as `entry`. */
 export interface DevStandEntry {
   /** the parts, over a prepared database and PKI */
   createDevStand(config: Config, db: Knex, logger: Logger): DevStand;
   /** the PKI and (SEED_DEMO_DATA) the demo data, then the parts */
-  installDevStand(config: Config, db: Knex, logger: Logger): Promise<DevStand>;
+  installDevStand(config: Config, db: Knex, logger: Logger, opts?: DevStandInstallOptions): Promise<DevStand>;
   /** the demo data into an empty database (false: it had data) */
   seedDemoData(db: Knex, logger: Logger): Promise<boolean>;
 }
@@ -51,8 +60,13 @@ export async function joinDevStand(config: Config, db: Knex, logger: Logger): Pr
  * installed; in production none (SEED_DEMO_DATA=true there seeds the demo data, from a build that has
  * them).
  */
-export async function installDevStand(config: Config, db: Knex, logger: Logger): Promise<DevStand | null> {
-  if (!config.isProduction) return (await devStandEntry()).installDevStand(config, db, logger);
+export async function installDevStand(
+  config: Config,
+  db: Knex,
+  logger: Logger,
+  opts: DevStandInstallOptions = {},
+): Promise<DevStand | null> {
+  if (!config.isProduction) return (await devStandEntry()).installDevStand(config, db, logger, opts);
   if (config.seedDemoData) await (await devStandEntry()).seedDemoData(db, logger);
   return null;
 }

@@ -68,10 +68,11 @@ export async function main(): Promise<void> {
     await assets;
     if (!clustered) await prepareDatabase(database.db, logger);
     else if (!(await migrationsCurrent(database.db))) throw new Error('migrations are not current');
-    // outside production the dev stand: its PKI, demo data, adapters, trust store and /dev pages
+    // outside production the dev stand: its PKI, demo data, adapters, trust store and /dev pages (the
+    // demo people's keys are made while this process already serves; a cluster's primary waits)
     const devStand = clustered
       ? await joinDevStand(config, database.db, logger)
-      : await installDevStand(config, database.db, logger);
+      : await installDevStand(config, database.db, logger, { keysInBackground: true });
     const trust = devStand ? devStand.trust : await createTrustStore(config, logger);
     const services = buildServices(config, database.db, logger, { trust, devStand });
     if (!clustered) await importLegacyFiles(database.db, services.files, config.dataDir, logger);

@@ -6,6 +6,7 @@ import { astanaDate } from '../lib/clock.js';
 import { NotFoundError } from '../lib/errors.js';
 import { filterText } from '../lib/schema-blocks.js';
 import type { DevMailbox } from '../modules/dev-stand-port.js';
+import type { DemoKeys } from './demo-people.js';
 import { devGuardianships, endDevGuardianship, restoreDevGuardianship } from './integrations.js';
 
 /** «End» or «restore» a demo guardianship in the dev guardianship registry. */
@@ -20,11 +21,16 @@ const guardianshipForm = z.strictObject({
 const phoneOf = (v: unknown): string => filterText(40).parse(v) ?? '';
 
 /**
- * Dev-stand only pages: the SMS the dev gateway "sent", the demo key files, and the dev guardianship
- * registry (a guardianship ended there is refused by the portal at the guardian's next re-check).
- * Absent in production.
+ * Dev-stand only pages: the SMS the dev gateway "sent", the demo key files (`keys`: while this start
+ * makes them, a download waits), and the dev guardianship registry (a guardianship ended there is
+ * refused by the portal at the guardian's next re-check). Absent in production.
  */
-export function devRoutes(mailbox: DevMailbox, dataDir: string, db: Knex): Router {
+export function devRoutes(
+  mailbox: DevMailbox,
+  dataDir: string,
+  db: Knex,
+  keys: DemoKeys | null = null,
+): Router {
   const router = Router();
 
   router.get('/dev/guardianships', async (_req, res) => {
@@ -51,11 +57,23 @@ export function devRoutes(mailbox: DevMailbox, dataDir: string, db: Knex): Route
     res.json(await mailbox.sms(phoneOf(req.query.phone)));
   });
 
-  router.get('/dev/keys/*path', (req, res, next) => {
+  router.get('/dev/keys/*path', async (req, res, next) => {
     const rel = ([] as string[]).concat((req.params as { path?: string | string[] }).path ?? []).join('/');
     const keysDir = path.join(dataDir, 'keys');
     const file = path.resolve(keysDir, rel);
     if (!file.startsWith(keysDir + path.sep) || !file.endsWith('.p12')) return next(new NotFoundError());
+    // the start page links the files this start is still making: the download waits for them
+    if (keys) {
+      try {
+        await keys.ready;
+      } catch (e) {
+        res
+          .status(503)
+          .type('text/plain')
+          .send(`The dev stand could not make the demo keys: ${(e as Error).message} (see the log).`);
+        return;
+      }
+    }
     res.download(file, path.basename(file), (err) => {
       if (err && !res.headersSent) next(new NotFoundError());
     });
