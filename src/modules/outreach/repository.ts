@@ -1,7 +1,17 @@
 import type { Knex } from 'knex';
+import { prepared, runPrepared } from '../../db/prepared.js';
 import type { NotifyMethod, OutreachState } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
+
+/** A notice for the local executive body, once per idempotency key (the signed steps' hot path). */
+const RECORD = prepared(
+  'outreach.record',
+  `insert into unreachable_notices
+     (person_id, region, notice_key, params, idempotency_key, object_type, object_id, created_at)
+   values ($1, $2, $3, $4, $5, $6, $7, $8)
+   on conflict (idempotency_key) do nothing`,
+);
 
 export interface UnreachableRow {
   id: number;
@@ -71,19 +81,16 @@ export class OutreachRepository {
       at: Date;
     },
   ): Promise<void> {
-    await db('unreachable_notices')
-      .insert({
-        person_id: row.personId,
-        region: row.region,
-        notice_key: row.key,
-        params: JSON.stringify(row.params),
-        idempotency_key: row.idempotencyKey,
-        object_type: row.object?.type ?? null,
-        object_id: row.object?.id ?? null,
-        created_at: row.at,
-      })
-      .onConflict('idempotency_key')
-      .ignore();
+    await runPrepared(db, RECORD, [
+      row.personId,
+      row.region,
+      row.key,
+      JSON.stringify(row.params),
+      row.idempotencyKey,
+      row.object?.type ?? null,
+      row.object?.id ?? null,
+      row.at,
+    ]);
   }
 
   private view(db: Db) {
