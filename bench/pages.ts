@@ -41,6 +41,7 @@ import {
   table,
   benchStand,
   waitFor,
+  waitForDemoKeys,
   type Section,
 } from './lib/common.js';
 import { postgresCpuMs, treeCpuMs } from './lib/cpu.js';
@@ -200,6 +201,7 @@ export async function pageThroughput(
     portal = startPortal('server', stand, port);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/readyz`);
+    await waitForDemoKeys(dataDir);
 
     bare = fork(path.join(ROOT, 'bench', 'lib', 'bare-server.ts'), [], {
       execArgv: [...productionNodeFlags(), '--import', 'tsx'],

@@ -93,6 +93,20 @@ export async function waitFor(url: string, seconds = 120): Promise<void> {
 }
 
 /**
+ * Until the dev stand's demo keys are on disk: a portal started on an empty data folder answers
+ * before it has made them (npm start makes them in the background), and a benchmark that logs in
+ * with them, or measures CPU, waits for the generation to be over.
+ */
+export async function waitForDemoKeys(dataDir: string, seconds = 300): Promise<void> {
+  const manifest = path.join(dataDir, 'keys', 'manifest.json');
+  const until = Date.now() + seconds * 1000;
+  while (!fs.existsSync(manifest)) {
+    if (Date.now() > until) throw new Error(`the demo keys were not made within ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
  * The compiled server the page and memory figures are taken on: the production build with the dev
  * stand (`npm run build:devstand`), since the page benchmark runs it on the demo data and keys.
  */
