@@ -107,7 +107,8 @@ describe('the dev PKI in two steps', () => {
     const build = path.join(dir, '.keys-build');
     const finished = () =>
       fs.existsSync(build) ? fs.readdirSync(build).filter((f) => !f.includes('.part-')) : [];
-    for (let i = 0; i < 1200 && finished().length === 0 && !out.includes('keys'); i++)
+    // the child makes the first holder's keys and then waits forever (pki-child.ts): a state, not a race
+    for (let i = 0; i < 4000 && finished().length === 0 && !out.includes('keys'); i++)
       await new Promise((r) => setTimeout(r, 25));
     child.kill('SIGKILL');
     await exited;
