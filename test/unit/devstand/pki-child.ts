@@ -14,8 +14,7 @@ const [dataDir, ...keys] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: pki-child.ts <dataDir> <person key>…');
 
 const build = path.join(dataDir, '.keys-build');
-const aHolderWritten = () =>
-  fs.existsSync(build) && fs.readdirSync(build).some((f) => !f.includes('.part-'));
+const aHolderWritten = () => fs.existsSync(build) && fs.readdirSync(build).some((f) => !f.includes('.part-'));
 const generatePrime = crypto.generatePrime.bind(crypto);
 (crypto as { generatePrime: unknown }).generatePrime = (...args: Parameters<typeof generatePrime>) => {
   if (!aHolderWritten()) return generatePrime(...args);
