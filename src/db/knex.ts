@@ -24,28 +24,32 @@ const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK = '40P01';
 
 /**
- * Runs fn in a transaction, retrying on serialization failures and deadlocks
- * (the database settles concurrency; we only retry what it tells us to).
+ * Runs attempt again when the database gave up on it for a serialization failure or a deadlock (the
+ * database settles concurrency; we only retry what it tells us to), with a short random pause.
  */
-export async function inTransaction<T>(
-  db: Knex,
-  fn: (tx: Knex.Transaction) => Promise<T>,
-  opts: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {},
-): Promise<T> {
-  const retries = opts.retries ?? 5;
-  for (let attempt = 0; ; attempt++) {
+export async function retryingConflicts<T>(attempt: () => Promise<T>, retries = 5): Promise<T> {
+  for (let n = 0; ; n++) {
     try {
-      return await db.transaction(
-        fn,
-        opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined,
-      );
+      return await attempt();
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < retries) {
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+      if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && n < retries) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (n + 1)));
         continue;
       }
       throw err;
     }
   }
+}
+
+/** Runs fn in a transaction, retrying on serialization failures and deadlocks. */
+export async function inTransaction<T>(
+  db: Knex,
+  fn: (tx: Knex.Transaction) => Promise<T>,
+  opts: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {},
+): Promise<T> {
+  return retryingConflicts(
+    () => db.transaction(fn, opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : undefined),
+    opts.retries ?? 5,
+  );
 }

@@ -6,10 +6,12 @@ import { astanaDate } from '../../lib/clock.js';
 import { inTransaction } from '../../db/knex.js';
 import { assertCanOrder, checkMeasure } from '../entitlements/measures.js';
 import { fullName, maskedName } from '../people/names.js';
-import type { SignedInput } from '../signing/signed-steps.js';
+import type { SignedDoc, SignedInput } from '../signing/signed-steps.js';
+import type { PreparedTx, Queryable } from '../../db/prepared.js';
 import type { SignRequestRow } from '../signing/signing-service.js';
 import type { FieldValue } from '../../eds/index.js';
 import type { PersonRow } from '../people/people-repository.js';
+import type { OrderRow } from '../orders/orders-repository.js';
 import type { DepartmentRow, InstitutionRow, MsuRepository } from './repository.js';
 import { placeView } from './view-models.js';
 import {
@@ -21,6 +23,13 @@ import {
   unsuitability,
   type MsuStatus,
 } from './rules.js';
+
+/** The order a signed «Записаться» or «Встать в очередь» made, with what it was made from. */
+interface NewMsuOrder {
+  order: OrderRow;
+  person: PersonRow;
+  inst: InstitutionRow;
+}
 
 /** A new order: «Записаться» (a free bed held for arrival) or «Встать в очередь», each signed. */
 export class MsuEnrolmentService {
@@ -175,30 +184,46 @@ export class MsuEnrolmentService {
     return { orderId: done.orderId, number: done.number };
   }
 
-  /** A signed «Записаться» or «Встать в очередь»: the new order, then what the action adds to it. */
+  /**
+   * A signed «Записаться» or «Встать в очередь»: the new order, then what the action adds to it.
+   * «Записаться» sends prepared statements only, so it runs in a PreparedTx (no knex transaction is
+   * built for the busiest signed step); the queue entry's statements are knex's.
+   */
+  private applyNew<T>(
+    action: 'enrol',
+    actor: Actor,
+    pre: DepartmentRow,
+    input: SignedInput,
+    then: (tx: PreparedTx, created: NewMsuOrder, now: Date) => Promise<T>,
+    prefetched?: { request: SignRequestRow | null },
+  ): Promise<T>;
+  private applyNew<T>(
+    action: 'queue',
+    actor: Actor,
+    pre: DepartmentRow,
+    input: SignedInput,
+    then: (tx: Knex.Transaction, created: NewMsuOrder, now: Date) => Promise<T>,
+    prefetched?: { request: SignRequestRow | null },
+  ): Promise<T>;
   private applyNew<T>(
     action: 'enrol' | 'queue',
     actor: Actor,
     pre: DepartmentRow,
     input: SignedInput,
-    then: (
-      tx: Knex.Transaction,
-      created: Awaited<ReturnType<MsuEnrolmentService['createOrder']>>,
-      now: Date,
-    ) => Promise<T>,
+    then: (tx: never, created: NewMsuOrder, now: Date) => Promise<T>,
     prefetched?: { request: SignRequestRow | null },
   ): Promise<T> {
-    return this.core.steps.apply(
-      actor,
-      msuMachine.document(action),
-      { type: 'msu-department', id: pre.id },
-      input,
-      async (tx, doc) => {
-        const now = this.core.clock.now();
-        return then(tx, await this.createOrder(tx, actor, pre, doc.id, now, action), now);
-      },
-      prefetched,
-    );
+    const { steps } = this.core;
+    const change = async <Tx extends Queryable>(tx: Tx, doc: SignedDoc) => {
+      const now = this.core.clock.now();
+      const created = await this.createOrder(tx, actor, pre, doc.id, now, action);
+      return (then as (tx: Tx, created: NewMsuOrder, now: Date) => Promise<T>)(tx, created, now);
+    };
+    const object = { type: 'msu-department', id: pre.id };
+    const step = msuMachine.document(action);
+    return action === 'enrol'
+      ? steps.applyPrepared(actor, step, object, input, change, prefetched)
+      : steps.apply(actor, step, object, input, change, prefetched);
   }
 
   /**
@@ -206,13 +231,13 @@ export class MsuEnrolmentService {
    * allows it, the person suits the department, the order row with its first event.
    */
   private async createOrder(
-    tx: Knex.Transaction,
+    tx: Queryable,
     actor: Actor,
     pre: DepartmentRow,
     signedDocumentId: number,
     now: Date,
     action: 'enrol' | 'queue',
-  ) {
+  ): Promise<NewMsuOrder> {
     const { orders } = this.core;
     const today = astanaDate(now);
     // the measure (locked), an open order, the person and the institution: one statement

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { LIVE_MEASURE_SQL, type MeasureRow } from '../entitlements/measures.js';
 import type { PersonRow } from '../people/people-repository.js';
 import { signRequestFromJson, signRequestIdOrNull, type SignRequestRow } from '../signing/signing-service.js';
-import { prepared, runPrepared } from '../../db/prepared.js';
+import { prepared, runPrepared, type Queryable } from '../../db/prepared.js';
 import type { AgeGroup, DepartmentSex, Profile, Texts } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
@@ -259,7 +259,7 @@ export class MsuRepository {
    * the person and the institution.
    */
   async orderContext(
-    tx: Knex.Transaction,
+    tx: Queryable,
     personId: number,
     helpType: string,
     institutionId: number,
@@ -370,7 +370,7 @@ export class MsuRepository {
    * its referral inserted with it.
    */
   async takeBedFor(
-    tx: Knex.Transaction,
+    tx: Queryable,
     departmentId: number,
     at: Date,
     detail: Pick<

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Queryable } from '../../db/prepared.js';
 import { tFor, isLocale, type Locale } from '../../lib/i18n.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -45,7 +46,7 @@ export class Notifier {
 
   /** notify() for a person the caller has already read in its transaction (no second read). */
   async notifyRecipient(
-    tx: Knex | Knex.Transaction,
+    tx: Queryable,
     p: NoticeRecipient & { id: number },
     key: string,
     params: Record<string, string | number>,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { lockRowById, rowById } from '../shared/rows.js';
-import { prepared, runPrepared } from '../../db/prepared.js';
+import { prepared, runPrepared, type Queryable } from '../../db/prepared.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 
 /** an order and its first event in one statement (the event reads the order's own columns), prepared */
@@ -94,7 +94,7 @@ export interface OrderChange {
 
 /** The common part of every order and its append-only events. */
 export class OrdersRepository {
-  async create(tx: Knex.Transaction, o: NewOrder): Promise<OrderRow> {
+  async create(tx: Queryable, o: NewOrder): Promise<OrderRow> {
     const at = o.at ?? new Date();
     try {
       // the order and its first event in one statement (the event reads the order's own columns)

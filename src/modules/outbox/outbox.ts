@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { prepared, runPrepared } from '../../db/prepared.js';
+import { prepared, runPrepared, type Queryable } from '../../db/prepared.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../logger.js';
 import type { Integrations } from '../../integrations/index.js';
@@ -47,7 +47,7 @@ export class Outbox {
     private readonly logger: Logger,
   ) {}
 
-  async enqueue(tx: Knex | Knex.Transaction, msg: OutboxMessage): Promise<void> {
+  async enqueue(tx: Queryable, msg: OutboxMessage): Promise<void> {
     await runPrepared(tx, ENQUEUE, [
       msg.system,
       msg.topic,

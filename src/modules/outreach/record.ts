@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Queryable } from '../../db/prepared.js';
 import type { OutreachRepository } from './repository.js';
 import { objectOfKey } from './rules.js';
 
@@ -7,7 +7,7 @@ import { objectOfKey } from './rules.js';
  * the local executive body of their region instead of being dropped.
  */
 export async function recordUnreachable(
-  tx: Knex | Knex.Transaction,
+  tx: Queryable,
   repo: OutreachRepository,
   n: {
     personId: number;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { prepared, runPrepared } from '../../db/prepared.js';
+import { prepared, runPrepared, type Queryable } from '../../db/prepared.js';
 import type { NotifyMethod, OutreachState } from './rules.js';
 
 type Db = Knex | Knex.Transaction;
@@ -70,7 +70,7 @@ export class OutreachRepository {
    * repeated notice records nothing new).
    */
   async record(
-    db: Db,
+    db: Queryable,
     row: {
       personId: number;
       region: string;

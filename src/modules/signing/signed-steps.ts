@@ -9,7 +9,8 @@ import { NotFoundError } from '../../lib/errors.js';
 import type { Actor } from '../../lib/actor.js';
 import type { CertInfo, FieldValue } from '../../eds/index.js';
 import type { PeopleRepository } from '../people/people-repository.js';
-import type { IssuedSignRequest, SignRequestRow, SigningService } from './signing-service.js';
+import type { PreparedTx } from '../../db/prepared.js';
+import type { ApplyInput, IssuedSignRequest, SignRequestRow, SigningService } from './signing-service.js';
 import type { StepDocument } from '../orders/state-machine.js';
 
 /** What a signed form posts back (the signing contract of eds.md). */
@@ -84,13 +85,37 @@ export class SignedSteps {
   }
 
   /** Verifies (before the transaction), then runs the change with the stored evidence in one transaction. */
-  async apply<T>(
+  apply<T>(
     actor: Actor,
     step: Pick<StepDocument, 'purpose' | 'signer'>,
     object: Pick<SignedObject, 'type' | 'id'>,
     input: SignedInput,
     fn: (tx: Knex.Transaction, doc: SignedDoc) => Promise<T>,
     /** the sign request, when the caller read it with its own pre-check (`signRequestJoin`) */
+    prefetched?: { request: SignRequestRow | null },
+  ): Promise<T> {
+    return this.run((i, f) => this.signing.apply(i, f), actor, step, object, input, fn, prefetched);
+  }
+
+  /** apply() for a change made of prepared statements only: in a PreparedTx, no knex transaction. */
+  applyPrepared<T>(
+    actor: Actor,
+    step: Pick<StepDocument, 'purpose' | 'signer'>,
+    object: Pick<SignedObject, 'type' | 'id'>,
+    input: SignedInput,
+    fn: (tx: PreparedTx, doc: SignedDoc) => Promise<T>,
+    prefetched?: { request: SignRequestRow | null },
+  ): Promise<T> {
+    return this.run((i, f) => this.signing.applyPrepared(i, f), actor, step, object, input, fn, prefetched);
+  }
+
+  private async run<Tx, T>(
+    applyIn: (input: ApplyInput, fn: (tx: Tx, doc: SignedDoc) => Promise<T>) => Promise<T>,
+    actor: Actor,
+    step: Pick<StepDocument, 'purpose' | 'signer'>,
+    object: Pick<SignedObject, 'type' | 'id'>,
+    input: SignedInput,
+    fn: (tx: Tx, doc: SignedDoc) => Promise<T>,
     prefetched?: { request: SignRequestRow | null },
   ): Promise<T> {
     let signer = step.signer;
@@ -101,7 +126,7 @@ export class SignedSteps {
       ]);
       if (org && person && isOwnEntrepreneur(org, person.iin)) signer = 'individual';
     }
-    return this.signing.apply(
+    return applyIn(
       {
         signRequestId: input.signRequestId,
         signedXml: input.signedXml,

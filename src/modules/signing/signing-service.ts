@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, NotFoundError } from '../../lib/errors.js';
 import { inTransaction } from '../../db/knex.js';
-import { prepared, runPrepared } from '../../db/prepared.js';
+import { inPreparedTransaction, prepared, runPrepared, type PreparedTx } from '../../db/prepared.js';
 import {
   EdsError,
   TrustStore,
@@ -63,6 +63,24 @@ export interface IssuedSignRequest {
 }
 
 export type SignerCert = VerifiedDocument['cert'];
+
+/** What a signed step posts to verify: the signed copy and what it must have been issued for. */
+export interface ApplyInput {
+  signRequestId: string;
+  signedXml: string;
+  purpose: string | string[];
+  actorId: number | null;
+  signer: SignerKind;
+  /** the sign request as the caller already read it (signRequestJoin), or null when there is none */
+  request?: SignRequestRow | null;
+}
+
+/** The stored signed document a change is applied with. */
+export interface ConsumedDoc {
+  id: number;
+  request: SignRequestRow;
+  cert: SignerCert;
+}
 
 export interface VerifiedSignature {
   request: SignRequestRow;
@@ -222,15 +240,7 @@ export class SigningService {
    * Everything that needs no lock: the request is the actor's, unused and alive; the signature
    * verifies fully; the signer is the actor; the signed reference is the document we issued.
    */
-  async verify(input: {
-    signRequestId: string;
-    signedXml: string;
-    purpose: string | string[];
-    actorId: number | null;
-    signer: SignerKind;
-    /** the sign request as the caller already read it (signRequestJoin), or null when there is none */
-    request?: SignRequestRow | null;
-  }): Promise<VerifiedSignature> {
+  async verify(input: ApplyInput): Promise<VerifiedSignature> {
     const request =
       input.request !== undefined
         ? (input.request ?? undefined)
@@ -265,7 +275,7 @@ export class SigningService {
    * in one statement: the insert reads the id from the conditional update, so a request already used
    * (or expired meanwhile) inserts nothing and is refused.
    */
-  async consume(tx: Knex.Transaction, v: VerifiedSignature): Promise<number> {
+  async consume(tx: Knex.Transaction | PreparedTx, v: VerifiedSignature): Promise<number> {
     const rows = await runPrepared<{ id: number }>(tx, CONSUME, [
       v.verifiedAt,
       v.request.id,
@@ -304,22 +314,25 @@ export class SigningService {
    * Verify outside the transaction, then run the state change and the evidence in one transaction.
    * A controller's signed step is: `await signing.apply({...}, async (tx, doc) => service.change(tx, ...))`.
    */
-  async apply<T>(
-    input: {
-      signRequestId: string;
-      signedXml: string;
-      purpose: string | string[];
-      actorId: number | null;
-      signer: SignerKind;
-      request?: SignRequestRow | null;
-    },
-    fn: (tx: Knex.Transaction, doc: { id: number; request: SignRequestRow; cert: SignerCert }) => Promise<T>,
+  async apply<T>(input: ApplyInput, fn: (tx: Knex.Transaction, doc: ConsumedDoc) => Promise<T>): Promise<T> {
+    const v = await this.verify(input);
+    return inTransaction(this.db, async (tx) => fn(tx, await this.consumed(tx, v)));
+  }
+
+  /**
+   * apply() for a change whose statements are all prepared: its transaction is a PreparedTx, a
+   * pooled connection between BEGIN and COMMIT, with no knex transaction built for it.
+   */
+  async applyPrepared<T>(
+    input: ApplyInput,
+    fn: (tx: PreparedTx, doc: ConsumedDoc) => Promise<T>,
   ): Promise<T> {
     const v = await this.verify(input);
-    return inTransaction(this.db, async (tx) => {
-      const id = await this.consume(tx, v);
-      return fn(tx, { id, request: v.request, cert: v.cert });
-    });
+    return inPreparedTransaction(this.db, async (tx) => fn(tx, await this.consumed(tx, v)));
+  }
+
+  private async consumed(tx: Knex.Transaction | PreparedTx, v: VerifiedSignature): Promise<ConsumedDoc> {
+    return { id: await this.consume(tx, v), request: v.request, cert: v.cert };
   }
 
   /** Server half of the browser signer: the canonical SignedInfo to sign and the template to fill. */
