@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test files run side by side: every integration and browser file clones its own database and serves
- * its own app on a free port, so files share nothing but the run's PostgreSQL and dev-stand PKI. One
- * worker more than the cores keeps them busy while a file waits for PostgreSQL or Chromium (3 on a
- * 2-core machine); TEST_WORKERS overrides it (TEST_WORKERS=1 runs one file at a time).
+ * its own app on a free port, so files share nothing but the run's PostgreSQL and dev-stand PKI. Two
+ * workers more than the cores keep them busy while files wait for PostgreSQL or Chromium (4 on a
+ * 2-core machine: a quiet `npm test` took 671 s against 738 s with 3, back to back on 2026-12-06);
+ * TEST_WORKERS overrides it (TEST_WORKERS=1 runs one file at a time).
  *
  * A worker runs file after file in one process with the modules it already loaded (`isolate: false`):
  * loading the app's graph anew for every file cost about 2 s of CPU a file (the integration files
@@ -14,7 +15,7 @@ import { defineConfig } from 'vitest/config';
  * stays in memory is caches keyed by what they hold (certificates, compiled templates, axe's passed
  * states).
  */
-const workers = Number(process.env.TEST_WORKERS) || Math.min(4, Math.max(2, os.availableParallelism() + 1));
+const workers = Number(process.env.TEST_WORKERS) || Math.min(4, Math.max(2, os.availableParallelism() + 2));
 
 export default defineConfig({
   test: {
