@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -83,7 +84,9 @@ export class PortalProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     while (Date.now() - t0 < timeoutMs) {
       if (!this.running) throw new Error(`the portal exited while starting:\n${this.tail()}`);
-      if (await this.healthy()) {
+      // the answer must come from this child: between freePort() and the child's bind another
+      // process may take the port, and then the child exits with EADDRINUSE while the other answers
+      if (child.pid && listensOn(child.pid, this.port) && (await this.healthy())) {
         this.up = true;
         this.openGate();
         return Date.now() - t0;
@@ -126,6 +129,43 @@ export class PortalProcess {
   tail(n = 40): string {
     return this.output.slice(-n).join('\n');
   }
+}
+
+/**
+ * Whether process `pid` holds a listening TCP socket on `port` (Linux: the socket's inode from
+ * /proc/net/tcp{,6} among the process's open descriptors).
+ */
+export function listensOn(pid: number, port: number): boolean {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex, st 0A is LISTEN, the inode is the tenth field
+      if (f.length > 9 && f[1]!.endsWith(`:${hexPort}`) && f[3] === '0A') inodes.add(f[9]!);
+    }
+  }
+  if (inodes.size === 0) return false;
+  let fds: string[];
+  try {
+    fds = fs.readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      return m !== null && inodes.has(m[1]!);
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface Receipt {

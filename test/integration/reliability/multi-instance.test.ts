@@ -9,7 +9,7 @@ import { csrfFrom, signFormFrom, uploadActionFrom, personIdOf } from '../../supp
 import { addOpenDepartment } from '../../support/msu-keys.js';
 import { ROOT_DIR } from '../../../src/config.js';
 import { PNG } from '../admin/fixtures.js';
-import { FakeESobes, PortalClient, freePort } from './crash-support.js';
+import { FakeESobes, PortalClient, freePort, listensOn } from './crash-support.js';
 import { productionNodeFlags } from './hostile-support.js';
 
 /**
@@ -84,7 +84,8 @@ class Instance {
       async () => {
         if (!this.running) throw new Error(`${this.entry} exited while starting:\n${this.tail()}`);
         if (this.entry === 'worker') return this.output.some((l) => l.includes('background jobs started'));
-        return this.healthy();
+        // the answer must come from this child (the primary holds a cluster's listening socket)
+        return listensOn(child.pid!, this.port) && this.healthy();
       },
       120_000,
     );
