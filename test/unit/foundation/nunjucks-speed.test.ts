@@ -4,6 +4,8 @@
  */
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { ROOT_DIR } from '../../../src/config.js';
 import { speedUpNunjucks } from '../../../src/web/nunjucks-speed.js';
 
 const TEMPLATE = `
@@ -27,8 +29,23 @@ function render(fast: boolean): string {
   return env.renderString(TEMPLATE, {});
 }
 
-// nunjucks's own output, before the faster Frame#set is installed (it is process-wide)
+/** a govuk-frontend component, whose macro includes its template by a relative name */
+function renderComponent(fast: boolean): string {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader(path.join(ROOT_DIR, 'node_modules', 'govuk-frontend', 'dist')),
+    { autoescape: true },
+  );
+  if (fast) speedUpNunjucks(env);
+  const call = `{{ govukInput({ label: { text: 'Телефон' }, hint: { text: '+7 …' }, id: 'phone', name: 'phone' }) }}`;
+  return env.renderString(
+    `{% from "govuk/components/input/macro.njk" import govukInput %}${call}${call}`,
+    {},
+  );
+}
+
+// nunjucks's own output, before the faster Frame#set and resolution are installed (they are process-wide)
 const NUNJUCKS_OWN = render(false);
+const COMPONENT_OWN = renderComponent(false);
 
 describe('the faster nunjucks set and trim', () => {
   it('render a template with scopes, loops, macros and trim exactly as nunjucks does', () => {
@@ -39,6 +56,13 @@ describe('the faster nunjucks set and trim', () => {
     expect(after).toContain('<h2>Заявка</h2>[1/2:x][2/2 last:y]');
     expect(after).toContain('<p><b>  inner  </b></p>');
     expect(after).toContain('[&lt;i&gt;&amp;&lt;/i&gt;][&lt;&amp;&gt;][]');
+  });
+
+  it('render a govuk-frontend component, whose template is included by a relative name, as nunjucks does', () => {
+    const after = renderComponent(true);
+    expect(after).toBe(COMPONENT_OWN);
+    expect(after.match(/<input\s+class="govuk-input" id="phone" name="phone" type="text" aria-describedby="phone-hint">/g)).toHaveLength(2);
+    expect(after).toContain('Телефон');
   });
 
   it('trim on nothing fails as nunjucks’s own does', () => {
