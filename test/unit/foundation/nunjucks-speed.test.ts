@@ -61,7 +61,11 @@ describe('the faster nunjucks set and trim', () => {
   it('render a govuk-frontend component, whose template is included by a relative name, as nunjucks does', () => {
     const after = renderComponent(true);
     expect(after).toBe(COMPONENT_OWN);
-    expect(after.match(/<input\s+class="govuk-input" id="phone" name="phone" type="text" aria-describedby="phone-hint">/g)).toHaveLength(2);
+    expect(
+      after.match(
+        /<input\s+class="govuk-input" id="phone" name="phone" type="text" aria-describedby="phone-hint">/g,
+      ),
+    ).toHaveLength(2);
     expect(after).toContain('Телефон');
   });
 

@@ -80,7 +80,12 @@ const CASES: [string, (Row | false)[], string][] = [
         value: 'Акт № 7',
         actions: [
           { href: '/acts/7/pdf', text: 'PDF' },
-          { href: '/acts/7/xml', text: 'XML', visuallyHiddenText: 'подписанный документ', classes: 'portal-link' },
+          {
+            href: '/acts/7/xml',
+            text: 'XML',
+            visuallyHiddenText: 'подписанный документ',
+            classes: 'portal-link',
+          },
         ],
       },
     ],
