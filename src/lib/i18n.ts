@@ -126,26 +126,32 @@ const MEMO_LIMIT = 20_000;
 
 function memoised(t: TFunction): TFunction {
   const cache = new Map<string, string>();
-  const wrapped = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
-    const call = () => (t as unknown as (...a: unknown[]) => unknown)(key, options, ...rest);
-    if (typeof key !== 'string' || rest.length > 0 || !primitiveOptions(options)) return call();
+  const translate = t as unknown as (...a: unknown[]) => unknown;
+  // no closure, rest array or Object.values array per call: a page calls this a few hundred times
+  function wrapped(key: unknown, options?: unknown): unknown {
+    if (arguments.length > 2 || typeof key !== 'string' || !primitiveOptions(options)) {
+      // eslint-disable-next-line prefer-rest-params
+      return translate(...(arguments as unknown as unknown[]));
+    }
     const k = options === undefined ? key : `${key}\u0000${JSON.stringify(options)}`;
     const hit = cache.get(k);
     if (hit !== undefined) return hit;
-    const value = call();
+    const value = translate(key, options);
     if (typeof value === 'string') {
       if (cache.size >= MEMO_LIMIT) cache.clear();
       cache.set(k, value);
     }
     return value;
-  };
+  }
   return wrapped as unknown as TFunction;
 }
 
 function primitiveOptions(options: unknown): boolean {
   if (options === undefined) return true;
   if (typeof options !== 'object' || options === null) return false;
-  for (const v of Object.values(options)) {
+  for (const k in options) {
+    if (!Object.prototype.hasOwnProperty.call(options, k)) continue;
+    const v = (options as Record<string, unknown>)[k];
     if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
   }
   return true;
