@@ -95,15 +95,22 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa',
 /**
  * What axe's result on a document depends on, read in the page: the markup (the values of hidden
  * inputs left out: a fresh CSRF token or signing challenge on every load, and no rule reads them,
- * since the user never sees them), the address (its path: every test file serves the app on its own
- * port), what is typed, ticked or chosen in the fields (not in the markup), the element with focus
- * (and whether its ring shows), the element under the mouse, the modal dialog, the viewport and the
- * scroll position, the stylesheets that applied (their rules, counted) and the media features the
- * context emulates.
+ * since the user never sees them; and the marks govuk-frontend's script leaves on what it started),
+ * the address (its path: every test file serves the app on its own port), what is typed, ticked or
+ * chosen in the fields (not in the markup), the element with focus (and whether its ring shows), the
+ * element under the mouse, the modal dialog, the viewport and the scroll position, the stylesheets
+ * that applied (their paths and rules, counted) and the media features the context emulates.
  */
 function documentState(): string {
   const root = document.documentElement.cloneNode(true) as HTMLElement;
   for (const el of Array.from(root.querySelectorAll('input[type="hidden"]'))) el.removeAttribute('value');
+  // the mark govuk-frontend's script leaves on a component it started (data-govuk-button-init and its
+  // kin): a state read before and after it is the same state (what the start changes besides is read)
+  for (const el of Array.from(root.querySelectorAll('*'))) {
+    for (const a of Array.from(el.attributes)) {
+      if (a.name.startsWith('data-govuk-') && a.name.endsWith('-init')) el.removeAttribute(a.name);
+    }
+  }
   const where = (el: Element | null): string => {
     const parts: string[] = [];
     for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
@@ -128,9 +135,9 @@ function documentState(): string {
   );
   const sheets = Array.from(document.styleSheets).map((sh) => {
     try {
-      return `${sh.href ?? 'inline'}:${sh.cssRules.length}:${sh.disabled}`;
+      return `${sh.href ? new URL(sh.href).pathname : 'inline'}:${sh.cssRules.length}:${sh.disabled}`;
     } catch {
-      return `${sh.href ?? 'inline'}:unreadable`;
+      return `${sh.href ? new URL(sh.href).pathname : 'inline'}:unreadable`;
     }
   });
   const media = [
