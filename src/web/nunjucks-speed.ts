@@ -4,7 +4,10 @@
  * (`/^\s*|\s*$/g`, which tries to match at every whitespace run of the string), and 3.7 % in Frame#set
  * splitting every variable name on dots (each macro argument, and `loop.index` and its kin on every
  * turn of every loop). `\s` and String#trim remove the same characters; Frame#set does what the
- * original does, with each dotted name split once.
+ * original does, with each dotted name split once. The third: every govuk-frontend component includes
+ * its template by a relative name (`./template.njk`), which nunjucks resolved with `path.resolve` on
+ * every call of its macro (24 times a render of «Помощь для вас», about 4 % of it); the resolved path of
+ * each pair of names is kept, as the resolution depends on nothing else.
  */
 import nunjucks from 'nunjucks';
 
