@@ -461,8 +461,9 @@ export async function signedOrders(
       `CPU per signed order: the server's utime + stime from /proc/<pid>/stat (with its workers for the cluster) over the ` +
       `timed window, divided by the orders committed. Statements of one signed step ` +
       `(counted at the pg driver on the same services in the bench process, from the department's pre-check ` +
-      `to COMMIT): **${r.stepStatements}**; with the request's own (the session read once, the signed-post limit) ` +
-      `the POST sends ${r.stepStatements + 2} (asserted by test/integration/msu/statements.test.ts).`,
+      `to COMMIT): **${r.stepStatements}**; with the request's own (the session read at most once, none when the ` +
+      `instance kept it from the page before; the signed-post limit) the POST sends at most ${r.stepStatements + 2} ` +
+      `(asserted by test/integration/msu/statements.test.ts).`,
     targets: [
       {
         what: 'signed orders per second, one process',

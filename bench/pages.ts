@@ -283,7 +283,7 @@ export async function pageThroughput(
       title: 'Authenticated database-backed page («Помощь для вас»)',
       command: 'npm run bench:pages',
       body:
-        `\`GET ${PAGE}\` (${Math.round(bytes / 1024)} KB) as a recipient logged in through the real EDS login: session in PostgreSQL, ` +
+        `\`GET ${PAGE}\` (${Math.round(bytes / 1024)} KB) as a recipient logged in through the real EDS login: session in PostgreSQL (kept in memory between a person's requests), ` +
         'CSRF, helmet, request logging at info, i18n, notices, the IPR queries; against a bare Express + Nunjucks ' +
         'server rendering the same template with the data of a real render. Both are separate processes started with ' +
         `the node flags of \`npm run start:prod\` (\`${flags}\`), each warmed up for ${warmup} s before it is measured. ` +

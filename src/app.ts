@@ -8,8 +8,6 @@ import express, {
   type Response,
 } from 'express';
 import cookieParser from 'cookie-parser';
-import session from 'express-session';
-import connectPgSimple from 'connect-pg-simple';
 import { rateLimit } from 'express-rate-limit';
 import pg from 'pg';
 import { ROOT_DIR } from './config.js';
@@ -20,7 +18,9 @@ import { setUpFilterNotice } from './web/filters.js';
 import { setUpCsrf, setUpSecurityHeaders, withoutCsrfToken } from './web/security.js';
 import { errorHandler, notFoundHandler } from './web/errors.js';
 import { requestLog } from './web/request-log.js';
-import { LOW_VISION_COOKIE, sessionCookieName } from './web/session-cookie.js';
+import { LOW_VISION_COOKIE, sessionCookieName, sessionVersionCookieName } from './web/session-cookie.js';
+import { SessionCache } from './web/session-cache.js';
+import { sessionContent, sessionMiddleware } from './web/session-store.js';
 import { AppError } from './lib/errors.js';
 import { UnauthenticatedError } from './web/auth-context.js';
 import { flash, takeFlash } from './web/flash.js';
@@ -77,72 +77,37 @@ function setUpStatic(app: Express): void {
 
 function setUpSessions(app: Express, services: Services): void {
   const { config } = services;
-  const PgStore = connectPgSimple(session);
-  /**
-   * Rolling sessions would write the expiry on every request; writing it at most once a minute per
-   * session keeps the idle timeout exact to the minute and saves a database round trip per page (a
-   * save writes the expiry too, so a touch right after it is skipped). Every statement of the store
-   * is a named prepared statement (parsed and planned once per connection).
-   */
-  class SessionStore extends PgStore {
-    private readonly touched = new Map<string, number>();
-    private readonly statements = new Map<string, string>();
-    private recent(sid: string): boolean {
-      const last = this.touched.get(sid);
-      return last !== undefined && Date.now() - last < 60_000;
-    }
-    private remember(sid: string): void {
-      if (this.touched.size > 50_000) this.touched.clear();
-      this.touched.set(sid, Date.now());
-    }
-    override touch(sid: string, sess: session.SessionData, fn?: (err?: unknown) => void): void {
-      if (this.recent(sid)) {
-        fn?.();
-        return;
-      }
-      this.remember(sid);
-      super.touch(sid, sess, fn as never);
-    }
-    override set(sid: string, sess: session.SessionData, fn?: (err?: unknown) => void): void {
-      this.remember(sid);
-      super.set(sid, sess, fn as never);
-    }
-    /** connect-pg-simple's one query function, with each of its few texts as a named statement */
-    async _asyncQuery(text: string, values: unknown[]): Promise<unknown> {
-      let name = this.statements.get(text);
-      if (!name) {
-        name = `session_store_${this.statements.size}`;
-        this.statements.set(text, name);
-      }
-      const res = await pool.query({ name, text, values });
-      return res.rows[0];
-    }
-  }
   const pool = new pg.Pool({ connectionString: dbUrl(services), max: 4 });
   // an idle connection dropped by the server (restart, shutdown) is logged, never a crash
   pool.on('error', (err) => services.logger.warn({ err }, 'session store connection lost'));
+  const cache = new SessionCache(
+    dbUrl(services),
+    config.SESSION_SECRET,
+    services.logger,
+    config.SESSION_CACHE_SECONDS * 1000,
+  );
+  void cache.start();
+  const unsubscribe = services.auth.onSessionsEnded((sids) => cache.forget(sids));
   app.use(
-    session({
-      name: sessionCookieName(config.https),
-      store: new SessionStore({
-        pool,
-        tableName: 'sessions',
-        createTableIfMissing: false,
-        pruneSessionInterval: 600,
-      }),
+    sessionMiddleware({
+      pool,
+      cache,
+      cookieName: sessionCookieName(config.https),
+      versionCookieName: sessionVersionCookieName(config.https),
       secret: config.SESSION_SECRET,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.https,
-        maxAge: config.SESSION_IDLE_MINUTES * 60_000,
-      },
+      secure: config.https,
+      idleMinutes: config.SESSION_IDLE_MINUTES,
     }),
   );
-  app.locals.sessionPool = pool;
+  // what the entry points and tests end when they stop: the store's pool and the cache's listener
+  app.locals.sessionPool = {
+    end: async () => {
+      unsubscribe();
+      await cache.stop();
+      await pool.end();
+    },
+  };
+  app.locals.sessionCache = cache;
 }
 
 function dbUrl(services: Services): string {
@@ -225,13 +190,6 @@ function setUpEmployeeChecks(app: Express, services: Services): void {
       res.locals.organisationStanding = a.orgStatus === 'suspended' ? { reason: a.reason ?? '' } : null;
       next();
     }, next);
-  });
-}
-
-/** A session's stored content, its cookie left out (as express-session compares it). */
-function sessionContent(sess: session.Session): string {
-  return JSON.stringify(sess, function (this: unknown, key, value: unknown) {
-    return this === sess && key === 'cookie' ? undefined : value;
   });
 }
 

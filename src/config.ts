@@ -29,6 +29,8 @@ export const configSchema = z
       .min(5)
       .max(24 * 60)
       .default(30),
+    /** how long an instance serves a session it read from memory (0: every request reads it from the database) */
+    SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z.string().optional(),
     RUN_JOBS: bool.default(true),

@@ -253,8 +253,26 @@ export class AuthService {
     return this.people.wards(this.db, personId, astanaDate(this.clock.now()));
   }
 
-  /** Ends every session of this person (the rows are deleted, so no instance accepts them again). */
+  /**
+   * Ends every session of this person (the rows are deleted, so no instance accepts them again: the
+   * deletion is announced to every instance's session cache, and this instance's forgets them at once
+   * through `onSessionsEnded`).
+   */
   async logoutEverywhere(personId: number): Promise<number> {
-    return this.db('sessions').whereRaw(`(sess -> 'auth' ->> 'personId')::bigint = ?`, [personId]).delete();
+    const rows = (await this.db('sessions')
+      .whereRaw(`(sess -> 'auth' ->> 'personId')::bigint = ?`, [personId])
+      .delete()
+      .returning('sid')) as { sid: string }[];
+    const sids = rows.map((r) => r.sid);
+    for (const listener of this.sessionsEnded) listener(sids);
+    return sids.length;
+  }
+
+  private readonly sessionsEnded = new Set<(sids: string[]) => void>();
+
+  /** Calls `listener` with the ids of the sessions `logoutEverywhere` ended; returns the unsubscription. */
+  onSessionsEnded(listener: (sids: string[]) => void): () => void {
+    this.sessionsEnded.add(listener);
+    return () => this.sessionsEnded.delete(listener);
   }
 }
