@@ -58,7 +58,10 @@ describe('a signed МСУ order step', () => {
     // page before, src/web/session-cache.ts) and not written (the «done» message travels in a
     // cookie), the signed-post limit counts once, and the step: ten in all
     expect(session.length, session.join('\n')).toBeLessThanOrEqual(1);
-    expect(session.filter((t) => !/^\s*SELECT sess FROM/i.test(t)), session.join('\n')).toHaveLength(0);
+    expect(
+      session.filter((t) => !/^\s*SELECT sess FROM/i.test(t)),
+      session.join('\n'),
+    ).toHaveLength(0);
     expect(rec.texts.length, listing).toBeLessThanOrEqual(10);
     expect(rec.texts).toHaveLength(step.length + session.length + rateLimit.length);
 
