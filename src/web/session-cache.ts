@@ -50,7 +50,8 @@ export class SessionCache {
     secret: string,
     private readonly logger: Logger,
     private readonly ttlMs: number,
-    private readonly max = 20_000,
+    /** at most this many sessions are kept (the one kept longest goes first), within an instance's memory budget */
+    private readonly max = 5_000,
   ) {
     this.secret = Buffer.from(`session-version:${secret}`);
   }

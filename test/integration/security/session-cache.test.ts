@@ -16,7 +16,7 @@ import { csrfFrom, personIdOf, signAs, signFormFrom } from '../../support/http.j
 import { createApp } from '../../../src/app.js';
 import { buildServices } from '../../../src/modules/index.js';
 import { createLogger } from '../../../src/logger.js';
-import type { SessionCache } from '../../../src/web/session-cache.js';
+import { SessionCache } from '../../../src/web/session-cache.js';
 
 let ctx: TestContext;
 let a: Express;
@@ -225,5 +225,22 @@ describe('sessions kept in memory', () => {
     await renameInDatabase('r09', 'СНОВА В ПАМЯТИ');
     // kept again: the change behind its back (announcements off) is not read
     expect((await browser.get(a, '/cabinet')).text).toContain('БЕЗ СЛУШАТЕЛЯ');
+  });
+
+  it('hold at most their bound: the session kept longest goes first', async () => {
+    const cache = new SessionCache(ctx.databaseUrl, 'x'.repeat(32), createLogger('silent'), 30_000, 2);
+    try {
+      await cache.start();
+      expect(cache.isListening).toBe(true);
+      for (const sid of ['one', 'two', 'three']) cache.keep(sid, cache.mark(), '{}', '{}', `v-${sid}`);
+      expect(cache.size).toBe(2);
+      expect(cache.get('one', 'v-one')).toBeUndefined();
+      expect(cache.get('two', 'v-two')?.json).toBe('{}');
+      expect(cache.get('three', 'v-three')?.json).toBe('{}');
+      // and only for its own version
+      expect(cache.get('three', 'v-two')).toBeUndefined();
+    } finally {
+      await cache.stop();
+    }
   });
 });
