@@ -208,7 +208,9 @@ function setUpLocals(app: Express, services: Services, devStand: DevStandWeb | n
     // a redirect waits for the session to be saved, so the next page sees what this one stored
     // (a login, a flash message) even when the browser follows the redirect at once; a session this
     // request did not change is not written again (express-session only renews its expiry)
-    const loaded = req.session ? { id: req.session.id, content: sessionContent(req.session) } : null;
+    const loaded = req.session
+      ? { id: req.session.id, content: req.sessionLoadedContent ?? sessionContent(req.session) }
+      : null;
     const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
     res.redirect = ((...args: unknown[]) => {
       if (!req.session) return redirect(...args);

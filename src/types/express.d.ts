@@ -10,6 +10,8 @@ declare global {
       auth?: SessionAuth;
       /** a GET filter value was left out because the page could not take it (see web/filters.ts) */
       filtersIgnored?: boolean;
+      /** the session's content as it was read (from memory or the database), its cookie left out */
+      sessionLoadedContent?: string;
     }
   }
 }

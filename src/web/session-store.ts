@@ -189,7 +189,11 @@ export function sessionMiddleware(o: SessionMiddlewareOptions): RequestHandler {
     }
     store.pending = slot;
     try {
-      middleware(req, res, next);
+      middleware(req, res, (err?: unknown) => {
+        // the content as read, for the redirect's "did this request change it" (src/app.ts)
+        if (slot.content !== undefined) req.sessionLoadedContent = slot.content;
+        next(err);
+      });
     } finally {
       store.pending = null;
     }
