@@ -72,4 +72,59 @@ describe.skipIf(!hasChromium)('axe on a document state that passed before', () =
     expect((await axeViolations(page)).join('\n')).toMatch(/^color-contrast/m);
     expect(await runs()).toBe(1);
   });
+
+  it('colours axe has parsed once are read again with the same answers: each pair of colours is judged as on its own', async () => {
+    // text on white in four notations: two too pale (below 4.5:1), two dark enough; the same colours
+    // come back in the second half of the page and in the second run, when axe has parsed them before
+    // (axeViolations names the first five elements of a rule)
+    const pairs = [
+      ['dark-hex', '#0b0c0c', true],
+      ['pale-rgba', 'rgba(0, 0, 0, 0.4)', false],
+      ['pale-hsl-turn', 'hsl(0.5turn 60% 55%)', false],
+      ['dark-hsl', 'hsl(210 80% 20%)', true],
+    ] as const;
+    const paras = (n: number) =>
+      pairs
+        .map(([id, c]) => `<p id="${id}-${n}" style="color:${c};background:#fff">Текст ${id}</p>`)
+        .join('');
+    await page.setContent(
+      `<!doctype html><html lang="ru"><head><title>Цвета</title></head><body style="background:#fff"><main><h1>Цвета</h1>${paras(1)}${paras(2)}</main></body></html>`,
+    );
+    const expected = pairs
+      .filter(([, , ok]) => !ok)
+      .flatMap(([id]) => [`#${id}-1`, `#${id}-2`])
+      .sort();
+    const pale = async () =>
+      (await axeViolations(page, { tags: ['wcag2aa'] }))
+        .filter((v) => v.startsWith('color-contrast'))
+        .flatMap((v) =>
+          v
+            .split('\n')
+            .slice(1)
+            .map((l) => l.trim()),
+        )
+        .sort();
+    expect(await pale()).toEqual(expected);
+    expect(await pale()).toEqual(expected);
+    // the page remembers what it parsed: a string read again gives the channels of the first reading
+    const again = await page.evaluate(() => {
+      const C = (
+        window as unknown as {
+          axe: {
+            commons: {
+              color: { Color: new () => Record<string, number> & { parseString: (s: string) => unknown } };
+            };
+          };
+        }
+      ).axe.commons.color.Color;
+      const a = new C();
+      a.parseString('hsl(0.5turn 60% 55%)');
+      const b = new C();
+      b.parseString('hsl(0.5turn 60% 55%)');
+      return [a.red, a.green, a.blue, a.alpha, b.red, b.green, b.blue, b.alpha];
+    });
+    expect(again.slice(0, 4)).toEqual(again.slice(4));
+    // hsl(180deg 60% 55%) is rgb(71, 209, 209)
+    expect(again.slice(0, 3).map(Math.round)).toEqual([71, 209, 209]);
+  });
 });
