@@ -6,14 +6,7 @@
  */
 import type { Browser, ElementHandle, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import {
-  AccessibilityError,
-  PAGE_TIMEOUT,
-  PortalPage,
-  axeViolations,
-  installAxe,
-  keyFile,
-} from './browser.js';
+import { AccessibilityError, PAGE_TIMEOUT, PortalPage, axeViolations, keyFile, takePage } from './browser.js';
 
 /** 1280 px at 200 % zoom: what a 640 CSS px wide viewport shows. */
 export const ZOOM_VIEWPORT = { width: 640, height: 800 };
@@ -91,15 +84,14 @@ export class ZoomPage extends PortalPage {
     dataDir: string,
     opts: { lang?: string } = {},
   ): Promise<ZoomPage> {
-    const context = await browser.newContext({
+    const { page, release } = await takePage(browser, {
       locale: opts.lang === 'en' ? 'en-US' : opts.lang === 'kk' ? 'kk-KZ' : 'ru-RU',
       viewport: ZOOM_VIEWPORT,
     });
-    if (opts.lang) await context.addCookies([{ name: 'lang', value: opts.lang, url: baseUrl }]);
-    await installAxe(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(PAGE_TIMEOUT);
-    return new ZoomPage(page, baseUrl, dataDir);
+    if (opts.lang) await page.context().addCookies([{ name: 'lang', value: opts.lang, url: baseUrl }]);
+    const p = new ZoomPage(page, baseUrl, dataDir);
+    p.release = release;
+    return p;
   }
 
   /** the pages (and states) already checked */
