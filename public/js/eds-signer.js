@@ -896,70 +896,12 @@
       });
   }
 
-  // ------------------------------------------------------------------ node-forge, on the pages that sign
-
-  // node-forge (about 290 KB) is fetched only by a page with a signing form: this script, deferred,
-  // runs once the page is parsed, finds the forms and inserts forge (the page's «load» waits for it).
-  // A signing form submitted before forge has run is held, and submitted again once it has; if forge
-  // cannot be loaded, the held form goes as it would without JavaScript.
-  var FORGE_URL =
-    (document.currentScript && document.currentScript.getAttribute('data-forge')) ||
-    '/assets/vendor/forge.min.js';
-  var SIGNING_FORMS = 'form[data-eds-sign], form[data-eds-issue]';
-  var forgeState = 'none'; // none | loading | ready | failed
-  var held = null;
-
-  function holdUntilForge(event) {
-    if (forgeState !== 'loading') return;
-    var form = event.target;
-    if (!form || !form.matches || !form.matches(SIGNING_FORMS)) return;
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    held = { form: form, submitter: event.submitter || null };
-    setBusy(form, true);
-  }
-
-  function releaseHeld() {
-    var h = held;
-    held = null;
-    if (!h) return;
-    setBusy(h.form, false);
-    if (typeof h.form.requestSubmit === 'function') {
-      h.form.requestSubmit(h.submitter && h.submitter.form === h.form ? h.submitter : undefined);
-    } else {
-      h.form.submit();
-    }
-  }
-
-  function attach() {
+  function init() {
+    if (typeof forge === 'undefined' || typeof window.HTMLDialogElement === 'undefined') return;
     var forms = document.querySelectorAll('form[data-eds-sign]');
     for (var i = 0; i < forms.length; i++) forms[i].addEventListener('submit', onSubmit);
     var steps = document.querySelectorAll('form[data-eds-issue]');
     for (var j = 0; j < steps.length; j++) steps[j].addEventListener('submit', onIssueSubmit);
-  }
-
-  function init() {
-    if (typeof window.HTMLDialogElement === 'undefined') return;
-    if (!document.querySelector(SIGNING_FORMS)) return;
-    if (typeof forge !== 'undefined') {
-      forgeState = 'ready';
-      attach();
-      return;
-    }
-    forgeState = 'loading';
-    document.addEventListener('submit', holdUntilForge, true);
-    var script = document.createElement('script');
-    script.src = FORGE_URL;
-    script.onload = function () {
-      forgeState = typeof forge === 'undefined' ? 'failed' : 'ready';
-      if (forgeState === 'ready') attach();
-      releaseHeld();
-    };
-    script.onerror = function () {
-      forgeState = 'failed';
-      releaseHeld();
-    };
-    document.head.appendChild(script);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

@@ -87,10 +87,6 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** requests for node-forge, and a gate that holds its answer while a test needs it held */
-let forgeRequests = 0;
-let forgeGate: Promise<void> | null = null;
-
 /** where the page looks for NCALayer: a closed port unless a test starts the stand-in */
 let ncaLayerUrl = 'wss://127.0.0.1:1/';
 
@@ -99,7 +95,7 @@ function page(id: string, keyType: 'AUTH' | 'SIGN', xml: string): string {
     .map(([k, v]) => ` data-${k}="${esc(v)}"`)
     .join('');
   return `<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Подписание</title>
-<script src="/eds-signer.js" data-forge="/forge.min.js" defer></script></head>
+<script src="/forge.min.js" defer></script><script src="/eds-signer.js" defer></script></head>
 <body><main><h1>Документ</h1>
 <form method="post" action="/submit" data-eds-sign="${keyType}" data-eds-signer="${keyType === 'AUTH' ? 'any' : 'individual'}" data-eds-ncalayer-url="${ncaLayerUrl}">
 <input type="hidden" name="_csrf" value="csrf-token-1">
@@ -127,15 +123,6 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' wss://127.0.0.1:*; object-src 'none'; base-uri 'none'; form-action 'self'",
   );
   void (async () => {
-    if (url.pathname === '/forge.min.js') forgeRequests += 1;
-    if (url.pathname === '/forge.min.js' && forgeGate) await forgeGate;
-    if (url.pathname === '/plain') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(
-        `<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Справка</title><script src="/eds-signer.js" data-forge="/forge.min.js" defer></script></head><body><main><h1>Справка</h1><form method="get" action="/plain"><button type="submit">Найти</button></form></main></body></html>`,
-      );
-      return;
-    }
     if (url.pathname === '/forge.min.js' || url.pathname === '/eds-signer.js') {
       const file =
         url.pathname === '/forge.min.js'
@@ -326,41 +313,6 @@ describe.skipIf(!hasChromium)('browser signer: the .p12 dialog (no NCALayer)', (
       expect(await p.locator('#result').innerText()).toBe(`OK ${pki.person('r01').iin}`);
       expect(results.at(-1)).toEqual({ ok: true, iin: pki.person('r01').iin, hadXml: false });
     } finally {
-      await p.context().close();
-    }
-  });
-
-  it('node-forge comes only with a page that signs; a form submitted before it has run is held, then signed', async () => {
-    const p = await newPage();
-    try {
-      const before = forgeRequests;
-      await p.goto(`${base}/plain`);
-      await p.waitForFunction(() => document.readyState === 'complete');
-      expect(forgeRequests).toBe(before);
-      expect(await p.evaluate(() => typeof (window as unknown as { forge?: unknown }).forge)).toBe(
-        'undefined',
-      );
-
-      let open: () => void = () => undefined;
-      forgeGate = new Promise<void>((r) => (open = r));
-      const posted = results.length;
-      await p.goto(`${base}/doc?type=SIGN`, { waitUntil: 'domcontentloaded' });
-      await p.waitForFunction(() => document.querySelector('script[src="/forge.min.js"]') !== null);
-      const button = p.getByRole('button', { name: 'Подписать документ' });
-      await button.click();
-      // held: nothing posted, no dialog yet, the button says it is busy
-      await expect.poll(() => button.getAttribute('aria-disabled')).toBe('true');
-      expect(await p.locator('dialog[open]').count()).toBe(0);
-      expect(results.length).toBe(posted);
-      expect(p.url()).toBe(`${base}/doc?type=SIGN`);
-      open();
-      forgeGate = null;
-      // forge has run: the held submit opens the dialog, and the document is signed as always
-      await fillDialog(p, 'r01', 'SIGN');
-      await p.waitForURL(`${base}/submit`);
-      expect(results.at(-1)).toEqual({ ok: true, iin: pki.person('r01').iin, hadXml: false });
-    } finally {
-      forgeGate = null;
       await p.context().close();
     }
   });
