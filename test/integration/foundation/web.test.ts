@@ -190,6 +190,20 @@ describe('language and low-vision switches', () => {
     expect(res.text).toContain('Әлеуметтік қызметтер порталы');
   });
 
+  it('names the start page once in its title, and every other page before the portal', async () => {
+    const names = {
+      ru: 'Портал социальных услуг',
+      kk: 'Әлеуметтік қызметтер порталы',
+      en: 'Social Services Portal',
+    };
+    for (const [lang, name] of Object.entries(names)) {
+      const start = await request(ctx.app).get(`/?lang=${lang}`).expect(200);
+      expect(/<title>([^<]*)<\/title>/.exec(start.text)?.[1]).toBe(name);
+      const login = await request(ctx.app).get(`/login?lang=${lang}`).expect(200);
+      expect(/<title>([^<]*)<\/title>/.exec(login.text)?.[1]).toMatch(new RegExp(`^\\S.* — ${name}$`));
+    }
+  });
+
   it('turns the low-vision version on and back to the same page', async () => {
     const agent = request.agent(ctx.app);
     const on = await agent.get('/settings/low-vision?on=1&return=/login').expect(303);
