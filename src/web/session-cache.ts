@@ -33,6 +33,10 @@ interface Entry {
  *   and this instance's own changes are forgotten at once (`forget`).
  * - **Nothing is kept or served while the listening connection is down**: losing it empties the
  *   cache, and it is opened again after a second.
+ * - **Nothing is kept until an announcement has been heard on it**: after its LISTEN the connection
+ *   must receive one sent from another connection. Behind a pooler that does not pass announcements
+ *   to an idle client (PgBouncer in transaction mode), none arrives, and sessions are then read from
+ *   the database as with the cache off; the check is repeated every minute.
  * - **A read that overlapped an announcement is not kept** (the generation counter), and an entry is
  *   served at most `ttlMs` after it was read.
  */
@@ -52,6 +56,8 @@ export class SessionCache {
     private readonly ttlMs: number,
     /** at most this many sessions are kept (the one kept longest goes first), within an instance's memory budget */
     private readonly max = 5_000,
+    /** how long the check's announcement may take to come back */
+    private readonly hearMs = 5_000,
   ) {
     this.secret = Buffer.from(`session-version:${secret}`);
   }
@@ -91,9 +97,60 @@ export class SessionCache {
     try {
       await client.connect();
       await client.query(`LISTEN ${SESSION_CHANNEL}`);
-      if (this.client === client && !this.stopped) this.listening = true;
+      await this.confirm(client);
     } catch (err) {
       lost(err);
+    }
+  }
+
+  /**
+   * Keeps sessions on `client` once an announcement sent from another connection reaches it; if none
+   * does, says so and checks again in a minute.
+   */
+  private async confirm(client: pg.Client): Promise<void> {
+    const heard = await this.hears(client);
+    if (this.client !== client || this.stopped) return;
+    if (heard) {
+      this.listening = true;
+      return;
+    }
+    this.logger.warn(
+      'session cache: announcements do not reach the listening connection (a pooler in transaction mode?); sessions are read from the database',
+    );
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.client === client && !this.stopped) void this.confirm(client);
+    }, 60_000);
+    this.retry.unref();
+  }
+
+  /** Whether an announcement sent now from another connection reaches `client` within `hearMs`. */
+  private async hears(client: pg.Client): Promise<boolean> {
+    const probe = `probe:${crypto.randomUUID()}`;
+    let onNotice: (msg: pg.Notification) => void = () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const heard = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.hearMs);
+      onNotice = (msg) => {
+        if (msg.channel !== SESSION_CHANNEL || msg.payload !== probe) return;
+        clearTimeout(timer);
+        resolve(true);
+      };
+      client.on('notification', onNotice);
+    });
+    const sender = new pg.Client({ connectionString: this.connectionString });
+    sender.on('error', () => undefined);
+    try {
+      await sender.connect();
+      await sender.query('select pg_notify($1, $2)', [SESSION_CHANNEL, probe]);
+      return await heard;
+    } catch (err) {
+      this.logger.warn({ err }, 'session cache: could not check that announcements arrive');
+      return false;
+    } finally {
+      clearTimeout(timer);
+      client.off('notification', onNotice);
+      await sender.end().catch(() => undefined);
     }
   }
 

@@ -8,6 +8,7 @@
  * turns the sessions table's announcements off (`disable trigger`) for that test, before the login, so
  * that no announcement of the login's own saves arrives late.
  */
+import net from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +228,29 @@ describe('sessions kept in memory', () => {
     expect((await browser.get(a, '/cabinet')).text).toContain('БЕЗ СЛУШАТЕЛЯ');
   });
 
+  it('are not kept when announcements never reach the listening connection (a pooler that drops them)', async () => {
+    const deaf = await pgProxy(ctx.databaseUrl, { dropAnnouncements: true });
+    const plain = await pgProxy(ctx.databaseUrl, { dropAnnouncements: false });
+    const behindDeaf = new SessionCache(deaf.url, 'x'.repeat(32), createLogger('silent'), 30_000, 10, 300);
+    const behindPlain = new SessionCache(plain.url, 'x'.repeat(32), createLogger('silent'), 30_000, 10, 300);
+    try {
+      await Promise.all([behindDeaf.start(), behindPlain.start()]);
+      // connected and listening through the proxy, but no announcement came back: nothing is kept
+      expect(deaf.connections()).toBeGreaterThan(0);
+      expect(behindDeaf.isListening).toBe(false);
+      behindDeaf.keep('s1', behindDeaf.mark(), '{}', '{}', 'v1');
+      expect(behindDeaf.size).toBe(0);
+      expect(behindDeaf.get('s1', 'v1')).toBeUndefined();
+      // the same proxy passing announcements: kept
+      expect(behindPlain.isListening).toBe(true);
+      behindPlain.keep('s1', behindPlain.mark(), '{}', '{}', 'v1');
+      expect(behindPlain.get('s1', 'v1')?.json).toBe('{}');
+    } finally {
+      await Promise.all([behindDeaf.stop(), behindPlain.stop()]);
+      await Promise.all([deaf.close(), plain.close()]);
+    }
+  });
+
   it('hold at most their bound: the session kept longest goes first', async () => {
     const cache = new SessionCache(ctx.databaseUrl, 'x'.repeat(32), createLogger('silent'), 30_000, 2);
     try {
@@ -244,3 +268,51 @@ describe('sessions kept in memory', () => {
     }
   });
 });
+
+/**
+ * A TCP proxy in front of PostgreSQL that passes everything, or everything but the announcements
+ * (NotificationResponse, message 'A'), as a pooler in transaction mode does for an idle client.
+ */
+async function pgProxy(
+  databaseUrl: string,
+  opts: { dropAnnouncements: boolean },
+): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  const target = new URL(databaseUrl);
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const server = net.createServer((client) => {
+    connections++;
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(upstream);
+    let pending = Buffer.alloc(0);
+    upstream.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      // every message from the server is a type byte and a length that counts itself
+      while (pending.length >= 5) {
+        const size = 1 + pending.readInt32BE(1);
+        if (pending.length < size) break;
+        if (!(opts.dropAnnouncements && pending[0] === 0x41)) client.write(pending.subarray(0, size));
+        pending = pending.subarray(size);
+      }
+    });
+    client.pipe(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    connections: () => connections,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
