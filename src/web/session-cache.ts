@@ -48,6 +48,8 @@ export class SessionCache {
   private client: pg.Client | null = null;
   private retry: NodeJS.Timeout | null = null;
   private readonly secret: Buffer;
+  /** the payloads of this cache's own check announcements start with it (a session id never does) */
+  private readonly probePrefix = `probe:${crypto.randomUUID()}:`;
 
   constructor(
     private readonly connectionString: string,
@@ -73,6 +75,11 @@ export class SessionCache {
     const client = new pg.Client({ connectionString: this.connectionString });
     this.client = client;
     client.on('notification', (msg) => {
+      if (msg.payload?.startsWith(this.probePrefix)) {
+        // the check's own announcement came back (however late): sessions may be kept
+        if (this.client === client && !this.stopped) this.listening = true;
+        return;
+      }
       this.generation++;
       if (msg.payload) this.entries.delete(msg.payload);
     });
@@ -104,54 +111,37 @@ export class SessionCache {
   }
 
   /**
-   * Keeps sessions on `client` once an announcement sent from another connection reaches it; if none
-   * does, says so and checks again in a minute.
+   * Sends an announcement from another connection; `client` keeps sessions once it comes back (the
+   * notification handler above). If it has not come within `hearMs`, says so and sends another in a
+   * minute. Resolves once it came or that time is over.
    */
   private async confirm(client: pg.Client): Promise<void> {
-    const heard = await this.hears(client);
-    if (this.client !== client || this.stopped) return;
-    if (heard) {
-      this.listening = true;
-      return;
+    const sender = new pg.Client({ connectionString: this.connectionString });
+    sender.on('error', () => undefined);
+    try {
+      await sender.connect();
+      await sender.query('select pg_notify($1, $2)', [
+        SESSION_CHANNEL,
+        `${this.probePrefix}${crypto.randomUUID()}`,
+      ]);
+    } catch (err) {
+      this.logger.warn({ err }, 'session cache: could not check that announcements arrive');
+    } finally {
+      await sender.end().catch(() => undefined);
     }
+    const t0 = Date.now();
+    while (!this.listening && this.client === client && !this.stopped && Date.now() - t0 < this.hearMs) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (this.listening || this.client !== client || this.stopped) return;
     this.logger.warn(
       'session cache: announcements do not reach the listening connection (a pooler in transaction mode?); sessions are read from the database',
     );
     this.retry = setTimeout(() => {
       this.retry = null;
-      if (this.client === client && !this.stopped) void this.confirm(client);
+      if (this.client === client && !this.stopped && !this.listening) void this.confirm(client);
     }, 60_000);
     this.retry.unref();
-  }
-
-  /** Whether an announcement sent now from another connection reaches `client` within `hearMs`. */
-  private async hears(client: pg.Client): Promise<boolean> {
-    const probe = `probe:${crypto.randomUUID()}`;
-    let onNotice: (msg: pg.Notification) => void = () => undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const heard = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.hearMs);
-      onNotice = (msg) => {
-        if (msg.channel !== SESSION_CHANNEL || msg.payload !== probe) return;
-        clearTimeout(timer);
-        resolve(true);
-      };
-      client.on('notification', onNotice);
-    });
-    const sender = new pg.Client({ connectionString: this.connectionString });
-    sender.on('error', () => undefined);
-    try {
-      await sender.connect();
-      await sender.query('select pg_notify($1, $2)', [SESSION_CHANNEL, probe]);
-      return await heard;
-    } catch (err) {
-      this.logger.warn({ err }, 'session cache: could not check that announcements arrive');
-      return false;
-    } finally {
-      clearTimeout(timer);
-      client.off('notification', onNotice);
-      await sender.end().catch(() => undefined);
-    }
   }
 
   /** Stops listening and forgets everything. */
